@@ -1,0 +1,11 @@
+// Entry points of the subcommands. Each parses its own options and returns the exit code:
+// 0 success, 1 the job found problems (e.g. violations with --fail-on-violation), 2 usage or
+// input errors.
+#pragma once
+
+namespace l2tpsim::app {
+
+int run_decode(int argc, char** argv);
+int run_rules(int argc, char** argv);
+
+}  // namespace l2tpsim::app

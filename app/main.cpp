@@ -1,0 +1,44 @@
+// l2tpsim: L2TPv2 (RFC 2661) conformance tester and traffic simulator.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "app/commands.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "l2tpsim - L2TPv2 (RFC 2661) conformance tester and traffic simulator\n"
+    "\n"
+    "usage: l2tpsim COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  decode FILE     decode the L2TP packets of a pcap/pcapng file, check each against\n"
+    "                  RFC 2661 (requirement IDs R001...), and summarise\n"
+    "  rules           list the requirement catalogue the checks cite\n"
+    "  version         print the version\n"
+    "\n"
+    "Run 'l2tpsim COMMAND --help' for the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    std::cout << "l2tpsim " << L2TPSIM_VERSION << "\n";
+    return 0;
+  }
+  if (cmd == "decode") return l2tpsim::app::run_decode(argc - 1, argv + 1);
+  if (cmd == "rules") return l2tpsim::app::run_rules(argc - 1, argv + 1);
+  std::cerr << "l2tpsim: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}
