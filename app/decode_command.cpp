@@ -34,12 +34,12 @@ int run_decode(int argc, char** argv) {
   std::vector<unsigned> ports;
   bool json = false, brief = false, fail_on_violation = false;
   po::options_description opts(kDecodeHelp);
-  opts.add_options()("help,h", "show this help")
-      ("secret", po::value(&secret), "tunnel shared secret, to reveal hidden AVPs (RFC 2661 4.3)")
-      ("port", po::value(&ports)->composing(), "UDP port carrying L2TP (repeatable; default 1701)")
-      ("json", po::bool_switch(&json), "print one JSON object per L2TP packet, then a summary object")
-      ("brief", po::bool_switch(&brief), "one line per packet, without AVPs")
-      ("fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken");
+  opts.add_options()("help,h", "show this help")(
+      "secret", po::value(&secret), "tunnel shared secret, to reveal hidden AVPs (RFC 2661 4.3)")(
+      "port", po::value(&ports)->composing(), "UDP port carrying L2TP (repeatable; default 1701)")(
+      "json", po::bool_switch(&json), "print one JSON object per L2TP packet, then a summary object")(
+      "brief", po::bool_switch(&brief), "one line per packet, without AVPs")(
+      "fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
   po::positional_options_description pos;
@@ -101,12 +101,16 @@ int run_decode(int argc, char** argv) {
     in.l2tpv3_ip = v3ip;
     const auto rec = l2tp::reports::analyse(in, key);
     summary.add(rec);
-    if (json) std::cout << l2tp::reports::to_json(rec).dump() << "\n";
-    else std::cout << l2tp::reports::to_text(rec, *t0, !brief);
+    if (json)
+      std::cout << l2tp::reports::to_json(rec).dump() << "\n";
+    else
+      std::cout << l2tp::reports::to_text(rec, *t0, !brief);
   }
   if (!reader->error().empty()) std::cerr << "l2tpsim decode: " << reader->error() << "\n";
-  if (json) std::cout << summary.to_json().dump() << "\n";
-  else std::cout << summary.to_text();
+  if (json)
+    std::cout << summary.to_json().dump() << "\n";
+  else
+    std::cout << summary.to_text();
   if (!reader->error().empty()) return 2;
   return fail_on_violation && summary.violation_count() > 0 ? 1 : 0;
 }

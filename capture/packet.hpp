@@ -36,14 +36,14 @@ enum class Transport : std::uint8_t {
 };
 
 struct CapturedPacket {
-  std::uint64_t frame = 0;    // 1-based frame number in the capture file, as Wireshark counts
-  std::int64_t time_ns = 0;   // since the Unix epoch
+  std::uint64_t frame = 0;   // 1-based frame number in the capture file, as Wireshark counts
+  std::int64_t time_ns = 0;  // since the Unix epoch
   Transport transport = Transport::Udp;
   Endpoint src, dst;
-  Buffer payload;             // what the file holds of the payload
+  Buffer payload;                 // what the file holds of the payload
   std::uint32_t wire_length = 0;  // payload length the UDP/IP header claims
-  bool truncated = false;     // snaplen cut the payload: payload.size() < wire_length
-  bool reassembled = false;   // rebuilt from IP fragments
+  bool truncated = false;         // snaplen cut the payload: payload.size() < wire_length
+  bool reassembled = false;       // rebuilt from IP fragments
 };
 
 }  // namespace l2tp::capture

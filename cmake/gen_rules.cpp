@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
        "#include <cstdint>\n#include <string_view>\nnamespace l2tp {\n"
        "enum class Rule : std::uint16_t {\n";
   for (const auto& r : rows) o << "  " << r.id << ",\n";
-  o << "};\n\nstruct RuleInfo {\n  std::string_view id, section, level, topic, text;\n  bool testable;\n};\n\n"
+  o << "};\n\nstruct RuleInfo {\n  std::string_view id, section, level, topic, text;\n  bool "
+       "testable;\n};\n\n"
        "inline constexpr RuleInfo kRuleTable[] = {\n";
   for (const auto& r : rows)
     o << "  {" << quote(r.id) << ", " << quote(r.section) << ", " << quote(r.level) << ", " << quote(r.topic)

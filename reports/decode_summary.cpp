@@ -1,6 +1,5 @@
 #include "reports/decode_summary.hpp"
 
-
 namespace l2tp::reports {
 
 DecodeSummary::Key DecodeSummary::Links::find(const Key& k) {
@@ -12,7 +11,9 @@ DecodeSummary::Key DecodeSummary::Links::find(const Key& k) {
   }
 }
 
-void DecodeSummary::Links::touch(const Key& k) { parent.try_emplace(k, k); }
+void DecodeSummary::Links::touch(const Key& k) {
+  parent.try_emplace(k, k);
+}
 
 void DecodeSummary::Links::join(const Key& a, const Key& b) {
   touch(a);
@@ -38,16 +39,21 @@ void DecodeSummary::add(const PacketRecord& r) {
   }
   if (r.kind != PacketKind::L2tpv2) return;
   ++by_message_[message_name(r)];
-  if (!r.control) ++data_;
-  else if (r.zlb) ++zlb_;
-  else ++control_;
+  if (!r.control)
+    ++data_;
+  else if (r.zlb)
+    ++zlb_;
+  else
+    ++control_;
 
   // The header carries the receiver's IDs (R014, R015); Assigned ID AVPs carry the sender's.
   if (r.tunnel != 0) tunnel_links_.touch({r.dst_addr, r.tunnel, 0});
   if (r.assigned_tunnel && *r.assigned_tunnel != 0) {
     const Key mine{r.src_addr, *r.assigned_tunnel, 0};
-    if (r.tunnel != 0) tunnel_links_.join(mine, {r.dst_addr, r.tunnel, 0});
-    else tunnel_links_.touch(mine);
+    if (r.tunnel != 0)
+      tunnel_links_.join(mine, {r.dst_addr, r.tunnel, 0});
+    else
+      tunnel_links_.touch(mine);
   }
   // A session is named by each side with its own ID, within the tunnel the message travels on.
   const Key tunnel_name{r.dst_addr, r.tunnel, 0};
@@ -59,7 +65,9 @@ void DecodeSummary::add(const PacketRecord& r) {
     session_obs_.push_back({*theirs, std::nullopt});
 }
 
-std::size_t DecodeSummary::tunnels() const { return tunnel_links_.groups(); }
+std::size_t DecodeSummary::tunnels() const {
+  return tunnel_links_.groups();
+}
 
 std::size_t DecodeSummary::sessions() const {
   Links links;
@@ -68,8 +76,10 @@ std::size_t DecodeSummary::sessions() const {
     return Key{t.addr + "/" + std::to_string(t.tunnel) + "/" + n.addr, 0, n.session};
   };
   for (const auto& [a, b] : session_obs_) {
-    if (b) links.join(key(a), key(*b));
-    else links.touch(key(a));
+    if (b)
+      links.join(key(a), key(*b));
+    else
+      links.touch(key(a));
   }
   return links.groups();
 }
@@ -95,8 +105,9 @@ nlohmann::json DecodeSummary::to_json() const {
 std::string DecodeSummary::to_text() const {
   std::string s = "\nSummary\n";
   s += "  packets " + std::to_string(packets_) + " (control " + std::to_string(control_) + ", ZLB " +
-       std::to_string(zlb_) + ", data " + std::to_string(data_) + "), truncated " + std::to_string(truncated_) +
-       ", undecodable " + std::to_string(errors_) + ", other traffic skipped " + std::to_string(skipped_) + "\n";
+       std::to_string(zlb_) + ", data " + std::to_string(data_) + "), truncated " +
+       std::to_string(truncated_) + ", undecodable " + std::to_string(errors_) + ", other traffic skipped " +
+       std::to_string(skipped_) + "\n";
   for (const auto& [k, n] : by_kind_)
     if (k != "L2TPv2") s += "  " + k + ": " + std::to_string(n) + "\n";
   s += "  messages:";

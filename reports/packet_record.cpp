@@ -7,11 +7,16 @@ namespace {
 
 std::string hidden_label(wire::HiddenState s) {
   switch (s) {
-    case wire::HiddenState::Clear: return "";
-    case wire::HiddenState::Revealed: return "revealed";
-    case wire::HiddenState::Concealed: return "concealed";
-    case wire::HiddenState::NoVector: return "no-vector";
-    case wire::HiddenState::BadSubformat: return "bad-subformat";
+    case wire::HiddenState::Clear:
+      return "";
+    case wire::HiddenState::Revealed:
+      return "revealed";
+    case wire::HiddenState::Concealed:
+      return "concealed";
+    case wire::HiddenState::NoVector:
+      return "no-vector";
+    case wire::HiddenState::BadSubformat:
+      return "bad-subformat";
   }
   return "";
 }
@@ -58,10 +63,17 @@ PacketRecord analyse(const PacketInput& in, std::optional<Bytes> secret) {
   auto header = wire::decode_header(in.payload);
   if (!header) {
     switch (header.error().kind) {
-      case DecodeErrorKind::L2tpv3: r.kind = PacketKind::L2tpv3; return r;
-      case DecodeErrorKind::L2f: r.kind = PacketKind::L2f; return r;
-      case DecodeErrorKind::UnsupportedVersion: r.kind = PacketKind::UnknownVersion; return r;
-      default: break;
+      case DecodeErrorKind::L2tpv3:
+        r.kind = PacketKind::L2tpv3;
+        return r;
+      case DecodeErrorKind::L2f:
+        r.kind = PacketKind::L2f;
+        return r;
+      case DecodeErrorKind::UnsupportedVersion:
+        r.kind = PacketKind::UnknownVersion;
+        return r;
+      default:
+        break;
     }
     r.kind = PacketKind::Undecodable;
     r.control = in.payload.size() >= 1 && (in.payload[0] & 0x80);
@@ -107,11 +119,16 @@ PacketRecord analyse(const PacketInput& in, std::optional<Bytes> secret) {
 
 std::string_view to_string(PacketKind k) {
   switch (k) {
-    case PacketKind::L2tpv2: return "L2TPv2";
-    case PacketKind::L2tpv3: return "L2TPv3";
-    case PacketKind::L2f: return "L2F";
-    case PacketKind::UnknownVersion: return "unknown-version";
-    case PacketKind::Undecodable: return "undecodable";
+    case PacketKind::L2tpv2:
+      return "L2TPv2";
+    case PacketKind::L2tpv3:
+      return "L2TPv3";
+    case PacketKind::L2f:
+      return "L2F";
+    case PacketKind::UnknownVersion:
+      return "unknown-version";
+    case PacketKind::Undecodable:
+      return "undecodable";
   }
   return "?";
 }
@@ -121,7 +138,8 @@ std::string message_name(const PacketRecord& r) {
   if (!r.control) return "data";
   if (r.zlb) return "ZLB";
   if (!r.msg_type) return "control";
-  if (is_known_message_type(*r.msg_type)) return std::string(to_string(static_cast<MessageType>(*r.msg_type)));
+  if (is_known_message_type(*r.msg_type))
+    return std::string(to_string(static_cast<MessageType>(*r.msg_type)));
   return "type-" + std::to_string(*r.msg_type);
 }
 
@@ -152,8 +170,8 @@ nlohmann::json to_json(const PacketRecord& r) {
   if (r.control && r.kind == PacketKind::L2tpv2) {
     auto avps = nlohmann::json::array();
     for (const auto& a : r.avps) {
-      nlohmann::json ja = {{"vendor", a.vendor}, {"type", a.type}, {"m", a.m}, {"h", a.h}, {"length", a.length},
-                           {"name", a.name}, {"value", a.value}};
+      nlohmann::json ja = {{"vendor", a.vendor}, {"type", a.type}, {"m", a.m},        {"h", a.h},
+                           {"length", a.length}, {"name", a.name}, {"value", a.value}};
       if (!a.hidden.empty()) ja["hidden"] = a.hidden;
       avps.push_back(std::move(ja));
     }
@@ -228,8 +246,10 @@ std::string to_text(const PacketRecord& r, std::int64_t t0_ns, bool show_avps) {
   if (r.error) s += "          error: " + *r.error + "\n";
   for (const auto& v : r.violations) {
     const auto& info = rule_info(v.rule);
-    const std::string where = v.rule >= Rule::P001 ? std::string(info.section) : "RFC 2661 " + std::string(info.section);
-    s += "          ! " + std::string(info.id) + " (" + std::string(info.level) + ", " + where + "): " + v.detail + "\n";
+    const std::string where =
+        v.rule >= Rule::P001 ? std::string(info.section) : "RFC 2661 " + std::string(info.section);
+    s += "          ! " + std::string(info.id) + " (" + std::string(info.level) + ", " + where +
+         "): " + v.detail + "\n";
   }
   return s;
 }

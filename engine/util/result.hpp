@@ -76,9 +76,8 @@ class [[nodiscard]] Result<void, E> {
 }  // namespace l2tp
 
 // Propagates the error of a Result-returning expression; yields nothing on success.
-#define L2TP_TRY(expr)                                    \
-  do {                                                    \
-    auto l2tp_try_result_ = (expr);                       \
-    if (!l2tp_try_result_.has_value())                    \
-      return ::l2tp::unexpected(l2tp_try_result_.error()); \
+#define L2TP_TRY(expr)                                                                      \
+  do {                                                                                      \
+    auto l2tp_try_result_ = (expr);                                                         \
+    if (!l2tp_try_result_.has_value()) return ::l2tp::unexpected(l2tp_try_result_.error()); \
   } while (0)

@@ -19,7 +19,8 @@ std::optional<Result<AvpView, DecodeError>> AvpReader::next() {
   v.header.hidden = flags & kAvpFlagH;
   v.header.reserved = static_cast<std::uint8_t>((flags & kAvpReservedMask) >> 10);
   v.header.length = flags & kAvpLengthMask;
-  if (v.header.length < kAvpHeaderSize) return fail(DecodeErrorKind::AvpLengthBelowSix, Rule::R026, std::nullopt);
+  if (v.header.length < kAvpHeaderSize)
+    return fail(DecodeErrorKind::AvpLengthBelowSix, Rule::R026, std::nullopt);
   // Length is at least 6 from here, so the remaining fields fit if Length does.
   if (r_.remaining() + 2 < v.header.length) {
     std::optional<std::uint16_t> type;
@@ -59,7 +60,8 @@ std::optional<AvpValue> decode_value(const AvpSpec& spec, Bytes value) {
   if (value.size() < spec.min_len || value.size() > spec.max_len) return std::nullopt;
   Reader r(value);
   switch (spec.shape) {
-    case ValueShape::Empty: return AvpValue{avp::Empty{}};
+    case ValueShape::Empty:
+      return AvpValue{avp::Empty{}};
     case ValueShape::U16: {
       std::uint16_t v = 0;
       (void)r.u16(v);
@@ -75,8 +77,10 @@ std::optional<AvpValue> decode_value(const AvpSpec& spec, Bytes value) {
       (void)r.u64(v);
       return AvpValue{v};
     }
-    case ValueShape::Octets: return AvpValue{avp::Octets{Buffer(value.begin(), value.end())}};
-    case ValueShape::Text: return AvpValue{std::string(as_string_view(value))};
+    case ValueShape::Octets:
+      return AvpValue{avp::Octets{Buffer(value.begin(), value.end())}};
+    case ValueShape::Text:
+      return AvpValue{std::string(as_string_view(value))};
     case ValueShape::ResultCode: {
       // R046/R048: Length 8, 10 or 10+n. A 3-octet value is not one of those.
       if (value.size() == 3) return std::nullopt;
@@ -126,7 +130,8 @@ std::optional<AvpValue> decode_value(const AvpSpec& spec, Bytes value) {
       d.message = std::string(as_string_view(r.rest()));
       return AvpValue{d};
     }
-    case ValueShape::Raw: return AvpValue{avp::Raw{Buffer(value.begin(), value.end())}};
+    case ValueShape::Raw:
+      return AvpValue{avp::Raw{Buffer(value.begin(), value.end())}};
   }
   return std::nullopt;
 }
@@ -158,7 +163,8 @@ struct ValueEncoder {
   }
   void operator()(const avp::CallErrors& c) {
     w.u16(c.reserved);
-    for (auto v : {c.crc, c.framing, c.hardware_overruns, c.buffer_overruns, c.timeouts, c.alignment}) w.u32(v);
+    for (auto v : {c.crc, c.framing, c.hardware_overruns, c.buffer_overruns, c.timeouts, c.alignment})
+      w.u32(v);
   }
   void operator()(const avp::Accm& a) {
     w.u16(a.reserved);
@@ -235,8 +241,12 @@ struct ValueFormatter {
 
 }  // namespace
 
-void encode_value(const AvpValue& v, Buffer& out) { std::visit(ValueEncoder{Writer(out)}, v); }
+void encode_value(const AvpValue& v, Buffer& out) {
+  std::visit(ValueEncoder{Writer(out)}, v);
+}
 
-std::string format_value(const Avp& a) { return std::visit(ValueFormatter{}, a.value); }
+std::string format_value(const Avp& a) {
+  return std::visit(ValueFormatter{}, a.value);
+}
 
 }  // namespace l2tp::wire

@@ -36,7 +36,8 @@ constexpr AvpSpec kSpecs[] = {
     {T::SubAddress, "Sub-Address", S::Text, 0, kAny, true, true, Rule::R105},
     {T::TxConnectSpeed, "Tx Connect Speed", S::U32, 4, 4, true, true, Rule::R107},
     {T::PhysicalChannelId, "Physical Channel ID", S::U32, 4, 4, false, true, Rule::R109},
-    {T::InitialReceivedLcpConfreq, "Initial Received LCP CONFREQ", S::Octets, 0, kAny, false, true, Rule::R118},
+    {T::InitialReceivedLcpConfreq, "Initial Received LCP CONFREQ", S::Octets, 0, kAny, false, true,
+     Rule::R118},
     {T::LastSentLcpConfreq, "Last Sent LCP CONFREQ", S::Octets, 0, kAny, false, true, Rule::R118},
     {T::LastReceivedLcpConfreq, "Last Received LCP CONFREQ", S::Octets, 0, kAny, false, true, Rule::R118},
     {T::ProxyAuthenType, "Proxy Authen Type", S::U16, 2, 2, false, true, Rule::R119},
@@ -50,7 +51,8 @@ constexpr AvpSpec kSpecs[] = {
     {T::PrivateGroupId, "Private Group ID", S::Octets, 0, kAny, false, true, Rule::R112},
     {T::RxConnectSpeed, "Rx Connect Speed", S::U32, 4, 4, false, true, Rule::R108},
     {T::SequencingRequired, "Sequencing Required", S::Empty, 0, 0, true, false, Rule::R114},
-    {T::PppDisconnectCause, "PPP Disconnect Cause Code", S::DisconnectCause, 5, kAny, false, true, Rule::P121},
+    {T::PppDisconnectCause, "PPP Disconnect Cause Code", S::DisconnectCause, 5, kAny, false, true,
+     Rule::P121},
 };
 
 // Direct index by attribute type: the decoder looks a spec up for every AVP.
@@ -58,13 +60,16 @@ constexpr std::uint16_t kMaxType = 46;
 constexpr auto kIndex = [] {
   std::array<std::int8_t, kMaxType + 1> idx{};
   idx.fill(-1);
-  for (std::size_t i = 0; i < std::size(kSpecs); ++i) idx[static_cast<std::uint16_t>(kSpecs[i].type)] = static_cast<std::int8_t>(i);
+  for (std::size_t i = 0; i < std::size(kSpecs); ++i)
+    idx[static_cast<std::uint16_t>(kSpecs[i].type)] = static_cast<std::int8_t>(i);
   return idx;
 }();
 
 }  // namespace
 
-std::span<const AvpSpec> all_avp_specs() { return kSpecs; }
+std::span<const AvpSpec> all_avp_specs() {
+  return kSpecs;
+}
 
 const AvpSpec* find_avp_spec(std::uint16_t vendor, std::uint16_t type) {
   if (vendor != kIetfVendor || type > kMaxType || kIndex[type] < 0) return nullptr;

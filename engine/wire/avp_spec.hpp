@@ -23,9 +23,9 @@ struct AvpSpec {
   ValueShape shape;
   std::uint16_t min_len;  // value octets, before hiding
   std::uint16_t max_len;
-  bool mandatory;         // the M bit the sender must set
+  bool mandatory;  // the M bit the sender must set
   bool may_hide;
-  Rule format_rule;       // the row giving M, H and Length for this attribute
+  Rule format_rule;  // the row giving M, H and Length for this attribute
 };
 
 std::span<const AvpSpec> all_avp_specs();

@@ -108,9 +108,9 @@ struct Octets {
 
 }  // namespace avp
 
-using AvpValue = std::variant<avp::Empty, std::uint16_t, std::uint32_t, std::uint64_t, avp::Octets, std::string,
-                              avp::ResultCode, avp::ProtocolVersion, avp::Q931Cause, avp::CallErrors, avp::Accm,
-                              avp::DisconnectCause, avp::Raw>;
+using AvpValue = std::variant<avp::Empty, std::uint16_t, std::uint32_t, std::uint64_t, avp::Octets,
+                              std::string, avp::ResultCode, avp::ProtocolVersion, avp::Q931Cause,
+                              avp::CallErrors, avp::Accm, avp::DisconnectCause, avp::Raw>;
 
 // The format an attribute's value has on the wire.
 enum class ValueShape : std::uint8_t {

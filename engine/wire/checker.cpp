@@ -29,7 +29,9 @@ class CheckSink {
 
 namespace {
 
-std::string avp_label(const Avp& a) { return avp_display_name(a.vendor, a.type); }
+std::string avp_label(const Avp& a) {
+  return avp_display_name(a.vendor, a.type);
+}
 
 // Value bytes as far as a length check can judge them: the revealed value for hidden AVPs.
 std::optional<std::size_t> value_length(const Avp& a) {
@@ -45,11 +47,16 @@ bool valid_utf8(std::string_view s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t extra = 0;
-    if (c < 0x80) extra = 0;
-    else if ((c >> 5) == 0x6) extra = 1;
-    else if ((c >> 4) == 0xE) extra = 2;
-    else if ((c >> 3) == 0x1E) extra = 3;
-    else return false;
+    if (c < 0x80)
+      extra = 0;
+    else if ((c >> 5) == 0x6)
+      extra = 1;
+    else if ((c >> 4) == 0xE)
+      extra = 2;
+    else if ((c >> 3) == 0x1E)
+      extra = 3;
+    else
+      return false;
     if (i + extra >= s.size() && extra > 0) return false;
     for (std::size_t k = 1; k <= extra; ++k)
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
@@ -74,8 +81,8 @@ void reserved_header_bits(const CheckContext& c, CheckSink& s) {  // R005 (RFC 2
 
 void length_matches_datagram(const CheckContext& c, CheckSink& s) {  // R013 (3.1)
   if (c.header.has_length && c.header.trailing != 0)
-    s.flag("Length " + std::to_string(c.header.length) + " but datagram has " + std::to_string(c.datagram_size) +
-           " octets");
+    s.flag("Length " + std::to_string(c.header.length) + " but datagram has " +
+           std::to_string(c.datagram_size) + " octets");
 }
 
 void control_no_offset(const CheckContext& c, CheckSink& s) {  // R008 (3.1)
@@ -96,7 +103,8 @@ void message_type_first(const CheckContext& c, CheckSink& s) {  // R039 (4.4.1)
 
 void message_type_known(const CheckContext& c, CheckSink& s) {  // R020 (3.2)
   const auto t = c.message->message_type();
-  if (t && !is_known_message_type(*t)) s.flag("Message Type " + std::to_string(*t) + " is reserved or unknown", 0);
+  if (t && !is_known_message_type(*t))
+    s.flag("Message Type " + std::to_string(*t) + " is reserved or unknown", 0);
 }
 
 struct Mandatory {
@@ -143,7 +151,8 @@ void mandatory_avps(const CheckContext& c, CheckSink& s) {  // RFC 2661 6.1-6.14
   if (!t) return;
   for (const auto& m : kMandatory)
     if (m.msg == *t && !c.message->find(m.avp))
-      s.flag_as(m.rule, std::string(to_string(*t)) + " lacks " + avp_display_name(kIetfVendor, static_cast<std::uint16_t>(m.avp)));
+      s.flag_as(m.rule, std::string(to_string(*t)) + " lacks " +
+                            avp_display_name(kIetfVendor, static_cast<std::uint16_t>(m.avp)));
 }
 
 void first_ids_zero(const CheckContext& c, CheckSink& s) {  // R077, R092 (4.4.3, 4.4.4)
@@ -169,19 +178,22 @@ void avp_format(const CheckContext& c, CheckSink& s) {  // the AVP table: M, H, 
     if (!spec) return;
     const std::string name(spec->name);
     if (a.mandatory != spec->mandatory)
-      s.flag_as(spec->format_rule, name + " has M=" + (a.mandatory ? "1" : "0") + ", must be " +
-                                       (spec->mandatory ? "1" : "0"), i);
+      s.flag_as(spec->format_rule,
+                name + " has M=" + (a.mandatory ? "1" : "0") + ", must be " + (spec->mandatory ? "1" : "0"),
+                i);
     if (a.hidden && !spec->may_hide) s.flag_as(spec->format_rule, name + " must not be hidden", i);
     if (a.malformed_value) {
       const auto len = value_length(a);
-      s.flag_as(spec->format_rule, name + " value of " + std::to_string(len.value_or(0)) + " octets breaks its format", i);
+      s.flag_as(spec->format_rule,
+                name + " value of " + std::to_string(len.value_or(0)) + " octets breaks its format", i);
     }
   });
 }
 
 void hidden_needs_vector(const CheckContext& c, CheckSink& s) {  // R032 (4.3)
   for_each_avp(c, [&](const Avp& a, std::size_t i) {
-    if (a.hidden_state == HiddenState::NoVector) s.flag(avp_label(a) + " is hidden with no Random Vector before it", i);
+    if (a.hidden_state == HiddenState::NoVector)
+      s.flag(avp_label(a) + " is hidden with no Random Vector before it", i);
   });
 }
 
@@ -196,7 +208,8 @@ void random_vector_length(const CheckContext& c, CheckSink& s) {  // R043 (4.4.1
   for_each_avp(c, [&](const Avp& a, std::size_t i) {
     if (!a.is(AvpType::RandomVector)) return;
     const auto len = value_length(a);
-    if (len && *len < 16) s.flag("Random Vector of " + std::to_string(*len) + " octets (16 or more recommended)", i);
+    if (len && *len < 16)
+      s.flag("Random Vector of " + std::to_string(*len) + " octets (16 or more recommended)", i);
   });
 }
 
@@ -218,7 +231,8 @@ void protocol_version_one(const CheckContext& c, CheckSink& s) {  // R055 (4.4.3
   for_each_avp(c, [&](const Avp& a, std::size_t i) {
     if (const auto* pv = a.is(AvpType::ProtocolVersion) ? a.get<avp::ProtocolVersion>() : nullptr;
         pv && (pv->ver != 1 || pv->rev != 0))
-      s.flag("Protocol Version " + std::to_string(pv->ver) + "." + std::to_string(pv->rev) + ", must be 1.0", i);
+      s.flag("Protocol Version " + std::to_string(pv->ver) + "." + std::to_string(pv->rev) + ", must be 1.0",
+             i);
   });
 }
 
@@ -249,7 +263,8 @@ void utf8_text(const CheckContext& c, CheckSink& s) {  // R047, R073, P121
     if (const auto* rc = a.get<avp::ResultCode>(); rc && !valid_utf8(rc->message))
       s.flag_as(Rule::R047, "Result Code Error Message is not UTF-8", i);
     if (a.is(AvpType::VendorName))
-      if (const auto* v = a.get<std::string>(); v && !valid_utf8(*v)) s.flag_as(Rule::R073, "Vendor Name is not UTF-8", i);
+      if (const auto* v = a.get<std::string>(); v && !valid_utf8(*v))
+        s.flag_as(Rule::R073, "Vendor Name is not UTF-8", i);
     if (const auto* d = a.get<avp::DisconnectCause>(); d && !valid_utf8(d->message))
       s.flag_as(Rule::P121, "PPP Disconnect Cause message is not UTF-8", i);
   });
@@ -278,7 +293,8 @@ void proxy_authen_consistency(const CheckContext& c, CheckSink& s) {  // R121, R
   need(AvpType::ProxyAuthenId, t == 2 || t == 3 || t == 5, Rule::R125);
   need(AvpType::ProxyAuthenResponse, t == 1 || t == 2 || t == 3 || t == 5, Rule::R127);
   for_each_avp(c, [&](const Avp& a, std::size_t i) {
-    if (const auto* id = a.is(AvpType::ProxyAuthenId) ? a.get<std::uint16_t>() : nullptr; id && (*id >> 8) != 0)
+    if (const auto* id = a.is(AvpType::ProxyAuthenId) ? a.get<std::uint16_t>() : nullptr;
+        id && (*id >> 8) != 0)
       s.flag_as(Rule::R125, "Proxy Authen ID high octet is not 0", i);
   });
 }
@@ -304,7 +320,8 @@ constexpr CheckRow kRows[] = {
     {Rule::R049, CheckScope::Control, "Result and Error Codes are defined (R049, R051)", result_code_range},
     {Rule::R047, CheckScope::Control, "texts are UTF-8 (R047, R073, P121)", utf8_text},
     {Rule::P120, CheckScope::Control, "PPP Disconnect Cause Code only in CDN", disconnect_cause_placement},
-    {Rule::R125, CheckScope::Control, "proxy authentication AVPs match the type (R121-R127)", proxy_authen_consistency},
+    {Rule::R125, CheckScope::Control, "proxy authentication AVPs match the type (R121-R127)",
+     proxy_authen_consistency},
 };
 
 void run(const CheckContext& c, bool control, std::vector<Violation>& out) {
@@ -319,7 +336,9 @@ void run(const CheckContext& c, bool control, std::vector<Violation>& out) {
 
 }  // namespace
 
-std::span<const CheckRow> check_rows() { return kRows; }
+std::span<const CheckRow> check_rows() {
+  return kRows;
+}
 
 std::vector<Violation> check_control(const ControlMessage& m, std::size_t datagram_size) {
   std::vector<Violation> out;
@@ -333,6 +352,8 @@ std::vector<Violation> check_data(const Header& h, std::size_t datagram_size) {
   return out;
 }
 
-Violation violation_of(const DecodeError& e) { return Violation{e.rule, std::nullopt, describe(e)}; }
+Violation violation_of(const DecodeError& e) {
+  return Violation{e.rule, std::nullopt, describe(e)};
+}
 
 }  // namespace l2tp::wire

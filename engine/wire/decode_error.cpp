@@ -4,17 +4,28 @@ namespace l2tp {
 
 std::string_view to_string(DecodeErrorKind k) {
   switch (k) {
-    case DecodeErrorKind::Truncated: return "truncated header";
-    case DecodeErrorKind::UnsupportedVersion: return "unsupported version";
-    case DecodeErrorKind::L2f: return "L2F packet (version 1)";
-    case DecodeErrorKind::L2tpv3: return "L2TPv3 packet (version 3)";
-    case DecodeErrorKind::LengthBelowHeader: return "Length field smaller than the header";
-    case DecodeErrorKind::LengthBeyondDatagram: return "Length field larger than the datagram";
-    case DecodeErrorKind::OffsetBeyondEnd: return "Offset Size past the end of the message";
-    case DecodeErrorKind::ControlWithoutLength: return "control message without L bit";
-    case DecodeErrorKind::ControlWithoutSequence: return "control message without S bit";
-    case DecodeErrorKind::AvpLengthBelowSix: return "AVP Length below 6";
-    case DecodeErrorKind::AvpBeyondMessage: return "AVP runs past the end of the message";
+    case DecodeErrorKind::Truncated:
+      return "truncated header";
+    case DecodeErrorKind::UnsupportedVersion:
+      return "unsupported version";
+    case DecodeErrorKind::L2f:
+      return "L2F packet (version 1)";
+    case DecodeErrorKind::L2tpv3:
+      return "L2TPv3 packet (version 3)";
+    case DecodeErrorKind::LengthBelowHeader:
+      return "Length field smaller than the header";
+    case DecodeErrorKind::LengthBeyondDatagram:
+      return "Length field larger than the datagram";
+    case DecodeErrorKind::OffsetBeyondEnd:
+      return "Offset Size past the end of the message";
+    case DecodeErrorKind::ControlWithoutLength:
+      return "control message without L bit";
+    case DecodeErrorKind::ControlWithoutSequence:
+      return "control message without S bit";
+    case DecodeErrorKind::AvpLengthBelowSix:
+      return "AVP Length below 6";
+    case DecodeErrorKind::AvpBeyondMessage:
+      return "AVP runs past the end of the message";
   }
   return "unknown decode error";
 }

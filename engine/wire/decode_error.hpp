@@ -13,17 +13,17 @@
 namespace l2tp {
 
 enum class DecodeErrorKind : std::uint8_t {
-  Truncated,             // datagram shorter than the fixed header fields its flags announce
-  UnsupportedVersion,    // Ver not 2 (R012)
-  L2f,                   // Ver 1: L2F, silently discarded (R340)
-  L2tpv3,                // Ver 3: L2TPv3, recognised but not decoded here
-  LengthBelowHeader,     // Length field smaller than the header it is part of (R013)
-  LengthBeyondDatagram,  // Length field larger than the datagram (R013)
-  OffsetBeyondEnd,       // Offset Size points past the end of the message (R019)
-  ControlWithoutLength,  // control message without L bit: cannot be framed (R004)
+  Truncated,               // datagram shorter than the fixed header fields its flags announce
+  UnsupportedVersion,      // Ver not 2 (R012)
+  L2f,                     // Ver 1: L2F, silently discarded (R340)
+  L2tpv3,                  // Ver 3: L2TPv3, recognised but not decoded here
+  LengthBelowHeader,       // Length field smaller than the header it is part of (R013)
+  LengthBeyondDatagram,    // Length field larger than the datagram (R013)
+  OffsetBeyondEnd,         // Offset Size points past the end of the message (R019)
+  ControlWithoutLength,    // control message without L bit: cannot be framed (R004)
   ControlWithoutSequence,  // control message without S bit: no Ns/Nr (R007)
-  AvpLengthBelowSix,     // AVP Length < 6; nothing after it can be trusted (R026)
-  AvpBeyondMessage,      // AVP Length runs past the end of the message (R028)
+  AvpLengthBelowSix,       // AVP Length < 6; nothing after it can be trusted (R026)
+  AvpBeyondMessage,        // AVP Length runs past the end of the message (R028)
 };
 
 struct DecodeError {

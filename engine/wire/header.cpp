@@ -72,7 +72,8 @@ Result<Header, DecodeError> decode_header(Bytes dgram) {
     h.trailing = dgram.size() - h.length;
   }
   if (h.has_offset && r.offset() + h.offset_size > end)
-    return unexpected(DecodeError{DecodeErrorKind::OffsetBeyondEnd, Rule::R019, r.offset() - 2, std::nullopt});
+    return unexpected(
+        DecodeError{DecodeErrorKind::OffsetBeyondEnd, Rule::R019, r.offset() - 2, std::nullopt});
   h.header_size = static_cast<std::uint16_t>(r.offset() + (h.has_offset ? h.offset_size : 0));
   return h;
 }

@@ -23,17 +23,17 @@ inline constexpr std::size_t kControlHeaderSize = 12;  // T L S set: a ZLB is ex
 // A decoded or to-be-encoded header. Fields behind a flag are meaningful only when it is set.
 // Encoding writes what the flags say, so a fault can produce any header a broken peer would.
 struct Header {
-  bool control = false;      // T
-  bool has_length = false;   // L
-  bool has_sequence = false; // S
-  bool has_offset = false;   // O
-  bool priority = false;     // P
+  bool control = false;             // T
+  bool has_length = false;          // L
+  bool has_sequence = false;        // S
+  bool has_offset = false;          // O
+  bool priority = false;            // P
   std::uint16_t reserved_bits = 0;  // x bits exactly as on the wire (within kReservedMask)
   std::uint8_t version = kVersion;
   std::uint16_t length = 0;  // L: total message length incl. header (R013)
   TunnelId tunnel;
   SessionId session;
-  Seq ns, nr;                   // S
+  Seq ns, nr;                     // S
   std::uint16_t offset_size = 0;  // O: octets of padding after the Offset Size field (R019)
 
   // Filled by decode_header: octets before the payload (after any offset padding), and the

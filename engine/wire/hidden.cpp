@@ -9,7 +9,8 @@ namespace {
 // ciphertext of chunk i-1 (which feeds bi), so one function serves both directions.
 template <typename CipherOf>
 void xor_stream(std::uint16_t attr_type, Bytes secret, Bytes rv, MutableBytes data, CipherOf cipher_of) {
-  const std::uint8_t type_be[2] = {static_cast<std::uint8_t>(attr_type >> 8), static_cast<std::uint8_t>(attr_type)};
+  const std::uint8_t type_be[2] = {static_cast<std::uint8_t>(attr_type >> 8),
+                                   static_cast<std::uint8_t>(attr_type)};
   crypto::Md5Digest b = crypto::md5({Bytes(type_be), secret, rv});
   crypto::Md5Digest prev_cipher{};
   for (std::size_t off = 0; off < data.size(); off += 16) {

@@ -110,8 +110,10 @@ Result<DataMessage, DecodeError> decode_data(Bytes dgram) {
 
 std::string_view to_string(EncodeError e) {
   switch (e) {
-    case EncodeError::AvpTooLong: return "AVP longer than 1023 octets";
-    case EncodeError::MessageTooLong: return "message longer than 65535 octets";
+    case EncodeError::AvpTooLong:
+      return "AVP longer than 1023 octets";
+    case EncodeError::MessageTooLong:
+      return "message longer than 65535 octets";
   }
   return "encode error";
 }
@@ -119,7 +121,7 @@ std::string_view to_string(EncodeError e) {
 Result<void, EncodeError> encode_control(const ControlMessage& m, const EncodeOptions& opt, Buffer& out) {
   const std::size_t start = out.size();
   encode_header(m.header, out);
-  Buffer scratch;  // only touched for hidden AVPs
+  Buffer scratch;        // only touched for hidden AVPs
   Buffer random_vector;  // a copy: `out` may reallocate while we hide with it
   for (const Avp& a : m.avps) {
     const std::size_t at = out.size();
@@ -138,8 +140,8 @@ Result<void, EncodeError> encode_control(const ControlMessage& m, const EncodeOp
     }
     const std::size_t len = out.size() - at;
     if (len > kAvpMaxLength && !a.fault.length_field) return unexpected(EncodeError::AvpTooLong);
-    std::uint16_t flags = static_cast<std::uint16_t>(a.fault.length_field.value_or(static_cast<std::uint16_t>(len)) &
-                                                     kAvpLengthMask);
+    std::uint16_t flags = static_cast<std::uint16_t>(
+        a.fault.length_field.value_or(static_cast<std::uint16_t>(len)) & kAvpLengthMask);
     if (a.mandatory) flags |= kAvpFlagM;
     if (a.hidden) flags |= kAvpFlagH;
     flags |= static_cast<std::uint16_t>((a.fault.reserved_bits & 0x0F) << 10);

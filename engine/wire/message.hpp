@@ -51,10 +51,18 @@ enum class EncodeError : std::uint8_t {
 std::string_view to_string(EncodeError e);
 
 struct EncodeOptions {
-  Bytes secret;                   // for AVPs marked hidden
-  Rng* rng = nullptr;             // hidden padding octets; zeroes when null
-  std::uint16_t hidden_padding = 0;  // default padding octets per hidden AVP (R034)
+  Bytes secret;                               // for AVPs marked hidden
+  Rng* rng = nullptr;                         // hidden padding octets; zeroes when null
+  std::uint16_t hidden_padding = 0;           // default padding octets per hidden AVP (R034)
   std::optional<std::uint16_t> length_field;  // fault: header Length written instead of the true one
+
+  static EncodeOptions hiding(Bytes secret, Rng* rng = nullptr, std::uint16_t padding = 0) {
+    EncodeOptions o;
+    o.secret = secret;
+    o.rng = rng;
+    o.hidden_padding = padding;
+    return o;
+  }
 };
 
 // Appends the encoded message to `out`. Hidden AVPs use the most recent Random Vector AVP

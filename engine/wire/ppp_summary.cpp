@@ -39,58 +39,97 @@ PppSummary summarize_ppp(Bytes frame) {
 
 std::string_view ppp_protocol_name(std::uint16_t p) {
   switch (p) {
-    case 0x0021: return "IPv4";
-    case 0x0057: return "IPv6";
-    case 0x003D: return "MP";
-    case 0x00FD: return "CCP-data";
-    case 0xC021: return "LCP";
-    case 0xC023: return "PAP";
-    case 0xC223: return "CHAP";
-    case 0xC025: return "LQR";
-    case 0x8021: return "IPCP";
-    case 0x8057: return "IPv6CP";
-    case 0x80FD: return "CCP";
-    case 0x8031: return "BCP";
-    case 0x80FB: return "CCP-link";
-    default: return "";
+    case 0x0021:
+      return "IPv4";
+    case 0x0057:
+      return "IPv6";
+    case 0x003D:
+      return "MP";
+    case 0x00FD:
+      return "CCP-data";
+    case 0xC021:
+      return "LCP";
+    case 0xC023:
+      return "PAP";
+    case 0xC223:
+      return "CHAP";
+    case 0xC025:
+      return "LQR";
+    case 0x8021:
+      return "IPCP";
+    case 0x8057:
+      return "IPv6CP";
+    case 0x80FD:
+      return "CCP";
+    case 0x8031:
+      return "BCP";
+    case 0x80FB:
+      return "CCP-link";
+    default:
+      return "";
   }
 }
 
 std::string_view ppp_code_name(std::uint16_t protocol, std::uint8_t code) {
   if (protocol == 0xC023) {
     switch (code) {
-      case 1: return "Authenticate-Request";
-      case 2: return "Authenticate-Ack";
-      case 3: return "Authenticate-Nak";
-      default: return "";
+      case 1:
+        return "Authenticate-Request";
+      case 2:
+        return "Authenticate-Ack";
+      case 3:
+        return "Authenticate-Nak";
+      default:
+        return "";
     }
   }
   if (protocol == 0xC223) {
     switch (code) {
-      case 1: return "Challenge";
-      case 2: return "Response";
-      case 3: return "Success";
-      case 4: return "Failure";
-      default: return "";
+      case 1:
+        return "Challenge";
+      case 2:
+        return "Response";
+      case 3:
+        return "Success";
+      case 4:
+        return "Failure";
+      default:
+        return "";
     }
   }
   switch (code) {
-    case 1: return "Configure-Request";
-    case 2: return "Configure-Ack";
-    case 3: return "Configure-Nak";
-    case 4: return "Configure-Reject";
-    case 5: return "Terminate-Request";
-    case 6: return "Terminate-Ack";
-    case 7: return "Code-Reject";
-    case 8: return "Protocol-Reject";
-    case 9: return "Echo-Request";
-    case 10: return "Echo-Reply";
-    case 11: return "Discard-Request";
-    case 12: return "Identification";
-    case 13: return "Time-Remaining";
-    case 14: return "Reset-Request";
-    case 15: return "Reset-Ack";
-    default: return "";
+    case 1:
+      return "Configure-Request";
+    case 2:
+      return "Configure-Ack";
+    case 3:
+      return "Configure-Nak";
+    case 4:
+      return "Configure-Reject";
+    case 5:
+      return "Terminate-Request";
+    case 6:
+      return "Terminate-Ack";
+    case 7:
+      return "Code-Reject";
+    case 8:
+      return "Protocol-Reject";
+    case 9:
+      return "Echo-Request";
+    case 10:
+      return "Echo-Reply";
+    case 11:
+      return "Discard-Request";
+    case 12:
+      return "Identification";
+    case 13:
+      return "Time-Remaining";
+    case 14:
+      return "Reset-Request";
+    case 15:
+      return "Reset-Ack";
+    default:
+      return "";
   }
 }
 

@@ -14,7 +14,7 @@ struct PppSummary {
   bool address_control = false;  // frame starts with FF 03
   bool valid = false;            // a protocol field could be read
   std::uint16_t protocol = 0;
-  std::optional<std::uint8_t> code;        // for LCP-like control protocols
+  std::optional<std::uint8_t> code;  // for LCP-like control protocols
   std::optional<std::uint8_t> identifier;
 };
 

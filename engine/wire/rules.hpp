@@ -7,7 +7,11 @@
 
 namespace l2tp {
 
-inline const RuleInfo& rule_info(Rule r) { return kRuleTable[static_cast<std::size_t>(r)]; }
-inline std::string_view to_string(Rule r) { return rule_info(r).id; }
+inline const RuleInfo& rule_info(Rule r) {
+  return kRuleTable[static_cast<std::size_t>(r)];
+}
+inline std::string_view to_string(Rule r) {
+  return rule_info(r).id;
+}
 
 }  // namespace l2tp

@@ -10,20 +10,34 @@ bool is_known_message_type(std::uint16_t v) {
 
 std::string_view to_string(MessageType t) {
   switch (t) {
-    case MessageType::Sccrq: return "SCCRQ";
-    case MessageType::Sccrp: return "SCCRP";
-    case MessageType::Scccn: return "SCCCN";
-    case MessageType::StopCcn: return "StopCCN";
-    case MessageType::Hello: return "HELLO";
-    case MessageType::Ocrq: return "OCRQ";
-    case MessageType::Ocrp: return "OCRP";
-    case MessageType::Occn: return "OCCN";
-    case MessageType::Icrq: return "ICRQ";
-    case MessageType::Icrp: return "ICRP";
-    case MessageType::Iccn: return "ICCN";
-    case MessageType::Cdn: return "CDN";
-    case MessageType::Wen: return "WEN";
-    case MessageType::Sli: return "SLI";
+    case MessageType::Sccrq:
+      return "SCCRQ";
+    case MessageType::Sccrp:
+      return "SCCRP";
+    case MessageType::Scccn:
+      return "SCCCN";
+    case MessageType::StopCcn:
+      return "StopCCN";
+    case MessageType::Hello:
+      return "HELLO";
+    case MessageType::Ocrq:
+      return "OCRQ";
+    case MessageType::Ocrp:
+      return "OCRP";
+    case MessageType::Occn:
+      return "OCCN";
+    case MessageType::Icrq:
+      return "ICRQ";
+    case MessageType::Icrp:
+      return "ICRP";
+    case MessageType::Iccn:
+      return "ICCN";
+    case MessageType::Cdn:
+      return "CDN";
+    case MessageType::Wen:
+      return "WEN";
+    case MessageType::Sli:
+      return "SLI";
   }
   return "Unknown";
 }
@@ -34,8 +48,10 @@ bool is_session_message(MessageType t) {
     case MessageType::Sccrp:
     case MessageType::Scccn:
     case MessageType::StopCcn:
-    case MessageType::Hello: return false;
-    default: return true;
+    case MessageType::Hello:
+      return false;
+    default:
+      return true;
   }
 }
 
