@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (as root) or a developer checkout:
+#   scripts/setup.sh run    install what is missing, build, run the main job on a built-in default
+#   scripts/setup.sh test   install what is missing, build (normal + ASan/UBSan), run every test,
+#                           fuzz the decoder for a bounded time, check formatting
+# Both are idempotent: packages already present are not reinstalled, builds are incremental.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
+  libboost1.81-dev libboost-program-options1.81-dev
+  tshark tcpdump xl2tpd
+)
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "all ${#PACKAGES[@]} packages present"
+    return
+  fi
+  log "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: packages are missing and this is not root; run as root or install them" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build_main() {
+  log "building build/ (g++, warnings as errors)"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DL2TPSIM_WERROR=ON >/dev/null
+  cmake --build build -j "$JOBS"
+}
+
+build_sanitized() {
+  log "building build-asan/ (clang, ASan+UBSan, libFuzzer targets)"
+  CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DL2TPSIM_WERROR=ON \
+    -DL2TPSIM_SANITIZE=ON -DL2TPSIM_FUZZ=ON -DL2TPSIM_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$JOBS"
+}
+
+check_format() {
+  log "checking clang-format"
+  git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+}
+
+case "${1:-}" in
+  run)
+    install_missing
+    build_main
+    log "main job: decode and check a real capture (Windows LAC <-> Cisco LNS, tests/data/captures)"
+    ./build/l2tpsim decode tests/data/captures/jnetpcap-legacy_test-l2tp.pcap --brief
+    ;;
+  test)
+    install_missing
+    build_main
+    build_sanitized
+    check_format
+    log "tests (build/)"
+    ctest --test-dir build --output-on-failure -j "$JOBS"
+    log "tests under ASan/UBSan (build-asan/)"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+    log "fuzzing the decoder for ${FUZZ_SECONDS:-60} s"
+    tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-60}"
+    ;;
+  *)
+    echo "usage: scripts/setup.sh run|test" >&2
+    exit 2
+    ;;
+esac
