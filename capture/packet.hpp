@@ -8,27 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "engine/net/address.hpp"
 #include "engine/util/bytes.hpp"
 
 namespace l2tp::capture {
 
-struct IpAddress {
-  bool v6 = false;
-  std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4 octets
-
-  static IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d);
-  // Parses dotted-quad or RFC 5952 text; returns false on anything else.
-  static bool parse(const std::string& text, IpAddress& out);
-  std::string to_string() const;
-  bool operator==(const IpAddress&) const = default;
-};
-
-struct Endpoint {
-  IpAddress addr;
-  std::uint16_t port = 0;
-  std::string to_string() const;  // "1.2.3.4:1701" or "[::1]:1701"
-  bool operator==(const Endpoint&) const = default;
-};
+using net::Endpoint;
+using net::IpAddress;
 
 enum class Transport : std::uint8_t {
   Udp,       // payload is the UDP payload

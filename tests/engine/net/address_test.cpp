@@ -1,10 +1,10 @@
-#include "capture/packet.hpp"
+#include "engine/net/address.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace l2tp::capture {
+namespace l2tp::net {
 namespace {
 
 std::string canonical(const std::string& text) {
@@ -13,7 +13,7 @@ std::string canonical(const std::string& text) {
   return a.to_string();
 }
 
-TEST(CaptureIpAddress, V4BuildsFirstFourOctets) {
+TEST(IpAddress, V4BuildsFirstFourOctets) {
   const IpAddress a = IpAddress::v4(192, 0, 2, 255);
   EXPECT_FALSE(a.v6);
   EXPECT_EQ(a.bytes[0], 192);
@@ -22,7 +22,7 @@ TEST(CaptureIpAddress, V4BuildsFirstFourOctets) {
   EXPECT_EQ(a.to_string(), "192.0.2.255");
 }
 
-TEST(CaptureIpAddress, ParsesDottedQuad) {
+TEST(IpAddress, ParsesDottedQuad) {
   IpAddress a;
   ASSERT_TRUE(IpAddress::parse("10.1.2.3", a));
   EXPECT_EQ(a, IpAddress::v4(10, 1, 2, 3));
@@ -30,7 +30,7 @@ TEST(CaptureIpAddress, ParsesDottedQuad) {
   EXPECT_EQ(canonical("255.255.255.255"), "255.255.255.255");
 }
 
-TEST(CaptureIpAddress, RejectsMalformedTextAndLeavesOutputAlone) {
+TEST(IpAddress, RejectsMalformedTextAndLeavesOutputAlone) {
   IpAddress a = IpAddress::v4(1, 2, 3, 4);
   for (const char* bad :
        {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4", "a.b.c.d", "1.2.3.-1", "1:::2",
@@ -40,7 +40,7 @@ TEST(CaptureIpAddress, RejectsMalformedTextAndLeavesOutputAlone) {
   EXPECT_EQ(a, IpAddress::v4(1, 2, 3, 4));
 }
 
-TEST(CaptureIpAddress, ParsesIpv6) {
+TEST(IpAddress, ParsesIpv6) {
   IpAddress a;
   ASSERT_TRUE(IpAddress::parse("2001:db8::1", a));
   EXPECT_TRUE(a.v6);
@@ -52,7 +52,7 @@ TEST(CaptureIpAddress, ParsesIpv6) {
 }
 
 // RFC 5952 section 4: the one canonical text form.
-TEST(CaptureIpAddress, FormatsIpv6PerRfc5952) {
+TEST(IpAddress, FormatsIpv6PerRfc5952) {
   EXPECT_EQ(canonical("2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");  // 4.1, 4.3
   EXPECT_EQ(canonical("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");            // 4.2.2: one group stays
   EXPECT_EQ(canonical("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");                     // 4.2.3: longest run
@@ -67,7 +67,7 @@ TEST(CaptureIpAddress, FormatsIpv6PerRfc5952) {
   EXPECT_EQ(canonical("0:0:0:0:0:fffe:c000:201"), "::fffe:c000:201");
 }
 
-TEST(CaptureIpAddress, FamiliesCompareUnequalEvenWithEqualBytes) {
+TEST(IpAddress, FamiliesCompareUnequalEvenWithEqualBytes) {
   IpAddress v4 = IpAddress::v4(0, 0, 0, 0);
   IpAddress v6;
   v6.v6 = true;
@@ -75,7 +75,7 @@ TEST(CaptureIpAddress, FamiliesCompareUnequalEvenWithEqualBytes) {
   EXPECT_EQ(v6.to_string(), "::");
 }
 
-TEST(CaptureEndpoint, FormatsWithPort) {
+TEST(NetEndpoint, FormatsWithPort) {
   EXPECT_EQ((Endpoint{IpAddress::v4(1, 2, 3, 4), 1701}).to_string(), "1.2.3.4:1701");
   IpAddress a;
   ASSERT_TRUE(IpAddress::parse("::1", a));
@@ -85,4 +85,4 @@ TEST(CaptureEndpoint, FormatsWithPort) {
 }
 
 }  // namespace
-}  // namespace l2tp::capture
+}  // namespace l2tp::net

@@ -1,10 +1,10 @@
-#include "capture/packet.hpp"
+#include "engine/net/address.hpp"
 
 #include <arpa/inet.h>
 
 #include <cstdio>
 
-namespace l2tp::capture {
+namespace l2tp::net {
 
 IpAddress IpAddress::v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   IpAddress out;
@@ -90,4 +90,4 @@ std::string Endpoint::to_string() const {
   return addr.v6 ? "[" + addr.to_string() + "]:" + port_text : addr.to_string() + ":" + port_text;
 }
 
-}  // namespace l2tp::capture
+}  // namespace l2tp::net
