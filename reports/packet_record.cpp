@@ -152,7 +152,8 @@ nlohmann::json to_json(const PacketRecord& r) {
   j["version"] = r.version;
   j["kind"] = std::string(to_string(r.kind));
   if (r.truncated) j["truncated"] = true;
-  if (r.kind == PacketKind::L2tpv2 || r.kind == PacketKind::Undecodable) {
+  if (r.kind == PacketKind::Undecodable) j["control"] = r.control;  // the T bit is all we trust
+  if (r.kind == PacketKind::L2tpv2) {
     j["control"] = r.control;
     j["zlb"] = r.zlb;
     j["tunnel"] = r.tunnel;

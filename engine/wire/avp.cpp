@@ -204,7 +204,12 @@ struct ValueFormatter {
     return buf;
   }
   std::string operator()(const avp::Octets& o) const { return to_hex(o.bytes); }
-  std::string operator()(const std::string& s) const { return "\"" + printable(s) + "\""; }
+  std::string operator()(const std::string& s) const {
+    std::string out = "\"";  // built with += : GCC 12 -O3 warns falsely (-Wrestrict) on a + chain
+    out += printable(s);
+    out += '"';
+    return out;
+  }
   std::string operator()(const avp::ResultCode& rc) const {
     std::string s = "result " + std::to_string(rc.result);
     if (rc.error) s += " error " + std::to_string(*rc.error);

@@ -352,6 +352,15 @@ std::vector<Violation> check_data(const Header& h, std::size_t datagram_size) {
   return out;
 }
 
+std::vector<std::pair<AvpType, Rule>> missing_mandatory_avps(const ControlMessage& m) {
+  std::vector<std::pair<AvpType, Rule>> out;
+  const auto t = m.known_type();
+  if (!t) return out;
+  for (const auto& row : kMandatory)
+    if (row.msg == *t && !m.find(row.avp)) out.emplace_back(row.avp, row.rule);
+  return out;
+}
+
 Violation violation_of(const DecodeError& e) {
   return Violation{e.rule, std::nullopt, describe(e)};
 }

@@ -39,6 +39,9 @@ std::span<const CheckRow> check_rows();
 std::vector<Violation> check_control(const ControlMessage& m, std::size_t datagram_size);
 // Every rule a data message's header breaks.
 std::vector<Violation> check_data(const Header& h, std::size_t datagram_size);
+// The AVPs RFC 2661 section 6 requires in `m` that it lacks, each with the row requiring it.
+std::vector<std::pair<AvpType, Rule>> missing_mandatory_avps(const ControlMessage& m);
+
 // The violation a structural decode error stands for.
 Violation violation_of(const DecodeError& e);
 

@@ -22,6 +22,8 @@ std::string_view to_string(DecodeErrorKind k) {
       return "control message without L bit";
     case DecodeErrorKind::ControlWithoutSequence:
       return "control message without S bit";
+    case DecodeErrorKind::NotControl:
+      return "data message where a control message was expected";
     case DecodeErrorKind::AvpLengthBelowSix:
       return "AVP Length below 6";
     case DecodeErrorKind::AvpBeyondMessage:

@@ -22,6 +22,7 @@ enum class DecodeErrorKind : std::uint8_t {
   OffsetBeyondEnd,         // Offset Size points past the end of the message (R019)
   ControlWithoutLength,    // control message without L bit: cannot be framed (R004)
   ControlWithoutSequence,  // control message without S bit: no Ns/Nr (R007)
+  NotControl,              // decode_control was given a data message (T bit clear)
   AvpLengthBelowSix,       // AVP Length < 6; nothing after it can be trusted (R026)
   AvpBeyondMessage,        // AVP Length runs past the end of the message (R028)
 };

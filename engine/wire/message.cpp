@@ -44,6 +44,8 @@ ControlMessage make_zlb(TunnelId tunnel, Seq ns, Seq nr) {
 Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<Bytes> secret) {
   auto header = decode_header(dgram);
   if (!header) return unexpected(header.error());
+  if (!header->control)
+    return unexpected(DecodeError{DecodeErrorKind::NotControl, Rule::R002, 0, std::nullopt});
   ControlMessage m;
   m.header = *header;
   const std::size_t end = m.header.has_length ? m.header.length : dgram.size();
@@ -144,7 +146,7 @@ Result<void, EncodeError> encode_control(const ControlMessage& m, const EncodeOp
         a.fault.length_field.value_or(static_cast<std::uint16_t>(len)) & kAvpLengthMask);
     if (a.mandatory) flags |= kAvpFlagM;
     if (a.hidden) flags |= kAvpFlagH;
-    flags |= static_cast<std::uint16_t>((a.fault.reserved_bits & 0x0F) << 10);
+    flags |= static_cast<std::uint16_t>(((a.reserved_bits | a.fault.reserved_bits) & 0x0F) << 10);
     w.patch_u16(at, flags);
     if (a.is(AvpType::RandomVector))
       random_vector.assign(out.begin() + static_cast<std::ptrdiff_t>(at + kAvpHeaderSize), out.end());

@@ -1,0 +1,134 @@
+// Reliable delivery of control messages for one tunnel (RFC 2661 5.8 and Appendix A):
+// Ns/Nr with modulo-2^16 comparison, ZLB acknowledgements (delayed, or piggybacked on the
+// next message out), the peer's receive window (4 when it sent none, R080), slow start and
+// congestion avoidance, retransmission with exponential backoff up to a cap and a retry
+// limit, duplicates acknowledged but never delivered twice, out-of-order messages inside our
+// window held and delivered in order, messages outside it dropped.
+//
+// Sans-I/O: inputs are handle_receive() and handle_timeout(); outputs are poll_delivery()
+// (messages for the tunnel FSM, in order), poll_transmit() (datagrams for the wire) and
+// poll_timeout() (when to call handle_timeout next). After any input, drain the outputs.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "engine/time.hpp"
+#include "engine/util/bytes.hpp"
+#include "engine/wire/message.hpp"
+#include "engine/wire/types.hpp"
+
+namespace l2tp::control {
+
+struct ReliabilityConfig {
+  Duration initial_rto = std::chrono::seconds(1);       // first retransmission interval (5.8: ~1 s)
+  Duration max_rto = std::chrono::seconds(8);           // backoff cap; the RFC wants at least 8 s
+  unsigned max_retries = 5;                             // then the tunnel is cleared (5.8)
+  Duration ack_delay = std::chrono::milliseconds(100);  // delayed ZLB when nothing goes out
+  std::uint16_t receive_window = 8;                     // what we advertise; the depth of our reorder queue
+};
+
+struct ChannelStats {
+  std::uint64_t sent = 0;  // first transmissions of queued messages
+  std::uint64_t retransmissions = 0;
+  std::uint64_t received = 0;       // non-ZLB messages delivered to the FSM
+  std::uint64_t duplicates = 0;     // already-received Ns: re-acked, not delivered
+  std::uint64_t out_of_order = 0;   // held for later in-order delivery
+  std::uint64_t out_of_window = 0;  // dropped: beyond our receive window
+  std::uint64_t zlb_sent = 0;
+  std::uint64_t zlb_received = 0;
+  std::uint64_t acked = 0;           // our messages acknowledged by the peer
+  std::uint64_t nr_beyond_sent = 0;  // peer Nr acknowledging Ns we never sent: ignored
+};
+
+enum class ReceiveOutcome : std::uint8_t {
+  Delivered,    // in order: it (and any held successors) are ready in poll_delivery()
+  AckOnly,      // a ZLB: only its Nr mattered
+  Duplicate,    // Ns already received: an ack is scheduled at once, nothing delivered
+  Held,         // ahead of the expected Ns but inside our window: kept for later
+  OutOfWindow,  // too far ahead: dropped
+};
+
+class ControlChannel {
+ public:
+  explicit ControlChannel(const ReliabilityConfig& cfg = {});
+
+  // The peer's Receive Window Size AVP (R080: 4 when absent, which is the initial value).
+  // Also sets SSTHRESH to it (Appendix A).
+  void set_peer_window(std::uint16_t window);
+  // The Tunnel ID to put in the header of our ZLBs (the peer's Assigned Tunnel ID; 0 before).
+  void set_peer_tunnel(TunnelId id) { peer_tunnel_ = id; }
+
+  // Queues an encoded control message (header included, L and S set) for reliable delivery.
+  // The channel writes its Ns now and its Nr at every transmission (5.8: a retransmission
+  // carries the same Ns and the current Nr). Returns the Ns given to it.
+  Seq queue(Buffer encoded);
+
+  // A decoded control message from the peer (header Ns/Nr used; AVPs untouched). Its Nr
+  // acknowledges our messages below it, whatever the outcome.
+  ReceiveOutcome handle_receive(wire::ControlMessage msg, Time now);
+
+  // Messages ready for the tunnel FSM, in Ns order.
+  std::optional<wire::ControlMessage> poll_delivery();
+
+  // Writes the next datagram to send at `now` into `out` (replacing its contents): a due
+  // retransmission, a queued message the window allows, or a ZLB when an ack is due and no
+  // message will carry it. Returns false when nothing is to be sent now.
+  bool poll_transmit(Time now, Buffer& out);
+
+  // The earliest time handle_timeout() has work (retransmission or delayed ack).
+  std::optional<Time> poll_timeout() const;
+  // Fires due timers. An early call does nothing.
+  void handle_timeout(Time now);
+
+  // True once a message has been retransmitted max_retries times without an ack: the tunnel
+  // and all its sessions must be cleared (5.8).
+  bool failed() const { return failed_; }
+  // Nothing queued or in flight.
+  bool idle() const { return unacked_.empty() && pending_.empty(); }
+  std::size_t in_flight() const { return unacked_.size(); }
+  std::size_t queued() const { return pending_.size(); }
+
+  Seq next_ns() const { return next_ns_; }  // Ns of the next message queued
+  Seq expected_ns() const { return nr_; }   // our Nr: the next Ns we expect from the peer
+  double cwnd() const { return cwnd_; }
+  std::uint16_t ssthresh() const { return ssthresh_; }
+  std::uint16_t peer_window() const { return peer_window_; }
+  const ChannelStats& stats() const { return stats_; }
+  const ReliabilityConfig& config() const { return cfg_; }
+
+ private:
+  struct Outgoing {
+    Seq ns;
+    Buffer bytes;
+    unsigned retries = 0;
+    std::optional<Time> deadline;  // retransmission due; unset until first sent
+  };
+
+  Seq first_unsent_ns() const;
+  Duration rto(unsigned retries) const;
+  bool retransmit_due(Time now);
+  void process_ack(Seq nr);
+  void on_acked();
+  void advance_nr();
+  void transmit(const Buffer& bytes, Buffer& out);
+
+  ReliabilityConfig cfg_;
+  TunnelId peer_tunnel_{};
+  Seq next_ns_{};                                             // next Ns to assign
+  Seq nr_{};                                                  // next Ns expected from the peer
+  std::deque<Outgoing> unacked_;                              // sent, awaiting ack, in Ns order
+  std::deque<Outgoing> pending_;                              // queued, not yet allowed out by the window
+  std::vector<std::optional<wire::ControlMessage>> reorder_;  // index k holds Ns = nr_ + 1 + k
+  std::deque<wire::ControlMessage> deliver_;
+  std::optional<Time> ack_due_;
+  std::uint16_t peer_window_ = 4;
+  std::uint16_t ssthresh_ = 4;
+  double cwnd_ = 1.0;
+  bool failed_ = false;
+  ChannelStats stats_;
+};
+
+}  // namespace l2tp::control

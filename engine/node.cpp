@@ -1,0 +1,245 @@
+#include "engine/node.hpp"
+
+#include <tuple>
+
+namespace l2tp {
+
+bool Node::PeerKey::operator<(const PeerKey& o) const {
+  return std::tie(peer.addr.v6, peer.addr.bytes, peer.port, assigned) <
+         std::tie(o.peer.addr.v6, o.peer.addr.bytes, o.peer.port, o.assigned);
+}
+
+Node::Node(const NodeConfig& cfg, Rng& rng) : cfg_(cfg), rng_(rng) {}
+
+TunnelId Node::allocate_tunnel_id() {
+  // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks.
+  for (std::uint32_t tries = 0; tries < 65535; ++tries) {
+    const std::uint16_t id = next_tunnel_id_++;
+    if (next_tunnel_id_ == 0) next_tunnel_id_ = 1;
+    if (id != 0 && !tunnels_.count(id)) return TunnelId{id};
+  }
+  return TunnelId{};
+}
+
+Node::Entry& Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now) {
+  const TunnelId id = allocate_tunnel_id();
+  auto e = std::make_unique<Entry>();
+  e->tunnel = std::make_unique<tunnel::Tunnel>(id, cfg_.tunnel, rng_, now);
+  e->local = local;
+  e->peer = peer;
+  auto& ref = *e;
+  tunnels_[id.value] = std::move(e);
+  return ref;
+}
+
+TunnelId Node::open_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now) {
+  if (cfg_.max_tunnels != 0 && live_tunnels() >= cfg_.max_tunnels) return TunnelId{};
+  Entry& e = add_tunnel(local, peer, now);
+  if (e.tunnel->local_id().value == 0) return TunnelId{};
+  e.tunnel->open(now);
+  collect(e);
+  return e.tunnel->local_id();
+}
+
+tunnel::Tunnel* Node::tunnel(TunnelId id) {
+  auto it = tunnels_.find(id.value);
+  return it == tunnels_.end() ? nullptr : it->second->tunnel.get();
+}
+
+std::size_t Node::live_tunnels() const {
+  std::size_t n = 0;
+  for (const auto& [id, e] : tunnels_) n += e->tunnel->state() != tunnel::TunnelState::Closed;
+  return n;
+}
+
+std::optional<SessionId> Node::open_session(TunnelId id, Time now) {
+  auto it = tunnels_.find(id.value);
+  if (it == tunnels_.end()) return std::nullopt;
+  auto sid = it->second->tunnel->open_session(now);
+  collect(*it->second);
+  return sid;
+}
+
+void Node::close_session(TunnelId id, SessionId session, const ResultInfo& result, Time now) {
+  auto it = tunnels_.find(id.value);
+  if (it == tunnels_.end()) return;
+  it->second->tunnel->close_session(session, result, now);
+  collect(*it->second);
+}
+
+void Node::close_tunnel(TunnelId id, const ResultInfo& result, Time now) {
+  auto it = tunnels_.find(id.value);
+  if (it == tunnels_.end()) return;
+  it->second->tunnel->close(result, now);
+  collect(*it->second);
+}
+
+void Node::close_all(const ResultInfo& result, Time now) {
+  for (auto& [id, e] : tunnels_) {
+    e->tunnel->close(result, now);
+    collect(*e);
+  }
+}
+
+void Node::collect(Entry& e) {
+  while (auto ev = e.tunnel->poll_event()) events_.push_back(NodeEvent{e.tunnel->local_id(), std::move(*ev)});
+  ready_.push_back(e.tunnel->local_id().value);
+}
+
+void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now) {
+  ++stats_.datagrams_in;
+  auto header = wire::decode_header(dgram);
+  if (!header) {
+    const auto k = header.error().kind;
+    if (k == DecodeErrorKind::L2f || k == DecodeErrorKind::L2tpv3 || k == DecodeErrorKind::UnsupportedVersion)
+      ++stats_.not_l2tpv2;  // R012, R340: discarded silently
+    else
+      ++stats_.decode_errors;
+    return;
+  }
+  if (!header->control) {
+    auto it = tunnels_.find(header->tunnel.value);
+    if (it == tunnels_.end()) {
+      ++stats_.unknown_tunnel;
+      return;
+    }
+    auto data = wire::decode_data(dgram);
+    if (!data) return;
+    it->second->tunnel->handle_data(*data, now);
+    collect(*it->second);
+    return;
+  }
+  auto msg = wire::decode_control(dgram, as_bytes(cfg_.tunnel.secret));
+  if (!msg) {
+    ++stats_.decode_errors;
+    return;
+  }
+  if (header->tunnel.value == 0) {
+    if (msg->known_type() == MessageType::Sccrq) {
+      handle_sccrq(local, from, std::move(*msg), now);
+      return;
+    }
+    ++stats_.unknown_tunnel;  // only an SCCRQ may use Tunnel ID 0 (R077)
+    return;
+  }
+  auto it = tunnels_.find(header->tunnel.value);
+  if (it == tunnels_.end()) {
+    ++stats_.unknown_tunnel;
+    return;
+  }
+  Entry& e = *it->second;
+  // 8.1: the recipient may answer from another port (or address); follow it once, at SCCRP.
+  if (msg->known_type() == MessageType::Sccrp && e.tunnel->state() == tunnel::TunnelState::WaitCtlReply)
+    e.peer = from;
+  e.tunnel->handle_control(std::move(*msg), now);
+  collect(e);
+}
+
+void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
+                        Time now) {
+  std::uint16_t assigned = 0;
+  if (const auto* a = msg.find(AvpType::AssignedTunnelId))
+    if (const auto* v = a->get<std::uint16_t>()) assigned = *v;
+  // A retransmitted SCCRQ goes to the tunnel the first one created (the channel re-acks it).
+  if (auto known = by_peer_assigned_.find(PeerKey{from, assigned}); known != by_peer_assigned_.end()) {
+    if (auto it = tunnels_.find(known->second); it != tunnels_.end()) {
+      it->second->tunnel->handle_control(std::move(msg), now);
+      collect(*it->second);
+      return;
+    }
+  }
+  if (!cfg_.accept_tunnels) {
+    ++stats_.refused_tunnels;
+    return;
+  }
+  // 4.4.3 tie breaker: our own SCCRQ to the same peer address is still unanswered.
+  std::optional<std::uint64_t> theirs;
+  if (const auto* a = msg.find(AvpType::TieBreaker))
+    if (const auto* v = a->get<std::uint64_t>()) theirs = *v;
+  std::size_t requeued = 0;
+  for (auto& [id, e] : tunnels_) {
+    tunnel::Tunnel& t = *e->tunnel;
+    if (t.state() != tunnel::TunnelState::WaitCtlReply || !(e->peer.addr == from.addr)) continue;
+    const auto ours = t.our_tie_breaker();
+    if (!ours && !theirs) continue;  // R067: neither has one, so two tunnels are opened
+    ++stats_.tie_breaks;
+    if (ours && (!theirs || *ours < *theirs)) return;  // R065/R067: we win; the peer drops its SCCRQ
+    // We lose (R065), or both lose on equal values (R066): drop ours silently (7.2.1 row 8).
+    t.lose_tie_breaker(now);
+    requeued += t.take_requeued_calls();
+    collect(*e);
+    if (ours && theirs && *ours == *theirs) return;  // R066: the peer discards its tunnel too
+  }
+  std::optional<ResultInfo> refusal;
+  if (cfg_.max_tunnels != 0 && live_tunnels() >= cfg_.max_tunnels) {
+    ++stats_.refused_tunnels;
+    refusal = ResultInfo{2, 4, "tunnel limit reached"};  // General error, insufficient resources
+  }
+  Entry& e = add_tunnel(local, from, now);
+  e.peer_assigned = assigned;
+  by_peer_assigned_[PeerKey{from, assigned}] = e.tunnel->local_id().value;
+  if (refusal) e.tunnel->refuse_with(*refusal);
+  e.tunnel->handle_control(std::move(msg), now);
+  // Calls that waited for our losing tunnel now wait for this one (7.2.1 row 8).
+  for (std::size_t i = 0; i < requeued; ++i) (void)e.tunnel->open_session(now);
+  collect(e);
+}
+
+void Node::handle_timeout(Time now) {
+  for (auto& [id, e] : tunnels_) {
+    const auto t = e->tunnel->poll_timeout();
+    if (t && *t <= now) {
+      e->tunnel->handle_timeout(now);
+      collect(*e);
+    }
+  }
+  reap();
+}
+
+void Node::reap() {
+  for (auto it = tunnels_.begin(); it != tunnels_.end();) {
+    if (it->second->tunnel->state() == tunnel::TunnelState::Closed) {
+      by_peer_assigned_.erase(PeerKey{it->second->peer, it->second->peer_assigned});
+      it = tunnels_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to) {
+  while (!ready_.empty()) {
+    auto it = tunnels_.find(ready_.front());
+    if (it == tunnels_.end()) {
+      ready_.pop_front();
+      continue;
+    }
+    Entry& e = *it->second;
+    if (e.tunnel->poll_transmit(now, out)) {
+      from = e.local;
+      to = e.peer;
+      ++stats_.datagrams_out;
+      return true;
+    }
+    ready_.pop_front();
+  }
+  return false;
+}
+
+std::optional<Time> Node::poll_timeout() const {
+  std::optional<Time> t;
+  for (const auto& [id, e] : tunnels_) {
+    const auto c = e->tunnel->poll_timeout();
+    if (c && (!t || *c < *t)) t = c;
+  }
+  return t;
+}
+
+std::optional<NodeEvent> Node::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  NodeEvent e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+}  // namespace l2tp

@@ -1,0 +1,102 @@
+// One L2TP node: a set of tunnels behind one or more local UDP addresses. It routes each
+// datagram to its tunnel by Tunnel ID (R014), creates tunnels for new SCCRQs (recognising a
+// retransmitted SCCRQ by the peer's address and Assigned Tunnel ID), resolves SCCRQ
+// collisions with the Tie Breaker (4.4.3) and follows a peer that answers from another port
+// (8.1). No I/O: the transport feeds datagrams and time, and drains poll_transmit/poll_event.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "engine/net/address.hpp"
+#include "engine/tunnel/tunnel.hpp"
+#include "engine/util/rng.hpp"
+
+namespace l2tp {
+
+struct NodeConfig {
+  tunnel::TunnelConfig tunnel;
+  std::uint32_t max_tunnels = 0;  // 0: no limit below the 65535 IDs
+  bool accept_tunnels = true;     // answer SCCRQs (an LNS; an LAC for outgoing calls)
+};
+
+struct NodeStats {
+  std::uint64_t datagrams_in = 0, datagrams_out = 0;
+  std::uint64_t decode_errors = 0;   // malformed datagrams dropped
+  std::uint64_t unknown_tunnel = 0;  // no tunnel with that ID
+  std::uint64_t not_l2tpv2 = 0;      // other versions (R012, R340)
+  std::uint64_t refused_tunnels = 0;
+  std::uint64_t tie_breaks = 0;
+};
+
+struct NodeEvent {
+  TunnelId tunnel;  // our ID of the tunnel it concerns
+  Event event;
+};
+
+class Node {
+ public:
+  Node(const NodeConfig& cfg, Rng& rng);
+
+  // Starts a tunnel to `peer` (SCCRQ) from local address `local`. Returns its ID.
+  TunnelId open_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
+  // Opens a call on a tunnel (ICRQ for an LAC, OCRQ for an LNS); it waits for the tunnel.
+  std::optional<SessionId> open_session(TunnelId tunnel, Time now);
+  void close_session(TunnelId tunnel, SessionId session, const ResultInfo& result, Time now);
+  void close_tunnel(TunnelId tunnel, const ResultInfo& result, Time now);
+  void close_all(const ResultInfo& result, Time now);
+
+  // A datagram that arrived on local address `local` from `from`.
+  void handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now);
+  void handle_timeout(Time now);
+
+  // The next datagram to send: its bytes in `out`, the addresses in `from`/`to`.
+  bool poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to);
+  std::optional<Time> poll_timeout() const;
+  std::optional<NodeEvent> poll_event();
+
+  tunnel::Tunnel* tunnel(TunnelId id);
+  std::size_t tunnel_count() const { return tunnels_.size(); }
+  // Tunnels not yet closed (closed ones are forgotten after their events are drained).
+  std::size_t live_tunnels() const;
+  const NodeStats& stats() const { return stats_; }
+  const NodeConfig& config() const { return cfg_; }
+  template <typename F>
+  void for_each_tunnel(F f) const {
+    for (const auto& [id, e] : tunnels_) f(*e->tunnel);
+  }
+
+ private:
+  struct Entry {
+    std::unique_ptr<tunnel::Tunnel> tunnel;
+    net::Endpoint local, peer;
+    std::uint16_t peer_assigned = 0;  // from the peer's SCCRQ, to spot its retransmissions
+  };
+  struct PeerKey {
+    net::Endpoint peer;
+    std::uint16_t assigned;
+    bool operator<(const PeerKey& o) const;
+  };
+
+  TunnelId allocate_tunnel_id();
+  Entry& add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
+  void handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
+                    Time now);
+  void collect(Entry& e);
+  void reap();
+
+  NodeConfig cfg_;
+  Rng& rng_;
+  std::map<std::uint16_t, std::unique_ptr<Entry>> tunnels_;  // by our Tunnel ID
+  std::map<PeerKey, std::uint16_t> by_peer_assigned_;
+  std::uint16_t next_tunnel_id_ = 1;
+  std::deque<NodeEvent> events_;
+  std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
+  NodeStats stats_;
+};
+
+}  // namespace l2tp

@@ -1,0 +1,33 @@
+// One call inside a tunnel: its state in the RFC 2661 section 7 tables, its IDs and its data
+// channel sequencing. The tunnel drives it (sessions share the tunnel's control channel).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "engine/session/session_fsm.hpp"
+#include "engine/time.hpp"
+#include "engine/wire/types.hpp"
+
+namespace l2tp::session {
+
+struct DataStats {
+  std::uint64_t sent = 0, received = 0;
+  std::uint64_t lost = 0;       // gaps in the peer's data Ns
+  std::uint64_t reordered = 0;  // data Ns older than expected
+};
+
+struct Session {
+  SessionId local;
+  SessionId remote;  // 0 until the peer's Assigned Session ID arrives (R092)
+  CallKind kind = CallKind::LacIncoming;
+  SessionState state = SessionState::Idle;
+  std::uint32_t call_serial = 0;
+  Time opened_at{};
+  bool sequencing = false;           // data messages carry Ns/Nr
+  Seq data_ns;                       // next data Ns to send
+  std::optional<Seq> data_expected;  // next data Ns expected from the peer
+  DataStats data;
+};
+
+}  // namespace l2tp::session

@@ -1,0 +1,242 @@
+// The control connection: reliable delivery in, 7.2.1 transitions, keepalive, teardown.
+#include "engine/tunnel/tunnel.hpp"
+
+#include "engine/wire/avp_spec.hpp"
+
+namespace l2tp::tunnel {
+
+Tunnel::Tunnel(TunnelId local, const TunnelConfig& cfg, Rng& rng, Time now)
+    : cfg_(cfg), rng_(rng), local_(local), created_at_(now), channel_(cfg.reliability), last_receive_(now) {}
+
+void Tunnel::open(Time now) {
+  originator_ = true;
+  apply(TunnelInput::LocalOpen, nullptr, now);
+}
+
+void Tunnel::queue_message(wire::ControlMessage msg) {
+  scratch_.clear();
+  auto opt = wire::EncodeOptions::hiding(as_bytes(cfg_.secret), &rng_, cfg_.hidden_padding);
+  if (!wire::encode_control(msg, opt, scratch_)) return;  // our own messages always fit
+  channel_.queue(scratch_);
+}
+
+void Tunnel::handle_control(wire::ControlMessage msg, Time now) {
+  if (state_ == TunnelState::Closed) return;
+  last_receive_ = now;
+  channel_.handle_receive(std::move(msg), now);
+  while (auto m = channel_.poll_delivery()) {
+    if (state_ == TunnelState::Closed) break;
+    process(*m, now);
+  }
+  if (state_ == TunnelState::Closing && channel_.idle()) state_ = TunnelState::Closed;  // StopCCN delivered
+}
+
+void Tunnel::handle_timeout(Time now) {
+  if (state_ == TunnelState::Closed) return;
+  channel_.handle_timeout(now);
+  if (channel_.failed()) {
+    // 5.8: no acknowledgement after the last retry clears the tunnel and all its sessions.
+    go_down(state_, false, std::nullopt,
+            "no acknowledgement from the peer after " + std::to_string(cfg_.reliability.max_retries) +
+                " retransmissions",
+            now);
+    state_ = TunnelState::Closed;
+    return;
+  }
+  if (state_ == TunnelState::Lingering && linger_until_ && now >= *linger_until_) {
+    state_ = TunnelState::Closed;
+    return;
+  }
+  // 6.5: a HELLO after keepalive-timeout of silence; its loss brings the tunnel down via 5.8.
+  if (state_ == TunnelState::Established && cfg_.keepalive_timeout > Duration::zero() &&
+      now >= last_receive_ + cfg_.keepalive_timeout) {
+    queue_message(wire::make_control(MessageType::Hello, peer_, SessionId{}));
+    ++stats_.hellos_sent;
+    last_receive_ = now;
+  }
+}
+
+std::optional<Time> Tunnel::poll_timeout() const {
+  if (state_ == TunnelState::Closed) return std::nullopt;
+  std::optional<Time> t = channel_.poll_timeout();
+  auto take = [&](Time c) {
+    if (!t || c < *t) t = c;
+  };
+  if (state_ == TunnelState::Established && cfg_.keepalive_timeout > Duration::zero())
+    take(last_receive_ + cfg_.keepalive_timeout);
+  if (state_ == TunnelState::Lingering && linger_until_) take(*linger_until_);
+  return t;
+}
+
+bool Tunnel::poll_transmit(Time now, Buffer& out) {
+  if (state_ == TunnelState::Closed) return false;
+  if (channel_.poll_transmit(now, out)) return true;
+  if (data_out_.empty()) return false;
+  out = std::move(data_out_.front());
+  data_out_.pop_front();
+  return true;
+}
+
+std::optional<Event> Tunnel::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+void Tunnel::close(const ResultInfo& result, Time now) {
+  if (state_ == TunnelState::Idle) {
+    state_ = TunnelState::Closed;
+    return;
+  }
+  apply(TunnelInput::LocalClose, nullptr, now, result);
+}
+
+std::size_t Tunnel::take_requeued_calls() {
+  const std::size_t n = requeued_calls_;
+  requeued_calls_ = 0;
+  return n;
+}
+
+void Tunnel::go_down(TunnelState phase, bool by_peer, std::optional<ResultInfo> result, std::string reason,
+                     Time now) {
+  if (down_reported_) return;
+  down_reported_ = true;
+  drop_all_sessions(reason, now);
+  emit(now, TunnelDown{phase, by_peer, std::move(result), std::move(reason)});
+}
+
+void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
+                   std::optional<ResultInfo> stop) {
+  const TunnelState prev = state_;
+  const TunnelTransition t = tunnel_step(prev, in);
+  if (!t.row && t.action == TunnelAction::None) {
+    ++stats_.messages_ignored;  // e.g. a late SCCRQ retransmission while closing
+    return;
+  }
+  state_ = t.next;
+  switch (t.action) {
+    case TunnelAction::None:
+      break;
+    case TunnelAction::SendSccrq:
+      if (cfg_.send_tie_breaker) tie_breaker_ = rng_.next_u64();
+      queue_message(build_sccrq());
+      break;
+    case TunnelAction::SendSccrp:
+      queue_message(build_sccrp());
+      break;
+    case TunnelAction::SendScccn:
+      queue_message(build_scccn());
+      emit(now, TunnelUp{peer_, now - created_at_});
+      open_waiting_sessions(now);
+      break;
+    case TunnelAction::OpenSessions:
+      if (prev != TunnelState::Established) emit(now, TunnelUp{peer_, now - created_at_});
+      open_waiting_sessions(now);
+      break;
+    case TunnelAction::SendStopCcn: {
+      const ResultInfo r = stop.value_or(ResultInfo{1, std::nullopt, ""});
+      queue_message(build_stopccn(r));
+      go_down(prev, false, r, r.message.empty() ? "closed locally" : r.message, now);
+      break;
+    }
+    case TunnelAction::CleanUp:
+      if (in == TunnelInput::RecvStopCcn && msg) {
+        std::optional<ResultInfo> peer_result;
+        if (const auto* a = msg->find(AvpType::ResultCode))
+          if (const auto* rc = a->get<avp::ResultCode>())
+            peer_result = ResultInfo{rc->result, rc->error, rc->message};
+        // 5.7: stay around to acknowledge retransmissions of the StopCCN.
+        linger_until_ = now + cfg_.stop_linger;
+        go_down(prev, true, peer_result, "peer sent StopCCN", now);
+      } else {
+        go_down(prev, false, std::nullopt, "unexpected " + std::string(to_string(in)) + " in idle", now);
+      }
+      break;
+    case TunnelAction::Requeue:
+      // 7.2.1 row 8: drop our attempt silently; the calls move to the peer's tunnel.
+      for (const auto& [id, s] : sessions_) requeued_calls_ += s.state == session::SessionState::WaitTunnel;
+      sessions_.clear();
+      down_reported_ = true;
+      emit(now,
+           TunnelDown{prev, false, std::nullopt, "lost the tie breaker; calls move to the peer's tunnel"});
+      break;
+  }
+}
+
+void Tunnel::process(const wire::ControlMessage& msg, Time now) {
+  if (msg.is_zlb()) return;
+  const auto mt = msg.message_type();
+  if (!mt) {
+    emit(now, PeerViolation{Rule::R039, "first AVP is not a Message Type"});
+    apply(TunnelInput::LocalClose, nullptr, now, ResultInfo{2, 3, "first AVP is not Message Type"});
+    return;
+  }
+  if (!is_known_message_type(*mt)) {
+    if (msg.avps.front().mandatory) {  // R040: unknown type with M=1 clears the tunnel
+      apply(TunnelInput::LocalClose, nullptr, now,
+            ResultInfo{2, 3, "unknown mandatory Message Type " + std::to_string(*mt)});
+    } else {
+      ++stats_.messages_ignored;  // R041
+    }
+    return;
+  }
+  const auto type = static_cast<MessageType>(*mt);
+  // R022-R024: an unrecognised AVP (or one with reserved flag bits) marked mandatory ends the
+  // session it belongs to, or the whole tunnel for tunnel-level messages.
+  for (const auto& a : msg.avps) {
+    const bool unknown = !find_avp_spec(a.vendor, a.type) || a.reserved_bits != 0;
+    if (!unknown || !a.mandatory) continue;
+    ResultInfo r{2, 8, "unknown mandatory AVP " + avp_display_name(a.vendor, a.type)};  // R053
+    if (is_session_message(type) && msg.header.session.value != 0) {
+      if (sessions_.count(msg.header.session.value)) {
+        auto& s = sessions_.at(msg.header.session.value);
+        session_step(s, session::SessionEvent::LocalClose, nullptr, now, r);
+      }
+      return;
+    }
+    apply(TunnelInput::LocalClose, nullptr, now, r);
+    return;
+  }
+  if (is_session_message(type)) {
+    process_session_message(type, msg, now);
+  } else {
+    process_tunnel_message(type, msg, now);
+  }
+}
+
+void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage& msg, Time now) {
+  switch (type) {
+    case MessageType::Sccrq: {
+      learn_peer(msg);
+      auto bad = judge_sccrq(msg);
+      apply(bad ? TunnelInput::RecvSccrqBad : TunnelInput::RecvSccrqOk, &msg, now, bad);
+      break;
+    }
+    case MessageType::Sccrp: {
+      learn_peer(msg);
+      auto bad = judge_sccrp(msg);
+      apply(bad ? TunnelInput::RecvSccrpBad : TunnelInput::RecvSccrpOk, &msg, now, bad);
+      break;
+    }
+    case MessageType::Scccn: {
+      auto bad = judge_scccn(msg);
+      apply(bad ? TunnelInput::RecvScccnBad : TunnelInput::RecvScccnOk, &msg, now, bad);
+      break;
+    }
+    case MessageType::StopCcn:
+      if (state_ == TunnelState::Closing) {
+        state_ = TunnelState::Lingering;  // both sides closing: ack theirs, then go
+        linger_until_ = now + cfg_.stop_linger;
+      } else {
+        apply(TunnelInput::RecvStopCcn, &msg, now);
+      }
+      break;
+    case MessageType::Hello:
+      break;  // acknowledged by the channel; that is all it asks
+    default:
+      break;
+  }
+}
+
+}  // namespace l2tp::tunnel

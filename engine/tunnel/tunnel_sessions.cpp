@@ -1,0 +1,360 @@
+// Calls inside the tunnel: the four RFC 2661 section 7 call tables, their messages, and the
+// data channel (5.4 sequencing).
+#include "engine/tunnel/tunnel.hpp"
+#include "engine/wire/checker.hpp"
+#include "engine/wire/ppp_summary.hpp"
+
+namespace l2tp::tunnel {
+namespace {
+
+using session::CallKind;
+using session::SessionAction;
+using session::SessionEvent;
+using session::SessionState;
+using wire::make_avp;
+
+SessionEvent event_for(MessageType t, bool ok) {
+  switch (t) {
+    case MessageType::Icrq:
+      return ok ? SessionEvent::RecvIcrqOk : SessionEvent::RecvIcrqBad;
+    case MessageType::Icrp:
+      return ok ? SessionEvent::RecvIcrpOk : SessionEvent::RecvIcrpBad;
+    case MessageType::Iccn:
+      return ok ? SessionEvent::RecvIccnOk : SessionEvent::RecvIccnBad;
+    case MessageType::Ocrq:
+      return ok ? SessionEvent::RecvOcrqOk : SessionEvent::RecvOcrqBad;
+    case MessageType::Ocrp:
+      return ok ? SessionEvent::RecvOcrpOk : SessionEvent::RecvOcrpBad;
+    case MessageType::Occn:
+      return ok ? SessionEvent::RecvOccnOk : SessionEvent::RecvOccnBad;
+    default:
+      return SessionEvent::RecvCdn;
+  }
+}
+
+bool is_receive(SessionEvent e) {
+  return e != SessionEvent::LocalOpen && e != SessionEvent::TunnelOpen && e != SessionEvent::LocalClose &&
+         e != SessionEvent::BearerAnswer && e != SessionEvent::BearerFailure;
+}
+
+template <typename T>
+std::optional<T> value_of(const wire::ControlMessage& m, AvpType t) {
+  if (const auto* a = m.find(t))
+    if (const auto* v = a->get<T>()) return *v;
+  return std::nullopt;
+}
+
+}  // namespace
+
+const session::Session* Tunnel::find_session(SessionId local) const {
+  auto it = sessions_.find(local.value);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+SessionId Tunnel::allocate_session_id() {
+  // R145: never 0; unique within the tunnel.
+  for (std::uint32_t tries = 0; tries < 65535; ++tries) {
+    const std::uint16_t id = next_session_id_++;
+    if (next_session_id_ == 0) next_session_id_ = 1;
+    if (id != 0 && !sessions_.count(id)) return SessionId{id};
+  }
+  return SessionId{};
+}
+
+std::optional<SessionId> Tunnel::open_session(Time now) {
+  if (state_ == TunnelState::Closing || state_ == TunnelState::Lingering || state_ == TunnelState::Closed)
+    return std::nullopt;
+  if (cfg_.max_sessions != 0 && sessions_.size() >= cfg_.max_sessions) return std::nullopt;
+  const SessionId id = allocate_session_id();
+  if (id.value == 0) return std::nullopt;
+  session::Session s;
+  s.local = id;
+  s.kind = cfg_.role == Role::Lac ? CallKind::LacIncoming : CallKind::LnsOutgoing;
+  s.call_serial = next_call_serial_++;
+  s.opened_at = now;
+  auto& ref = sessions_.emplace(id.value, s).first->second;
+  session_step(ref, SessionEvent::LocalOpen, nullptr, now);
+  return id;
+}
+
+void Tunnel::close_session(SessionId local, const ResultInfo& result, Time now) {
+  auto it = sessions_.find(local.value);
+  if (it == sessions_.end()) return;
+  session_step(it->second, SessionEvent::LocalClose, nullptr, now, result);
+}
+
+void Tunnel::open_waiting_sessions(Time now) {
+  std::vector<std::uint16_t> waiting;
+  for (const auto& [id, s] : sessions_)
+    if (s.state == SessionState::WaitTunnel) waiting.push_back(id);
+  for (auto id : waiting) {
+    auto it = sessions_.find(id);
+    if (it != sessions_.end()) session_step(it->second, SessionEvent::TunnelOpen, nullptr, now);
+  }
+}
+
+void Tunnel::drop_all_sessions(const std::string& reason, Time now) {
+  for (auto& [id, s] : sessions_) {
+    SessionDown d{s.local,      s.remote,     s.kind,       s.state, false,
+                  std::nullopt, std::nullopt, std::nullopt, reason};
+    emit(now, std::move(d));
+  }
+  sessions_.clear();
+}
+
+void Tunnel::finish_session(session::Session& s, bool by_peer, std::optional<ResultInfo> result,
+                            const wire::ControlMessage* cdn, std::string reason, Time now) {
+  SessionDown d{s.local,           s.remote,     s.kind,       s.state,          by_peer,
+                std::move(result), std::nullopt, std::nullopt, std::move(reason)};
+  if (cdn) {
+    d.q931 = value_of<avp::Q931Cause>(*cdn, AvpType::Q931CauseCode);
+    d.ppp_cause = value_of<avp::DisconnectCause>(*cdn, AvpType::PppDisconnectCause);
+  }
+  const std::uint16_t id = s.local.value;
+  emit(now, std::move(d));
+  sessions_.erase(id);  // `s` is gone from here on
+}
+
+void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::ControlMessage* msg, Time now,
+                          std::optional<ResultInfo> cdn) {
+  session::Transition t = session::step(s.kind, s.state, e);
+  if (!t.row && t.action == SessionAction::None) {
+    if (!is_receive(e)) return;
+    // 7.1: a message out of sequence for this call clears it.
+    t = {SessionState::Idle, SessionAction::SendCdn, std::nullopt};
+    cdn = ResultInfo{
+        2, 0, "unexpected " + std::string(to_string(e)) + " in state " + std::string(to_string(s.state))};
+  }
+  const SessionState prev = s.state;
+  s.state = t.next;
+  auto announce_up = [&] {
+    if (cfg_.role == Role::Lns && cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
+    emit(now, SessionUp{s.local, s.remote, s.kind, now - s.opened_at, s.sequencing});
+  };
+  switch (t.action) {
+    case SessionAction::None:
+      if (t.next == SessionState::Established && prev != SessionState::Established) announce_up();
+      break;
+    case SessionAction::OpenTunnel:
+      if (state_ == TunnelState::Established) session_step(s, SessionEvent::TunnelOpen, nullptr, now);
+      break;
+    case SessionAction::SendIcrq:
+      send_session_message(s, MessageType::Icrq, std::nullopt);
+      break;
+    case SessionAction::SendIcrp:
+      send_session_message(s, MessageType::Icrp, std::nullopt);
+      break;
+    case SessionAction::SendOcrq:
+      send_session_message(s, MessageType::Ocrq, std::nullopt);
+      break;
+    case SessionAction::SendIccn:
+      send_session_message(s, MessageType::Iccn, std::nullopt);
+      if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;  // we asked for it (5.4)
+      announce_up();
+      break;
+    case SessionAction::SendOccn:
+      send_session_message(s, MessageType::Occn, std::nullopt);
+      if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
+      announce_up();
+      break;
+    case SessionAction::SendOcrp:
+      send_session_message(s, MessageType::Ocrp, std::nullopt);
+      // The simulated bearer answers at once (7.5.1 wait-cs-answer -> established).
+      session_step(s, SessionEvent::BearerAnswer, nullptr, now);
+      break;
+    case SessionAction::SendCdn: {
+      const ResultInfo r = cdn.value_or(ResultInfo{3, std::nullopt, ""});
+      send_session_message(s, MessageType::Cdn, r);
+      finish_session(s, false, r, nullptr, r.message.empty() ? "cleared locally" : r.message, now);
+      break;
+    }
+    case SessionAction::CleanUp: {
+      std::optional<ResultInfo> peer_result;
+      if (msg)
+        if (auto rc = value_of<avp::ResultCode>(*msg, AvpType::ResultCode))
+          peer_result = ResultInfo{rc->result, rc->error, rc->message};
+      const bool by_peer = e == SessionEvent::RecvCdn;
+      finish_session(s, by_peer, peer_result, by_peer ? msg : nullptr,
+                     by_peer ? "peer sent CDN" : "cleared on " + std::string(to_string(e)), now);
+      break;
+    }
+  }
+}
+
+void Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
+  auto m = wire::make_control(type, peer_, s.remote);  // R092: Session ID 0 until the peer assigns one
+  auto add = [&](AvpType t, AvpValue v) { m.avps.push_back(make_avp(t, std::move(v))); };
+  switch (type) {
+    case MessageType::Icrq:
+    case MessageType::Ocrq:
+      add(AvpType::AssignedSessionId, s.local.value);
+      add(AvpType::CallSerialNumber, s.call_serial);
+      if (type == MessageType::Ocrq) {
+        add(AvpType::MinimumBps, std::uint32_t{0});
+        add(AvpType::MaximumBps, cfg_.tx_connect_speed);
+      }
+      add(AvpType::BearerType, cfg_.bearer_type);
+      if (type == MessageType::Ocrq) add(AvpType::FramingType, cfg_.framing_type);
+      if (!cfg_.called_number.empty() || type == MessageType::Ocrq)
+        add(AvpType::CalledNumber, cfg_.called_number.empty() ? std::string("0") : cfg_.called_number);
+      if (type == MessageType::Icrq && !cfg_.calling_number.empty())
+        add(AvpType::CallingNumber, cfg_.calling_number);
+      break;
+    case MessageType::Icrp:
+    case MessageType::Ocrp:
+      add(AvpType::AssignedSessionId, s.local.value);
+      break;
+    case MessageType::Iccn:
+    case MessageType::Occn:
+      add(AvpType::TxConnectSpeed, cfg_.tx_connect_speed);
+      add(AvpType::FramingType, cfg_.framing_type);
+      if (cfg_.data_sequencing == DataSequencing::On) add(AvpType::SequencingRequired, avp::Empty{});
+      break;
+    case MessageType::Cdn: {
+      const ResultInfo r = cdn.value_or(ResultInfo{3, std::nullopt, ""});
+      add(AvpType::ResultCode, avp::ResultCode{r.result, r.error, r.message});
+      add(AvpType::AssignedSessionId, s.local.value);  // R093
+      break;
+    }
+    default:
+      break;
+  }
+  apply_hiding(m);
+  queue_message(std::move(m));
+}
+
+std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const wire::ControlMessage& m) {
+  const auto absent = wire::missing_mandatory_avps(m);
+  if (!absent.empty())
+    return ResultInfo{2, 0,
+                      "missing mandatory AVP " +
+                          avp_display_name(kIetfVendor, static_cast<std::uint16_t>(absent.front().first))};
+  if (const auto sid = value_of<std::uint16_t>(m, AvpType::AssignedSessionId); sid && *sid == 0)
+    return ResultInfo{2, 5, "Assigned Session ID is 0"};  // R145
+  if (type == MessageType::Ocrq) {
+    // R099, R103: only what we advertised may be asked for.
+    const auto framing = value_of<std::uint32_t>(m, AvpType::FramingType).value_or(0);
+    const auto bearer = value_of<std::uint32_t>(m, AvpType::BearerType).value_or(0);
+    if (framing & ~cfg_.framing_capabilities) return ResultInfo{11, std::nullopt, "framing not supported"};
+    if (bearer & ~cfg_.bearer_capabilities) return ResultInfo{2, 3, "bearer type not supported"};
+  }
+  return std::nullopt;
+}
+
+void Tunnel::process_session_message(MessageType type, const wire::ControlMessage& msg, Time now) {
+  if (state_ != TunnelState::Established) {
+    // R134: calls only on an established control connection.
+    emit(now, PeerViolation{Rule::R134, std::string(to_string(type)) + " before the tunnel was established"});
+    ++stats_.messages_ignored;
+    return;
+  }
+  if (type == MessageType::Wen || type == MessageType::Sli) {
+    auto it = sessions_.find(msg.header.session.value);
+    if (it == sessions_.end() || it->second.state != SessionState::Established) {
+      ++stats_.messages_ignored;
+      return;
+    }
+    emit(now, SessionInfo{it->second.local, type, value_of<avp::CallErrors>(msg, AvpType::CallErrors),
+                          value_of<avp::Accm>(msg, AvpType::Accm)});
+    return;
+  }
+  auto bad = judge_session_message(type, msg);
+  const bool creates = (type == MessageType::Icrq && cfg_.role == Role::Lns) ||
+                       (type == MessageType::Ocrq && cfg_.role == Role::Lac);
+  if (creates && msg.header.session.value == 0) {
+    session::Session s;
+    s.kind = type == MessageType::Icrq ? CallKind::LnsIncoming : CallKind::LacOutgoing;
+    s.remote = SessionId{value_of<std::uint16_t>(msg, AvpType::AssignedSessionId).value_or(0)};
+    s.call_serial = value_of<std::uint32_t>(msg, AvpType::CallSerialNumber).value_or(0);
+    s.opened_at = now;
+    if (!bad && cfg_.max_sessions != 0 && sessions_.size() >= cfg_.max_sessions)
+      bad = ResultInfo{4, std::nullopt, "session limit reached"};  // CDN 4: temporary lack of resources
+    s.local = allocate_session_id();
+    if (s.local.value == 0) bad = ResultInfo{4, std::nullopt, "no free Session ID"};
+    if (bad && s.local.value == 0) return;
+    auto& ref = sessions_.emplace(s.local.value, s).first->second;
+    session_step(ref, event_for(type, !bad), &msg, now, bad);
+    return;
+  }
+  auto it = sessions_.find(msg.header.session.value);
+  if (it == sessions_.end()) {
+    ++stats_.messages_ignored;  // 7.4.x/7.5.x idle rows: nothing to clean up
+    return;
+  }
+  session::Session& s = it->second;
+  if (!bad && (type == MessageType::Icrp || type == MessageType::Ocrp))
+    s.remote = SessionId{value_of<std::uint16_t>(msg, AvpType::AssignedSessionId).value_or(0)};
+  if (type == MessageType::Iccn || type == MessageType::Occn)
+    if (msg.find(AvpType::SequencingRequired)) s.sequencing = true;  // 5.4: the LAC asked for it
+  session_step(s, event_for(type, !bad), &msg, now, bad);
+}
+
+void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
+  auto it = sessions_.find(local.value);
+  if (it == sessions_.end() || it->second.state != SessionState::Established) {
+    ++stats_.data_dropped;
+    return;
+  }
+  session::Session& s = it->second;
+  wire::Header h;
+  h.has_length = true;
+  h.tunnel = peer_;
+  h.session = s.remote;
+  if (s.sequencing) {
+    h.has_sequence = true;
+    h.ns = s.data_ns;
+    s.data_ns = s.data_ns.next();
+  }
+  // R009: LCP keepalives ride with the P bit so they are not queued behind data.
+  const auto summary = wire::summarize_ppp(ppp);
+  h.priority = summary.protocol == 0xC021 && summary.code && (*summary.code == 9 || *summary.code == 10);
+  Buffer out;
+  if (!wire::encode_data(h, ppp, out)) return;
+  data_out_.push_back(std::move(out));
+  ++s.data.sent;
+  ++stats_.data_sent;
+}
+
+void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
+  auto it = sessions_.find(msg.header.session.value);
+  if (it == sessions_.end() || it->second.state != SessionState::Established) {
+    ++stats_.data_dropped;  // R135: no PPP before the session is up
+    return;
+  }
+  session::Session& s = it->second;
+  if (msg.header.has_sequence) {
+    if (!s.sequencing && cfg_.role == Role::Lac) s.sequencing = true;  // 5.4: the LAC follows the LNS
+    if (s.data_expected) {
+      if (Seq::before(msg.header.ns, *s.data_expected)) {
+        ++s.data.reordered;
+      } else if (msg.header.ns != *s.data_expected) {
+        s.data.lost += Seq::distance(*s.data_expected, msg.header.ns);
+      }
+    }
+    if (!s.data_expected || !Seq::before(msg.header.ns, *s.data_expected))
+      s.data_expected = msg.header.ns.next();
+  }
+  ++s.data.received;
+  ++stats_.data_received;
+  emit(now, SessionData{s.local, Buffer(msg.ppp.begin(), msg.ppp.end())});
+}
+
+void Tunnel::send_wen(SessionId local, const avp::CallErrors& errors, Time) {
+  auto it = sessions_.find(local.value);
+  if (it == sessions_.end()) return;
+  auto m = wire::make_control(MessageType::Wen, peer_, it->second.remote);
+  m.avps.push_back(make_avp(AvpType::CallErrors, errors));
+  apply_hiding(m);
+  queue_message(std::move(m));
+}
+
+void Tunnel::send_sli(SessionId local, const avp::Accm& accm, Time) {
+  auto it = sessions_.find(local.value);
+  if (it == sessions_.end()) return;
+  auto m = wire::make_control(MessageType::Sli, peer_, it->second.remote);
+  m.avps.push_back(make_avp(AvpType::Accm, accm));
+  apply_hiding(m);
+  queue_message(std::move(m));
+}
+
+}  // namespace l2tp::tunnel

@@ -1,0 +1,218 @@
+// Whole LAC <-> LNS runs in virtual time over SimNet.
+#include <gtest/gtest.h>
+
+#include "engine/wire/message.hpp"
+#include "tests/sim/sim_net.hpp"
+
+namespace l2tp::sim {
+namespace {
+
+net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
+  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), port};
+}
+
+NodeConfig lac_config() {
+  NodeConfig c;
+  c.tunnel.role = tunnel::Role::Lac;
+  c.tunnel.host_name = "lac";
+  c.accept_tunnels = false;
+  return c;
+}
+
+NodeConfig lns_config() {
+  NodeConfig c;
+  c.tunnel.role = tunnel::Role::Lns;
+  c.tunnel.host_name = "lns";
+  return c;
+}
+
+template <typename T>
+std::vector<T> of(const std::vector<NodeEvent>& evs) {
+  std::vector<T> out;
+  for (const auto& e : evs)
+    if (const auto* v = std::get_if<T>(&e.event.body)) out.push_back(*v);
+  return out;
+}
+
+Time at(double seconds) {
+  return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+}
+
+TEST(LacLns, TunnelAndSessionComeUpAndGoDownCleanly) {
+  SimNet net(1, LinkConfig{});
+  Node& lac = net.add_node(ep(2), lac_config());
+  Node& lns = net.add_node(ep(3), lns_config());
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  ASSERT_NE(t.value, 0);
+  const auto sid = lac.open_session(t, net.now());
+  ASSERT_TRUE(sid);
+  net.run(at(1));
+  ASSERT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
+  ASSERT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
+  ASSERT_EQ(of<SessionUp>(net.events(lac)).size(), 1u);
+  ASSERT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
+  EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
+
+  lac.close_session(t, *sid, ResultInfo{3, std::nullopt, ""}, net.now());
+  net.pump(lac);
+  net.run(at(2));
+  const auto down = of<SessionDown>(net.events(lns));
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_TRUE(down[0].by_peer);
+  EXPECT_EQ(down[0].result->result, 3);
+
+  lac.close_tunnel(t, ResultInfo{1, std::nullopt, ""}, net.now());
+  net.pump(lac);
+  net.run(at(60));
+  const auto tdown = of<TunnelDown>(net.events(lns));
+  ASSERT_EQ(tdown.size(), 1u);
+  EXPECT_TRUE(tdown[0].by_peer);
+  EXPECT_EQ(lac.live_tunnels(), 0u);
+  EXPECT_EQ(lns.live_tunnels(), 0u);  // lingered 31 s, then gone (5.7)
+}
+
+TEST(LacLns, R138_TunnelAuthenticationWithHiddenAvps) {
+  SimNet net(2, LinkConfig{});
+  auto lc = lac_config();
+  auto nc = lns_config();
+  lc.tunnel.secret = nc.tunnel.secret = "s3cret";
+  lc.tunnel.hidden_avps = {AvpType::AssignedTunnelId, AvpType::AssignedSessionId, AvpType::CallSerialNumber,
+                           AvpType::FramingCapabilities, AvpType::VendorName};
+  lc.tunnel.hidden_padding = 4;
+  Node& lac = net.add_node(ep(2), lc);
+  Node& lns = net.add_node(ep(3), nc);
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  lac.open_session(t, net.now());
+  net.run(at(1));
+  EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
+  // The SCCRQ on the wire really carries hidden AVPs and a Challenge.
+  const auto& first = net.wire_log().front().bytes;
+  auto m = wire::decode_control(first, as_bytes(std::string("s3cret")));
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(m->find(AvpType::Challenge));
+  ASSERT_TRUE(m->find(AvpType::AssignedTunnelId));
+  EXPECT_TRUE(m->find(AvpType::AssignedTunnelId)->hidden);
+  EXPECT_EQ(m->find(AvpType::AssignedTunnelId)->hidden_state, wire::HiddenState::Revealed);
+}
+
+TEST(LacLns, R139_WrongSecretIsRefusedWithStopCcnResult4) {
+  SimNet net(3, LinkConfig{});
+  auto lc = lac_config();
+  auto nc = lns_config();
+  lc.tunnel.secret = "right";
+  nc.tunnel.secret = "wrong";
+  Node& lac = net.add_node(ep(2), lc);
+  Node& lns = net.add_node(ep(3), nc);
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  lac.open_session(t, net.now());
+  net.run(at(40));
+  const auto down = of<TunnelDown>(net.events(lac));
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_EQ(down[0].phase, tunnel::TunnelState::WaitCtlReply);
+  ASSERT_TRUE(down[0].result);
+  EXPECT_EQ(down[0].result->result, 4);  // we refused the LNS's response
+  const auto sessions = of<SessionDown>(net.events(lac));
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].phase, session::SessionState::WaitTunnel);
+  EXPECT_TRUE(of<SessionUp>(net.events(lns)).empty());
+}
+
+TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
+  LinkConfig link;
+  link.loss = 0.2;
+  link.duplicate = 0.2;
+  link.reorder = 0.2;
+  SimNet net(42, link);
+  // At 20% loss each way a message and its ack both get through with p = 0.64, so five
+  // retries fail for about 1 message in 450: a run of thousands needs the retry limit raised,
+  // as an operator would on such a link.
+  auto lc = lac_config();
+  auto nc = lns_config();
+  lc.tunnel.reliability.max_retries = nc.tunnel.reliability.max_retries = 10;
+  Node& lac = net.add_node(ep(2), lc);
+  Node& lns = net.add_node(ep(3), nc);
+  for (int i = 0; i < 10; ++i) {
+    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    for (int s = 0; s < 100; ++s) ASSERT_TRUE(lac.open_session(t, net.now()));
+  }
+  net.run(at(600));
+  EXPECT_EQ(of<TunnelUp>(net.events(lac)).size(), 10u);
+  EXPECT_EQ(of<SessionUp>(net.events(lac)).size(), 1000u);
+  EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1000u);
+  EXPECT_TRUE(of<SessionDown>(net.events(lac)).empty());
+  EXPECT_GT(net.dropped(), 100u);
+  EXPECT_GT(net.duplicated(), 100u);
+  EXPECT_GT(net.reordered(), 100u);
+  std::uint64_t retrans = 0, dups = 0;
+  lac.for_each_tunnel([&](const tunnel::Tunnel& t) {
+    retrans += t.channel().stats().retransmissions;
+    dups += t.channel().stats().duplicates;
+  });
+  EXPECT_GT(retrans, 0u);
+  EXPECT_GT(dups, 0u);
+}
+
+TEST(LacLns, R065_TieBreakerLowerValueWins) {
+  SimNet net(5, LinkConfig{});
+  auto a_cfg = lns_config();  // both accept tunnels
+  auto b_cfg = lns_config();
+  a_cfg.tunnel.role = tunnel::Role::Lac;
+  Node& a = net.add_node(ep(2), a_cfg);
+  Node& b = net.add_node(ep(3), b_cfg);
+  a.open_tunnel(ep(2), ep(3), net.now());
+  b.open_tunnel(ep(3), ep(2), net.now());  // the two SCCRQs cross
+  net.run(at(60));
+  EXPECT_EQ(of<TunnelUp>(net.events(a)).size(), 1u);
+  EXPECT_EQ(of<TunnelUp>(net.events(b)).size(), 1u);
+  EXPECT_EQ(a.live_tunnels(), 1u);
+  EXPECT_EQ(b.live_tunnels(), 1u);
+  EXPECT_EQ(a.stats().tie_breaks + b.stats().tie_breaks, 2u);
+}
+
+TEST(LacLns, R080_PeerSilentTunnelGoesDownAfterRetries) {
+  SimNet net(6, LinkConfig{});
+  auto lc = lac_config();
+  lc.tunnel.reliability.max_retries = 3;
+  Node& lac = net.add_node(ep(2), lc);
+  const TunnelId t = lac.open_tunnel(ep(2), ep(9), net.now());  // nobody at .9
+  net.run(at(120));
+  const auto down = of<TunnelDown>(net.events(lac));
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_NE(down[0].reason.find("no acknowledgement"), std::string::npos);
+  EXPECT_EQ(lac.tunnel(t), nullptr);
+  // 1 + 2 + 4 + 8 s of backoff: the last retry is answered by nothing at 15 s.
+  EXPECT_EQ(net.events(lac).back().event.at, at(15));
+}
+
+TEST(LacLns, HelloKeepsAnIdleTunnelAlive) {
+  SimNet net(7, LinkConfig{});
+  auto lc = lac_config();
+  lc.tunnel.keepalive_timeout = std::chrono::seconds(10);
+  Node& lac = net.add_node(ep(2), lc);
+  Node& lns = net.add_node(ep(3), lns_config());
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  net.run(at(100));
+  EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
+  EXPECT_GE(lac.tunnel(t)->stats().hellos_sent, 8u);
+  EXPECT_TRUE(of<TunnelDown>(net.events(lns)).empty());
+}
+
+TEST(LacLns, SameSeedGivesTheSameWire) {
+  auto run_once = [] {
+    LinkConfig link;
+    link.loss = 0.1;
+    SimNet net(99, link);
+    Node& lac = net.add_node(ep(2), lac_config());
+    net.add_node(ep(3), lns_config());
+    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    for (int i = 0; i < 20; ++i) lac.open_session(t, net.now());
+    net.run(at(30));
+    std::vector<Buffer> wire;
+    for (const auto& d : net.wire_log()) wire.push_back(d.bytes);
+    return wire;
+  };
+  EXPECT_EQ(run_once(), run_once());
+}
+
+}  // namespace
+}  // namespace l2tp::sim
