@@ -1,0 +1,66 @@
+// Starting and stopping the peers and tools a test needs. Only processes started here are
+// ever signalled, and only by their PID.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace l2tp::testing {
+
+class ChildProcess {
+ public:
+  // Starts argv[0] (searched in PATH) with stdout and stderr appended to `log_path`.
+  static std::optional<ChildProcess> start(const std::vector<std::string>& argv, const std::string& log_path);
+
+  ChildProcess(ChildProcess&& o) noexcept : pid_(o.pid_), log_(std::move(o.log_)) { o.pid_ = -1; }
+  ChildProcess& operator=(ChildProcess&&) = delete;
+  ChildProcess(const ChildProcess&) = delete;
+  ~ChildProcess();  // SIGKILL if still running
+
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_; }
+  void signal(int sig) const;
+  // Waits for exit up to `limit`; returns the exit status (128+signal if killed), nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds limit);
+  bool running();
+  // Sends SIGTERM, waits up to `grace`, then SIGKILL. Returns the exit status.
+  int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+
+ private:
+  ChildProcess(pid_t pid, std::string log) : pid_(pid), log_(std::move(log)) {}
+  pid_t pid_ = -1;
+  std::string log_;
+  std::optional<int> status_;
+};
+
+// Runs a command to completion (sh -c), returning its stdout; `status` gets the exit status.
+std::string run_command(const std::string& cmd, int* status = nullptr);
+// True when `tool` is on PATH.
+bool have_tool(const std::string& tool);
+// A fresh temporary directory (removed by the caller if wanted).
+std::string make_temp_dir(const std::string& prefix);
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content, int mode = 0644);
+// A UDP port nobody on 127.0.0.0/8 is using right now, from a per-process range.
+int free_udp_port();
+// Polls `cond` every 20 ms until it holds or `limit` passes.
+template <typename F>
+bool wait_until(F cond, std::chrono::milliseconds limit);
+
+}  // namespace l2tp::testing
+
+#include <thread>
+
+template <typename F>
+bool l2tp::testing::wait_until(F cond, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
