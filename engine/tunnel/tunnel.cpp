@@ -111,7 +111,9 @@ void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
   const TunnelState prev = state_;
   const TunnelTransition t = tunnel_step(prev, in);
   if (!t.row && t.action == TunnelAction::None) {
-    ++stats_.messages_ignored;  // e.g. a late SCCRQ retransmission while closing
+    if (in == TunnelInput::LocalClose && prev == TunnelState::Idle)
+      state_ = TunnelState::Closed;  // nothing to tell
+    ++stats_.messages_ignored;       // e.g. a late SCCRQ retransmission while closing
     return;
   }
   state_ = t.next;
@@ -182,45 +184,42 @@ void Tunnel::process(const wire::ControlMessage& msg, Time now) {
     return;
   }
   const auto type = static_cast<MessageType>(*mt);
-  // R022-R024: an unrecognised AVP (or one with reserved flag bits) marked mandatory ends the
-  // session it belongs to, or the whole tunnel for tunnel-level messages.
+  // R022-R024: an unrecognised AVP (or one with reserved flag bits) marked mandatory makes the
+  // message unacceptable: the call it belongs to is refused or cleared with CDN 2/8 (R023),
+  // a tunnel-level message ends the tunnel with StopCCN 2/8 (R024).
+  std::optional<ResultInfo> unknown_mandatory;
   for (const auto& a : msg.avps) {
     const bool unknown = !find_avp_spec(a.vendor, a.type) || a.reserved_bits != 0;
-    if (!unknown || !a.mandatory) continue;
-    ResultInfo r{2, 8, "unknown mandatory AVP " + avp_display_name(a.vendor, a.type)};  // R053
-    if (is_session_message(type) && msg.header.session.value != 0) {
-      if (sessions_.count(msg.header.session.value)) {
-        auto& s = sessions_.at(msg.header.session.value);
-        session_step(s, session::SessionEvent::LocalClose, nullptr, now, r);
-      }
-      return;
+    if (unknown && a.mandatory) {
+      unknown_mandatory =
+          ResultInfo{2, 8, "unknown mandatory AVP " + avp_display_name(a.vendor, a.type)};  // R053
+      break;
     }
-    apply(TunnelInput::LocalClose, nullptr, now, r);
-    return;
   }
   if (is_session_message(type)) {
-    process_session_message(type, msg, now);
+    process_session_message(type, msg, now, unknown_mandatory);
   } else {
-    process_tunnel_message(type, msg, now);
+    process_tunnel_message(type, msg, now, unknown_mandatory);
   }
 }
 
-void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage& msg, Time now) {
+void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage& msg, Time now,
+                                    std::optional<ResultInfo> refusal) {
   switch (type) {
     case MessageType::Sccrq: {
       learn_peer(msg);
-      auto bad = judge_sccrq(msg);
+      auto bad = refusal ? refusal : judge_sccrq(msg);
       apply(bad ? TunnelInput::RecvSccrqBad : TunnelInput::RecvSccrqOk, &msg, now, bad);
       break;
     }
     case MessageType::Sccrp: {
       learn_peer(msg);
-      auto bad = judge_sccrp(msg);
+      auto bad = refusal ? refusal : judge_sccrp(msg);
       apply(bad ? TunnelInput::RecvSccrpBad : TunnelInput::RecvSccrpOk, &msg, now, bad);
       break;
     }
     case MessageType::Scccn: {
-      auto bad = judge_scccn(msg);
+      auto bad = refusal ? refusal : judge_scccn(msg);
       apply(bad ? TunnelInput::RecvScccnBad : TunnelInput::RecvScccnOk, &msg, now, bad);
       break;
     }
@@ -232,9 +231,9 @@ void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage
         apply(TunnelInput::RecvStopCcn, &msg, now);
       }
       break;
-    case MessageType::Hello:
-      break;  // acknowledged by the channel; that is all it asks
+    case MessageType::Hello:  // acknowledged by the channel; that is all it asks
     default:
+      if (refusal) apply(TunnelInput::LocalClose, nullptr, now, refusal);  // R024
       break;
   }
 }

@@ -84,7 +84,9 @@ class Tunnel {
   // Control plane (tunnel.cpp).
   void apply(TunnelInput in, const wire::ControlMessage* msg, Time now, std::optional<ResultInfo> stop = {});
   void process(const wire::ControlMessage& msg, Time now);
-  void process_tunnel_message(MessageType type, const wire::ControlMessage& msg, Time now);
+  // `refusal`: the message is unacceptable for a reason found before its type was looked at.
+  void process_tunnel_message(MessageType type, const wire::ControlMessage& msg, Time now,
+                              std::optional<ResultInfo> refusal);
   void go_down(TunnelState phase, bool by_peer, std::optional<ResultInfo> result, std::string reason,
                Time now);
   void queue_message(wire::ControlMessage msg);
@@ -105,7 +107,8 @@ class Tunnel {
   void learn_peer(const wire::ControlMessage& m);
 
   // Sessions (tunnel_sessions.cpp).
-  void process_session_message(MessageType type, const wire::ControlMessage& msg, Time now);
+  void process_session_message(MessageType type, const wire::ControlMessage& msg, Time now,
+                               std::optional<ResultInfo> refusal);
   void session_step(session::Session& s, session::SessionEvent e, const wire::ControlMessage* msg, Time now,
                     std::optional<ResultInfo> cdn = {});
   void open_waiting_sessions(Time now);
@@ -113,8 +116,9 @@ class Tunnel {
   void send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
   SessionId allocate_session_id();
-  void finish_session(session::Session& s, bool by_peer, std::optional<ResultInfo> result,
-                      const wire::ControlMessage* cdn, std::string reason, Time now);
+  void finish_session(session::Session& s, session::SessionState phase, bool by_peer,
+                      std::optional<ResultInfo> result, const wire::ControlMessage* cdn, std::string reason,
+                      Time now);
 
   TunnelConfig cfg_;
   Rng& rng_;

@@ -102,10 +102,11 @@ void Tunnel::drop_all_sessions(const std::string& reason, Time now) {
   sessions_.clear();
 }
 
-void Tunnel::finish_session(session::Session& s, bool by_peer, std::optional<ResultInfo> result,
-                            const wire::ControlMessage* cdn, std::string reason, Time now) {
-  SessionDown d{s.local,           s.remote,     s.kind,       s.state,          by_peer,
-                std::move(result), std::nullopt, std::nullopt, std::move(reason)};
+void Tunnel::finish_session(session::Session& s, SessionState phase, bool by_peer,
+                            std::optional<ResultInfo> result, const wire::ControlMessage* cdn,
+                            std::string reason, Time now) {
+  SessionDown d{s.local,      s.remote,     s.kind,           phase, by_peer, std::move(result),
+                std::nullopt, std::nullopt, std::move(reason)};
   if (cdn) {
     d.q931 = value_of<avp::Q931Cause>(*cdn, AvpType::Q931CauseCode);
     d.ppp_cause = value_of<avp::DisconnectCause>(*cdn, AvpType::PppDisconnectCause);
@@ -165,7 +166,7 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
     case SessionAction::SendCdn: {
       const ResultInfo r = cdn.value_or(ResultInfo{3, std::nullopt, ""});
       send_session_message(s, MessageType::Cdn, r);
-      finish_session(s, false, r, nullptr, r.message.empty() ? "cleared locally" : r.message, now);
+      finish_session(s, prev, false, r, nullptr, r.message.empty() ? "cleared locally" : r.message, now);
       break;
     }
     case SessionAction::CleanUp: {
@@ -174,7 +175,7 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
         if (auto rc = value_of<avp::ResultCode>(*msg, AvpType::ResultCode))
           peer_result = ResultInfo{rc->result, rc->error, rc->message};
       const bool by_peer = e == SessionEvent::RecvCdn;
-      finish_session(s, by_peer, peer_result, by_peer ? msg : nullptr,
+      finish_session(s, prev, by_peer, peer_result, by_peer ? msg : nullptr,
                      by_peer ? "peer sent CDN" : "cleared on " + std::string(to_string(e)), now);
       break;
     }
@@ -241,7 +242,8 @@ std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const 
   return std::nullopt;
 }
 
-void Tunnel::process_session_message(MessageType type, const wire::ControlMessage& msg, Time now) {
+void Tunnel::process_session_message(MessageType type, const wire::ControlMessage& msg, Time now,
+                                     std::optional<ResultInfo> refusal) {
   if (state_ != TunnelState::Established) {
     // R134: calls only on an established control connection.
     emit(now, PeerViolation{Rule::R134, std::string(to_string(type)) + " before the tunnel was established"});
@@ -258,7 +260,7 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
                           value_of<avp::Accm>(msg, AvpType::Accm)});
     return;
   }
-  auto bad = judge_session_message(type, msg);
+  auto bad = refusal ? refusal : judge_session_message(type, msg);
   const bool creates = (type == MessageType::Icrq && cfg_.role == Role::Lns) ||
                        (type == MessageType::Ocrq && cfg_.role == Role::Lac);
   if (creates && msg.header.session.value == 0) {
@@ -322,8 +324,10 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
     return;
   }
   session::Session& s = it->second;
+  // 5.4: the LAC follows the LNS (R153, R154), unless it asked for sequencing itself (R151).
+  if (cfg_.role == Role::Lac && cfg_.data_sequencing != DataSequencing::On)
+    s.sequencing = msg.header.has_sequence;
   if (msg.header.has_sequence) {
-    if (!s.sequencing && cfg_.role == Role::Lac) s.sequencing = true;  // 5.4: the LAC follows the LNS
     if (s.data_expected) {
       if (Seq::before(msg.header.ns, *s.data_expected)) {
         ++s.data.reordered;

@@ -4,12 +4,11 @@
 #
 #   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [FUZZER]
 #
-# BUILD_DIR must be configured with clang, -DL2TPSIM_FUZZ=ON -DL2TPSIM_SANITIZE=ON, and
-# -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link so the engine itself is coverage-instrumented:
+# BUILD_DIR must be configured with clang, -DL2TPSIM_FUZZ=ON (which also instruments the
+# libraries for coverage) and -DL2TPSIM_SANITIZE=ON, as scripts/setup.sh does for build-asan:
 #
-#   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DL2TPSIM_FUZZ=ON -DL2TPSIM_SANITIZE=ON \
-#     -DL2TPSIM_BENCH=OFF -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link
-#   cmake --build build-fuzz --target decode_fuzz
+#   CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DL2TPSIM_FUZZ=ON -DL2TPSIM_SANITIZE=ON
+#   cmake --build build-asan --target decode_fuzz
 #
 # FUZZER defaults to decode_fuzz. Findings are kept in BUILD_DIR/fuzz-artifacts/; reproduce one
 # with BUILD_DIR/tests/FUZZER FILE. The committed corpus is never modified; to grow it, merge by
