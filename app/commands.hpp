@@ -7,5 +7,7 @@ namespace l2tpsim::app {
 
 int run_decode(int argc, char** argv);
 int run_rules(int argc, char** argv);
+int run_lac(int argc, char** argv);
+int run_lns(int argc, char** argv);
 
 }  // namespace l2tpsim::app

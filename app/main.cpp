@@ -16,6 +16,8 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  decode FILE     decode the L2TP packets of a pcap/pcapng file, check each against\n"
     "                  RFC 2661 (requirement IDs R001...), and summarise\n"
+    "  lac             act as an LAC: open tunnels and calls to an LNS (load, latency, failures)\n"
+    "  lns             act as an LNS: accept tunnels and calls from LACs\n"
     "  rules           list the requirement catalogue the checks cite\n"
     "  version         print the version\n"
     "\n"
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
   }
   if (cmd == "decode") return l2tpsim::app::run_decode(argc - 1, argv + 1);
   if (cmd == "rules") return l2tpsim::app::run_rules(argc - 1, argv + 1);
+  if (cmd == "lac") return l2tpsim::app::run_lac(argc - 1, argv + 1);
+  if (cmd == "lns") return l2tpsim::app::run_lns(argc - 1, argv + 1);
   std::cerr << "l2tpsim: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

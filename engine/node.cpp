@@ -48,7 +48,12 @@ tunnel::Tunnel* Node::tunnel(TunnelId id) {
 
 std::size_t Node::live_tunnels() const {
   std::size_t n = 0;
-  for (const auto& [id, e] : tunnels_) n += e->tunnel->state() != tunnel::TunnelState::Closed;
+  // Tunnels on their way out (closing, or lingering to re-ack a StopCCN) do not count.
+  for (const auto& [id, e] : tunnels_) {
+    const auto st = e->tunnel->state();
+    n += st != tunnel::TunnelState::Closed && st != tunnel::TunnelState::Closing &&
+         st != tunnel::TunnelState::Lingering;
+  }
   return n;
 }
 

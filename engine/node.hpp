@@ -61,7 +61,7 @@ class Node {
 
   tunnel::Tunnel* tunnel(TunnelId id);
   std::size_t tunnel_count() const { return tunnels_.size(); }
-  // Tunnels not yet closed (closed ones are forgotten after their events are drained).
+  // Tunnels being set up or established (closing and lingering ones are on their way out).
   std::size_t live_tunnels() const;
   const NodeStats& stats() const { return stats_; }
   const NodeConfig& config() const { return cfg_; }

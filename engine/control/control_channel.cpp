@@ -139,7 +139,10 @@ ReceiveOutcome ControlChannel::handle_receive(wire::ControlMessage msg, Time now
       if (!held_next) break;
     }
     // R017: our Nr now covers it; send it on the next message out, or in a ZLB after ack_delay
-    // (R181: delayed briefly, never withheld).
+    // (R181: delayed briefly, never withheld). Once half our window is unacknowledged, ack at
+    // once: a sender limited by that window would otherwise stall for ack_delay each round.
+    unacked_received_ += 1;
+    if (unacked_received_ * 2 >= std::max<std::uint16_t>(cfg_.receive_window, 2)) ack_now();
     if (!ack_due_) ack_due_ = now + cfg_.ack_delay;
     return ReceiveOutcome::Delivered;
   }
@@ -196,6 +199,7 @@ void ControlChannel::transmit(const Buffer& bytes, Buffer& out) {
   // which piggybacks any pending acknowledgement.
   put_u16(out, kNrOffset, nr_);
   ack_due_.reset();
+  unacked_received_ = 0;
 }
 
 bool ControlChannel::poll_transmit(Time now, Buffer& out) {
@@ -235,6 +239,7 @@ bool ControlChannel::poll_transmit(Time now, Buffer& out) {
     assert(encoded.has_value());
     (void)encoded;
     ack_due_.reset();
+    unacked_received_ = 0;
     ++stats_.zlb_sent;
     return true;
   }

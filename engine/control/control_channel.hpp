@@ -124,6 +124,7 @@ class ControlChannel {
   std::vector<std::optional<wire::ControlMessage>> reorder_;  // index k holds Ns = nr_ + 1 + k
   std::deque<wire::ControlMessage> deliver_;
   std::optional<Time> ack_due_;
+  std::uint32_t unacked_received_ = 0;  // delivered since our last transmission carried Nr
   std::uint16_t peer_window_ = 4;
   std::uint16_t ssthresh_ = 4;
   double cwnd_ = 1.0;

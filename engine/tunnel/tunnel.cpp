@@ -102,7 +102,7 @@ void Tunnel::go_down(TunnelState phase, bool by_peer, std::optional<ResultInfo> 
                      Time now) {
   if (down_reported_) return;
   down_reported_ = true;
-  drop_all_sessions(reason, now);
+  drop_all_sessions(reason, by_peer, result, now);
   emit(now, TunnelDown{phase, by_peer, std::move(result), std::move(reason)});
 }
 
@@ -224,6 +224,9 @@ void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage
       break;
     }
     case MessageType::StopCcn:
+      // R078: a StopCCN names the sender's tunnel even when its SCCRP never reached us, so our
+      // acknowledgement can be addressed to it.
+      if (peer_.value == 0) learn_peer(msg);
       if (state_ == TunnelState::Closing) {
         state_ = TunnelState::Lingering;  // both sides closing: ack theirs, then go
         linger_until_ = now + cfg_.stop_linger;

@@ -112,7 +112,9 @@ class Tunnel {
   void session_step(session::Session& s, session::SessionEvent e, const wire::ControlMessage* msg, Time now,
                     std::optional<ResultInfo> cdn = {});
   void open_waiting_sessions(Time now);
-  void drop_all_sessions(const std::string& reason, Time now);
+  // The tunnel went down: every call ends with it (by the peer when it sent StopCCN).
+  void drop_all_sessions(const std::string& reason, bool by_peer, const std::optional<ResultInfo>& result,
+                         Time now);
   void send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
   SessionId allocate_session_id();

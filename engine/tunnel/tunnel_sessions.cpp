@@ -93,10 +93,10 @@ void Tunnel::open_waiting_sessions(Time now) {
   }
 }
 
-void Tunnel::drop_all_sessions(const std::string& reason, Time now) {
+void Tunnel::drop_all_sessions(const std::string& reason, bool by_peer,
+                               const std::optional<ResultInfo>& result, Time now) {
   for (auto& [id, s] : sessions_) {
-    SessionDown d{s.local,      s.remote,     s.kind,       s.state, false,
-                  std::nullopt, std::nullopt, std::nullopt, reason};
+    SessionDown d{s.local, s.remote, s.kind, s.state, by_peer, result, std::nullopt, std::nullopt, reason};
     emit(now, std::move(d));
   }
   sessions_.clear();

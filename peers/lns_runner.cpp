@@ -1,0 +1,45 @@
+// The LNS role: listens on one or more addresses and accepts every tunnel and incoming call
+// the configuration allows (secret, --max-tunnels, --max-sessions); the counters say what
+// came up, what failed and why.
+#include <ostream>
+
+#include "peers/runner.hpp"
+
+namespace l2tp::peers {
+
+namespace {
+
+class LnsRunner final : public Runner {
+ public:
+  LnsRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) : Runner(cfg, "lns", out, err) {}
+
+ protected:
+  std::optional<std::string> bind_sockets() override {
+    for (const auto& local : cfg_.local) {
+      auto bound = shard_.bind(local);
+      if (!bound) return "--listen: " + bound.error();
+    }
+    return std::nullopt;
+  }
+
+  void start(Node&, Time) override {
+    err_ << "l2tpsim lns: listening on";
+    for (const auto& l : shard_.local_endpoints()) err_ << " " << l.to_string();
+    err_ << "\n" << std::flush;
+  }
+
+  void extend_json(nlohmann::json& j) const override {
+    nlohmann::json listen = nlohmann::json::array();
+    for (const auto& l : shard_.local_endpoints()) listen.push_back(l.to_string());
+    j["listen"] = std::move(listen);
+  }
+};
+
+}  // namespace
+
+int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
+  LnsRunner runner(cfg, out, err);
+  return runner.run();
+}
+
+}  // namespace l2tp::peers

@@ -1,0 +1,163 @@
+#include "peers/run_report.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace l2tp::peers {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+nlohmann::json latency_json(const std::vector<double>& ms) {
+  const Percentiles p = percentiles(ms);
+  return {{"count", p.count}, {"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"max", p.max}};
+}
+
+std::string latency_text(const std::vector<double>& ms) {
+  const Percentiles p = percentiles(ms);
+  if (p.count == 0) return "none";
+  return "p50 " + fixed(p.p50, 1) + " ms, p90 " + fixed(p.p90, 1) + " ms, p99 " + fixed(p.p99, 1) +
+         " ms, max " + fixed(p.max, 1) + " ms";
+}
+
+}  // namespace
+
+double setup_rate(const RunStats& s) {
+  if (s.sessions_established == 0 || !s.first_attempt || !s.last_session_up) return 0;
+  // At least a millisecond, so one session set up "instantly" does not divide by zero.
+  const double span = std::max(to_seconds(*s.last_session_up - *s.first_attempt), 1e-3);
+  return static_cast<double>(s.sessions_established) / span;
+}
+
+std::string describe(const Failure& f) {
+  std::string s = "tunnel " + std::to_string(f.tunnel.value);
+  if (f.session) s += " session " + std::to_string(f.session->value);
+  s += ": failed in " + f.phase;
+  if (f.result) s += (f.by_peer ? ", peer sent " : ", we sent ") + f.result->to_string();
+  if (!f.reason.empty() && !(f.result && f.result->message == f.reason)) s += " (" + f.reason + ")";
+  return s;
+}
+
+std::string status_line(const RunStats& s, double elapsed_s, double recent_rate) {
+  std::string line = fixed(elapsed_s, 0) + "s  tunnels " + std::to_string(s.tunnels_up_now()) + " up";
+  if (s.tunnels_failed) line += " " + std::to_string(s.tunnels_failed) + " failed";
+  line += "  sessions " + std::to_string(s.sessions_up_now()) + " up " + std::to_string(s.sessions_failed) +
+          " failed";
+  if (s.sessions_pending()) line += " " + std::to_string(s.sessions_pending()) + " pending";
+  line += "  " + fixed(recent_rate, 0) + " sessions/s";
+  return line;
+}
+
+std::string to_text(const RunStats& s, const RunSummary& r) {
+  std::ostringstream o;
+  o << "l2tpsim " << r.role << ": " << fixed(r.duration_s, 1) << " s (seed " << r.seed << ")\n";
+  o << "  tunnels:  " << s.tunnels_established << " established, " << s.tunnels_failed << " failed";
+  if (s.tunnels_cancelled) o << ", " << s.tunnels_cancelled << " cancelled by teardown";
+  o << ", " << s.tunnels_closed << " cleared (" << s.tunnels_closed_by_peer << " by the peer)\n";
+  o << "  sessions: " << s.sessions_established << " established, " << s.sessions_failed << " failed";
+  if (s.sessions_cancelled) o << ", " << s.sessions_cancelled << " cancelled by teardown";
+  o << ", " << s.sessions_closed << " cleared (" << s.sessions_closed_by_peer << " by the peer)\n";
+  if (s.sessions_established)
+    o << "  setup:    " << fixed(setup_rate(s), 1) << " sessions/s over " << fixed(r.setup_s, 3) << " s\n";
+  o << "  session setup latency: " << latency_text(s.session_latency_ms) << "\n";
+  o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency_ms) << "\n";
+  o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
+    << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
+    << " out of order, " << r.channel.out_of_window << " out of window\n";
+  o << "  datagrams: " << r.transport.received << " in, " << r.transport.sent << " out";
+  if (r.transport.send_errors) o << ", " << r.transport.send_errors << " send errors";
+  if (r.node.decode_errors) o << ", " << r.node.decode_errors << " malformed";
+  if (r.node.unknown_tunnel) o << ", " << r.node.unknown_tunnel << " for unknown tunnels";
+  o << "\n";
+  if (s.peer_violations) {
+    o << "  peer violations: " << s.peer_violations << " (";
+    bool first = true;
+    for (const auto& [rule, n] : s.violations_by_rule) {
+      o << (first ? "" : ", ") << rule << " x" << n;
+      first = false;
+    }
+    o << ")\n";
+  }
+  if (!r.torn_down) o << "  teardown: not every tunnel closed within the bound\n";
+  if (r.interrupted) o << "  interrupted: teardown cut short by a second signal\n";
+  constexpr std::size_t kShownCancelled = 5;
+  for (std::size_t i = 0; i < s.cancelled.size() && i < kShownCancelled; ++i) {
+    const Failure& c = s.cancelled[i];
+    o << "  cancelled: tunnel " << c.tunnel.value;
+    if (c.session) o << " session " << c.session->value;
+    o << " was still in " << c.phase << "\n";
+  }
+  if (s.cancelled.size() > kShownCancelled)
+    o << "  ... and " << s.cancelled.size() - kShownCancelled << " more cancelled\n";
+  constexpr std::size_t kShown = 20;
+  for (std::size_t i = 0; i < s.failures.size() && i < kShown; ++i)
+    o << "  " << describe(s.failures[i]) << "\n";
+  if (s.failures.size() > kShown) o << "  ... and " << s.failures.size() - kShown << " more failures\n";
+  return o.str();
+}
+
+nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : s.failures) {
+    nlohmann::json j{
+        {"tunnel", f.tunnel.value}, {"phase", f.phase}, {"by_peer", f.by_peer}, {"reason", f.reason}};
+    j["session"] = f.session ? nlohmann::json(f.session->value) : nlohmann::json(nullptr);
+    j["result"] = f.result ? nlohmann::json(f.result->result) : nlohmann::json(nullptr);
+    j["error"] = f.result && f.result->error ? nlohmann::json(*f.result->error) : nlohmann::json(nullptr);
+    j["message"] = f.result && !f.result->message.empty() ? f.result->message : f.reason;
+    failures.push_back(std::move(j));
+  }
+  nlohmann::json j;
+  j["role"] = r.role;
+  j["seed"] = r.seed;
+  j["tunnels_attempted"] = s.tunnels_attempted;
+  j["tunnels_established"] = s.tunnels_established;
+  j["tunnels_failed"] = s.tunnels_failed;
+  j["tunnels_cancelled"] = s.tunnels_cancelled;
+  j["tunnels_closed"] = s.tunnels_closed;
+  j["tunnels_closed_by_peer"] = s.tunnels_closed_by_peer;
+  j["sessions_attempted"] = s.sessions_attempted;
+  j["sessions_established"] = s.sessions_established;
+  j["sessions_failed"] = s.sessions_failed;
+  j["sessions_cancelled"] = s.sessions_cancelled;
+  j["sessions_closed"] = s.sessions_closed;
+  j["sessions_closed_by_peer"] = s.sessions_closed_by_peer;
+  j["failures"] = std::move(failures);
+  nlohmann::json cancelled = nlohmann::json::array();
+  for (const auto& c : s.cancelled) {
+    nlohmann::json e{{"tunnel", c.tunnel.value}, {"phase", c.phase}};
+    e["session"] = c.session ? nlohmann::json(c.session->value) : nlohmann::json(nullptr);
+    cancelled.push_back(std::move(e));
+  }
+  j["cancelled"] = std::move(cancelled);
+  j["retransmissions"] = r.channel.retransmissions;
+  j["duplicates"] = r.channel.duplicates;
+  j["out_of_order"] = r.channel.out_of_order;
+  j["out_of_window"] = r.channel.out_of_window;
+  j["control_sent"] = r.channel.sent;
+  j["control_received"] = r.channel.received;
+  j["zlb_sent"] = r.channel.zlb_sent;
+  j["setup_latency_ms"] = latency_json(s.session_latency_ms);
+  j["tunnel_setup_latency_ms"] = latency_json(s.tunnel_latency_ms);
+  j["duration_s"] = r.duration_s;
+  j["setup_s"] = r.setup_s;
+  j["teardown_s"] = r.teardown_s;
+  j["setup_rate_sessions_per_s"] = setup_rate(s);
+  j["torn_down"] = r.torn_down;
+  j["interrupted"] = r.interrupted;
+  j["peer_violations"] = s.peer_violations;
+  j["violations_by_rule"] = s.violations_by_rule;
+  j["datagrams"] = {{"received", r.transport.received},       {"sent", r.transport.sent},
+                    {"send_errors", r.transport.send_errors}, {"receive_errors", r.transport.receive_errors},
+                    {"malformed", r.node.decode_errors},      {"unknown_tunnel", r.node.unknown_tunnel},
+                    {"not_l2tpv2", r.node.not_l2tpv2},        {"refused_tunnels", r.node.refused_tunnels}};
+  j["pcap_frames"] = r.pcap_frames;
+  return j;
+}
+
+}  // namespace l2tp::peers

@@ -1,0 +1,35 @@
+// How a LAC or LNS run reports: a one-line live status, a human summary at the end, and the
+// JSON summary object written by --json.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "peers/run_stats.hpp"
+#include "peers/udp_transport.hpp"
+
+namespace l2tp::peers {
+
+struct RunSummary {
+  std::string role;  // "lac" or "lns"
+  std::uint64_t seed = 0;
+  double duration_s = 0;     // the whole run, first socket to exit
+  double setup_s = 0;        // first session attempt to the last session up
+  double teardown_s = 0;     // teardown start to the last tunnel closed (or the bound)
+  bool torn_down = true;     // every tunnel closed within the bound
+  bool interrupted = false;  // a second signal cut the teardown short
+  control::ChannelStats channel;
+  NodeStats node;
+  TransportStats transport;
+  std::uint64_t pcap_frames = 0;
+};
+
+// Established sessions per second over the setup phase (0 before any).
+double setup_rate(const RunStats& s);
+std::string describe(const Failure& f);
+std::string status_line(const RunStats& s, double elapsed_s, double recent_rate);
+std::string to_text(const RunStats& s, const RunSummary& r);
+nlohmann::json to_json(const RunStats& s, const RunSummary& r);
+
+}  // namespace l2tp::peers

@@ -1,0 +1,228 @@
+#include "peers/runner.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+#include <fstream>
+#include <ostream>
+
+namespace l2tp::peers {
+
+namespace {
+
+constexpr auto kTick = std::chrono::seconds(1);
+constexpr auto kTeardownPoll = std::chrono::milliseconds(20);
+
+// CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
+const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
+
+}  // namespace
+
+Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err)
+    : cfg_(cfg),
+      role_(std::move(role)),
+      out_(out),
+      err_(err),
+      shard_(io_, cfg.node, cfg.seed),
+      signals_(io_, SIGINT, SIGTERM),
+      tick_(io_),
+      duration_timer_(io_),
+      teardown_timer_(io_) {}
+
+double Runner::elapsed_s() const {
+  return to_seconds(SteadyTime::now() - started_);
+}
+
+int Runner::run() {
+  const std::string prefix = "l2tpsim " + role_ + ": ";
+  if (auto error = bind_sockets()) {
+    err_ << prefix << *error << "\n";
+    return 2;
+  }
+  if (!cfg_.pcap_path.empty()) {
+    auto writer = capture::PcapWriter::open(cfg_.pcap_path);
+    if (!writer) {
+      err_ << prefix << "--pcap: " << writer.error() << "\n";
+      return 2;
+    }
+    shard_.set_pcap(std::move(*writer));
+  }
+  if (!cfg_.json_path.empty() && !std::ofstream(cfg_.json_path)) {
+    err_ << prefix << "--json: cannot write " << cfg_.json_path << "\n";
+    return 2;
+  }
+  tty_ = ::isatty(STDERR_FILENO) == 1;
+
+  shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
+    stats_.on_event(ev, tearing_down_);
+    handle_event(node, ev, now);
+    if (!tearing_down_ && finished_by_itself()) {
+      // Not from inside the drain: the teardown acts on the node itself.
+      boost::asio::post(io_, [this] {
+        begin_teardown(ResultInfo{1, std::nullopt, ""}, "nothing left to do");
+      });
+    }
+  });
+  shard_.on_timeout([this](Node& node, Time now) { stats_.before_timeout(node, now); },
+                    [this](Node& node, Time) { stats_.after_timeout(node); });
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
+
+  started_ = SteadyTime::now();
+  shard_.act([this](Node& node, Time now) { start(node, now); });
+  if (cfg_.duration) {
+    duration_timer_.expires_after(*cfg_.duration);
+    duration_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      duration_ended_ = true;
+      begin_teardown(ResultInfo{1, std::nullopt, "run finished"}, "--duration reached");
+    });
+  }
+  arm_tick();
+  io_.run();
+
+  if (status_shown_ && tty_) err_ << "\n";
+  RunSummary r;
+  r.role = role_;
+  r.seed = cfg_.seed;
+  const Time end = SteadyTime::now();
+  r.duration_s = to_seconds(end - started_);
+  if (stats_.first_attempt && stats_.last_session_up)
+    r.setup_s = to_seconds(*stats_.last_session_up - *stats_.first_attempt);
+  if (teardown_started_) r.teardown_s = to_seconds(teardown_ended_.value_or(end) - *teardown_started_);
+  r.torn_down = torn_down_;
+  r.interrupted = interrupted_;
+  r.channel = stats_.channel_totals(shard_.node());
+  r.node = shard_.node().stats();
+  r.transport = shard_.stats();
+  if (const auto* pcap = shard_.pcap()) r.pcap_frames = pcap->stats().written;
+  out_ << to_text(stats_, r);
+  if (duration_ended_ && !setup_finished())
+    out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
+  out_ << std::flush;
+  if (!cfg_.json_path.empty()) {
+    nlohmann::json j = to_json(stats_, r);
+    j["setup_complete"] = setup_finished();
+    extend_json(j);
+    std::ofstream f(cfg_.json_path);
+    f << j.dump(2) << "\n";
+    if (!f) err_ << prefix << "--json: cannot write " << cfg_.json_path << "\n";
+  }
+  return exit_code();
+}
+
+int Runner::exit_code() const {
+  if (interrupted_) return 130;
+  if (stats_.tunnels_failed || stats_.sessions_failed || !torn_down_) return 1;
+  if (duration_ended_ && !setup_finished()) return 1;
+  return 0;
+}
+
+void Runner::on_signal(const boost::system::error_code& ec, int sig) {
+  if (ec) return;
+  if (!tearing_down_) {
+    signalled_ = true;
+    if (status_shown_ && tty_) err_ << "\n";
+    err_ << "l2tpsim " << role_ << ": " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+         << ": tearing down (CDN, StopCCN); again to exit at once\n";
+    // StopCCN Result Code 6 (4.4.2): requester is being shut down.
+    begin_teardown(ResultInfo{6, std::nullopt, "l2tpsim shutting down"}, "");
+    signals_.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
+    return;
+  }
+  interrupted_ = true;
+  finish();
+}
+
+void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
+  if (tearing_down_) return;
+  setup_done_before_teardown_ = setup_complete();
+  tearing_down_ = true;
+  teardown_started_ = SteadyTime::now();
+  stop_setup();
+  duration_timer_.cancel();
+  if (!why.empty() && (tty_ || cfg_.progress)) {
+    if (status_shown_ && tty_) err_ << "\n";
+    err_ << "l2tpsim " << role_ << ": " << why << ": tearing down\n";
+  }
+  shard_.act([&](Node& node, Time now) {
+    // CDN for every established call first, so the peer sees each one cleared; the StopCCNs
+    // follow them through each tunnel's control channel, in order.
+    const auto up = stats_.up_sessions();
+    for (const auto& [t, s] : up) node.close_session(TunnelId{t}, SessionId{s}, kAdminCdn, now);
+    node.close_all(stop, now);
+  });
+  arm_teardown_check();
+}
+
+bool Runner::all_closed() const {
+  bool open = false;
+  shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
+    using S = tunnel::TunnelState;
+    const S s = t.state();
+    // A lingering tunnel (5.7) is done once its channel has nothing due: the ZLB acking the
+    // peer's StopCCN went out (it may wait for the ack delay) and our own StopCCN, if any, is acked.
+    const bool acking = s == S::Lingering && t.channel().poll_timeout().has_value();
+    open = open || acking || s == S::WaitCtlReply || s == S::WaitCtlConn || s == S::Established ||
+           s == S::Closing;
+  });
+  return !open;
+}
+
+void Runner::arm_teardown_check() {
+  teardown_timer_.expires_after(kTeardownPoll);
+  teardown_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (all_closed()) {
+      finish();
+    } else if (SteadyTime::now() - *teardown_started_ >= cfg_.teardown_limit) {
+      torn_down_ = false;
+      err_ << "l2tpsim " << role_ << ": teardown bound reached with tunnels still open\n";
+      finish();
+    } else {
+      arm_teardown_check();
+    }
+  });
+}
+
+void Runner::arm_tick() {
+  tick_.expires_after(kTick);
+  tick_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    on_tick();
+    arm_tick();
+  });
+}
+
+void Runner::on_tick() {
+  if (tty_ || cfg_.progress) print_status();
+}
+
+void Runner::print_status() {
+  const double now = elapsed_s();
+  const double span = now - last_tick_s_;
+  const double rate =
+      span > 0 ? static_cast<double>(stats_.sessions_established - last_established_) / span : 0.0;
+  last_tick_s_ = now;
+  last_established_ = stats_.sessions_established;
+  const std::string line = status_line(stats_, now, rate);
+  if (tty_)
+    err_ << "\r" << line << "\x1b[K" << std::flush;
+  else
+    err_ << line << "\n" << std::flush;
+  status_shown_ = true;
+}
+
+void Runner::finish() {
+  if (shard_.stopped()) return;
+  teardown_ended_ = SteadyTime::now();
+  boost::system::error_code ec;
+  signals_.cancel(ec);
+  tick_.cancel();
+  duration_timer_.cancel();
+  teardown_timer_.cancel();
+  shard_.stop();
+  io_.stop();
+}
+
+}  // namespace l2tp::peers

@@ -1,0 +1,109 @@
+// Running a LAC or an LNS on the network: one Shard, the run's counters, a live status line,
+// SIGINT/SIGTERM handling and a bounded graceful teardown (CDN for every established session,
+// then StopCCN for every tunnel), a human summary and an optional JSON summary at the end.
+// The role-specific parts (what to open, when setup is complete) live in lac_runner.cpp and
+// lns_runner.cpp.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/node.hpp"
+#include "peers/run_report.hpp"
+#include "peers/run_stats.hpp"
+#include "peers/udp_transport.hpp"
+
+namespace l2tp::peers {
+
+struct RunnerConfig {
+  NodeConfig node;
+  // LAC: the addresses to send from (port 0: ephemeral), tunnels round-robin over them.
+  // LNS: the addresses to listen on.
+  std::vector<net::Endpoint> local;
+  net::Endpoint connect_to;          // LAC: the LNS
+  unsigned tunnels = 1;              // LAC
+  unsigned sessions_per_tunnel = 1;  // LAC
+  double setup_rate = 0;             // LAC: sessions opened per second; 0: all at once
+  std::optional<Duration> duration;  // from the start of setup to the teardown
+  Duration teardown_limit = std::chrono::seconds(10);
+  std::string json_path, pcap_path;
+  bool progress = false;  // a status line every second even when stderr is not a terminal
+  std::uint64_t seed = 0;
+};
+
+// Exit codes: 0 everything attempted came up (and was torn down), 1 something failed (the
+// summary says which phase and the peer's codes), 2 a socket or file could not be opened,
+// 130 a second SIGINT/SIGTERM cut the teardown short.
+int run_lac(const RunnerConfig& cfg, std::ostream& out, std::ostream& err);
+int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err);
+
+class Runner {
+ public:
+  Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err);
+  virtual ~Runner() = default;
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  int run();
+
+ protected:
+  // Binds the sockets (through shard_.bind); an error message ends the run with exit code 2.
+  virtual std::optional<std::string> bind_sockets() = 0;
+  // Begins the role's work; runs inside shard_.act().
+  virtual void start(Node& node, Time now) = 0;
+  // Every node event, after the counters saw it (inside the shard's drain).
+  virtual void handle_event(Node&, const NodeEvent&, Time) {}
+  // Stops opening anything new (teardown began).
+  virtual void stop_setup() {}
+  // LAC: every call asked for has been opened and has come up or failed.
+  virtual bool setup_complete() const { return true; }
+  // LAC: nothing left to wait for (all tunnels gone after setup): end without a signal.
+  virtual bool finished_by_itself() const { return false; }
+  virtual void extend_json(nlohmann::json&) const {}
+
+  void begin_teardown(const ResultInfo& stop, const std::string& why);
+  double elapsed_s() const;
+
+  RunnerConfig cfg_;
+  std::string role_;
+  std::ostream& out_;
+  std::ostream& err_;
+  boost::asio::io_context io_;
+  Shard shard_;
+  RunStats stats_;
+
+ private:
+  void on_signal(const boost::system::error_code& ec, int sig);
+  void arm_tick();
+  void on_tick();
+  void arm_teardown_check();
+  bool all_closed() const;
+  void finish();
+  void print_status();
+  int exit_code() const;
+  // Setup finished (every call came up or failed) before any teardown cancelled the rest.
+  bool setup_finished() const { return tearing_down_ ? setup_done_before_teardown_ : setup_complete(); }
+
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer tick_, duration_timer_, teardown_timer_;
+  Time started_{};
+  std::optional<Time> teardown_started_, teardown_ended_;
+  bool tearing_down_ = false;
+  bool signalled_ = false;
+  bool duration_ended_ = false;
+  bool setup_done_before_teardown_ = false;  // what setup_complete() said when teardown began
+  bool interrupted_ = false;
+  bool torn_down_ = true;
+  bool tty_ = false;
+  bool status_shown_ = false;
+  std::uint64_t last_established_ = 0;
+  double last_tick_s_ = 0;
+};
+
+}  // namespace l2tp::peers

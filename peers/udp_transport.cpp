@@ -1,0 +1,217 @@
+#include "peers/udp_transport.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+
+namespace l2tp::peers {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+
+// Bursts of thousands of control messages (100 tunnels x a window of 8) must not overflow the
+// default ~200 KiB socket buffers; the control channel would recover, but only after an RTO.
+constexpr int kSocketBuffer = 4 << 20;
+constexpr std::size_t kMaxDatagram = 65536;
+
+void enlarge_buffers(udp::socket& s) {
+  const int fd = s.native_handle();
+  const int size = kSocketBuffer;
+  // The FORCE variants pass net.core.[rw]mem_max when we may (CAP_NET_ADMIN); else the plain
+  // ones take what the limit allows.
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0)
+    (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+}
+
+net::Endpoint endpoint_from_asio(const udp::endpoint& e) {
+  return net::Endpoint{from_asio(e.address()), e.port()};
+}
+
+udp::endpoint endpoint_to_asio(const net::Endpoint& e) {
+  return udp::endpoint(to_asio(e.addr), e.port);
+}
+
+std::int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Time SteadyTime::now() {
+  return Time(std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+std::chrono::steady_clock::time_point SteadyTime::to_steady(Time t) {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(t.time_since_epoch()));
+}
+
+asio::ip::address to_asio(const net::IpAddress& a) {
+  if (a.v6) return asio::ip::address_v6(a.bytes);
+  return asio::ip::address_v4(
+      asio::ip::address_v4::bytes_type{a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]});
+}
+
+net::IpAddress from_asio(const asio::ip::address& a) {
+  net::IpAddress out;
+  if (a.is_v6() && !a.to_v6().is_v4_mapped()) {
+    out.v6 = true;
+    out.bytes = a.to_v6().to_bytes();
+    return out;
+  }
+  const auto v4 = a.is_v6() ? asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()) : a.to_v4();
+  const auto b = v4.to_bytes();
+  std::copy(b.begin(), b.end(), out.bytes.begin());
+  return out;
+}
+
+Shard::Shard(asio::io_context& io, const NodeConfig& cfg, std::uint64_t seed)
+    : io_(io), rng_(seed), node_(cfg, rng_), timer_(io) {}
+
+Shard::~Shard() {
+  stop();
+}
+
+Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local) {
+  auto s = std::make_unique<Socket>(io_);
+  boost::system::error_code ec;
+  const udp::endpoint ep = endpoint_to_asio(local);
+  s->sock.open(ep.protocol(), ec);
+  if (!ec && local.addr.v6) s->sock.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) s->sock.bind(ep, ec);
+  if (ec) return unexpected("cannot bind UDP " + local.to_string() + ": " + ec.message());
+  enlarge_buffers(s->sock);
+  s->local = endpoint_from_asio(s->sock.local_endpoint(ec));
+  if (ec) return unexpected("cannot read the bound address of " + local.to_string() + ": " + ec.message());
+  s->buf.resize(kMaxDatagram);
+  locals_.push_back(s->local);
+  sockets_.push_back(std::move(s));
+  start_receive(*sockets_.back());
+  return sockets_.back()->local;
+}
+
+void Shard::start_receive(Socket& s) {
+  s.sock.async_receive_from(
+      asio::buffer(s.buf), s.sender,
+      [this, &s](const boost::system::error_code& ec, std::size_t n) { on_receive(s, ec, n); });
+}
+
+void Shard::on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n) {
+  if (stopped_ || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
+    ++stats_.receive_errors;
+    start_receive(s);
+    return;
+  }
+  ++stats_.received;
+  const Time now = SteadyTime::now();
+  const net::Endpoint from = endpoint_from_asio(s.sender);
+  const Bytes dgram(s.buf.data(), n);
+  tee(from, s.local, dgram);
+  node_.handle_datagram(s.local, from, dgram, now);
+  drain(now);
+  start_receive(s);
+}
+
+void Shard::act(const std::function<void(Node&, Time)>& f) {
+  if (stopped_) return;
+  const Time now = SteadyTime::now();
+  f(node_, now);
+  drain(now);
+}
+
+void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& ec) {
+  if (stopped_ || ec || generation != generation_) return;  // cancelled or superseded
+  armed_.reset();
+  ++stats_.timer_fires;
+  const Time now = SteadyTime::now();
+  if (before_timeout_) before_timeout_(node_, now);
+  node_.handle_timeout(now);
+  if (after_timeout_) after_timeout_(node_, now);
+  drain(now);
+}
+
+void Shard::drain(Time now) {
+  if (draining_) return;  // an EventHook acting through act(): the running drain picks it up
+  draining_ = true;
+  net::Endpoint from, to;
+  for (bool busy = true; busy && !stopped_;) {
+    busy = false;
+    // Events first: a hook may open or close calls, which then go out in this same drain.
+    while (auto ev = node_.poll_event()) {
+      busy = true;
+      if (on_event_) on_event_(node_, *ev, now);
+    }
+    while (node_.poll_transmit(now, out_, from, to)) {
+      busy = true;
+      send(from, to, out_);
+    }
+  }
+  draining_ = false;
+  rearm();
+}
+
+void Shard::rearm() {
+  if (stopped_) return;
+  const auto next = node_.poll_timeout();
+  if (next == armed_) return;
+  armed_ = next;
+  const std::uint64_t generation = ++generation_;
+  if (!next) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(SteadyTime::to_steady(*next));
+  timer_.async_wait([this, generation](const boost::system::error_code& ec) { on_timer(generation, ec); });
+}
+
+Shard::Socket* Shard::socket_for(const net::Endpoint& from) {
+  for (auto& s : sockets_)
+    if (s->local == from) return s.get();
+  // The node was given the address with port 0 (ephemeral): the socket on that address.
+  if (from.port == 0)
+    for (auto& s : sockets_)
+      if (s->local.addr == from.addr) return s.get();
+  return nullptr;
+}
+
+void Shard::send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes) {
+  Socket* s = socket_for(from);
+  if (s == nullptr) {
+    ++stats_.no_socket;
+    return;
+  }
+  boost::system::error_code ec;
+  s->sock.send_to(asio::buffer(bytes), endpoint_to_asio(to), 0, ec);
+  if (ec) {
+    ++stats_.send_errors;
+    return;
+  }
+  ++stats_.sent;
+  tee(s->local, to, bytes);
+}
+
+void Shard::tee(const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes) {
+  if (pcap_) pcap_->write(wall_clock_ns(), src, dst, bytes);
+}
+
+void Shard::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  ++generation_;
+  timer_.cancel();
+  boost::system::error_code ec;
+  for (auto& s : sockets_) s->sock.close(ec);
+  if (pcap_) pcap_->flush();
+}
+
+}  // namespace l2tp::peers

@@ -1,0 +1,120 @@
+// The UDP transport: one single-threaded shard on a boost::asio::io_context that owns one Node,
+// one UDP socket per local address (IPv4 or IPv6; many tunnels share a socket) and ONE
+// steady_timer armed at node.poll_timeout(). After every input (a datagram, a timer expiry, a
+// command from the runner) it runs the drain every driver of the engine runs (tests/sim/sim_net.cpp):
+// dispatch poll_event, send until poll_transmit is empty, repeat until both are empty, then re-arm
+// the timer. Every datagram in and out is teed into an optional pcap (wall-clock timestamps, the
+// real addresses and ports).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/pcap_writer.hpp"
+#include "engine/net/address.hpp"
+#include "engine/node.hpp"
+#include "engine/util/result.hpp"
+
+namespace l2tp::peers {
+
+// The one place where the engine's Time meets a real clock: engine Time is steady_clock's
+// time since its epoch, in nanoseconds.
+struct SteadyTime {
+  static Time now();
+  static std::chrono::steady_clock::time_point to_steady(Time t);
+};
+
+boost::asio::ip::address to_asio(const net::IpAddress& a);
+net::IpAddress from_asio(const boost::asio::ip::address& a);
+
+struct TransportStats {
+  std::uint64_t received = 0, sent = 0;
+  std::uint64_t receive_errors = 0;
+  std::uint64_t send_errors = 0;  // the kernel refused a datagram (the control channel retransmits)
+  std::uint64_t no_socket = 0;    // the node sent from an address we have no socket for
+  std::uint64_t timer_fires = 0;
+};
+
+class Shard {
+ public:
+  // Called for every NodeEvent during a drain. It may act on the node directly (open_session,
+  // close_session, ...); what that queues goes out in the same drain. It must not call act().
+  using EventHook = std::function<void(Node&, const NodeEvent&, Time now)>;
+  // Called just before and just after node.handle_timeout(), which forgets Closed tunnels:
+  // the chance to read the statistics of tunnels that are about to go.
+  using TimeoutHook = std::function<void(Node&, Time now)>;
+
+  Shard(boost::asio::io_context& io, const NodeConfig& cfg, std::uint64_t seed);
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  // Binds a UDP socket to `local` (port 0: the kernel picks one) and starts receiving on it.
+  // Returns the endpoint actually bound, which is what the node should be given as `local`.
+  Result<net::Endpoint, std::string> bind(const net::Endpoint& local);
+  // Tees every datagram in and out into this capture from now on.
+  void set_pcap(capture::PcapWriter writer) { pcap_.emplace(std::move(writer)); }
+  void on_event(EventHook hook) { on_event_ = std::move(hook); }
+  void on_timeout(TimeoutHook before, TimeoutHook after) {
+    before_timeout_ = std::move(before);
+    after_timeout_ = std::move(after);
+  }
+
+  // Runs `f` on the node at the current time, then drains. For the runner's own timers and
+  // signal handlers (never from inside an EventHook).
+  void act(const std::function<void(Node&, Time now)>& f);
+
+  // Closes the sockets and the timer; the shard does nothing more. Flushes the pcap.
+  void stop();
+  bool stopped() const { return stopped_; }
+
+  Node& node() { return node_; }
+  const Node& node() const { return node_; }
+  const std::vector<net::Endpoint>& local_endpoints() const { return locals_; }
+  const TransportStats& stats() const { return stats_; }
+  const capture::PcapWriter* pcap() const { return pcap_ ? &*pcap_ : nullptr; }
+
+ private:
+  struct Socket {
+    explicit Socket(boost::asio::io_context& io) : sock(io) {}
+    boost::asio::ip::udp::socket sock;
+    net::Endpoint local;
+    boost::asio::ip::udp::endpoint sender;
+    std::vector<std::uint8_t> buf;
+  };
+
+  void start_receive(Socket& s);
+  void on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n);
+  void on_timer(std::uint64_t generation, const boost::system::error_code& ec);
+  void drain(Time now);
+  void rearm();
+  void send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes);
+  Socket* socket_for(const net::Endpoint& from);
+  void tee(const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes);
+
+  boost::asio::io_context& io_;
+  SeededRng rng_;
+  Node node_;
+  std::vector<std::unique_ptr<Socket>> sockets_;
+  std::vector<net::Endpoint> locals_;
+  boost::asio::steady_timer timer_;
+  std::optional<Time> armed_;
+  std::uint64_t generation_ = 0;
+  std::optional<capture::PcapWriter> pcap_;
+  EventHook on_event_;
+  TimeoutHook before_timeout_, after_timeout_;
+  Buffer out_;
+  bool draining_ = false;
+  bool stopped_ = false;
+  TransportStats stats_;
+};
+
+}  // namespace l2tp::peers
