@@ -46,7 +46,7 @@ class CommonOptions {
   std::string secret_, keepalive_, window_, rto_initial_, rto_cap_, max_retries_, host_name_;
   std::string duration_, teardown_, json_, pcap_, seed_;
   std::vector<std::string> hidden_;
-  bool progress_ = false, data_sequencing_ = false, secret_given_ = false;
+  bool progress_ = false, data_sequencing_ = false;
   std::string role_;
 };
 
