@@ -85,13 +85,18 @@ case "${1:-}" in
     build_main
     build_sanitized
     check_format
+    results=$(mktemp)
+    trap 'rm -f "$results"' EXIT
     log "tests (build/)"
-    ctest --test-dir build --output-on-failure -j "$JOBS"
+    ctest --test-dir build --output-on-failure -j "$JOBS" | tee -a "$results"
     log "tests under ASan/UBSan (build-asan/)"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+      ctest --test-dir build-asan --output-on-failure -j "$JOBS" | tee -a "$results"
     log "fuzzing the decoder for ${FUZZ_SECONDS:-60} s"
     tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-60}"
+    # One closing line over both test runs (set -o pipefail already failed us on any failure).
+    total=$(awk '/tests failed out of/ {n += $NF} END {print n + 0}' "$results")
+    echo "tests: ${total:-0} passed, 0 failed"
     ;;
   *)
     echo "usage: scripts/setup.sh run|test" >&2

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/decoded_pcap.hpp"
 
 namespace l2tp::testing {
 namespace {
@@ -40,51 +41,12 @@ int random_port() {
   return 0;
 }
 
-struct WireMessage {
-  std::string src, dst, name;
-};
-
-// Our decoder over a pcap (itself cross-checked against tshark in tshark_crosscheck_test).
-std::vector<WireMessage> wire_of(const std::string& pcap, int port, const std::string& secret = "") {
-  int st = 0;
-  std::string cmd =
-      std::string(L2TPSIM_BINARY) + " decode --json --port " + std::to_string(port) + " " + pcap;
-  if (!secret.empty()) cmd += " --secret " + secret;
-  const std::string out = run_command(cmd, &st);
-  EXPECT_EQ(st, 0) << cmd;
-  std::vector<WireMessage> msgs;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || j.contains("summary")) continue;
-    EXPECT_FALSE(j.contains("error")) << line;
-    std::string name = j.value("msg_name", "");
-    if (name.empty()) name = j.value("zlb", false) ? "ZLB" : "data";
-    msgs.push_back({j.value("src", ""), j.value("dst", ""), name});
-  }
-  return msgs;
-}
-
 // Messages named `name` sent to (or, with to=false, from) the LNS port.
 std::size_t count(const std::vector<WireMessage>& w, const std::string& name, int lns_port, bool to = true) {
   const std::string lns = std::string(kLnsAddress) + ":" + std::to_string(lns_port);
   std::size_t n = 0;
   for (const auto& m : w) n += m.name == name && (to ? m.dst : m.src) == lns;
   return n;
-}
-
-void expect_clean_in_tshark(const std::string& pcap, int port) {
-  ASSERT_TRUE(have_tool("tshark")) << "tshark is required for this test (apt-get install tshark)";
-  const std::string base = "tshark -n -r " + pcap + " -d udp.port==" + std::to_string(port) + ",l2tp ";
-  int st = 0;
-  const std::string v = run_command(base + "-V 2>/dev/null", &st);
-  EXPECT_EQ(st, 0);
-  EXPECT_NE(v.find("Layer 2 Tunneling Protocol"), std::string::npos) << "tshark saw no L2TP in " << pcap;
-  EXPECT_EQ(v.find("Malformed"), std::string::npos) << pcap;
-  const std::string expert =
-      run_command(base + "-Y _ws.expert -T fields -e frame.number -e _ws.expert.message 2>/dev/null");
-  EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
 }
 
 nlohmann::json read_json(const std::string& path) {
@@ -182,7 +144,7 @@ TEST_F(Loopback, ThreeTunnelsFiveSessionsEachComeUpAndAreTornDown) {
   for (const char* pcap : {"lac.pcap", "lns.pcap"}) {
     SCOPED_TRACE(pcap);
     expect_clean_in_tshark(file(pcap), port_);
-    const auto w = wire_of(file(pcap), port_);
+    const auto w = decode_pcap(L2TPSIM_BINARY, file(pcap), port_);
     EXPECT_EQ(count(w, "SCCRQ", port_), 3u);
     EXPECT_EQ(count(w, "SCCRP", port_, false), 3u);
     EXPECT_EQ(count(w, "SCCCN", port_), 3u);
@@ -209,7 +171,7 @@ TEST_F(Loopback, R138_SecretAndEveryHideableAvpHidden) {
   expect_all_up_and_cleared(read_json(file("lac.json")), 3, 15, "lac");
   expect_all_up_and_cleared(read_json(file("lns.json")), 3, 15, "lns");
   expect_clean_in_tshark(file("lac.pcap"), port_);
-  const auto w = wire_of(file("lac.pcap"), port_, "s3cret");
+  const auto w = decode_pcap(L2TPSIM_BINARY, file("lac.pcap"), port_, "s3cret");
   EXPECT_EQ(count(w, "SCCRQ", port_), 3u);
   EXPECT_EQ(count(w, "ICCN", port_), 15u);
   EXPECT_EQ(count(w, "CDN", port_), 15u);
@@ -243,7 +205,7 @@ TEST_F(Loopback, SigintToLacTearsDownWithCdnAndStopCcnAndExitsZero) {
   expect_all_up_and_cleared(lns_json, 3, 15, "lns");
   EXPECT_EQ(lns_json.value("sessions_closed_by_peer", -1), 15);
   EXPECT_EQ(lns_json.value("tunnels_closed_by_peer", -1), 3);
-  const auto w = wire_of(file("lns.pcap"), port_);
+  const auto w = decode_pcap(L2TPSIM_BINARY, file("lns.pcap"), port_);
   EXPECT_EQ(count(w, "CDN", port_), 15u);
   EXPECT_EQ(count(w, "StopCCN", port_), 3u);
   EXPECT_EQ(count(w, "StopCCN", port_, false), 0u);  // the LNS did not have to clear anything itself

@@ -9,43 +9,11 @@
 #include <sstream>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/decoded_pcap.hpp"
 #include "tests/support/xl2tpd_peer.hpp"
 
 namespace l2tp::testing {
 namespace {
-
-struct WireMessage {
-  std::string src, dst, name;
-  nlohmann::json j;
-};
-
-// Our own decoder over the pcap (cross-checked against tshark elsewhere), plus tshark's
-// verdict that nothing in it is malformed.
-std::vector<WireMessage> wire_of(const std::string& pcap) {
-  int st = 0;
-  const std::string out = run_command(std::string(L2TPSIM_BINARY) + " decode --json " + pcap, &st);
-  EXPECT_EQ(st, 0) << out;
-  std::vector<WireMessage> msgs;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || j.contains("summary")) continue;
-    std::string name = j.value("msg_name", "");
-    if (name.empty()) name = j.value("zlb", false) ? "ZLB" : "data";
-    msgs.push_back({j["src"], j["dst"], name, j});
-  }
-  return msgs;
-}
-
-void expect_clean_in_tshark(const std::string& pcap) {
-  ASSERT_TRUE(have_tool("tshark")) << "tshark is required (apt-get install tshark)";
-  int st = 0;
-  const std::string v = run_command("tshark -r " + pcap + " -V 2>&1", &st);
-  EXPECT_EQ(v.find("Malformed"), std::string::npos) << pcap;
-  const std::string expert = run_command("tshark -r " + pcap + " -Y _ws.expert 2>/dev/null");
-  EXPECT_TRUE(expert.empty()) << expert;
-}
 
 std::size_t count(const std::vector<WireMessage>& w, const std::string& name, const std::string& src_prefix) {
   std::size_t n = 0;
@@ -72,7 +40,7 @@ LacRun run_lac(const std::string& dir, const std::string& args) {
       std::string(L2TPSIM_BINARY) + " lac " + args + " --json " + json + " --pcap " + pcap + " 2>&1",
       &r.status);
   r.summary = nlohmann::json::parse(read_file(json), nullptr, false);
-  r.wire = wire_of(pcap);
+  r.wire = decode_pcap(L2TPSIM_BINARY, pcap);
   expect_clean_in_tshark(pcap);
   return r;
 }
@@ -192,7 +160,7 @@ TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
   ASSERT_FALSE(summary.is_discarded()) << read_file(dir + "/lns.log");
   EXPECT_EQ(summary["tunnels_established"], 1) << summary.dump();
   EXPECT_EQ(summary["sessions_established"], 1) << summary.dump();
-  const auto wire = wire_of(dir + "/lns.pcap");
+  const auto wire = decode_pcap(L2TPSIM_BINARY, dir + "/lns.pcap");
   expect_clean_in_tshark(dir + "/lns.pcap");
   EXPECT_EQ(count(wire, "SCCRQ", "127.0.2.2"), 1u);
   EXPECT_EQ(count(wire, "SCCRP", "127.0.2.3"), 1u);

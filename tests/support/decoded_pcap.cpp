@@ -1,0 +1,47 @@
+#include "tests/support/decoded_pcap.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/support/child_process.hpp"
+
+namespace l2tp::testing {
+
+std::vector<WireMessage> decode_pcap(const std::string& binary, const std::string& pcap, int port,
+                                     const std::string& secret) {
+  std::string cmd = binary + " decode --json " + pcap;
+  if (port != 0) cmd += " --port 1701 --port " + std::to_string(port);
+  if (!secret.empty()) cmd += " --secret " + secret;
+  int st = 0;
+  const std::string out = run_command(cmd, &st);
+  EXPECT_EQ(st, 0) << cmd;
+  std::vector<WireMessage> msgs;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || j.contains("summary")) continue;
+    EXPECT_FALSE(j.contains("error")) << line;
+    std::string name = j.value("msg_name", "");
+    if (name.empty()) name = j.value("zlb", false) ? "ZLB" : "data";
+    msgs.push_back({j.value("src", ""), j.value("dst", ""), name, j});
+  }
+  return msgs;
+}
+
+void expect_clean_in_tshark(const std::string& pcap, int port) {
+  ASSERT_TRUE(have_tool("tshark")) << "tshark is required for this test (apt-get install tshark)";
+  std::string base = "tshark -n -r " + pcap + " ";
+  if (port != 0) base += "-d udp.port==" + std::to_string(port) + ",l2tp ";
+  int st = 0;
+  const std::string v = run_command(base + "-V 2>/dev/null", &st);
+  EXPECT_EQ(st, 0);
+  EXPECT_NE(v.find("Layer 2 Tunneling Protocol"), std::string::npos) << "tshark saw no L2TP in " << pcap;
+  EXPECT_EQ(v.find("Malformed"), std::string::npos) << pcap;
+  const std::string expert =
+      run_command(base + "-Y _ws.expert -T fields -e frame.number -e _ws.expert.message 2>/dev/null");
+  EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
+}
+
+}  // namespace l2tp::testing

@@ -1,0 +1,27 @@
+// A pcap as l2tpsim's own decoder sees it (`l2tpsim decode --json`, itself cross-checked
+// against tshark), and tshark's verdict that nothing in it is malformed: what interop tests
+// judge a run by.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace l2tp::testing {
+
+struct WireMessage {
+  std::string src, dst;  // "addr:port"
+  std::string name;      // "SCCRQ", ..., "ZLB", "data"
+  nlohmann::json j;      // the whole decoded packet
+};
+
+// Decodes `pcap` with the l2tpsim binary at `binary`; `port` (if non-zero) is the UDP port
+// carrying L2TP besides 1701. Adds a test failure if the decoder fails or a packet is
+// undecodable.
+std::vector<WireMessage> decode_pcap(const std::string& binary, const std::string& pcap, int port = 0,
+                                     const std::string& secret = "");
+
+// Adds test failures unless tshark dissects `pcap` with no malformed packet and no expert info.
+void expect_clean_in_tshark(const std::string& pcap, int port = 0);
+
+}  // namespace l2tp::testing
