@@ -180,6 +180,14 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "retransmissions of one control message before the tunnel is cleared (default 5)")(
       "host-name", po::value(&host_name_)->value_name("NAME"),
       lac ? "Host Name AVP we send (default l2tpsim-lac)" : "Host Name AVP we send (default l2tpsim-lns)")(
+      "vendor-name", po::value(&vendor_name_)->value_name("TEXT"),
+      "Vendor Name AVP we send (default l2tpsim; empty: none)")(
+      "firmware-revision", po::value(&firmware_)->value_name("N"),
+      "Firmware Revision AVP we send (0-65535, default 256)")(
+      "framing-capabilities", po::value(&framing_caps_)->value_name("sync|async|both|none"),
+      "Framing Capabilities we advertise (RFC 2661 4.4.3; default both)")(
+      "bearer-capabilities", po::value(&bearer_caps_)->value_name("analog|digital|both|none|omit"),
+      "Bearer Capabilities we advertise; omit leaves the AVP out (default both)")(
       "data-sequencing", po::bool_switch(&data_sequencing_),
       lac ? "ask the LNS to number data messages (Sequencing Required in ICCN, RFC 2661 5.4)"
           : "number data messages (Ns/Nr) on every session (RFC 2661 5.4)")(
@@ -209,6 +217,26 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
   if (secret_.size() > l2tp::kAvpMaxValue)
     throw UsageError("--secret: longer than " + std::to_string(l2tp::kAvpMaxValue) + " octets");
   t.secret = secret_;
+  t.vendor_name = vendor_name_;
+  if (t.vendor_name.size() > l2tp::kAvpMaxValue)
+    throw UsageError("--vendor-name: longer than one AVP can carry");
+  if (!firmware_.empty())
+    t.firmware_revision = static_cast<std::uint16_t>(parse_uint("firmware-revision", firmware_, 0, 65535));
+  // Bit A (0x2) async/analog and bit S/D (0x1) sync/digital (RFC 2661 4.4.3).
+  auto caps = [](const std::string& option, const std::string& v, const char* low, const char* high) {
+    if (v == "both") return 3u;
+    if (v == "none") return 0u;
+    if (v == low) return 1u;
+    if (v == high) return 2u;
+    throw UsageError("--" + option + ": '" + v + "' is not one of " + low + ", " + high + ", both, none");
+  };
+  if (!framing_caps_.empty())
+    t.framing_capabilities = caps("framing-capabilities", framing_caps_, "sync", "async");
+  if (bearer_caps_ == "omit") {
+    t.send_bearer_capabilities = false;
+  } else if (!bearer_caps_.empty()) {
+    t.bearer_capabilities = caps("bearer-capabilities", bearer_caps_, "digital", "analog");
+  }
   t.hidden_avps = parse_hidden(hidden_);
   if (!t.hidden_avps.empty() && t.secret.empty())
     throw UsageError(

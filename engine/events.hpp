@@ -17,11 +17,18 @@
 
 namespace l2tp {
 
-// A Result Code AVP as sent or received (StopCCN, CDN).
+// A Result Code AVP as sent or received (StopCCN, CDN). A CDN may add the RFC 3145 PPP
+// Disconnect Cause Code, which says why PPP ended (ignored for StopCCN).
 struct ResultInfo {
+  ResultInfo() = default;
+  ResultInfo(std::uint16_t r, std::optional<std::uint16_t> e = std::nullopt, std::string m = {},
+             std::optional<avp::DisconnectCause> cause = std::nullopt)
+      : result(r), error(e), message(std::move(m)), ppp_cause(std::move(cause)) {}
+
   std::uint16_t result = 0;
   std::optional<std::uint16_t> error;
   std::string message;
+  std::optional<avp::DisconnectCause> ppp_cause;
   std::string to_string() const;
 };
 

@@ -214,7 +214,8 @@ void Tunnel::send_session_message(session::Session& s, MessageType type, std::op
     case MessageType::Cdn: {
       const ResultInfo r = cdn.value_or(ResultInfo{3, std::nullopt, ""});
       add(AvpType::ResultCode, avp::ResultCode{r.result, r.error, r.message});
-      add(AvpType::AssignedSessionId, s.local.value);  // R093
+      add(AvpType::AssignedSessionId, s.local.value);                   // R093
+      if (r.ppp_cause) add(AvpType::PppDisconnectCause, *r.ppp_cause);  // RFC 3145; M=0 (P120)
       break;
     }
     default:

@@ -197,6 +197,41 @@ TEST(LacLns, HelloKeepsAnIdleTunnelAlive) {
   EXPECT_TRUE(of<TunnelDown>(net.events(lns)).empty());
 }
 
+TEST(LacLns, R307_R319_OutgoingCallPlacedByTheLnsAndClearedWithDisconnectCause) {
+  SimNet net(8, LinkConfig{});
+  Node& lac = net.add_node(ep(2), lac_config());
+  Node& lns = net.add_node(ep(3), lns_config());
+  lac.open_tunnel(ep(2), ep(3), net.now());
+  net.run(at(1));
+  const auto up = of<TunnelUp>(net.events(lns));
+  ASSERT_EQ(up.size(), 1u);
+  const TunnelId lns_tunnel = net.events(lns).front().tunnel;
+  const auto sid = lns.open_session(lns_tunnel, net.now());  // OCRQ (7.5.2)
+  ASSERT_TRUE(sid);
+  net.pump(lns);
+  net.run(at(2));
+  const auto lac_up = of<SessionUp>(net.events(lac));
+  const auto lns_up = of<SessionUp>(net.events(lns));
+  ASSERT_EQ(lac_up.size(), 1u);
+  ASSERT_EQ(lns_up.size(), 1u);
+  EXPECT_EQ(lac_up[0].kind, session::CallKind::LacOutgoing);
+  EXPECT_EQ(lns_up[0].kind, session::CallKind::LnsOutgoing);
+
+  lns.close_session(lns_tunnel, *sid,
+                    ResultInfo{3, std::nullopt, "admin", avp::DisconnectCause{7, 0xC021, 2, "x"}}, net.now());
+  net.pump(lns);
+  net.run(at(3));
+  const auto down = of<SessionDown>(net.events(lac));
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_TRUE(down[0].by_peer);
+  EXPECT_EQ(down[0].phase, session::SessionState::Established);
+  ASSERT_TRUE(down[0].result);
+  EXPECT_EQ(down[0].result->result, 3);
+  ASSERT_TRUE(down[0].ppp_cause);
+  EXPECT_EQ(down[0].ppp_cause->code, 7);
+  EXPECT_EQ(down[0].ppp_cause->protocol, 0xC021);
+}
+
 TEST(LacLns, SameSeedGivesTheSameWire) {
   auto run_once = [] {
     LinkConfig link;
