@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.hpp"
+
 #ifndef L2TPSIM_TEST_DATA_DIR
 #error "L2TPSIM_TEST_DATA_DIR must be defined (the tests/data directory)"
 #endif
@@ -34,68 +36,12 @@
 namespace l2tp {
 namespace {
 
+using testing::lines_of;
+using testing::split;
+
 using nlohmann::json;
 
 // --- running commands -----------------------------------------------------------------------
-
-struct CommandOutput {
-  int status = -1;  // as pclose returns it
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs `command` through the shell; stdout is read from the pipe, stderr through a temp file.
-CommandOutput run_command(const std::string& command) {
-  CommandOutput result;
-  std::string err_path = (std::filesystem::temp_directory_path() / "l2tpsim-real-XXXXXX").string();
-  const int fd = ::mkstemp(err_path.data());
-  if (fd < 0) return result;
-  ::close(fd);
-  std::FILE* pipe = ::popen((command + " 2>'" + err_path + "'").c_str(), "r");
-  if (pipe != nullptr) {
-    char buf[8192];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-    result.status = ::pclose(pipe);
-  }
-  std::ifstream err(err_path);
-  std::stringstream ss;
-  ss << err.rdbuf();
-  result.err = ss.str();
-  std::error_code ec;
-  std::filesystem::remove(err_path, ec);
-  return result;
-}
-
-std::string describe_status(int status) {
-  if (status == -1) return "could not be started";
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
-bool have_tshark() {
-  return std::system("command -v tshark >/dev/null 2>&1") == 0;
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(sep, start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  for (auto& line : split(text, '\n'))
-    if (!line.empty()) out.push_back(std::move(line));
-  return out;
-}
 
 std::string capture_path(const std::string& name) {
   return std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/" + name;
@@ -135,10 +81,10 @@ struct TsharkResult {
 TsharkResult run_tshark(const std::string& pcap) {
   std::string cmd = "tshark -n -r '" + pcap + "' -T fields -E separator=/t -E occurrence=a -E aggregator=,";
   for (const auto& f : kFields) cmd += " -e " + f;
-  const auto out = run_command(cmd);
+  const auto out = testing::run_capturing(cmd);
   TsharkResult r;
   if (out.status != 0) {
-    r.error = "tshark " + describe_status(out.status) + ": " + out.err;
+    r.error = "tshark " + testing::describe_status(out.status) + ": " + out.err;
     return r;
   }
   for (const auto& line : lines_of(out.out)) {
@@ -203,11 +149,12 @@ struct OursResult {
 };
 
 OursResult run_ours(const std::string& pcap) {
-  const auto out = run_command(std::string("'") + L2TPSIM_BINARY + "' decode '" + pcap + "' --json");
+  const auto out =
+      testing::run_capturing(std::string("'") + L2TPSIM_BINARY + "' decode '" + pcap + "' --json");
   OursResult r;
   // Exit 0, or 1 never (no --fail-on-violation); anything else is a crash or a refusal.
   if (out.status != 0) {
-    r.error = "l2tpsim decode " + describe_status(out.status) + ": " + out.err;
+    r.error = "l2tpsim decode " + testing::describe_status(out.status) + ": " + out.err;
     return r;
   }
   for (const auto& line : lines_of(out.out)) {
@@ -314,8 +261,9 @@ Agreement compare(const TsharkResult& theirs, const OursResult& ours) {
 class RealCaptures : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(have_tshark()) << "tshark is not installed, but this test cross-checks our decoder with it. "
-                                  "Install it (apt-get install tshark); the test never skips.";
+    ASSERT_TRUE(testing::have_tool("tshark"))
+        << "tshark is not installed, but this test cross-checks our decoder with it. "
+           "Install it (apt-get install tshark); the test never skips.";
   }
 
   // Runs both decoders on one capture; fails the test if either does not complete.

@@ -27,10 +27,14 @@
 #include "engine/wire/header.hpp"
 #include "engine/wire/message.hpp"
 #include "reports/packet_record.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp {
 namespace {
+
+using testing::lines_of;
+using testing::split;
 
 // --- running tshark -------------------------------------------------------------------------
 
@@ -53,51 +57,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-struct CommandOutput {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs `command` through the shell; stdout is read from the pipe, stderr lands in `err_path`.
-CommandOutput run_command(const std::string& command, const std::string& err_path) {
-  CommandOutput result;
-  std::FILE* pipe = ::popen((command + " 2>" + err_path).c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[8192];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  result.status = ::pclose(pipe);
-  std::ifstream err(err_path);
-  std::stringstream ss;
-  ss << err.rdbuf();
-  result.err = ss.str();
-  return result;
-}
-
-bool have_tshark() {
-  return std::system("command -v tshark >/dev/null 2>&1") == 0;
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(sep, start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  for (auto& line : split(text, '\n'))
-    if (!line.empty()) out.push_back(std::move(line));
-  return out;
-}
 
 // One frame as `tshark -T fields -E occurrence=a -E aggregator=,` prints it: each field is the
 // list of its occurrences.
@@ -353,8 +312,9 @@ std::map<std::uint64_t, reports::PacketRecord> decode_ours(const std::string& pa
 class TsharkCrosscheck : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(have_tshark()) << "tshark is not installed, but this test cross-checks our decoder with it. "
-                                  "Install it (apt-get install tshark); the test never skips.";
+    ASSERT_TRUE(testing::have_tool("tshark"))
+        << "tshark is not installed, but this test cross-checks our decoder with it. "
+           "Install it (apt-get install tshark); the test never skips.";
     ASSERT_TRUE(dir_.ok()) << "cannot create a temporary directory";
     pcap_ = dir_.file("crosscheck.pcap");
     written_ = write_capture(pcap_);
@@ -367,8 +327,8 @@ class TsharkCrosscheck : public ::testing::Test {
     }
   }
 
-  CommandOutput tshark(const std::string& args) {
-    return run_command("tshark -n -r '" + pcap_ + "' " + args, dir_.file("tshark.err"));
+  testing::CommandOutput tshark(const std::string& args) {
+    return testing::run_capturing("tshark -n -r '" + pcap_ + "' " + args);
   }
 
   TempDir dir_;
@@ -377,7 +337,7 @@ class TsharkCrosscheck : public ::testing::Test {
 };
 
 TEST_F(TsharkCrosscheck, EveryFieldAgreesPacketByPacket) {
-  const auto out = run_command(tshark_fields_command(pcap_), dir_.file("tshark.err"));
+  const auto out = testing::run_capturing(tshark_fields_command(pcap_));
   ASSERT_EQ(out.status, 0) << "tshark failed: " << out.err;
   const auto theirs = parse_fields(out.out);
   const auto ours = decode_ours(pcap_);

@@ -93,6 +93,49 @@ std::string run_command(const std::string& cmd, int* status) {
   return out;
 }
 
+CommandOutput run_capturing(const std::string& cmd) {
+  CommandOutput result;
+  char err_path[] = "/tmp/l2tpsim-stderr-XXXXXX";
+  const int fd = mkstemp(err_path);
+  if (fd < 0) return result;
+  close(fd);
+  if (FILE* p = popen((cmd + " 2>'" + err_path + "'").c_str(), "r")) {
+    char buf[8192];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) result.out.append(buf, n);
+    result.status = pclose(p);
+  }
+  result.err = read_file(err_path);
+  unlink(err_path);
+  return result;
+}
+
+std::string describe_status(int status) {
+  if (status == -1) return "could not be started";
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(sep, start);
+    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (auto& line : split(text, '\n'))
+    if (!line.empty()) out.push_back(std::move(line));
+  return out;
+}
+
 bool have_tool(const std::string& tool) {
   int st = 0;
   run_command("command -v " + tool + " >/dev/null 2>&1", &st);

@@ -39,6 +39,20 @@ class ChildProcess {
 
 // Runs a command to completion (sh -c), returning its stdout; `status` gets the exit status.
 std::string run_command(const std::string& cmd, int* status = nullptr);
+
+// A command's whole outcome, stderr kept apart from stdout.
+struct CommandOutput {
+  int status = -1;  // as waitpid reports it (see describe_status)
+  std::string out;
+  std::string err;
+};
+CommandOutput run_capturing(const std::string& cmd);
+// "exit status 1", "killed by signal 11", ...
+std::string describe_status(int wait_status);
+
+// `text` cut at every `sep` (empty pieces kept), and its non-empty lines.
+std::vector<std::string> split(const std::string& text, char sep);
+std::vector<std::string> lines_of(const std::string& text);
 // True when `tool` is on PATH.
 bool have_tool(const std::string& tool);
 // A fresh temporary directory (removed by the caller if wanted).
