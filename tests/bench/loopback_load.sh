@@ -22,7 +22,7 @@ SETUP_LIMIT=${SETUP_LIMIT:-300} # seconds to wait for every call to come up
 command -v python3 >/dev/null || { echo "python3 is needed to read the JSON summaries" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/l2tpsim-load-XXXXXX)
-PORT=$((20000 + RANDOM % 40000))
+PORT=$((20000 + RANDOM % 13000)) # below the ephemeral range and traceroute ports 33434-33534
 TOTAL=$((TUNNELS * SESSIONS))
 LNS_PID="" LAC_PID="" LNS_WRAP="" LAC_WRAP=""
 

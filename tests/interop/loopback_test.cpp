@@ -28,7 +28,9 @@ constexpr const char* kLnsAddress = "127.0.0.3";
 int random_port() {
   std::random_device rd;
   for (int tries = 0; tries < 100; ++tries) {
-    const int port = 20000 + static_cast<int>(rd() % 40000);
+    // 20000-32999: below the kernel's ephemeral range and the traceroute ports (33434-33534),
+    // which tshark flags with an expert note ("Possible traceroute").
+    const int port = 20000 + static_cast<int>(rd() % 13000);
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -106,8 +108,10 @@ class Loopback : public ::testing::Test {
 
   std::vector<std::string> lac_argv(const std::vector<std::string>& extra) const {
     std::vector<std::string> argv{
-        L2TPSIM_BINARY, "lac", "--connect-to", lns_endpoint(),   "--tunnels", "3",
-        "--sessions",   "5",   "--json",       file("lac.json"), "--pcap",    file("lac.pcap")};
+        L2TPSIM_BINARY, "lac", "--connect-to", lns_endpoint(), "--tunnels", "3", "--sessions", "5", "--json",
+        file("lac.json"), "--pcap", file("lac.pcap"),
+        // A fixed source port: an ephemeral one may land on the traceroute ports tshark flags.
+        "--local-address", "127.0.0.4:" + std::to_string(port_)};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
   }

@@ -80,9 +80,10 @@ TEST(Xl2tpd, L2tpsimLacToXl2tpdLns) {
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.2", "", false, false, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
-  const auto r = run_lac(dir,
-                         "--connect-to 127.0.1.2:1701 --local-address 127.0.1.3 --tunnels 1 --sessions 2 "
-                         "--duration 2");
+  const auto r =
+      run_lac(dir,
+              "--connect-to 127.0.1.2:1701 --local-address 127.0.1.3:1701 --tunnels 1 --sessions 2 "
+              "--duration 2");
   expect_full_lac_lifecycle(r, "127.0.1.3", "127.0.1.2", 2);
   EXPECT_TRUE(peer->running()) << peer->log();
 }
@@ -96,10 +97,11 @@ TEST(Xl2tpd, R138_TunnelAuthenticationBothWaysWithHiddenAvps) {
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.4", "s3cret", true, true, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
-  const auto r = run_lac(dir,
-                         "--connect-to 127.0.1.4:1701 --local-address 127.0.1.5 --tunnels 1 --sessions 1 "
-                         "--duration 2 --secret s3cret --hidden "
-                         "assigned-session-id,call-serial-number,bearer-type,tx-connect-speed,framing-type");
+  const auto r =
+      run_lac(dir,
+              "--connect-to 127.0.1.4:1701 --local-address 127.0.1.5:1701 --tunnels 1 --sessions 1 "
+              "--duration 2 --secret s3cret --hidden "
+              "assigned-session-id,call-serial-number,bearer-type,tx-connect-speed,framing-type");
   expect_full_lac_lifecycle(r, "127.0.1.5", "127.0.1.4", 1);
   // Both sides challenged and answered (R085), and we really sent hidden AVPs (4.3).
   bool our_challenge = false, their_challenge = false, their_response = false, our_hidden = false;
@@ -123,9 +125,10 @@ TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.6", "right", true, false, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
-  const auto r = run_lac(dir,
-                         "--connect-to 127.0.1.6:1701 --local-address 127.0.1.7 --tunnels 1 --sessions 1 "
-                         "--duration 2 --secret wrong");
+  const auto r =
+      run_lac(dir,
+              "--connect-to 127.0.1.6:1701 --local-address 127.0.1.7:1701 --tunnels 1 --sessions 1 "
+              "--duration 2 --secret wrong");
   EXPECT_EQ(r.status, 1) << r.output;
   ASSERT_FALSE(r.summary.is_discarded());
   EXPECT_EQ(r.summary["tunnels_established"], 0);
