@@ -68,7 +68,7 @@ class Tunnel {
   TunnelState state() const { return state_; }
   TunnelId local_id() const { return local_; }
   TunnelId peer_id() const { return peer_; }
-  // The peer's Assigned Tunnel ID from its SCCRQ, and its Tie Breaker, for the endpoint.
+  // The Tie Breaker our SCCRQ carried, for the node's collision check (4.4.3).
   std::optional<std::uint64_t> our_tie_breaker() const { return tie_breaker_; }
   bool is_originator() const { return originator_; }
   std::size_t session_count() const { return sessions_.size(); }

@@ -52,14 +52,13 @@ void SimNet::pump(Node& n) {
     if (h->node.get() == &n) host = h.get();
   Buffer out;
   net::Endpoint from, to;
-  // Events first: a handler may open sessions, which then go out in the same drain.
-  for (int round = 0; round < 2; ++round) {
-    while (auto ev = n.poll_event()) {
-      host->events.push_back(*ev);
-      if (on_event_) on_event_(n, host->events.back());
-    }
-    while (n.poll_transmit(now_, out, from, to)) send(from, to, std::move(out));
+  // Events first: a handler may open sessions, whose messages then go out in the same drain
+  // (the Node queues their events and marks the tunnel ready inside the call).
+  while (auto ev = n.poll_event()) {
+    host->events.push_back(*ev);
+    if (on_event_) on_event_(n, host->events.back());
   }
+  while (n.poll_transmit(now_, out, from, to)) send(from, to, std::move(out));
 }
 
 std::size_t SimNet::run(Time until, std::size_t max_steps) {
