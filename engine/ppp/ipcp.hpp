@@ -1,0 +1,81 @@
+// IPCP (RFC 1332) with the DNS/NBNS extensions of RFC 1877: the option policy for IPv4
+// address and name-server negotiation, for either role. A server gives the peer its address
+// (IpcpConfig::peer) and DNS servers by Nak; a client asks with 0.0.0.0 and takes what it is
+// given. IP-Addresses (1) is always rejected (P095) and VJ compression (2) too.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "engine/net/address.hpp"
+#include "engine/ppp/automaton.hpp"
+#include "engine/ppp/options.hpp"
+
+namespace l2tp::ppp {
+
+namespace ipcp_option {
+constexpr std::uint8_t kIpAddresses = 1;  // deprecated (RFC 1332 3.1)
+constexpr std::uint8_t kIpCompression = 2;
+constexpr std::uint8_t kIpAddress = 3;
+constexpr std::uint8_t kPrimaryDns = 129;  // RFC 1877
+constexpr std::uint8_t kPrimaryNbns = 130;
+constexpr std::uint8_t kSecondaryDns = 131;
+constexpr std::uint8_t kSecondaryNbns = 132;
+}  // namespace ipcp_option
+
+struct IpcpConfig {
+  // Our address. nullopt: request 0.0.0.0 and take the peer's Nak (client). When set, a Nak
+  // proposing another address ends the negotiation (NegotiationFailed): it is fixed.
+  std::optional<net::IpAddress> local;
+  // Server: the address to give the peer (Nak 0.0.0.0 or a different address with it, and
+  // append it once when the peer omits IP-Address, P093/P094). nullopt: accept any non-zero
+  // address the peer asks for; Reject a request for 0.0.0.0 (we have none to give).
+  std::optional<net::IpAddress> peer;
+  // Server: the DNS servers to give (requests for others are Nak'd with these; without them
+  // the options are rejected). Client: ignored; see request_dns.
+  std::optional<net::IpAddress> dns1, dns2;
+  bool request_dns = false;  // client: ask for primary and secondary DNS (129/131) with 0.0.0.0
+  bool vj = false;           // we do not implement VJ compression: option 2 is rejected either way
+};
+
+class Ipcp final : public OptionPolicy {
+ public:
+  explicit Ipcp(const IpcpConfig& cfg, const AutomatonConfig& acfg = {});
+  Ipcp(const Ipcp&) = delete;
+  Ipcp& operator=(const Ipcp&) = delete;
+
+  Automaton& automaton() { return automaton_; }
+  const Automaton& automaton() const { return automaton_; }
+
+  // Results, valid once opened. 0.0.0.0 when not negotiated.
+  net::IpAddress local_address() const { return local_; }
+  net::IpAddress peer_address() const { return peer_; }
+  // The DNS servers the peer gave us (client), or those we gave the peer (server).
+  std::optional<net::IpAddress> dns1() const { return dns1_; }
+  std::optional<net::IpAddress> dns2() const { return dns2_; }
+
+  // OptionPolicy
+  void reset() override;
+  void build_request(Buffer& options) override;
+  Code judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak) override;
+  bool handle_ack(Bytes options) override;
+  bool handle_nak(Bytes options) override;
+  bool handle_reject(Bytes options) override;
+  std::string option_name(std::uint8_t type) const override;
+
+ private:
+  IpcpConfig cfg_;
+  Automaton automaton_;
+
+  // Our request.
+  net::IpAddress req_local_;
+  bool req_address_ = true;
+  std::optional<net::IpAddress> req_dns1_, req_dns2_;
+  bool appended_address_ = false;  // we solicited IP-Address once (P093); never again
+
+  // Results.
+  net::IpAddress local_, peer_;
+  std::optional<net::IpAddress> dns1_, dns2_;
+};
+
+}  // namespace l2tp::ppp
