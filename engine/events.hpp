@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "engine/session/proxy_ppp.hpp"
 #include "engine/session/session_fsm.hpp"
 #include "engine/time.hpp"
 #include "engine/tunnel/tunnel_fsm.hpp"
@@ -48,7 +49,8 @@ struct SessionUp {
   SessionId local, remote;
   session::CallKind kind;
   Duration setup_time{};
-  bool sequencing = false;  // data messages carry Ns/Nr
+  bool sequencing = false;                 // data messages carry Ns/Nr
+  std::optional<session::ProxyPpp> proxy;  // LNS: proxy LCP/authentication from the ICCN
 };
 
 struct SessionDown {

@@ -57,10 +57,10 @@ std::size_t Node::live_tunnels() const {
   return n;
 }
 
-std::optional<SessionId> Node::open_session(TunnelId id, Time now) {
+std::optional<SessionId> Node::open_session(TunnelId id, Time now, std::optional<session::ProxyPpp> proxy) {
   auto it = tunnels_.find(id.value);
   if (it == tunnels_.end()) return std::nullopt;
-  auto sid = it->second->tunnel->open_session(now);
+  auto sid = it->second->tunnel->open_session(now, std::move(proxy));
   collect(*it->second);
   return sid;
 }
@@ -70,6 +70,13 @@ void Node::close_session(TunnelId id, SessionId session, const ResultInfo& resul
   if (it == tunnels_.end()) return;
   it->second->tunnel->close_session(session, result, now);
   collect(*it->second);
+}
+
+void Node::send_ppp(TunnelId id, SessionId session, Bytes ppp, Time now) {
+  auto it = tunnels_.find(id.value);
+  if (it == tunnels_.end()) return;
+  it->second->tunnel->send_ppp(session, ppp, now);
+  ready_.push_back(id.value);
 }
 
 void Node::close_tunnel(TunnelId id, const ResultInfo& result, Time now) {

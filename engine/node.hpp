@@ -45,10 +45,13 @@ class Node {
   // Starts a tunnel to `peer` (SCCRQ) from local address `local`. Returns its ID.
   TunnelId open_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
   // Opens a call on a tunnel (ICRQ for an LAC, OCRQ for an LNS); it waits for the tunnel.
-  std::optional<SessionId> open_session(TunnelId tunnel, Time now);
+  std::optional<SessionId> open_session(TunnelId tunnel, Time now,
+                                        std::optional<session::ProxyPpp> proxy = std::nullopt);
   void close_session(TunnelId tunnel, SessionId session, const ResultInfo& result, Time now);
   void close_tunnel(TunnelId tunnel, const ResultInfo& result, Time now);
   void close_all(const ResultInfo& result, Time now);
+  // One PPP frame on an established session (dropped when the session is not up).
+  void send_ppp(TunnelId tunnel, SessionId session, Bytes ppp, Time now);
 
   // A datagram that arrived on local address `local` from `from`.
   void handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now);

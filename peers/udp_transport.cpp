@@ -134,9 +134,12 @@ void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& 
   armed_.reset();
   ++stats_.timer_fires;
   const Time now = SteadyTime::now();
-  if (before_timeout_) before_timeout_(node_, now);
-  node_.handle_timeout(now);
-  if (after_timeout_) after_timeout_(node_, now);
+  if (const auto due = node_.poll_timeout(); due && *due <= now) {
+    if (before_timeout_) before_timeout_(node_, now);
+    node_.handle_timeout(now);
+    if (after_timeout_) after_timeout_(node_, now);
+  }
+  if (layer_fire_) layer_fire_(node_, now);
   drain(now);
 }
 
@@ -162,7 +165,9 @@ void Shard::drain(Time now) {
 
 void Shard::rearm() {
   if (stopped_) return;
-  const auto next = node_.poll_timeout();
+  auto next = node_.poll_timeout();
+  if (layer_next_)
+    if (const auto l = layer_next_(); l && (!next || *l < *next)) next = l;
   if (next == armed_) return;
   armed_ = next;
   const std::uint64_t generation = ++generation_;

@@ -68,6 +68,14 @@ class Shard {
     after_timeout_ = std::move(after);
   }
 
+  // A second source of timeouts above the node (the PPP links): `next` says when it wants to
+  // run, `fire` runs what is due. Both are asked after every drain.
+  using NextTimeout = std::function<std::optional<Time>()>;
+  void on_layer_timeout(NextTimeout next, TimeoutHook fire) {
+    layer_next_ = std::move(next);
+    layer_fire_ = std::move(fire);
+  }
+
   // Runs `f` on the node at the current time, then drains. For the runner's own timers and
   // signal handlers (never from inside an EventHook).
   void act(const std::function<void(Node&, Time now)>& f);
@@ -111,6 +119,8 @@ class Shard {
   std::optional<capture::PcapWriter> pcap_;
   EventHook on_event_;
   TimeoutHook before_timeout_, after_timeout_;
+  NextTimeout layer_next_;
+  TimeoutHook layer_fire_;
   Buffer out_;
   bool draining_ = false;
   bool stopped_ = false;

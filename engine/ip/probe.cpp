@@ -124,6 +124,11 @@ void Probe::expire(Time now, bool all) {
   }
 }
 
+void Probe::abandon_in_flight() {
+  stats_.sent -= outstanding_.size();
+  outstanding_.clear();
+}
+
 bool answer_echo(Bytes ip_packet, Ipv4 local, std::uint16_t udp_echo_port, Buffer& out) {
   const auto ip = parse_ipv4(ip_packet);
   if (!ip || ip->dst != local) return false;

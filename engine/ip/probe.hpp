@@ -42,6 +42,9 @@ class Probe {
   bool handle_packet(Bytes ip_packet, Time now);
   // Ages out unanswered probes (call now and then, and once at the end with `all`).
   void expire(Time now, bool all = false);
+  // The run ends: probes still in flight (younger than loss_after) are neither lost nor
+  // answered, so they leave the count.
+  void abandon_in_flight();
   bool done() const { return cfg_.count != 0 && stats_.sent >= cfg_.count; }
   const ProbeStats& stats() const { return stats_; }
 

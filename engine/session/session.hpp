@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "engine/session/proxy_ppp.hpp"
 #include "engine/session/session_fsm.hpp"
 #include "engine/time.hpp"
 #include "engine/wire/types.hpp"
@@ -28,6 +29,7 @@ struct Session {
   Seq data_ns;                       // next data Ns to send
   std::optional<Seq> data_expected;  // next data Ns expected from the peer
   DataStats data;
+  std::optional<ProxyPpp> proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
 };
 
 }  // namespace l2tp::session

@@ -44,7 +44,8 @@ class Tunnel {
   // LAC: an incoming call (ICRQ, 7.4.1); LNS: an outgoing call (OCRQ, 7.5.2). The call waits
   // for the tunnel if it is not established yet. Returns our Session ID, or nullopt when the
   // tunnel is going down or the session limit is reached.
-  std::optional<SessionId> open_session(Time now);
+  // `proxy` (LAC, incoming calls): proxy LCP and authentication AVPs to send in ICCN.
+  std::optional<SessionId> open_session(Time now, std::optional<session::ProxyPpp> proxy = std::nullopt);
   // Clears a call with CDN (when the table says so for its state).
   void close_session(SessionId local, const ResultInfo& result, Time now);
   // Administrative close: StopCCN with `result`, then clean-up once it is delivered.
@@ -116,6 +117,8 @@ class Tunnel {
   void drop_all_sessions(const std::string& reason, bool by_peer, const std::optional<ResultInfo>& result,
                          Time now);
   void send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
+  static void add_proxy_avps(wire::ControlMessage& m, const session::ProxyPpp& p);
+  static std::optional<session::ProxyPpp> read_proxy_avps(const wire::ControlMessage& m);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
   SessionId allocate_session_id();
   void finish_session(session::Session& s, session::SessionState phase, bool by_peer,

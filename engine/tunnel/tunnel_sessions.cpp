@@ -61,7 +61,7 @@ SessionId Tunnel::allocate_session_id() {
   return SessionId{};
 }
 
-std::optional<SessionId> Tunnel::open_session(Time now) {
+std::optional<SessionId> Tunnel::open_session(Time now, std::optional<session::ProxyPpp> proxy) {
   if (state_ == TunnelState::Closing || state_ == TunnelState::Lingering || state_ == TunnelState::Closed)
     return std::nullopt;
   if (cfg_.max_sessions != 0 && sessions_.size() >= cfg_.max_sessions) return std::nullopt;
@@ -72,6 +72,7 @@ std::optional<SessionId> Tunnel::open_session(Time now) {
   s.kind = cfg_.role == Role::Lac ? CallKind::LacIncoming : CallKind::LnsOutgoing;
   s.call_serial = next_call_serial_++;
   s.opened_at = now;
+  if (s.kind == CallKind::LacIncoming) s.proxy = std::move(proxy);
   auto& ref = sessions_.emplace(id.value, s).first->second;
   session_step(ref, SessionEvent::LocalOpen, nullptr, now);
   return id;
@@ -130,7 +131,9 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
   s.state = t.next;
   auto announce_up = [&] {
     if (cfg_.role == Role::Lns && cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
-    emit(now, SessionUp{s.local, s.remote, s.kind, now - s.opened_at, s.sequencing});
+    SessionUp up{s.local, s.remote, s.kind, now - s.opened_at, s.sequencing, {}};
+    if (s.kind == CallKind::LnsIncoming) up.proxy = s.proxy;
+    emit(now, std::move(up));
   };
   switch (t.action) {
     case SessionAction::None:
@@ -182,6 +185,38 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
   }
 }
 
+void Tunnel::add_proxy_avps(wire::ControlMessage& m, const session::ProxyPpp& p) {
+  auto add = [&](AvpType t, AvpValue v) { m.avps.push_back(make_avp(t, std::move(v))); };
+  auto octets = [&](AvpType t, const Buffer& b) {
+    if (!b.empty()) add(t, avp::Octets{b});
+  };
+  octets(AvpType::InitialReceivedLcpConfreq, p.initial_received_confreq);
+  octets(AvpType::LastSentLcpConfreq, p.last_sent_confreq);
+  octets(AvpType::LastReceivedLcpConfreq, p.last_received_confreq);
+  if (p.authen_type) add(AvpType::ProxyAuthenType, *p.authen_type);
+  if (p.authen_type && *p.authen_type != session::proxy_authen::kNone) {
+    add(AvpType::ProxyAuthenName, p.authen_name);
+    octets(AvpType::ProxyAuthenChallenge, p.authen_challenge);
+    if (p.authen_id) add(AvpType::ProxyAuthenId, *p.authen_id);
+    add(AvpType::ProxyAuthenResponse, avp::Octets{p.authen_response});
+  }
+}
+
+std::optional<session::ProxyPpp> Tunnel::read_proxy_avps(const wire::ControlMessage& m) {
+  session::ProxyPpp p;
+  auto octets = [&](AvpType t) { return value_of<avp::Octets>(m, t).value_or(avp::Octets{}).bytes; };
+  p.initial_received_confreq = octets(AvpType::InitialReceivedLcpConfreq);
+  p.last_sent_confreq = octets(AvpType::LastSentLcpConfreq);
+  p.last_received_confreq = octets(AvpType::LastReceivedLcpConfreq);
+  p.authen_type = value_of<std::uint16_t>(m, AvpType::ProxyAuthenType);
+  p.authen_name = value_of<std::string>(m, AvpType::ProxyAuthenName).value_or("");
+  p.authen_challenge = octets(AvpType::ProxyAuthenChallenge);
+  p.authen_id = value_of<std::uint16_t>(m, AvpType::ProxyAuthenId);
+  p.authen_response = octets(AvpType::ProxyAuthenResponse);
+  if (!p.has_lcp() && !p.has_auth() && p.initial_received_confreq.empty()) return std::nullopt;
+  return p;
+}
+
 void Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
   auto m = wire::make_control(type, peer_, s.remote);  // R092: Session ID 0 until the peer assigns one
   auto add = [&](AvpType t, AvpValue v) { m.avps.push_back(make_avp(t, std::move(v))); };
@@ -210,6 +245,7 @@ void Tunnel::send_session_message(session::Session& s, MessageType type, std::op
       add(AvpType::TxConnectSpeed, cfg_.tx_connect_speed);
       add(AvpType::FramingType, cfg_.framing_type);
       if (cfg_.data_sequencing == DataSequencing::On) add(AvpType::SequencingRequired, avp::Empty{});
+      if (type == MessageType::Iccn && s.proxy) add_proxy_avps(m, *s.proxy);
       break;
     case MessageType::Cdn: {
       const ResultInfo r = cdn.value_or(ResultInfo{3, std::nullopt, ""});
@@ -289,6 +325,7 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     s.remote = SessionId{value_of<std::uint16_t>(msg, AvpType::AssignedSessionId).value_or(0)};
   if (type == MessageType::Iccn || type == MessageType::Occn)
     if (msg.find(AvpType::SequencingRequired)) s.sequencing = true;  // 5.4: the LAC asked for it
+  if (type == MessageType::Iccn && s.kind == CallKind::LnsIncoming) s.proxy = read_proxy_avps(msg);
   session_step(s, event_for(type, !bad), &msg, now, bad);
 }
 

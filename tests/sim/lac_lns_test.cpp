@@ -251,3 +251,44 @@ TEST(LacLns, SameSeedGivesTheSameWire) {
 
 }  // namespace
 }  // namespace l2tp::sim
+
+namespace l2tp::sim {
+namespace {
+
+// RFC 2661 4.4.5: the LAC's proxy LCP and proxy authentication AVPs reach the LNS intact, hidden
+// or not, and an ICCN without them gives no proxy information.
+TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
+  for (const bool hidden : {false, true}) {
+    SimNet net(7, LinkConfig{});
+    auto lc = lac_config();
+    auto nc = lns_config();
+    if (hidden) {
+      lc.tunnel.secret = nc.tunnel.secret = "s3cret";
+      lc.tunnel.hidden_avps = {AvpType::ProxyAuthenName, AvpType::ProxyAuthenResponse,
+                               AvpType::LastReceivedLcpConfreq};
+    }
+    Node& lac = net.add_node(ep(2), lc);
+    Node& lns = net.add_node(ep(3), nc);
+    session::ProxyPpp proxy;
+    proxy.initial_received_confreq = {0x05, 0x06, 0x11, 0x22, 0x33, 0x44};
+    proxy.last_sent_confreq = {0x03, 0x04, 0xc0, 0x23, 0x05, 0x06, 0x01, 0x02, 0x03, 0x04};
+    proxy.last_received_confreq = proxy.initial_received_confreq;
+    proxy.authen_type = session::proxy_authen::kChap;
+    proxy.authen_name = "alice";
+    proxy.authen_challenge = Buffer(16, 0x42);
+    proxy.authen_id = 7;
+    proxy.authen_response = Buffer(16, 0x99);
+    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    ASSERT_TRUE(lac.open_session(t, net.now(), proxy));
+    ASSERT_TRUE(lac.open_session(t, net.now()));
+    net.run(at(1));
+    const auto ups = of<SessionUp>(net.events(lns));
+    ASSERT_EQ(ups.size(), 2u);
+    ASSERT_TRUE(ups[0].proxy) << "hidden=" << hidden;
+    EXPECT_EQ(*ups[0].proxy, proxy);
+    EXPECT_FALSE(ups[1].proxy);
+  }
+}
+
+}  // namespace
+}  // namespace l2tp::sim
