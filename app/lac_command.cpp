@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
+#include "app/ppp_options.hpp"
 #include "peers/runner.hpp"
 
 namespace po = boost::program_options;
@@ -52,6 +53,8 @@ int run_lac(int argc, char** argv) {
       "setup-rate", po::value(&setup_rate)->value_name("N"),
       "calls opened per second across all tunnels (default 0: all at once)");
   common.add_to(opts, "lac");
+  PppOptions ppp;
+  ppp.add_to(opts, "lac");
 
   l2tp::peers::RunnerConfig cfg;
   try {
@@ -78,6 +81,7 @@ int run_lac(int argc, char** argv) {
     if (cfg.local.empty())
       cfg.local.push_back(l2tp::net::Endpoint{default_source_for(cfg.connect_to), local_port});
     common.apply(cfg);
+    ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";

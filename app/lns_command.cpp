@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
+#include "app/ppp_options.hpp"
 #include "peers/runner.hpp"
 
 namespace po = boost::program_options;
@@ -44,6 +45,8 @@ int run_lns(int argc, char** argv) {
       "limit)")("max-sessions", po::value(&max_sessions)->value_name("N"),
                 "refuse further calls beyond N per tunnel (default 0: no limit)");
   common.add_to(opts, "lns");
+  PppOptions ppp;
+  ppp.add_to(opts, "lns");
 
   l2tp::peers::RunnerConfig cfg;
   try {
@@ -60,6 +63,7 @@ int run_lns(int argc, char** argv) {
     cfg.node.tunnel.max_sessions =
         static_cast<std::uint32_t>(parse_uint("max-sessions", max_sessions, 0, 65535));
     common.apply(cfg);
+    ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = true;
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lns: " << e.what() << "\n(see 'l2tpsim lns --help')\n";

@@ -168,7 +168,8 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "assigned-tunnel-id,assigned-session-id,call-serial-number) or 'all' for every hideable AVP; "
       "needs --secret; repeatable")(
       "keepalive-timeout", po::value(&keepalive_)->value_name("SECONDS"),
-      "send HELLO after this much silence on a tunnel (RFC 2661 6.5); 0 disables (default 60)")(
+      "RouterOS keepalive-timeout: after this much silence a tunnel sends HELLO (RFC 2661 6.5) and a PPP "
+      "link starts LCP Echo-Requests (see --echo-interval, --echo-failures); 0 disables both (default 60)")(
       "window", po::value(&window_)->value_name("N"),
       "Receive Window Size we advertise: control messages the peer may have unacknowledged, and our "
       "reorder queue depth (1-65535, default 8)")(

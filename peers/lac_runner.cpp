@@ -55,7 +55,8 @@ class LacRunner final : public Runner {
 
   bool setup_complete() const override {
     const bool all_opened = total_ == 0 ? tunnels_opened_ == cfg_.tunnels : opened_ == total_;
-    return all_opened && stats_.sessions_pending() == 0 && stats_.tunnels_pending() == 0;
+    return all_opened && stats_.sessions_pending() == 0 && stats_.tunnels_pending() == 0 &&
+           (!ppp_ || ppp_->negotiating() == 0);
   }
 
   // Every tunnel has come up or failed, and none is up any more (they failed, or the LNS

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <ostream>
 
+#include "peers/ppp/ppp_report.hpp"
+
 namespace l2tp::peers {
 
 namespace {
@@ -25,6 +27,7 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
       out_(out),
       err_(err),
       shard_(io_, cfg.node, cfg.seed),
+      ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
       signals_(io_, SIGINT, SIGTERM),
       tick_(io_),
       duration_timer_(io_),
@@ -54,8 +57,20 @@ int Runner::run() {
   }
   tty_ = ::isatty(STDERR_FILENO) == 1;
 
+  if (cfg_.ppp.enabled) {
+    const auto role = role_ == "lac" ? ppp::Role::Client : ppp::Role::Server;
+    if (cfg_.make_authorizer) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
+    ppp_ = std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
+    ppp_->on_later_decision([this](LinkKey key, Decision d) {
+      shard_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
+    });
+    shard_.on_layer_timeout([this] { return ppp_->poll_timeout(); },
+                            [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
+  }
+
   shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
     stats_.on_event(ev, tearing_down_);
+    if (ppp_) ppp_->on_event(node, ev, now);
     handle_event(node, ev, now);
     if (!tearing_down_ && finished_by_itself()) {
       // Not from inside the drain: the teardown acts on the node itself.
@@ -97,12 +112,14 @@ int Runner::run() {
   r.transport = shard_.stats();
   if (const auto* pcap = shard_.pcap()) r.pcap_frames = pcap->stats().written;
   out_ << to_text(stats_, r);
+  if (ppp_) out_ << ppp_text(*ppp_, role_ == "lac" ? ppp::Role::Client : ppp::Role::Server);
   if (duration_ended_ && !setup_finished())
     out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
   out_ << std::flush;
   if (!cfg_.json_path.empty()) {
     nlohmann::json j = to_json(stats_, r);
     j["setup_complete"] = setup_finished();
+    if (ppp_) add_ppp_json(j, *ppp_);
     extend_json(j);
     std::ofstream f(cfg_.json_path);
     f << j.dump(2) << "\n";
@@ -114,6 +131,7 @@ int Runner::run() {
 int Runner::exit_code() const {
   if (interrupted_) return 130;
   if (stats_.tunnels_failed || stats_.sessions_failed || !torn_down_) return 1;
+  if (ppp_ && role_ == "lac" && ppp_->counters().failed) return 1;
   if (duration_ended_ && !setup_finished()) return 1;
   return 0;
 }
@@ -146,6 +164,7 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
     err_ << "l2tpsim " << role_ << ": " << why << ": tearing down\n";
   }
   shard_.act([&](Node& node, Time now) {
+    if (ppp_) ppp_->stop_all(now);
     // CDN for every established call first, so the peer sees each one cleared; the StopCCNs
     // follow them through each tunnel's control channel, in order.
     const auto up = stats_.up_sessions();

@@ -9,12 +9,17 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/node.hpp"
+#include "peers/ppp/authorizer.hpp"
+#include "peers/ppp/ppp_layer.hpp"
+#include "peers/ppp/ppp_settings.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
 #include "peers/udp_transport.hpp"
@@ -35,6 +40,10 @@ struct RunnerConfig {
   std::string json_path, pcap_path;
   bool progress = false;  // a status line every second even when stderr is not a terminal
   std::uint64_t seed = 0;
+  PppSettings ppp;
+  // LNS: how PPP peers are judged and given addresses (secrets file, RADIUS); made once the
+  // run's io_context exists.
+  std::function<std::unique_ptr<Authorizer>(boost::asio::io_context&, Rng&)> make_authorizer;
 };
 
 // Exit codes: 0 everything attempted came up (and was torn down), 1 something failed (the
@@ -77,6 +86,9 @@ class Runner {
   boost::asio::io_context io_;
   Shard shard_;
   RunStats stats_;
+  SeededRng ppp_rng_;
+  std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<PppLayer> ppp_;
 
  private:
   void on_signal(const boost::system::error_code& ec, int sig);

@@ -1,0 +1,540 @@
+#include "engine/ppp/link.hpp"
+
+#include <algorithm>
+
+#include "engine/ppp/frame.hpp"
+#include "engine/ppp/protocol.hpp"
+
+namespace l2tp::ppp {
+
+namespace {
+
+// RFC 3145 disconnect codes.
+constexpr std::uint16_t kNoInfo = 0, kAdmin = 1, kNormal = 3, kFsmTimeout = 5, kNoLcp = 6, kLoopedBack = 7,
+                        kEchoTimeout = 8, kAuthTimeout = 13, kAuthUnacceptable = 15, kAuthFailed = 16,
+                        kNcpTimeout = 17, kNoNcp = 18;
+constexpr std::uint8_t kGlobal = 0, kAtPeer = 1, kAtLocal = 2;
+
+avp::DisconnectCause cause(std::uint16_t code, std::uint16_t protocol, std::uint8_t direction,
+                           std::string message) {
+  return avp::DisconnectCause{code, protocol, direction, std::move(message)};
+}
+
+std::optional<auth::Method> method_of(const AuthProto& a) {
+  return auth::method_from_lcp(a.protocol,
+                               a.protocol == proto::kChap ? std::optional(a.algorithm) : std::nullopt);
+}
+
+}  // namespace
+
+const char* to_string(Phase p) {
+  switch (p) {
+    case Phase::Dead:
+      return "dead";
+    case Phase::Establish:
+      return "lcp";
+    case Phase::Authenticate:
+      return "auth";
+    case Phase::Network:
+      return "ncp";
+    case Phase::Terminate:
+      return "terminate";
+  }
+  return "?";
+}
+
+Link::Link(const LinkConfig& cfg, Rng& rng, Time now) : cfg_(cfg), rng_(rng), created_(now) {
+  if (cfg_.role == Role::Server) {
+    cfg_.lcp.require_auth.clear();
+    for (auto m : cfg_.methods)
+      cfg_.lcp.require_auth.push_back(AuthProto{auth::lcp_protocol(m), auth::chap_algorithm(m).value_or(0)});
+  } else {
+    cfg_.lcp.accept_auth.clear();
+    for (auto m : cfg_.methods)
+      cfg_.lcp.accept_auth.push_back(AuthProto{auth::lcp_protocol(m), auth::chap_algorithm(m).value_or(0)});
+  }
+  lcp_ = std::make_unique<Lcp>(cfg_.lcp, rng_, cfg_.fsm);
+}
+
+Link::~Link() = default;
+
+std::vector<Automaton*> Link::ncps() {
+  std::vector<Automaton*> v;
+  if (ipcp_) v.push_back(&ipcp_->automaton());
+  if (ipv6cp_) v.push_back(&ipv6cp_->automaton());
+  if (bcp_) v.push_back(&bcp_->automaton());
+  return v;
+}
+
+void Link::start(Time now) {
+  if (phase_ != Phase::Dead || down_reported_) return;
+  started_ = now;
+  last_rx_ = now;
+  phase_ = Phase::Establish;
+  lcp_->automaton().up(now);
+  lcp_->automaton().open(now);
+  after_input(now);
+}
+
+void Link::handle_frame(Bytes frame, Time now) {
+  if (down_reported_) return;
+  ++stats_.frames_in;
+  last_rx_ = now;
+  echoes_unanswered_ = 0;
+  next_echo_.reset();
+  const auto f = parse_frame(frame);
+  if (!f) {
+    ++stats_.malformed;
+    return;
+  }
+  const std::uint16_t protocol = f->protocol;
+  const bool lcp_open = lcp_->automaton().opened();
+  if (protocol == proto::kLcp) {
+    lcp_->automaton().handle_packet(f->payload, now);
+  } else if (!lcp_open || phase_ == Phase::Establish || phase_ == Phase::Terminate) {
+    ++stats_.discarded;  // P003, P015: only LCP before the link is established or while it ends
+  } else if (protocol == proto::kPap || protocol == proto::kChap) {
+    if (auth_client_ && auth_client_->protocol() == protocol)
+      auth_client_->handle_packet(f->payload, now);
+    else if (authenticator_ && authenticator_->protocol() == protocol)
+      authenticator_->handle_packet(f->payload, now);
+    else
+      ++stats_.discarded;
+  } else if (phase_ == Phase::Authenticate) {
+    ++stats_.discarded;  // P009
+  } else if (protocol == proto::kIpcp && ipcp_) {
+    ipcp_->automaton().handle_packet(f->payload, now);
+  } else if (protocol == proto::kIpv6cp && ipv6cp_) {
+    ipv6cp_->automaton().handle_packet(f->payload, now);
+  } else if (protocol == proto::kBcp && bcp_) {
+    bcp_->automaton().handle_packet(f->payload, now);
+  } else if (protocol == proto::kIp && ipcp_) {
+    if (ipcp_->automaton().opened()) {
+      ++stats_.ip_in;
+      events_.push_back(IpPacket{Buffer(f->payload.begin(), f->payload.end())});
+    } else {
+      ++stats_.discarded;  // P011
+    }
+  } else if (protocol == proto::kIpv6 && ipv6cp_) {
+    ipv6cp_->automaton().opened() ? ++stats_.ipv6_in : ++stats_.discarded;
+  } else if (protocol == proto::kBridged && bcp_) {
+    bcp_->automaton().opened() ? ++stats_.bridged_in : ++stats_.discarded;
+  } else {
+    reject_protocol(protocol, f->payload);  // P012, P041 (CCP, anything unknown, P001)
+  }
+  after_input(now);
+}
+
+void Link::reject_protocol(std::uint16_t protocol, Bytes payload) {
+  ++stats_.protocol_rejects_sent;
+  lcp_->send_protocol_reject(protocol, payload);
+}
+
+void Link::authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time now) {
+  if (!verdict_pending_ || down_reported_) return;
+  verdict_pending_ = false;
+  if (authenticator_) {
+    authenticator_->complete(verdict, now);
+  } else if (!verdict.accepted) {
+    fail(now, Phase::Authenticate, "refused: " + verdict.message,
+         cause(kAuthFailed, 0, kAtPeer, verdict.message), true);
+    return;
+  }
+  if (verdict.accepted) {
+    cfg_.ipcp = ipcp;
+    authorized_ = true;
+  }
+  after_input(now);
+}
+
+void Link::close(Time now, std::string reason) {
+  if (down_reported_) return;
+  if (!pending_down_)
+    pending_down_ = LinkDown{phase_, reason, cause(kNormal, 0, kAtLocal, reason), false, {}};
+  if (phase_ == Phase::Dead) {
+    report_down(now, pending_down_->phase, pending_down_->reason, pending_down_->cause, false, {});
+    return;
+  }
+  phase_ = Phase::Terminate;
+  down_ncps(now);
+  lcp_->automaton().close(now, reason);
+  after_input(now);
+}
+
+void Link::lower_down(Time now, std::string reason) {
+  if (down_reported_) return;
+  lcp_->automaton().down(now);
+  out_.clear();
+  if (pending_down_) {
+    report_down(now, pending_down_->phase, pending_down_->reason, pending_down_->cause,
+                pending_down_->auth_failed, pending_down_->peer_message);
+  } else {
+    report_down(now, phase_, std::move(reason), cause(kNoInfo, 0, kGlobal, "session cleared"), false, {});
+  }
+}
+
+bool Link::send_ip(Bytes packet) {
+  if (down_reported_ || !ipcp_ || !ipcp_->automaton().opened() || packet.size() > lcp_->mtu()) return false;
+  ++stats_.ip_out;
+  queue_frame(proto::kIp, packet, false);
+  return true;
+}
+
+void Link::fail(Time now, Phase phase, std::string reason, avp::DisconnectCause c, bool auth_failed,
+                std::string peer_message) {
+  if (down_reported_) return;
+  if (!pending_down_)
+    pending_down_ = LinkDown{phase, std::move(reason), std::move(c), auth_failed, std::move(peer_message)};
+  if (phase_ == Phase::Terminate) return;
+  phase_ = Phase::Terminate;
+  down_ncps(now);
+  lcp_->automaton().close(now, pending_down_->reason);
+  after_input(now);
+}
+
+void Link::report_down(Time now, Phase phase, std::string reason, avp::DisconnectCause c, bool auth_failed,
+                       std::string peer_message) {
+  if (down_reported_) return;
+  (void)now;
+  down_reported_ = true;
+  phase_ = Phase::Dead;
+  next_echo_.reset();
+  events_.push_back(LinkDown{phase, std::move(reason), std::move(c), auth_failed, std::move(peer_message)});
+}
+
+void Link::down_ncps(Time now) {
+  for (Automaton* a : ncps()) {
+    a->close(now, "link going down");
+    a->down(now);
+  }
+}
+
+void Link::on_lcp_opened(Time now) {
+  lcp_opened_ = now;
+  if (cfg_.role == Role::Server) {
+    const auto required = lcp_->we_require();
+    if (!cfg_.methods.empty() && !required) {
+      fail(now, Phase::Establish, "the peer refused every authentication method we demand",
+           cause(kAuthUnacceptable, proto::kLcp, kAtPeer, "authentication protocol unacceptable"), true);
+      return;
+    }
+    phase_ = Phase::Authenticate;
+    if (required) {
+      method_ = method_of(*required);
+      if (!method_) {
+        fail(now, Phase::Establish, "negotiated an authentication protocol we cannot run",
+             cause(kAuthUnacceptable, proto::kLcp, kAtLocal, "authentication protocol unacceptable"), true);
+        return;
+      }
+      authenticator_ = std::make_unique<auth::Authenticator>(*method_, rng_, cfg_.auth, cfg_.name);
+      authenticator_->start(now);
+    } else {
+      verdict_pending_ = true;  // no authentication: the driver still assigns addresses
+      events_.push_back(NeedVerdict{std::nullopt});
+    }
+    return;
+  }
+  const auto demanded = lcp_->peer_requires();
+  if (!demanded) {
+    auth_done_ = now;
+    enter_network(now);
+    return;
+  }
+  method_ = method_of(*demanded);
+  if (!method_) {
+    fail(now, Phase::Establish, "the peer demands an authentication protocol we do not allow",
+         cause(kAuthUnacceptable, proto::kLcp, kAtLocal, "authentication protocol unacceptable"), true);
+    return;
+  }
+  phase_ = Phase::Authenticate;
+  auth_user_ = cfg_.user;
+  auth_client_ = std::make_unique<auth::Client>(*method_, cfg_.user, cfg_.password, rng_, cfg_.auth);
+  auth_client_->start(now);
+}
+
+void Link::check_auth(Time now) {
+  if (phase_ != Phase::Authenticate) return;
+  if (auth_client_) {
+    switch (auth_client_->outcome()) {
+      case auth::Outcome::Pending:
+        return;
+      case auth::Outcome::Success:
+        auth_done_ = now;
+        enter_network(now);
+        return;
+      case auth::Outcome::Failure: {
+        const auto protocol = auth_client_->protocol();
+        const std::string msg = auth_client_->message();
+        const bool timeout = msg.find("no ") == 0;  // "no Challenge from the peer", "no response..."
+        fail(now, Phase::Authenticate, std::string("authentication as ") + cfg_.user + " failed: " + msg,
+             timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
+                     : cause(kAuthFailed, protocol, kAtLocal, msg),
+             true, msg);
+        return;
+      }
+    }
+  }
+  if (authenticator_) {
+    if (auto creds = authenticator_->poll_verify()) {
+      verdict_pending_ = true;
+      auth_user_ = creds->user;
+      events_.push_back(NeedVerdict{std::move(*creds)});
+    }
+    switch (authenticator_->outcome()) {
+      case auth::Outcome::Pending:
+        return;
+      case auth::Outcome::Success:
+        if (!authorized_) return;
+        auth_done_ = now;
+        enter_network(now);
+        return;
+      case auth::Outcome::Failure: {
+        const auto protocol = authenticator_->protocol();
+        const std::string msg = authenticator_->message();
+        const bool timeout = authenticator_->user().empty();
+        fail(now, Phase::Authenticate,
+             timeout ? "no authentication response from the peer: " + msg
+                     : "authentication of " + authenticator_->user() + " failed: " + msg,
+             timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
+                     : cause(kAuthFailed, protocol, kAtPeer, msg),
+             true);
+        return;
+      }
+    }
+  }
+  if (!authenticator_ && !auth_client_ && authorized_) {
+    auth_done_ = now;
+    enter_network(now);
+  }
+}
+
+void Link::enter_network(Time now) {
+  phase_ = Phase::Network;
+  if (cfg_.ipcp_enabled && !ipcp_) ipcp_ = std::make_unique<Ipcp>(cfg_.ipcp, cfg_.fsm);
+  if (cfg_.ipv6cp_enabled && !ipv6cp_) ipv6cp_ = std::make_unique<Ipv6cp>(cfg_.ipv6cp, rng_, cfg_.fsm);
+  if (cfg_.bcp_enabled && !bcp_) bcp_ = std::make_unique<Bcp>(cfg_.bcp, cfg_.fsm);
+  if (ncps().empty()) {
+    fail(now, Phase::Network, "no network protocol is enabled", cause(kNoNcp, 0, kGlobal, "no NCPs enabled"));
+    return;
+  }
+  for (Automaton* a : ncps()) {
+    a->up(now);
+    a->open(now);
+  }
+}
+
+void Link::check_network(Time now) {
+  if (phase_ != Phase::Network) return;
+  bool any_open = false, all_settled = true;
+  const Automaton* failed = nullptr;
+  for (Automaton* a : ncps()) {
+    if (a->opened()) {
+      any_open = true;
+    } else if (a->state() == State::Stopped || a->state() == State::Closed) {
+      failed = a;
+    } else {
+      all_settled = false;
+    }
+  }
+  if (!up_reported_ && any_open && all_settled) {
+    up_reported_ = true;
+    LinkUp up;
+    up.lcp_time = lcp_opened_ - started_;
+    up.auth_time = auth_done_ - lcp_opened_;
+    up.ncp_time = now - auth_done_;
+    up.method = method_;
+    up.user = auth_user_;
+    if (ipcp_ && ipcp_->automaton().opened()) {
+      up.ipv4 = true;
+      up.local_ip = ipcp_->local_address();
+      up.peer_ip = ipcp_->peer_address();
+      up.dns1 = ipcp_->dns1();
+      up.dns2 = ipcp_->dns2();
+    }
+    up.ipv6 = ipv6cp_ && ipv6cp_->automaton().opened();
+    up.bridging = bcp_ && bcp_->automaton().opened();
+    up.mtu = lcp_->mtu();
+    events_.push_back(std::move(up));
+  }
+  if (!any_open && all_settled && failed) {
+    const auto& info = failed->stop_info();
+    const bool timeout = info.why == Stop::ConfigureTimeout;
+    fail(now, Phase::Network,
+         std::string(protocol_name(failed->protocol())) +
+             " failed: " + (info.detail.empty() ? "no network protocol opened" : info.detail),
+         cause(timeout ? kNcpTimeout : kNoNcp, failed->protocol(), kGlobal, info.detail));
+  }
+}
+
+void Link::keepalive(Time now) {
+  if (!cfg_.keepalive.enabled || down_reported_ || !lcp_->automaton().opened() || phase_ == Phase::Terminate)
+    return;
+  if (!next_echo_) {
+    next_echo_ = last_rx_ + cfg_.keepalive.idle;
+    if (now < *next_echo_) return;
+  }
+  if (now < *next_echo_) return;
+  if (echoes_unanswered_ >= cfg_.keepalive.max_missed) {
+    // The peer is gone: no Terminate exchange (it would only time out), report at once.
+    const std::string why =
+        std::to_string(echoes_unanswered_) + " LCP Echo-Requests unanswered after " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(cfg_.keepalive.idle).count()) +
+        " s of silence";
+    const Phase at = phase_;
+    lcp_->automaton().down(now);
+    out_.clear();
+    report_down(now, at, why, cause(kEchoTimeout, proto::kLcp, kGlobal, why), false, {});
+    return;
+  }
+  lcp_->send_echo_request();
+  ++stats_.echo_sent;
+  ++echoes_unanswered_;
+  next_echo_ = now + cfg_.keepalive.interval;
+}
+
+void Link::after_input(Time now) {
+  // LCP transitions: Opened reached (start authentication), left (renegotiation), or stopped.
+  const bool lcp_open = lcp_->automaton().opened();
+  if (lcp_open && !lcp_was_opened_) {
+    lcp_was_opened_ = true;
+    if (phase_ == Phase::Establish) on_lcp_opened(now);
+  } else if (!lcp_open && lcp_was_opened_) {
+    lcp_was_opened_ = false;
+    if (phase_ == Phase::Authenticate || phase_ == Phase::Network) {
+      // The peer renegotiates LCP (P005): the NCPs go down and the link goes through
+      // authentication again once LCP reopens.
+      down_ncps(now);
+      auth_client_.reset();
+      authenticator_.reset();
+      phase_ = Phase::Establish;
+    }
+  }
+  while (auto notice = lcp_->poll_notice()) {
+    if (std::holds_alternative<LcpEchoReply>(*notice)) {
+      ++stats_.echo_replies;
+    } else if (const auto* rej = std::get_if<LcpProtocolReject>(&*notice)) {
+      for (Automaton* a : ncps())
+        if (a->protocol() == rej->protocol) a->protocol_rejected(now);
+      if (rej->protocol == proto::kPap || rej->protocol == proto::kChap)
+        fail(now, Phase::Authenticate, "the peer Protocol-Rejected authentication",
+             cause(kAuthUnacceptable, rej->protocol, kAtPeer, "authentication protocol rejected"), true);
+    } else if (std::holds_alternative<LcpLoopDetected>(*notice)) {
+      fail(now, phase_, "the link looks looped back (our own Magic-Number came back)",
+           cause(kLoopedBack, proto::kLcp, kGlobal, "looped back"));
+    }
+  }
+  check_auth(now);
+  check_network(now);
+  keepalive(now);
+
+  // LCP stopped or closed after it had been started: the link is over.
+  const State s = lcp_->automaton().state();
+  if (phase_ != Phase::Dead && !down_reported_ && (s == State::Stopped || s == State::Closed) &&
+      lcp_->automaton().poll_timeout() == std::nullopt) {
+    if (pending_down_) {
+      report_down(now, pending_down_->phase, pending_down_->reason, pending_down_->cause,
+                  pending_down_->auth_failed, pending_down_->peer_message);
+    } else {
+      const auto& info = lcp_->automaton().stop_info();
+      const Phase at = phase_ == Phase::Terminate ? Phase::Establish : phase_;
+      switch (info.why) {
+        case Stop::TerminatedByPeer:
+          report_down(now, at,
+                      "the peer sent LCP Terminate-Request" + (info.detail.empty() ? "" : ": " + info.detail),
+                      cause(kNormal, 0, kAtPeer, "LCP Terminate-Request from the peer"), false, info.detail);
+          break;
+        case Stop::ConfigureTimeout: {
+          const bool heard = lcp_->automaton().counters().conf_req_received > 0;
+          report_down(now, at,
+                      "LCP: " + (info.detail.empty() ? "no answer to Configure-Request" : info.detail),
+                      heard ? cause(kFsmTimeout, proto::kLcp, kGlobal, "LCP timeout")
+                            : cause(kNoLcp, proto::kLcp, kGlobal, "no LCP packets received"),
+                      false, {});
+          break;
+        }
+        case Stop::LoopedBack:
+          report_down(now, at, "LCP: link looped back",
+                      cause(kLoopedBack, proto::kLcp, kGlobal, "looped back"), false, {});
+          break;
+        default:
+          report_down(now, at, "LCP stopped: " + info.detail,
+                      cause(kFsmTimeout, proto::kLcp, kGlobal, info.detail), false, {});
+          break;
+      }
+    }
+  }
+
+  drain(lcp_->automaton(), proto::kLcp, true);
+  if (auth_client_) {
+    while (auth_client_->poll_transmit(scratch_)) queue_frame(auth_client_->protocol(), scratch_, false);
+  }
+  if (authenticator_) {
+    while (authenticator_->poll_transmit(scratch_)) queue_frame(authenticator_->protocol(), scratch_, false);
+  }
+  if (ipcp_) drain(ipcp_->automaton(), proto::kIpcp, false);
+  if (ipv6cp_) drain(ipv6cp_->automaton(), proto::kIpv6cp, false);
+  if (bcp_) drain(bcp_->automaton(), proto::kBcp, false);
+}
+
+void Link::drain(Automaton& a, std::uint16_t protocol, bool lcp_format) {
+  while (a.poll_event()) {
+  }  // layer events: the link reads the states instead
+  while (a.poll_transmit(scratch_)) queue_frame(protocol, scratch_, lcp_format);
+}
+
+void Link::queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format) {
+  if (down_reported_) return;
+  Buffer frame;
+  // LCP always goes with full Address/Control and a 2-octet protocol (RFC 1661 6.5, 6.6).
+  write_frame(frame, protocol, payload, lcp_format ? FrameFormat{} : lcp_->peer_receives());
+  out_.push_back(std::move(frame));
+}
+
+void Link::handle_timeout(Time now) {
+  if (down_reported_) return;
+  auto fire = [&](auto* component) {
+    if (!component) return;
+    if (auto t = component->poll_timeout(); t && *t <= now) component->handle_timeout(now);
+  };
+  fire(&lcp_->automaton());
+  fire(auth_client_.get());
+  fire(authenticator_.get());
+  if (ipcp_) fire(&ipcp_->automaton());
+  if (ipv6cp_) fire(&ipv6cp_->automaton());
+  if (bcp_) fire(&bcp_->automaton());
+  after_input(now);
+}
+
+std::optional<Time> Link::poll_timeout() const {
+  if (down_reported_) return std::nullopt;
+  std::optional<Time> t;
+  auto take = [&](std::optional<Time> c) {
+    if (c && (!t || *c < *t)) t = c;
+  };
+  take(lcp_->automaton().poll_timeout());
+  if (auth_client_) take(auth_client_->poll_timeout());
+  if (authenticator_) take(authenticator_->poll_timeout());
+  if (ipcp_) take(ipcp_->automaton().poll_timeout());
+  if (ipv6cp_) take(ipv6cp_->automaton().poll_timeout());
+  if (bcp_) take(bcp_->automaton().poll_timeout());
+  if (cfg_.keepalive.enabled && lcp_->automaton().opened() && phase_ != Phase::Terminate)
+    take(next_echo_ ? *next_echo_ : last_rx_ + cfg_.keepalive.idle);
+  return t;
+}
+
+bool Link::poll_transmit(Buffer& frame) {
+  if (out_.empty()) return false;
+  frame = std::move(out_.front());
+  out_.pop_front();
+  ++stats_.frames_out;
+  return true;
+}
+
+std::optional<LinkEvent> Link::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  LinkEvent e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+}  // namespace l2tp::ppp

@@ -1,0 +1,174 @@
+// One PPP link over one L2TP session, either role: the phases of RFC 1661 section 3 (Establish,
+// Authenticate, Network, Terminate) driving LCP, one authentication protocol and the NCPs,
+// plus LCP echo keepalives and Protocol-Reject of anything unsupported. Sans-I/O like the rest
+// of the engine: feed it PPP frames and time, drain poll_transmit() and poll_event().
+//
+// The server side does not judge credentials itself: it reports NeedVerdict and waits for
+// authorize(), so the driver can check a secrets file or ask RADIUS, and assign addresses.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/net/address.hpp"
+#include "engine/ppp/auth/authenticator.hpp"
+#include "engine/ppp/auth/client.hpp"
+#include "engine/ppp/bcp.hpp"
+#include "engine/ppp/ipcp.hpp"
+#include "engine/ppp/ipv6cp.hpp"
+#include "engine/ppp/lcp.hpp"
+#include "engine/util/rng.hpp"
+#include "engine/wire/avp_value.hpp"
+
+namespace l2tp::ppp {
+
+enum class Role : std::uint8_t { Client, Server };
+enum class Phase : std::uint8_t { Dead, Establish, Authenticate, Network, Terminate };
+const char* to_string(Phase);
+
+// Echo-Request keepalives. RouterOS servers: after `keepalive-timeout` with nothing from the
+// peer, an echo every second, five unanswered ones end the link.
+struct KeepaliveConfig {
+  bool enabled = true;
+  Duration idle = std::chrono::seconds(60);  // silence before the first echo
+  Duration interval = std::chrono::seconds(1);
+  unsigned max_missed = 5;
+};
+
+struct LinkConfig {
+  Role role = Role::Client;
+  LcpConfig lcp;
+  AutomatonConfig fsm;
+  auth::AuthConfig auth;
+  // Client: the methods it allows, most preferred first (RouterOS `allow`).
+  // Server: the methods it demands, most preferred first (RouterOS `authentication`); empty: none.
+  std::vector<auth::Method> methods;
+  std::string user, password;    // client
+  std::string name = "l2tpsim";  // server: the CHAP Name
+  IpcpConfig ipcp;               // client: what to ask for; server: completed by authorize()
+  bool ipcp_enabled = true;
+  Ipv6cpConfig ipv6cp;
+  bool ipv6cp_enabled = false;
+  BcpConfig bcp;
+  bool bcp_enabled = false;
+  KeepaliveConfig keepalive;
+};
+
+// Server: credentials to judge (nullopt when no authentication was negotiated; the driver still
+// answers, with the addresses to give).
+struct NeedVerdict {
+  std::optional<auth::Credentials> credentials;
+};
+
+struct LinkUp {
+  Duration lcp_time{}, auth_time{}, ncp_time{};  // per phase
+  std::optional<auth::Method> method;
+  std::string user;  // server: who authenticated; client: who we are
+  net::IpAddress local_ip, peer_ip;
+  std::optional<net::IpAddress> dns1, dns2;
+  bool ipv4 = false, ipv6 = false, bridging = false;
+  std::uint16_t mtu = 1500;
+};
+
+struct LinkDown {
+  Phase phase = Phase::Dead;  // where it failed or was ended
+  std::string reason;
+  avp::DisconnectCause cause;  // RFC 3145, for the CDN
+  bool auth_failed = false;
+  std::string peer_message;  // the peer's failure text, if it sent one
+};
+
+struct IpPacket {
+  Buffer packet;  // an IPv4 datagram received over the link
+};
+
+using LinkEvent = std::variant<NeedVerdict, LinkUp, LinkDown, IpPacket>;
+
+struct LinkStats {
+  std::uint64_t frames_in = 0, frames_out = 0, malformed = 0, discarded = 0;
+  std::uint64_t protocol_rejects_sent = 0;
+  std::uint64_t echo_sent = 0, echo_replies = 0;
+  std::uint64_t ip_in = 0, ip_out = 0, ipv6_in = 0, bridged_in = 0;
+};
+
+class Link {
+ public:
+  Link(const LinkConfig& cfg, Rng& rng, Time now);
+  ~Link();
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+
+  // The L2TP session is established: LCP starts (Configure-Request).
+  void start(Time now);
+  // One PPP frame from the session.
+  void handle_frame(Bytes frame, Time now);
+  // Server: the answer to NeedVerdict. `ipcp` holds the addresses to negotiate.
+  void authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time now);
+  // Ends the link: LCP Terminate-Request, then LinkDown once it is acknowledged or times out.
+  void close(Time now, std::string reason);
+  // The session is gone: LinkDown at once, nothing more is sent.
+  void lower_down(Time now, std::string reason);
+  // An IPv4 datagram to send; false when IPCP is not opened or it exceeds the MTU.
+  bool send_ip(Bytes packet);
+
+  void handle_timeout(Time now);
+  std::optional<Time> poll_timeout() const;
+  bool poll_transmit(Buffer& frame);
+  std::optional<LinkEvent> poll_event();
+
+  Phase phase() const { return phase_; }
+  bool is_up() const { return up_reported_; }
+  bool finished() const { return down_reported_; }
+  const LinkStats& stats() const { return stats_; }
+  const Lcp& lcp() const { return *lcp_; }
+
+ private:
+  void after_input(Time now);
+  void on_lcp_opened(Time now);
+  void enter_network(Time now);
+  void check_network(Time now);
+  void check_auth(Time now);
+  void keepalive(Time now);
+  void fail(Time now, Phase phase, std::string reason, avp::DisconnectCause cause, bool auth_failed = false,
+            std::string peer_message = {});
+  void report_down(Time now, Phase phase, std::string reason, avp::DisconnectCause cause, bool auth_failed,
+                   std::string peer_message);
+  void reject_protocol(std::uint16_t protocol, Bytes frame_payload);
+  void drain(Automaton& a, std::uint16_t protocol, bool lcp_format);
+  void queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format);
+  void down_ncps(Time now);
+  std::vector<Automaton*> ncps();
+
+  LinkConfig cfg_;
+  Rng& rng_;
+  Phase phase_ = Phase::Dead;
+  std::unique_ptr<Lcp> lcp_;
+  std::unique_ptr<auth::Client> auth_client_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<Ipcp> ipcp_;
+  std::unique_ptr<Ipv6cp> ipv6cp_;
+  std::unique_ptr<Bcp> bcp_;
+  std::optional<auth::Method> method_;
+  std::string auth_user_;
+  bool lcp_was_opened_ = false;
+  bool verdict_pending_ = false;
+  bool authorized_ = false;
+  bool up_reported_ = false, down_reported_ = false;
+  // A failure decided while LCP terminates: reported once the Terminate exchange ends.
+  std::optional<LinkDown> pending_down_;
+  Time created_, started_{}, lcp_opened_{}, auth_done_{};
+  Time last_rx_{};
+  std::optional<Time> next_echo_;
+  unsigned echoes_unanswered_ = 0;
+  std::deque<Buffer> out_;
+  std::deque<LinkEvent> events_;
+  Buffer scratch_;
+  LinkStats stats_;
+};
+
+}  // namespace l2tp::ppp

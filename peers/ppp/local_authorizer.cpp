@@ -1,0 +1,63 @@
+#include "peers/ppp/local_authorizer.hpp"
+
+#include "engine/ppp/auth/verify.hpp"
+
+namespace l2tp::peers {
+
+LocalAuthorizer::LocalAuthorizer(AddressPlan plan, std::string description)
+    : plan_(std::move(plan)), description_(std::move(description)) {}
+
+Decision LocalAuthorizer::assign(AddressPlan& plan, std::map<std::uint32_t, Assignment>& held, LinkKey key,
+                                 const std::string& user, ppp::auth::Verdict verdict,
+                                 const AssignHints& hints) {
+  Decision d;
+  auto a = plan.assign(user, hints);
+  if (!a) {
+    // Authenticated, but there is no address for it: refused all the same, and said why.
+    d.verdict = ppp::auth::Verdict{false, {}, {}, a.error()};
+    return d;
+  }
+  d.verdict = std::move(verdict);
+  d.local = a->local;
+  d.remote = a->remote;
+  d.dns1 = a->dns1;
+  d.dns2 = a->dns2;
+  if (a->session_timeout) d.session_timeout = *a->session_timeout;
+  held[key.value()] = std::move(*a);
+  return d;
+}
+
+std::optional<Decision> LocalAuthorizer::authorize(LinkKey key,
+                                                   const std::optional<ppp::auth::Credentials>& creds,
+                                                   std::function<void(Decision)>) {
+  Decision d;
+  d.source = "secrets";
+  std::string user;
+  ppp::auth::Verdict verdict{true, {}, {}, {}};
+  if (creds) {
+    user = creds->user;
+    const auto password = plan_.users().password_of(user);
+    if (!password) {
+      d.verdict = ppp::auth::Verdict{false, {}, {}, "no such user: " + user};
+      return d;
+    }
+    verdict = ppp::auth::verify_with_password(*creds, *password);
+    if (!verdict.accepted) {
+      if (verdict.reason.empty()) verdict.reason = "wrong password for " + user;
+      d.verdict = std::move(verdict);
+      return d;
+    }
+  }
+  d = assign(plan_, held_, key, user, std::move(verdict), {});
+  d.source = "secrets";
+  return d;
+}
+
+void LocalAuthorizer::release(LinkKey key, Time) {
+  auto it = held_.find(key.value());
+  if (it == held_.end()) return;
+  plan_.release(it->second);
+  held_.erase(it);
+}
+
+}  // namespace l2tp::peers

@@ -1,0 +1,94 @@
+// PPP over every established session of a run: one ppp::Link per session, created when the
+// L2TP session comes up and fed with its data messages; frames out go back through the node.
+// The layer keeps its own timer heap (a link only says when it next needs time), asks the
+// Authorizer about peers (LNS), runs traffic probes (LAC) and the echo responder (LNS), and
+// clears a session with CDN (Result Code and RFC 3145 Disconnect Cause) when its link fails.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/node.hpp"
+#include "peers/ppp/authorizer.hpp"
+#include "peers/ppp/ppp_settings.hpp"
+
+namespace l2tp::peers {
+
+// One session's PPP as the summary reports it.
+struct PppRecord {
+  std::uint16_t tunnel = 0, session = 0;
+  std::string state = "negotiating";  // negotiating, up, failed, closed
+  std::string phase_failed;           // lcp, auth, ncp (failed only)
+  std::string auth = "none";          // pap, chap, mschap1, mschap2, none
+  std::string user;
+  std::optional<net::IpAddress> local_ip, remote_ip, dns1, dns2;
+  std::string reason;  // why it failed or closed
+  std::optional<avp::DisconnectCause> cause;
+  bool auth_failed = false;
+  std::optional<double> lcp_ms, auth_ms, ncp_ms, up_ms;  // per phase; up: from session up
+  ip::ProbeStats traffic;
+  std::uint64_t echo_sent = 0, echo_replies = 0;
+};
+
+struct PppCounters {
+  std::uint64_t links = 0, up = 0, failed = 0, auth_failures = 0, closed = 0;
+  std::uint64_t keepalive_failures = 0;
+  std::uint64_t echo_answered = 0;  // LNS: pings answered
+  ip::ProbeStats traffic;           // summed over sessions
+  std::vector<double> up_latency_ms;
+};
+
+class PppLayer {
+ public:
+  // `authorizer` is used by the LNS (server role) and must outlive the layer.
+  PppLayer(const PppSettings& settings, ppp::Role role, Rng& rng, Authorizer* authorizer);
+  ~PppLayer();
+
+  // Every node event, before the runner's own handling.
+  void on_event(Node& node, const NodeEvent& ev, Time now);
+  // How a decision the Authorizer makes later (RADIUS) gets back: the runner posts it into the
+  // shard (act), which calls decided().
+  void on_later_decision(std::function<void(LinkKey, Decision)> f) { later_ = std::move(f); }
+  void decided(Node& node, LinkKey key, const Decision& d, Time now);
+  std::optional<Time> poll_timeout() const;
+  void handle_timeout(Node& node, Time now);
+  // Teardown: every link ends (no Terminate exchange: the CDN follows at once).
+  void stop_all(Time now);
+
+  const PppCounters& counters() const { return counters_; }
+  const std::map<std::uint32_t, PppRecord>& records() const { return records_; }
+  std::size_t links_up() const;
+  // Links still negotiating (not up, not ended).
+  std::size_t negotiating() const { return links_.size() - links_up(); }
+
+ private:
+  struct Entry;
+  void on_session_up(Node& node, TunnelId t, const SessionUp& up, Time now);
+  void service(Node& node, Entry& e, Time now);
+  void handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time now);
+  void apply_decision(Entry& e, const Decision& d, Time now);
+  void schedule(Entry& e);
+  void finish(Entry& e, Time now);
+
+  PppSettings settings_;
+  ppp::Role role_;
+  Rng& rng_;
+  Authorizer* authorizer_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<Entry>> links_;
+  std::map<std::uint32_t, PppRecord> records_;
+  using Due = std::pair<Time, std::uint32_t>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> timers_;
+  std::function<void(LinkKey, Decision)> later_;
+  std::uint64_t calls_ = 0;
+  PppCounters counters_;
+  Buffer frame_, packet_;
+};
+
+}  // namespace l2tp::peers

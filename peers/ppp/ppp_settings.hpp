@@ -1,0 +1,33 @@
+// What a LAC or LNS run asks of PPP: the link settings (RouterOS names in the comments), the
+// users the LAC dials as, the traffic it sends inside each session, and what the LNS answers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/ip/probe.hpp"
+#include "engine/ppp/link.hpp"
+
+namespace l2tp::peers {
+
+struct PppSettings {
+  bool enabled = true;  // false (--no-ppp): sessions carry no PPP at all
+  ppp::LinkConfig link;
+  // LAC: the user name, with {n} (1-based call number), {tunnel}, {session} expanded per call.
+  std::string user = "l2tpsim";
+  std::string password = "l2tpsim";
+  // LAC: traffic inside each session once IPCP is up (none when unset).
+  std::optional<ip::ProbeConfig> traffic;
+  // The address probes go to; unset: the peer's IPCP address (the LNS's local-address).
+  std::optional<net::IpAddress> traffic_target;
+  // LNS: answer ICMP echo and UDP echo (this port) sent to our local-address.
+  bool answer_echo = true;
+  std::uint16_t echo_port = 7;
+};
+
+// The user name for call `n` (1-based) on our tunnel/session IDs.
+std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16_t tunnel,
+                        std::uint16_t session);
+
+}  // namespace l2tp::peers

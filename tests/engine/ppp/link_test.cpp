@@ -1,0 +1,293 @@
+// Two ppp::Links, client and server, wired back to back with a fake clock: every
+// authentication method both ways, refusals, address assignment, keepalive loss, traffic.
+#include "engine/ppp/link.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/ip/probe.hpp"
+#include "engine/ppp/auth/verify.hpp"
+#include "engine/ppp/frame.hpp"
+#include "engine/ppp/protocol.hpp"
+
+namespace l2tp::ppp {
+namespace {
+
+using namespace std::chrono_literals;
+
+net::IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  return net::IpAddress::v4(a, b, c, d);
+}
+
+struct Pair {
+  Pair(LinkConfig client_cfg, LinkConfig server_cfg, std::string server_password = "secret")
+      : rng_c(1), rng_s(2), password(std::move(server_password)) {
+    client_cfg.role = Role::Client;
+    server_cfg.role = Role::Server;
+    client.emplace(client_cfg, rng_c, now);
+    server.emplace(server_cfg, rng_s, now);
+  }
+
+  // Moves frames both ways and answers the server's NeedVerdict with a local password check,
+  // until nothing moves; then advances time to the next timeout, up to `limit`.
+  void run(Duration limit) {
+    const Time end = now + limit;
+    for (;;) {
+      pump();
+      std::optional<Time> next;
+      for (Link* l : {&*client, &*server})
+        if (auto t = l->poll_timeout(); t && (!next || *t < *next)) next = t;
+      if (!next || *next > end) break;
+      now = std::max(now, *next);
+      client->handle_timeout(now);
+      server->handle_timeout(now);
+    }
+    now = std::max(now, end);
+  }
+
+  void pump() {
+    for (bool moved = true; moved;) {
+      moved = false;
+      Buffer f;
+      while (client->poll_transmit(f)) {
+        moved = true;
+        ++client_frames;
+        if (!drop_client_to_server) server->handle_frame(f, now);
+      }
+      while (server->poll_transmit(f)) {
+        moved = true;
+        if (!drop_server_to_client) client->handle_frame(f, now);
+      }
+      while (auto e = client->poll_event()) {
+        moved = true;
+        client_events.push_back(std::move(*e));
+      }
+      while (auto e = server->poll_event()) {
+        moved = true;
+        if (auto* need = std::get_if<NeedVerdict>(&*e)) {
+          auth::Verdict v{true, {}, {}, {}};
+          if (need->credentials) v = auth::verify_with_password(*need->credentials, password);
+          IpcpConfig ipcp;
+          ipcp.local = v4(10, 0, 0, 1);
+          ipcp.peer = v4(10, 0, 0, 50);
+          ipcp.dns1 = v4(10, 0, 0, 53);
+          server->authorize(v, ipcp, now);
+        }
+        server_events.push_back(std::move(*e));
+      }
+    }
+  }
+
+  template <typename T>
+  static const T* find(const std::vector<LinkEvent>& events) {
+    for (const auto& e : events)
+      if (auto* p = std::get_if<T>(&e)) return p;
+    return nullptr;
+  }
+
+  Time now = time_from_ns(1'000'000'000);
+  SeededRng rng_c, rng_s;
+  std::string password;
+  std::optional<Link> client, server;
+  std::vector<LinkEvent> client_events, server_events;
+  bool drop_client_to_server = false, drop_server_to_client = false;
+  std::size_t client_frames = 0;
+};
+
+LinkConfig client_config(std::vector<auth::Method> allow, std::string password = "secret") {
+  LinkConfig c;
+  c.methods = std::move(allow);
+  c.user = "alice";
+  c.password = std::move(password);
+  c.ipcp.request_dns = true;
+  c.keepalive.idle = 30s;
+  return c;
+}
+
+LinkConfig server_config(std::vector<auth::Method> demand) {
+  LinkConfig c;
+  c.methods = std::move(demand);
+  c.keepalive.idle = 30s;
+  return c;
+}
+
+class LinkAuthTest : public ::testing::TestWithParam<auth::Method> {};
+
+TEST_P(LinkAuthTest, ComesUpWithAddressesAndDns) {
+  Pair p(client_config({GetParam()}), server_config({GetParam()}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(5s);
+  const auto* up = Pair::find<LinkUp>(p.client_events);
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->method, GetParam());
+  EXPECT_EQ(up->local_ip, v4(10, 0, 0, 50));
+  EXPECT_EQ(up->peer_ip, v4(10, 0, 0, 1));
+  EXPECT_EQ(up->dns1, v4(10, 0, 0, 53));
+  const auto* sup = Pair::find<LinkUp>(p.server_events);
+  ASSERT_NE(sup, nullptr);
+  EXPECT_EQ(sup->user, "alice");
+  EXPECT_EQ(sup->peer_ip, v4(10, 0, 0, 50));
+  EXPECT_TRUE(p.client->is_up());
+}
+
+TEST_P(LinkAuthTest, WrongPasswordFailsBothSidesWithRfc3145Cause) {
+  Pair p(client_config({GetParam()}, "wrong"), server_config({GetParam()}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(30s);
+  const auto* cdown = Pair::find<LinkDown>(p.client_events);
+  const auto* sdown = Pair::find<LinkDown>(p.server_events);
+  ASSERT_NE(cdown, nullptr);
+  ASSERT_NE(sdown, nullptr);
+  EXPECT_TRUE(sdown->auth_failed);
+  EXPECT_EQ(sdown->phase, Phase::Authenticate);
+  EXPECT_EQ(sdown->cause.code, 16);      // authentication failed
+  EXPECT_EQ(sdown->cause.direction, 1);  // of the peer's identity by us
+  EXPECT_TRUE(cdown->auth_failed);
+  EXPECT_EQ(cdown->phase, Phase::Authenticate);
+  EXPECT_EQ(Pair::find<LinkUp>(p.client_events), nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, LinkAuthTest,
+                         ::testing::Values(auth::Method::Pap, auth::Method::ChapMd5, auth::Method::MsChapV1,
+                                           auth::Method::MsChapV2),
+                         [](const auto& info) { return std::string(auth::to_string(info.param)); });
+
+TEST(LinkTest, ServerPreferenceIsNegotiatedDownToWhatTheClientAllows) {
+  Pair p(client_config({auth::Method::Pap}),
+         server_config({auth::Method::MsChapV2, auth::Method::ChapMd5, auth::Method::Pap}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(5s);
+  const auto* up = Pair::find<LinkUp>(p.server_events);
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->method, auth::Method::Pap);
+}
+
+TEST(LinkTest, NoCommonMethodEndsInLcpWithAuthCause) {
+  Pair p(client_config({auth::Method::Pap}), server_config({auth::Method::MsChapV2}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(60s);
+  const auto* sdown = Pair::find<LinkDown>(p.server_events);
+  ASSERT_NE(sdown, nullptr);
+  EXPECT_EQ(Pair::find<LinkUp>(p.server_events), nullptr);
+}
+
+TEST(LinkTest, NoAuthenticationStillAsksTheDriverForAddresses) {
+  Pair p(client_config({}), server_config({}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(5s);
+  const auto* need = Pair::find<NeedVerdict>(p.server_events);
+  ASSERT_NE(need, nullptr);
+  EXPECT_FALSE(need->credentials);
+  ASSERT_NE(Pair::find<LinkUp>(p.client_events), nullptr);
+  EXPECT_EQ(Pair::find<LinkUp>(p.client_events)->method, std::nullopt);
+}
+
+TEST(LinkTest, KeepaliveLossEndsServerLinkAfterFiveEchoesOneSecondApart) {
+  auto s = server_config({auth::Method::Pap});
+  s.keepalive.idle = 10s;  // RouterOS: keepalive-timeout, then one echo a second, five of them
+  auto c = client_config({auth::Method::Pap});
+  c.keepalive.enabled = false;
+  Pair p(c, s);
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(2s);
+  ASSERT_TRUE(p.server->is_up());
+  const Time silent_from = p.now;
+  p.drop_client_to_server = true;  // the client goes silent
+  p.run(30s);
+  const auto* down = Pair::find<LinkDown>(p.server_events);
+  ASSERT_NE(down, nullptr);
+  EXPECT_EQ(down->cause.code, 8);  // LCP Echo Request timeout
+  EXPECT_EQ(down->cause.protocol, 0xc021);
+  EXPECT_EQ(p.server->stats().echo_sent, 5u);
+  (void)silent_from;
+}
+
+TEST(LinkTest, EchoRepliesKeepTheLinkUp) {
+  auto s = server_config({auth::Method::Pap});
+  s.keepalive.idle = 2s;
+  auto c = client_config({auth::Method::Pap});
+  c.keepalive.enabled = false;
+  Pair p(c, s);
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(60s);
+  EXPECT_EQ(Pair::find<LinkDown>(p.server_events), nullptr);
+  EXPECT_GT(p.server->stats().echo_sent, 10u);
+  EXPECT_EQ(p.server->stats().echo_replies, p.server->stats().echo_sent);
+}
+
+TEST(LinkTest, IpPacketsFlowOnceIpcpIsOpenAndPingsAreAnswered) {
+  Pair p(client_config({auth::Method::ChapMd5}), server_config({auth::Method::ChapMd5}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(5s);
+  ASSERT_TRUE(p.client->is_up());
+  ip::Probe probe(ip::ProbeConfig{}, 0x0a000032, 0x0a000001, 1, p.now);
+  Buffer pkt;
+  ASSERT_TRUE(probe.poll_send(p.now, pkt));
+  ASSERT_TRUE(p.client->send_ip(pkt));
+  p.pump();
+  const auto* in = Pair::find<IpPacket>(p.server_events);
+  ASSERT_NE(in, nullptr);
+  Buffer reply;
+  ASSERT_TRUE(ip::answer_echo(in->packet, 0x0a000001, 7, reply));
+  ASSERT_TRUE(p.server->send_ip(reply));
+  p.pump();
+  const auto* back = Pair::find<IpPacket>(p.client_events);
+  ASSERT_NE(back, nullptr);
+  EXPECT_TRUE(probe.handle_packet(back->packet, p.now));
+  EXPECT_EQ(probe.stats().received, 1u);
+}
+
+TEST(LinkTest, UnknownProtocolGetsProtocolRejectOnlyWhenLcpIsOpen) {
+  Pair p(client_config({}), server_config({}));
+  Buffer f;
+  const Buffer ccp_req = {1, 1, 0, 4};
+  write_frame(f, proto::kCcp, ccp_req);
+  p.server->start(p.now);
+  p.server->handle_frame(f, p.now);  // P003: before LCP is opened, discarded
+  EXPECT_EQ(p.server->stats().protocol_rejects_sent, 0u);
+  p.client->start(p.now);
+  p.run(5s);
+  ASSERT_TRUE(p.server->is_up());
+  p.server->handle_frame(f, p.now);  // P012: CCP is not supported
+  EXPECT_EQ(p.server->stats().protocol_rejects_sent, 1u);
+}
+
+TEST(LinkTest, SilentPeerEndsInLcpTimeoutNeverHangs) {
+  Pair p(client_config({auth::Method::Pap}), server_config({auth::Method::Pap}));
+  p.drop_server_to_client = true;
+  p.drop_client_to_server = true;
+  p.client->start(p.now);
+  p.run(120s);
+  const auto* down = Pair::find<LinkDown>(p.client_events);
+  ASSERT_NE(down, nullptr);
+  EXPECT_EQ(down->phase, Phase::Establish);
+  EXPECT_EQ(down->cause.code, 6);  // no recognizable LCP packets were received
+}
+
+TEST(LinkTest, AdministrativeCloseSendsTerminateThenReportsDown) {
+  Pair p(client_config({auth::Method::Pap}), server_config({auth::Method::Pap}));
+  p.client->start(p.now);
+  p.server->start(p.now);
+  p.run(5s);
+  ASSERT_TRUE(p.client->is_up());
+  p.client->close(p.now, "user hung up");
+  p.run(10s);
+  const auto* cdown = Pair::find<LinkDown>(p.client_events);
+  ASSERT_NE(cdown, nullptr);
+  EXPECT_EQ(cdown->cause.code, 3);
+  EXPECT_EQ(cdown->cause.direction, 2);
+  const auto* sdown = Pair::find<LinkDown>(p.server_events);
+  ASSERT_NE(sdown, nullptr);
+  EXPECT_EQ(sdown->cause.code, 3);
+  EXPECT_EQ(sdown->cause.direction, 1);
+}
+
+}  // namespace
+}  // namespace l2tp::ppp
