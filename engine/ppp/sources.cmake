@@ -8,7 +8,3 @@ target_sources(l2tp_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ipv6cp.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bcp.cpp
 )
-# The per-session link (engine/ppp/link.cpp) joins this list once it exists.
-if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/link.cpp)
-  target_sources(l2tp_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/link.cpp)
-endif()
