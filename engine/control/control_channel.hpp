@@ -92,6 +92,7 @@ class ControlChannel {
   std::size_t queued() const { return pending_.size(); }
 
   Seq next_ns() const { return next_ns_; }  // Ns of the next message queued
+  Seq first_unsent_ns() const;              // messages before it have been sent at least once
   Seq expected_ns() const { return nr_; }   // our Nr: the next Ns we expect from the peer
   double cwnd() const { return cwnd_; }
   std::uint16_t ssthresh() const { return ssthresh_; }
@@ -107,7 +108,6 @@ class ControlChannel {
     std::optional<Time> deadline;  // retransmission due; unset until first sent
   };
 
-  Seq first_unsent_ns() const;
   Duration rto(unsigned retries) const;
   bool retransmit_due(Time now);
   void process_ack(Seq nr);

@@ -187,9 +187,19 @@ void Link::fail(Time now, Phase phase, std::string reason, avp::DisconnectCause 
     pending_down_ = LinkDown{phase, std::move(reason), std::move(c), auth_failed, std::move(peer_message)};
   if (phase_ == Phase::Terminate) return;
   phase_ = Phase::Terminate;
+  // What authentication has to say (PAP Nak, CHAP Failure) goes out before the
+  // Terminate-Request, so the peer learns why (P008).
+  flush_auth();
   down_ncps(now);
   lcp_->automaton().close(now, pending_down_->reason);
   after_input(now);
+}
+
+void Link::flush_auth() {
+  if (auth_client_)
+    while (auth_client_->poll_transmit(scratch_)) queue_frame(auth_client_->protocol(), scratch_, false);
+  if (authenticator_)
+    while (authenticator_->poll_transmit(scratch_)) queue_frame(authenticator_->protocol(), scratch_, false);
 }
 
 void Link::report_down(Time now, Phase phase, std::string reason, avp::DisconnectCause c, bool auth_failed,
@@ -318,6 +328,7 @@ void Link::enter_network(Time now) {
     return;
   }
   for (Automaton* a : ncps()) {
+    a->set_peer_mru(lcp_->peer_mru());  // Code-Rejects and Terminate text fit the peer's MRU
     a->up(now);
     a->open(now);
   }
@@ -465,12 +476,7 @@ void Link::after_input(Time now) {
   }
 
   drain(lcp_->automaton(), proto::kLcp, true);
-  if (auth_client_) {
-    while (auth_client_->poll_transmit(scratch_)) queue_frame(auth_client_->protocol(), scratch_, false);
-  }
-  if (authenticator_) {
-    while (authenticator_->poll_transmit(scratch_)) queue_frame(authenticator_->protocol(), scratch_, false);
-  }
+  flush_auth();
   if (ipcp_) drain(ipcp_->automaton(), proto::kIpcp, false);
   if (ipv6cp_) drain(ipv6cp_->automaton(), proto::kIpv6cp, false);
   if (bcp_) drain(bcp_->automaton(), proto::kBcp, false);

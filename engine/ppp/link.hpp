@@ -139,6 +139,7 @@ class Link {
   void report_down(Time now, Phase phase, std::string reason, avp::DisconnectCause cause, bool auth_failed,
                    std::string peer_message);
   void reject_protocol(std::uint16_t protocol, Bytes frame_payload);
+  void flush_auth();
   void drain(Automaton& a, std::uint16_t protocol, bool lcp_format);
   void queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format);
   void down_ncps(Time now);

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "engine/session/proxy_ppp.hpp"
 #include "engine/session/session_fsm.hpp"
 #include "engine/time.hpp"
+#include "engine/util/bytes.hpp"
 #include "engine/wire/types.hpp"
 
 namespace l2tp::session {
@@ -30,6 +32,8 @@ struct Session {
   std::optional<Seq> data_expected;  // next data Ns expected from the peer
   DataStats data;
   std::optional<ProxyPpp> proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
+  std::optional<Seq> connect_ns;  // our ICCN, until it has been sent
+  std::vector<Buffer> held;       // data waiting for that
 };
 
 }  // namespace l2tp::session

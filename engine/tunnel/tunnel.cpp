@@ -13,11 +13,11 @@ void Tunnel::open(Time now) {
   apply(TunnelInput::LocalOpen, nullptr, now);
 }
 
-void Tunnel::queue_message(wire::ControlMessage msg) {
+Seq Tunnel::queue_message(wire::ControlMessage msg) {
   scratch_.clear();
   auto opt = wire::EncodeOptions::hiding(as_bytes(cfg_.secret), &rng_, cfg_.hidden_padding);
-  if (!wire::encode_control(msg, opt, scratch_)) return;  // our own messages always fit
-  channel_.queue(scratch_);
+  if (!wire::encode_control(msg, opt, scratch_)) return channel_.next_ns();  // our own messages always fit
+  return channel_.queue(scratch_);
 }
 
 void Tunnel::handle_control(wire::ControlMessage msg, Time now) {
@@ -71,6 +71,7 @@ std::optional<Time> Tunnel::poll_timeout() const {
 bool Tunnel::poll_transmit(Time now, Buffer& out) {
   if (state_ == TunnelState::Closed) return false;
   if (channel_.poll_transmit(now, out)) return true;
+  if (!holding_.empty()) release_held_data();
   if (data_out_.empty()) return false;
   out = std::move(data_out_.front());
   data_out_.pop_front();

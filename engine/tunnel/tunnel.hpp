@@ -90,7 +90,7 @@ class Tunnel {
                               std::optional<ResultInfo> refusal);
   void go_down(TunnelState phase, bool by_peer, std::optional<ResultInfo> result, std::string reason,
                Time now);
-  void queue_message(wire::ControlMessage msg);
+  Seq queue_message(wire::ControlMessage msg);
   void emit(Time now, EventBody body) { events_.push_back(Event{now, std::move(body)}); }
 
   // Message building and checks (tunnel_messages.cpp).
@@ -116,7 +116,9 @@ class Tunnel {
   // The tunnel went down: every call ends with it (by the peer when it sent StopCCN).
   void drop_all_sessions(const std::string& reason, bool by_peer, const std::optional<ResultInfo>& result,
                          Time now);
-  void send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
+  Seq send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
+  // Data held until the call's ICCN/OCCN has gone out, so the peer knows the call first.
+  void release_held_data();
   static void add_proxy_avps(wire::ControlMessage& m, const session::ProxyPpp& p);
   static std::optional<session::ProxyPpp> read_proxy_avps(const wire::ControlMessage& m);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
@@ -145,6 +147,7 @@ class Tunnel {
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
   std::deque<Buffer> data_out_;
+  std::vector<std::uint16_t> holding_;  // sessions with held data
   std::deque<Event> events_;
   Buffer scratch_;
   TunnelStats stats_;

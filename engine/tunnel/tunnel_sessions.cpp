@@ -152,12 +152,12 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
       send_session_message(s, MessageType::Ocrq, std::nullopt);
       break;
     case SessionAction::SendIccn:
-      send_session_message(s, MessageType::Iccn, std::nullopt);
+      s.connect_ns = send_session_message(s, MessageType::Iccn, std::nullopt);
       if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;  // we asked for it (5.4)
       announce_up();
       break;
     case SessionAction::SendOccn:
-      send_session_message(s, MessageType::Occn, std::nullopt);
+      s.connect_ns = send_session_message(s, MessageType::Occn, std::nullopt);
       if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
       announce_up();
       break;
@@ -217,7 +217,21 @@ std::optional<session::ProxyPpp> Tunnel::read_proxy_avps(const wire::ControlMess
   return p;
 }
 
-void Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
+void Tunnel::release_held_data() {
+  const Seq unsent = channel_.first_unsent_ns();
+  std::erase_if(holding_, [&](std::uint16_t id) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return true;
+    session::Session& s = it->second;
+    if (s.connect_ns && !Seq::before(*s.connect_ns, unsent)) return false;  // not sent yet
+    for (auto& b : s.held) data_out_.push_back(std::move(b));
+    s.held.clear();
+    s.connect_ns.reset();
+    return true;
+  });
+}
+
+Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
   auto m = wire::make_control(type, peer_, s.remote);  // R092: Session ID 0 until the peer assigns one
   auto add = [&](AvpType t, AvpValue v) { m.avps.push_back(make_avp(t, std::move(v))); };
   switch (type) {
@@ -258,7 +272,7 @@ void Tunnel::send_session_message(session::Session& s, MessageType type, std::op
       break;
   }
   apply_hiding(m);
-  queue_message(std::move(m));
+  return queue_message(std::move(m));
 }
 
 std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const wire::ControlMessage& m) {
@@ -350,7 +364,13 @@ void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
   h.priority = summary.protocol == 0xC021 && summary.code && (*summary.code == 9 || *summary.code == 10);
   Buffer out;
   if (!wire::encode_data(h, ppp, out)) return;
-  data_out_.push_back(std::move(out));
+  if (s.connect_ns && !Seq::before(*s.connect_ns, channel_.first_unsent_ns())) {
+    // Our ICCN still waits for the peer's window: data first would reach a call it does not know.
+    if (s.held.empty()) holding_.push_back(s.local.value);
+    s.held.push_back(std::move(out));
+  } else {
+    data_out_.push_back(std::move(out));
+  }
   ++s.data.sent;
   ++stats_.data_sent;
 }

@@ -51,6 +51,7 @@ struct PppLayer::Entry {
   bool session_gone = false;  // the L2TP session ended first: no CDN from us
   bool tearing_down = false;
   bool finished = false;
+  bool sink_attached = false;
   std::optional<net::IpAddress> local_ip;
   PppRecord* record = nullptr;
 };
@@ -181,7 +182,9 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     if (e.local_ip && settings_.answer_echo &&
         ip::answer_echo(pkt->packet, ipv4_of(*e.local_ip), settings_.echo_port, packet_)) {
       if (e.link.send_ip(packet_)) ++counters_.echo_answered;
+      return;
     }
+    if (sink_ && e.sink_attached) sink_->packet(e.key, pkt->packet);
     return;
   }
   if (auto* down = std::get_if<ppp::LinkDown>(&ev)) {
@@ -227,6 +230,15 @@ void PppLayer::finish(Entry& e, Time now) {
   rec.echo_sent = st.echo_sent;
   rec.echo_replies = st.echo_replies;
   if (role_ == ppp::Role::Server && authorizer_) authorizer_->release(e.key, now);
+  if (sink_ && e.sink_attached) sink_->link_down(e.key);
+}
+
+bool PppLayer::send_ip(Node& node, LinkKey key, Bytes packet, Time now) {
+  auto it = links_.find(key.value());
+  if (it == links_.end() || !it->second->link.is_up()) return false;
+  const bool ok = it->second->link.send_ip(packet);
+  service(node, *it->second, now);
+  return ok;
 }
 
 void PppLayer::service(Node& node, Entry& e, Time now) {

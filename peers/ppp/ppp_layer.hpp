@@ -45,6 +45,16 @@ struct PppCounters {
   std::vector<double> up_latency_ms;
 };
 
+// Something outside the run that takes part in sessions' IP traffic (a TUN interface): told
+// when a link is up, given every IPv4 packet no probe or responder took, told when it ends.
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  virtual void link_up(LinkKey key, const ppp::LinkUp& up) = 0;
+  virtual void packet(LinkKey key, Bytes ip_packet) = 0;
+  virtual void link_down(LinkKey key) = 0;
+};
+
 class PppLayer {
  public:
   // `authorizer` is used by the LNS (server role) and must outlive the layer.
@@ -59,6 +69,11 @@ class PppLayer {
   void decided(Node& node, LinkKey key, const Decision& d, Time now);
   std::optional<Time> poll_timeout() const;
   void handle_timeout(Node& node, Time now);
+  // Attaches the sink (it must outlive the layer); nullptr detaches.
+  void set_sink(PacketSink* sink) { sink_ = sink; }
+  // An IPv4 packet from the sink for link `key` (run through the shard's act()). False when the
+  // link is not up or the packet does not fit.
+  bool send_ip(Node& node, LinkKey key, Bytes packet, Time now);
   // Teardown: every link ends (no Terminate exchange: the CDN follows at once).
   void stop_all(Time now);
 
@@ -81,6 +96,7 @@ class PppLayer {
   ppp::Role role_;
   Rng& rng_;
   Authorizer* authorizer_;
+  PacketSink* sink_ = nullptr;
   std::unordered_map<std::uint32_t, std::unique_ptr<Entry>> links_;
   std::map<std::uint32_t, PppRecord> records_;
   using Due = std::pair<Time, std::uint32_t>;

@@ -1,6 +1,8 @@
 // Whole LAC <-> LNS runs in virtual time over SimNet.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "engine/wire/message.hpp"
 #include "tests/sim/sim_net.hpp"
 
@@ -288,6 +290,42 @@ TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
     EXPECT_EQ(*ups[0].proxy, proxy);
     EXPECT_FALSE(ups[1].proxy);
   }
+}
+
+}  // namespace
+}  // namespace l2tp::sim
+
+namespace l2tp::sim {
+namespace {
+
+// A LAC that starts PPP as soon as its call is up must not let data overtake its ICCN, which
+// may still wait for the LNS's receive window: every frame reaches an LNS that knows the call.
+TEST(LacLnsData, DataWaitsForItsIccnToLeave) {
+  SimNet net(9, LinkConfig{});
+  auto nc = lns_config();
+  nc.tunnel.reliability.receive_window = 1;  // the LAC may have one message outstanding
+  Node& lac = net.add_node(ep(2), lac_config());
+  Node& lns = net.add_node(ep(3), nc);
+  const Buffer frame = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(lac.open_session(t, net.now()));
+  net.on_event([&](Node& n, const NodeEvent& ev) {
+    if (&n != &lac) return;
+    if (const auto* up = std::get_if<SessionUp>(&ev.event.body))
+      lac.send_ppp(ev.tunnel, up->local, frame, net.now());
+  });
+  net.run(at(5));
+  std::set<std::uint16_t> up;
+  std::size_t data = 0;
+  for (const auto& ev : net.events(lns)) {
+    if (const auto* u = std::get_if<SessionUp>(&ev.event.body)) up.insert(u->local.value);
+    if (const auto* d = std::get_if<SessionData>(&ev.event.body)) {
+      EXPECT_TRUE(up.count(d->local.value)) << "data before the call was up, session " << d->local.value;
+      ++data;
+    }
+  }
+  EXPECT_EQ(up.size(), 4u);
+  EXPECT_EQ(data, 4u);
 }
 
 }  // namespace
