@@ -37,7 +37,8 @@ LacRun run_lac(const std::string& dir, const std::string& args) {
   LacRun r;
   const std::string json = dir + "/lac.json", pcap = dir + "/lac.pcap";
   r.output = run_command(
-      std::string(L2TPSIM_BINARY) + " lac " + args + " --json " + json + " --pcap " + pcap + " 2>&1",
+      // --no-ppp: the pppd stand-in swallows frames, so PPP could never complete.
+      std::string(L2TPSIM_BINARY) + " lac --no-ppp " + args + " --json " + json + " --pcap " + pcap + " 2>&1",
       &r.status);
   r.summary = nlohmann::json::parse(read_file(json), nullptr, false);
   r.wire = decode_pcap(L2TPSIM_BINARY, pcap);
@@ -143,9 +144,10 @@ TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
 TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
   require_xl2tpd();
   const std::string dir = make_temp_dir("l2tpsim-xl2tpd-lac");
-  auto lns = ChildProcess::start({L2TPSIM_BINARY, "lns", "--listen", "127.0.2.3:1701", "--duration", "8",
-                                  "--json", dir + "/lns.json", "--pcap", dir + "/lns.pcap"},
-                                 dir + "/lns.log");
+  auto lns =
+      ChildProcess::start({L2TPSIM_BINARY, "lns", "--no-ppp", "--listen", "127.0.2.3:1701", "--duration", "8",
+                           "--json", dir + "/lns.json", "--pcap", dir + "/lns.pcap"},
+                          dir + "/lns.log");
   ASSERT_TRUE(lns);
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.2.2", "", false, false, "127.0.2.3"}, dir, err);
