@@ -34,7 +34,7 @@ bool in_ci() {
 // With CI=true a machine that cannot run l2tpns is a failure, elsewhere a skip with the reason.
 #define REQUIRE_L2TPNS()                                                                      \
   do {                                                                                        \
-    const std::string l2tpns_missing = L2tpnsPeer::l2tpns_missingprerequisites();             \
+    const std::string l2tpns_missing = L2tpnsPeer::missing_prerequisites();                   \
     if (!l2tpns_missing.empty()) {                                                            \
       if (in_ci()) FAIL() << l2tpns_missing << " (CI=true: prerequisites must be installed)"; \
       GTEST_SKIP() << l2tpns_missing;                                                         \
