@@ -276,10 +276,17 @@ void Link::check_auth(Time now) {
         const auto protocol = auth_client_->protocol();
         const std::string msg = auth_client_->message();
         const bool timeout = msg.find("no ") == 0;  // "no Challenge from the peer", "no response..."
-        fail(now, Phase::Authenticate, std::string("authentication as ") + cfg_.user + " failed: " + msg,
-             timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
-                     : cause(kAuthFailed, protocol, kAtLocal, msg),
-             true, msg);
+        if (!pending_down_)
+          pending_down_ =
+              LinkDown{Phase::Authenticate, std::string("authentication as ") + cfg_.user + " failed: " + msg,
+                       timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
+                               : cause(kAuthFailed, protocol, kAtLocal, msg),
+                       true, msg};
+        // The authenticator ends the link (P008): give it a Restart interval to send its
+        // Terminate-Request (or clear the call) before we terminate ourselves.
+        if (!timeout && !give_up_at_) give_up_at_ = now + cfg_.fsm.restart;
+        if (timeout || now >= *give_up_at_)
+          fail(now, Phase::Authenticate, pending_down_->reason, pending_down_->cause, true, msg);
         return;
       }
     }
@@ -525,6 +532,7 @@ std::optional<Time> Link::poll_timeout() const {
   if (bcp_) take(bcp_->automaton().poll_timeout());
   if (cfg_.keepalive.enabled && lcp_->automaton().opened() && phase_ != Phase::Terminate)
     take(next_echo_ ? *next_echo_ : last_rx_ + cfg_.keepalive.idle);
+  if (give_up_at_ && phase_ == Phase::Authenticate) take(*give_up_at_);
   return t;
 }
 

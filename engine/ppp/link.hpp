@@ -165,6 +165,7 @@ class Link {
   Time created_, started_{}, lcp_opened_{}, auth_done_{};
   Time last_rx_{};
   std::optional<Time> next_echo_;
+  std::optional<Time> give_up_at_;  // client refused: when we stop waiting for the authenticator
   unsigned echoes_unanswered_ = 0;
   std::deque<Buffer> out_;
   std::deque<LinkEvent> events_;
