@@ -4,6 +4,7 @@
 
 #include "app/peer_options.hpp"
 #include "peers/ppp/local_authorizer.hpp"
+#include "peers/tun/tun_sink.hpp"
 #include "peers/users/routeros_values.hpp"
 
 namespace po = boost::program_options;
@@ -70,7 +71,11 @@ void PppOptions::add_to(po::options_description& opts, const std::string& role) 
       "max-failure", po::value(&max_failure_)->value_name("N"), "Max-Failure (default 5)")(
       "max-terminate", po::value(&max_terminate_)->value_name("N"), "Max-Terminate (default 2)")(
       "ipv6", po::bool_switch(&ipv6_), "also negotiate IPv6CP (RFC 5072 interface identifiers)")(
-      "bcp", po::bool_switch(&bcp_), "also negotiate BCP (RFC 3518) for bridged Ethernet");
+      "bcp", po::bool_switch(&bcp_), "also negotiate BCP (RFC 3518) for bridged Ethernet")(
+      "tun", po::value<std::string>()->value_name("NAME"),
+      "give every session whose IPCP comes up a Linux TUN interface with its addresses and MTU, so real "
+      "programs can use it; {n} (order of coming up), {tunnel}, {session} expand, e.g. l2tp{n}; a fixed "
+      "name serves one session at a time (needs CAP_NET_ADMIN)");
   if (lac) {
     ppp.add_options()("user", po::value(&user_)->value_name("NAME"),
                       "PPP user name; {n} (call number from 1), {tunnel} and {session} expand per call, "
@@ -140,6 +145,11 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
   link.keepalive.max_missed = static_cast<unsigned>(parse_uint("echo-failures", echo_failures_, 1, 1000));
   link.ipv6cp_enabled = ipv6_;
   link.bcp_enabled = bcp_;
+  if (vm.count("tun")) {
+    s.tun = vm["tun"].as<std::string>();
+    if (auto ok = l2tp::peers::check_tun_pattern(s.tun); !ok) throw UsageError("--tun: " + ok.error());
+    if (no_ppp_) throw UsageError("--tun: sessions carry IP only over PPP; drop --no-ppp");
+  }
 
   if (role_ == "lac") {
     if (user_.empty()) throw UsageError("--user: must not be empty");

@@ -66,6 +66,20 @@ int Runner::run() {
     });
     shard_.on_layer_timeout([this] { return ppp_->poll_timeout(); },
                             [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
+    if (!cfg_.ppp.tun.empty()) {
+      if (auto ok = TunDevice::check_available(); !ok) {
+        err_ << prefix << "--tun: " << ok.error() << "\n";
+        return 2;
+      }
+      // Packets the kernel routes into an interface enter the run like any outside input.
+      tun_ = std::make_unique<TunSink>(
+          io_, cfg_.ppp.tun,
+          [this](LinkKey key, Bytes packet) {
+            shard_.act([&](Node& node, Time now) { ppp_->send_ip(node, key, packet, now); });
+          },
+          err_, prefix);
+      ppp_->set_sink(tun_.get());
+    }
   }
 
   shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {

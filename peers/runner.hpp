@@ -22,6 +22,7 @@
 #include "peers/ppp/ppp_settings.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
+#include "peers/tun/tun_sink.hpp"
 #include "peers/udp_transport.hpp"
 
 namespace l2tp::peers {
@@ -88,6 +89,7 @@ class Runner {
   RunStats stats_;
   SeededRng ppp_rng_;
   std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<TunSink> tun_;  // --tun; declared before ppp_ so it outlives the layer
   std::unique_ptr<PppLayer> ppp_;
 
  private:

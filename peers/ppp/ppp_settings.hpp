@@ -24,6 +24,9 @@ struct PppSettings {
   // LNS: answer ICMP echo and UDP echo (this port) sent to our local-address.
   bool answer_echo = true;
   std::uint16_t echo_port = 7;
+  // --tun: a TUN interface per link once IPCP is up, named from this pattern ({n}, {tunnel},
+  // {session} as in `user`); empty: none (peers/tun/tun_sink.hpp).
+  std::string tun;
 };
 
 // The user name for call `n` (1-based) on our tunnel/session IDs.
