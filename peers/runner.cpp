@@ -133,7 +133,14 @@ int Runner::run() {
   if (!cfg_.json_path.empty()) {
     nlohmann::json j = to_json(stats_, r);
     j["setup_complete"] = setup_finished();
-    if (ppp_) add_ppp_json(j, *ppp_);
+    if (ppp_) {
+      add_ppp_json(j, *ppp_);
+      // From the start of the run to the last PPP link up, and the rate that makes.
+      const auto& c = ppp_->counters();
+      const double s = c.last_up ? to_seconds(*c.last_up - started_) : 0.0;
+      j["ppp"]["setup_s"] = s;
+      j["ppp"]["setup_rate_sessions_per_s"] = s > 0 ? static_cast<double>(c.up) / s : 0.0;
+    }
     extend_json(j);
     std::ofstream f(cfg_.json_path);
     f << j.dump(2) << "\n";
@@ -238,7 +245,10 @@ void Runner::print_status() {
       span > 0 ? static_cast<double>(stats_.sessions_established - last_established_) / span : 0.0;
   last_tick_s_ = now;
   last_established_ = stats_.sessions_established;
-  const std::string line = status_line(stats_, now, rate);
+  std::string line = status_line(stats_, now, rate);
+  if (ppp_)
+    line += "  ppp " + std::to_string(ppp_->links_up()) + " up " + std::to_string(ppp_->counters().failed) +
+            " failed";
   if (tty_)
     err_ << "\r" << line << "\x1b[K" << std::flush;
   else

@@ -15,7 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libboost-program-options1.81-dev
-  tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2
+  tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping
 )
 
 log() { printf '\n== %s\n' "$*"; }

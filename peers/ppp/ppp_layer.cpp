@@ -96,7 +96,14 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   const LinkKey key{t.value, up.local.value};
   ppp::LinkConfig cfg = settings_.link;
   ++calls_;
+  // LAC: the proxy values this call's ICCN carried (the runner made them, make_proxy_ppp);
+  // the name in them is the one we authenticated as.
+  std::optional<session::ProxyPpp> sent;
+  if (role_ == ppp::Role::Client)
+    if (const auto* tunnel = node.tunnel(t))
+      if (const auto* s = tunnel->find_session(up.local)) sent = s->proxy;
   if (role_ == ppp::Role::Client) cfg.user = expand_user(settings_.user, calls_, key.tunnel, key.session);
+  if (sent && sent->has_auth() && !sent->authen_name.empty()) cfg.user = sent->authen_name;
   if (role_ == ppp::Role::Client) cfg.password = settings_.password;
   auto entry = std::make_unique<Entry>(key, cfg, rng_, now);
   PppRecord& rec = records_[key.value()];
@@ -108,7 +115,14 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   Entry& e = *entry;
   links_[key.value()] = std::move(entry);
   ++counters_.links;
-  e.link.start(now);
+  if (sent)
+    e.link.start_proxied(*sent, now);
+  else if (role_ == ppp::Role::Server && up.proxy)
+    e.link.start_with_proxy(*up.proxy, now);
+  else
+    e.link.start(now);
+  rec.proxied = e.link.proxied();
+  rec.proxy_note = e.link.proxy_note();
   service(node, e, now);
 }
 
@@ -169,12 +183,17 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     rec.up_ms = ms(now - e.session_up);
     ++counters_.up;
     counters_.up_latency_ms.push_back(*rec.up_ms);
+    counters_.last_up = now;
     if (role_ == ppp::Role::Client && settings_.traffic && up->ipv4) {
       const net::IpAddress target = settings_.traffic_target.value_or(up->peer_ip);
       e.probe.emplace(*settings_.traffic, ipv4_of(up->local_ip), ipv4_of(target), e.key.session, now);
     }
     if (role_ == ppp::Role::Server && authorizer_ && up->ipv4)
       authorizer_->link_up(e.key, rec.user, up->peer_ip, now);
+    if (sink_ && up->ipv4) {
+      sink_->link_up(e.key, *up);
+      e.sink_attached = true;
+    }
     return;
   }
   if (auto* pkt = std::get_if<ppp::IpPacket>(&ev)) {

@@ -35,6 +35,10 @@ struct PppRecord {
   std::optional<double> lcp_ms, auth_ms, ncp_ms, up_ms;  // per phase; up: from session up
   ip::ProbeStats traffic;
   std::uint64_t echo_sent = 0, echo_replies = 0;
+  // Proxy LCP/authentication (RFC 2661 4.4.5): LCP was taken over from the ICCN's proxy AVPs,
+  // or why proxy information that came was not used.
+  bool proxied = false;
+  std::string proxy_note;
 };
 
 struct PppCounters {
@@ -43,6 +47,7 @@ struct PppCounters {
   std::uint64_t echo_answered = 0;  // LNS: pings answered
   ip::ProbeStats traffic;           // summed over sessions
   std::vector<double> up_latency_ms;
+  std::optional<Time> last_up;  // when the last link came up (setup rate = up / (last_up - start))
 };
 
 // Something outside the run that takes part in sessions' IP traffic (a TUN interface): told
