@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "app/peer_options.hpp"
+#include "engine/ppp/proxy.hpp"
 #include "peers/ppp/local_authorizer.hpp"
+#include "peers/ppp/radius_authorizer.hpp"
 #include "peers/tun/tun_sink.hpp"
 #include "peers/users/routeros_values.hpp"
 
@@ -44,6 +46,40 @@ l2tp::net::IpAddress parse_v4(const std::string& option, const std::string& text
   const auto a = l2tp::peers::parse_ipv4(text);
   if (!a) throw UsageError("--" + option + ": '" + text + "' is not an IPv4 address");
   return *a;
+}
+
+// --radius ADDR[:PORT] and its companions; nullopt without --radius.
+std::optional<l2tp::peers::RadiusAuthorizerConfig> radius_config(const po::variables_map& vm,
+                                                                 const std::string& server,
+                                                                 const std::string& secret,
+                                                                 const std::string& accounting,
+                                                                 const std::string& interim) {
+  if (server.empty()) {
+    for (const char* o : {"radius-secret", "radius-accounting", "radius-interim"})
+      if (vm.count(o)) throw UsageError(std::string("--") + o + ": only with --radius");
+    return std::nullopt;
+  }
+  l2tp::peers::RadiusAuthorizerConfig r;
+  // RFC 2865 3 / RFC 2866 3: authentication on 1812, accounting on the port after it.
+  r.server.auth = parse_endpoint("radius", server, 1812);
+  if (r.server.auth.port == 0 || r.server.auth.port == 65535)
+    throw UsageError("--radius: port " + std::to_string(r.server.auth.port) +
+                     " leaves no accounting port (PORT+1)");
+  r.server.acct = r.server.auth;
+  ++r.server.acct.port;
+  if (secret.empty()) throw UsageError("--radius-secret: required with --radius (the shared secret)");
+  r.server.secret = secret;
+  if (accounting == "yes")
+    r.accounting = true;
+  else if (accounting == "no")
+    r.accounting = false;
+  else
+    throw UsageError("--radius-accounting: '" + accounting + "' is not yes or no");
+  if (!interim.empty()) {
+    if (!r.accounting) throw UsageError("--radius-interim: needs --radius-accounting yes");
+    r.interim = std::chrono::seconds(parse_uint("radius-interim", interim, 1, 86400));
+  }
+  return r;
 }
 
 constexpr const char* kDefaultPool = "l2tpsim-default";
@@ -93,7 +129,12 @@ void PppOptions::add_to(po::options_description& opts, const std::string& role) 
                                                           po::value(&traffic_size_)->value_name("N"),
                                                           "probe payload octets (22-1400, default 56)")(
         "traffic-target", po::value(&traffic_target_)->value_name("ADDR"),
-        "probe destination (default: the peer's IPCP address)");
+        "probe destination (default: the peer's IPCP address)")(
+        "proxy-auth", po::bool_switch(),
+        "act as a LAC that negotiated LCP and authenticated the client itself: every ICCN carries proxy LCP "
+        "and proxy authentication (RFC 2661 4.4.5, AVPs 26-33) with the first of --allow that is pap or "
+        "chap, "
+        "and PPP goes on from there");
   } else {
     ppp.add_options()("authentication", po::value(&authentication_)->value_name("LIST"),
                       "authentication we demand, most preferred first: pap,chap,mschap1,mschap2, or none "
@@ -119,7 +160,11 @@ void PppOptions::add_to(po::options_description& opts, const std::string& role) 
         "radius-accounting", po::value(&radius_accounting_)->value_name("yes|no"),
         "send RADIUS accounting start/stop (RFC 2866; default yes)")(
         "radius-interim", po::value(&radius_interim_)->value_name("SECONDS"),
-        "interim accounting updates every SECONDS (default none)");
+        "interim accounting updates every SECONDS (default none)")(
+        "proxy", po::value<std::string>()->value_name("accept|renegotiate"),
+        "proxy LCP and authentication from a LAC's ICCN (RFC 2661 4.4.5): accept takes them over and checks "
+        "the proxied credentials; renegotiate ignores them and runs LCP and authentication afresh (default "
+        "accept)");
   }
   opts.add(ppp);
 }
@@ -171,12 +216,27 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
       s.traffic = p;
     }
     if (!traffic_target_.empty()) s.traffic_target = parse_v4("traffic-target", traffic_target_);
+    link.proxy_auth = vm.count("proxy-auth") && vm["proxy-auth"].as<bool>();
+    if (link.proxy_auth) {
+      if (no_ppp_) throw UsageError("--proxy-auth: proxies PPP; drop --no-ppp");
+      if (!link.methods.empty() && !l2tp::ppp::proxy_method(link.methods))
+        throw UsageError("--proxy-auth: proxies pap or chap; --allow has neither");
+      if (user_.find("{session}") != std::string::npos)
+        throw UsageError(
+            "--proxy-auth: the proxied name is fixed before the Session ID exists; use {n} or "
+            "{tunnel} in --user, not {session}");
+    }
     return;
   }
 
   link.methods = parse_methods("authentication", authentication_);
-  if (!radius_.empty())
-    throw UsageError("--radius: the RADIUS client is not wired into the LNS yet");  // replaced below
+  if (vm.count("proxy")) {
+    const auto mode = vm["proxy"].as<std::string>();
+    if (mode != "accept" && mode != "renegotiate")
+      throw UsageError("--proxy: '" + mode + "' is not accept or renegotiate");
+    link.proxy = mode == "accept" ? l2tp::ppp::ProxyMode::Accept : l2tp::ppp::ProxyMode::Renegotiate;
+  }
+  const auto radius = radius_config(vm, radius_, radius_secret_, radius_accounting_, radius_interim_);
   l2tp::peers::UserDb db;
   std::string description;
   if (!secrets_.empty()) {
@@ -228,6 +288,15 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
   auto plan = l2tp::peers::AddressPlan::create(std::move(db), default_profile_);
   if (!plan) throw UsageError("--default-profile: " + plan.error());
   auto shared_plan = std::make_shared<l2tp::peers::AddressPlan>(std::move(*plan));
+  if (radius) {
+    // The server judges passwords; the plan still gives profiles, pools and DNS.
+    std::string from = "profile " + default_profile_;
+    if (!secrets_.empty()) from += " and " + secrets_;
+    cfg.make_authorizer = [shared_plan, radius = *radius, from](boost::asio::io_context& io, l2tp::Rng& rng) {
+      return std::make_unique<l2tp::peers::RadiusAuthorizer>(io, rng, *shared_plan, radius, from);
+    };
+    return;
+  }
   cfg.make_authorizer = [shared_plan, description](boost::asio::io_context&, l2tp::Rng&) {
     return std::make_unique<l2tp::peers::LocalAuthorizer>(*shared_plan, description);
   };

@@ -1,11 +1,13 @@
 // The LAC role: N tunnels to one LNS, M incoming calls (ICRQ) per tunnel, opened all at once
 // or paced at --setup-rate calls per second. Call k goes to tunnel k mod N, so every tunnel
-// comes up early and carries its share; tunnels take the local addresses round-robin.
+// comes up early and carries its share; tunnels take the local addresses round-robin. With
+// --proxy-auth every ICCN carries proxy LCP and authentication (RFC 2661 4.4.5).
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <ostream>
 
+#include "engine/ppp/proxy.hpp"
 #include "peers/runner.hpp"
 
 namespace l2tp::peers {
@@ -95,11 +97,22 @@ class LacRunner final : public Runner {
         stats_.session_refused(tid, "its tunnel could not be opened", now);
         continue;
       }
-      if (auto sid = node.open_session(tid, now))
+      if (auto sid = node.open_session(tid, now, proxy_for(opened_ + 1, tid)))
         stats_.session_attempted(tid, *sid, now);
       else
         stats_.session_refused(tid, "the tunnel is gone, going down, or at its session limit", now);
     }
+  }
+
+  // --proxy-auth: the LCP negotiation and authentication this LAC did for call `n` (1-based),
+  // sent in its ICCN (RFC 2661 4.4.5). The name is fixed before the Session ID is known, so
+  // {session} in --user is refused by the options.
+  std::optional<session::ProxyPpp> proxy_for(std::uint64_t n, TunnelId tid) {
+    if (!cfg_.ppp.enabled || !cfg_.ppp.link.proxy_auth) return std::nullopt;
+    auto p = ppp::make_proxy_ppp(cfg_.ppp.link, expand_user(cfg_.ppp.user, n, tid.value, 0),
+                                 cfg_.ppp.password, ppp_rng_);
+    if (!p) return std::nullopt;  // the options checked the methods; nothing to proxy otherwise
+    return std::move(*p);
   }
 
   void arm_pace() {

@@ -25,6 +25,7 @@ class LnsRunner final : public Runner {
   void start(Node&, Time) override {
     err_ << "l2tpsim lns: listening on";
     for (const auto& l : shard_.local_endpoints()) err_ << " " << l.to_string();
+    if (authorizer_) err_ << "; PPP peers judged by " << authorizer_->describe();
     err_ << "\n" << std::flush;
   }
 

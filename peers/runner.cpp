@@ -15,6 +15,7 @@ namespace {
 
 constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kTeardownPoll = std::chrono::milliseconds(20);
+constexpr auto kAccountingGrace = std::chrono::seconds(2);
 
 // CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
 const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
@@ -109,6 +110,14 @@ int Runner::run() {
   }
   arm_tick();
   io_.run();
+  // Accounting Stops the teardown queued (RADIUS) get a moment to go out, unless a second
+  // signal asked to exit at once.
+  if (authorizer_ && !interrupted_ && authorizer_->pending()) {
+    const auto limit = std::chrono::steady_clock::now() + kAccountingGrace;
+    io_.restart();
+    while (authorizer_->pending() && io_.run_one_until(limit)) {
+    }
+  }
 
   if (status_shown_ && tty_) err_ << "\n";
   RunSummary r;

@@ -45,6 +45,10 @@ std::optional<StopInfo> OptionPolicy::take_failure() {
   return f;
 }
 
+std::optional<std::string> OptionPolicy::adopt_request(Bytes) {
+  return "this protocol cannot take over a negotiation";
+}
+
 void OptionPolicy::fail(Stop why, std::string detail) {
   if (!failure_) failure_ = StopInfo{why, std::move(detail)};
 }
@@ -78,6 +82,42 @@ void Automaton::protocol_rejected(Time now) {
   if (!rfc1661_transition(state_, Event::RXJm)) return;
   set_stop(Stop::ProtocolRejected, "peer Protocol-Rejected " + protocol_name(protocol_));
   apply(Event::RXJm, now);
+}
+
+Result<void, std::string> Automaton::adopt(Bytes our_options, Bytes peer_options, Time now) {
+  const std::string name = protocol_name(protocol_);
+  if (state_ != S::Initial && state_ != S::Starting)
+    return unexpected(name + ": cannot take over a negotiation in state " + to_string(state_));
+  if (auto p = parse_options(our_options); !p) return unexpected(name + ": our request: " + p.error());
+  if (auto p = parse_options(peer_options); !p)
+    return unexpected(name + ": the peer's request: " + p.error());
+  fresh_start();
+  auto refuse = [&](std::string why) -> Result<void, std::string> {
+    policy_.reset();  // nothing of the refused lists stays
+    (void)policy_.take_failure();
+    fresh_done_ = false;
+    return unexpected(name + ": " + std::move(why));
+  };
+  // Ours first: judging the peer's Magic-Number compares it with the one we asked for.
+  if (auto why = policy_.adopt_request(our_options)) return refuse("our request: " + *why);
+  Buffer reply;
+  const Code verdict = policy_.judge_request(peer_options, reply, false);
+  if (auto f = policy_.take_failure()) return refuse(f->detail);
+  if (verdict != Code::ConfAck)
+    return refuse(std::string("we would answer the peer's request with ") + to_string(verdict) + " (" +
+                  option_names(reply) + ")");
+  if (!policy_.handle_ack(our_options)) return refuse("our request cannot be taken as acknowledged");
+  if (auto f = policy_.take_failure()) return refuse(f->detail);
+
+  req_options_.assign(our_options.begin(), our_options.end());
+  req_answered_ = true;
+  fresh_done_ = false;
+  restart_count_ = 0;
+  timer_.reset();
+  state_ = S::Opened;
+  policy_.this_layer_up(now);
+  events_.push_back(LayerEvent::Up);
+  return {};
 }
 
 void Automaton::handle_timeout(Time now) {

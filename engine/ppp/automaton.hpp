@@ -19,6 +19,7 @@
 #include "engine/ppp/protocol.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
+#include "engine/util/result.hpp"
 
 namespace l2tp::ppp {
 
@@ -162,6 +163,10 @@ class OptionPolicy {
   virtual bool code_is_required(std::uint8_t code) const { return code >= 1 && code <= 7; }
   // The peer Code-Rejected a code that is not required (RXJ+), e.g. Echo-Request.
   virtual void code_rejected(std::uint8_t) {}
+  // Automaton::adopt: makes `options` (a well-formed list) our current request, as if we had
+  // built and sent it. Returns why not when the configuration would never have asked for it
+  // (an option we do not do, a value we cannot live with); by default nothing is adoptable.
+  virtual std::optional<std::string> adopt_request(Bytes options);
 
   virtual void this_layer_up(Time) {}
   virtual void this_layer_down(Time) {}
@@ -209,6 +214,15 @@ class Automaton {
   void send_with_id(Code code, Bytes data, std::uint8_t id);
   // The peer Protocol-Rejected this protocol (RXJ-): stop it (RFC 1661 5.7, P042).
   void protocol_rejected(Time now);
+
+  // Takes over a negotiation someone else ran (proxy LCP, RFC 2661 4.4.5): as if our
+  // Configure-Request with `our_options` had been Acked and we had Acked the peer's with
+  // `peer_options`, the automaton goes from Initial or Starting straight to Opened (lower layer
+  // up, administratively open) and This-Layer-Up follows. Nothing is sent and no timer runs.
+  // The policy must accept both lists as it would have during a negotiation (adopt_request,
+  // then judge_request must Ack); otherwise, or when a list is malformed, the error says why
+  // and the automaton stays where it was with its policy reset, ready for up()/open().
+  Result<void, std::string> adopt(Bytes our_options, Bytes peer_options, Time now);
 
   // The peer's MRU (from LCP): Code-Rejects are truncated to it (P039). 1500 by default.
   void set_peer_mru(std::uint16_t mru) { peer_mru_ = mru; }

@@ -269,6 +269,88 @@ bool Lcp::handle_ack(Bytes) {
   return true;
 }
 
+std::optional<std::string> Lcp::adopt_request(Bytes options) {
+  // Start from a request asking for nothing; the list says what was asked for. "No
+  // Authentication-Protocol" is kept as auth_rejected_ (current_auth() is then empty).
+  req_mru_on_ = false;
+  req_mru_ = kDefaultMru;
+  req_accm_.reset();
+  auth_index_ = 0;
+  auth_rejected_ = true;
+  req_magic_on_ = false;
+  req_magic_ = 0;
+  req_pfc_ = req_acfc_ = false;
+  req_mrru_.reset();
+  req_ssn_ = false;
+  req_ed_.reset();
+  std::bitset<256> seen;
+  OptionReader r(options);
+  while (auto next = r.next()) {
+    if (!*next) return next->error();
+    const Option& o = next->value();
+    if (seen[o.type]) return option_name(o.type) + " appears twice";
+    seen.set(o.type);
+    const std::string bad = option_name(o.type) + " has a value we would not have asked for";
+    switch (o.type) {
+      case kMru: {
+        const auto v = option_u16(o);
+        if (!v || *v < cfg_.min_mru) return bad;
+        req_mru_ = *v;
+        req_mru_on_ = true;
+        break;
+      }
+      case kAccm: {
+        const auto v = option_u32(o);
+        if (!v) return bad;
+        req_accm_ = *v;
+        break;
+      }
+      case kAuthProtocol: {
+        const auto a = parse_auth(o.value);
+        const auto it = a ? std::ranges::find(cfg_.require_auth, *a) : cfg_.require_auth.end();
+        if (it == cfg_.require_auth.end())
+          return "Authentication-Protocol " + (a ? to_string(*a) : std::string("(malformed)")) +
+                 " is not one we demand (" +
+                 (cfg_.require_auth.empty() ? std::string("none") : auth_list(cfg_.require_auth)) + ")";
+        auth_index_ = static_cast<std::size_t>(it - cfg_.require_auth.begin());
+        auth_rejected_ = false;
+        break;
+      }
+      case kMagicNumber: {
+        const auto v = option_u32(o);
+        if (!v || *v == 0) return bad;  // P053
+        req_magic_ = *v;
+        req_magic_on_ = true;
+        break;
+      }
+      case kPfc:
+      case kAcfc:
+        if (!o.value.empty()) return bad;
+        (o.type == kPfc ? req_pfc_ : req_acfc_) = true;
+        break;
+      case kMrru: {
+        const auto v = option_u16(o);
+        if (!v || !multilink()) return bad;
+        req_mrru_ = *v;
+        break;
+      }
+      case kShortSequence:
+        if (!o.value.empty() || !multilink()) return bad;
+        req_ssn_ = true;
+        break;
+      case kEndpointDiscriminator:
+        if (o.value.empty() || !multilink()) return bad;
+        req_ed_ = Buffer(o.value.begin(), o.value.end());
+        break;
+      default:
+        return option_name(o.type) + " is not an option we request";
+    }
+  }
+  if (!cfg_.require_auth.empty() && auth_rejected_)
+    return "no Authentication-Protocol, but we demand " + auth_list(cfg_.require_auth);
+  return std::nullopt;
+}
+
 bool Lcp::handle_nak(Bytes options) {
   OptionReader r(options);
   while (auto next = r.next()) {

@@ -126,6 +126,18 @@ class Lcp final : public OptionPolicy {
   // field) with a new identifier, truncated to the peer's MRU. Only in Opened; false otherwise.
   bool send_protocol_reject(std::uint16_t protocol, Bytes packet);
 
+  // Proxy LCP (RFC 2661 4.4.5): LCP starts Opened from a negotiation the LAC ran, nothing sent.
+  // `our_request` and `peer_request` are Configure-Request option lists (what we asked for,
+  // what the peer asked for), both taken as Acked; the results (peer_mru, peer_requires,
+  // we_require, magic numbers...) follow from them as after a negotiation. Our list may carry
+  // only what this configuration allows (an Authentication-Protocol from require_auth, which
+  // it must carry when require_auth is set; MRU not below min_mru; a non-zero Magic-Number;
+  // multilink options only with multilink); the peer's must be one we would Ack. Otherwise
+  // the error says why and LCP is left in Initial for a normal start. See Automaton::adopt.
+  Result<void, std::string> adopt(Bytes our_request, Bytes peer_request, Time now) {
+    return automaton_.adopt(our_request, peer_request, now);
+  }
+
   // Echo-Reply received (magic checked), Protocol-Reject received, loop detected...
   std::optional<LcpNotice> poll_notice();
 
@@ -150,6 +162,7 @@ class Lcp final : public OptionPolicy {
   ExtraCode classify_code(std::uint8_t code) const override;
   bool handle_extra_code(const Packet& p, Time now) override;
   void code_rejected(std::uint8_t code) override;
+  std::optional<std::string> adopt_request(Bytes options) override;
   void this_layer_up(Time now) override;
   void this_layer_down(Time now) override;
 

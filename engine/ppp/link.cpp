@@ -4,6 +4,7 @@
 
 #include "engine/ppp/frame.hpp"
 #include "engine/ppp/protocol.hpp"
+#include "engine/ppp/proxy.hpp"
 
 namespace l2tp::ppp {
 
@@ -43,6 +44,10 @@ const char* to_string(Phase p) {
   return "?";
 }
 
+const char* to_string(ProxyMode m) {
+  return m == ProxyMode::Accept ? "accept" : "renegotiate";
+}
+
 Link::Link(const LinkConfig& cfg, Rng& rng, Time now) : cfg_(cfg), rng_(rng), created_(now) {
   if (cfg_.role == Role::Server) {
     cfg_.lcp.require_auth.clear();
@@ -73,6 +78,83 @@ void Link::start(Time now) {
   phase_ = Phase::Establish;
   lcp_->automaton().up(now);
   lcp_->automaton().open(now);
+  after_input(now);
+}
+
+// LCP is Opened from proxy values: the link starts as if it had negotiated it just now.
+void Link::adopted(Time now) {
+  proxied_ = true;
+  proxy_note_.clear();
+  started_ = lcp_opened_ = now;
+  last_rx_ = now;
+}
+
+void Link::start_proxied(const session::ProxyPpp& sent, Time now) {
+  if (phase_ != Phase::Dead || down_reported_) return;
+  const Buffer& ours =
+      sent.last_received_confreq.empty() ? sent.initial_received_confreq : sent.last_received_confreq;
+  if (auto r = lcp_->adopt(ours, sent.last_sent_confreq, now); !r) {
+    proxy_note_ = "proxy LCP not used: " + r.error();
+    start(now);
+    return;
+  }
+  adopted(now);
+  const bool authenticated = sent.authen_type && *sent.authen_type != session::proxy_authen::kNone;
+  if (lcp_->peer_requires() && !authenticated) {
+    // LCP came from the LAC but authentication did not: run it ourselves (on_lcp_opened).
+    phase_ = Phase::Establish;
+    after_input(now);
+    return;
+  }
+  lcp_was_opened_ = true;
+  if (const auto demanded = lcp_->peer_requires()) method_ = method_of(*demanded);
+  auth_user_ = sent.authen_name.empty() ? cfg_.user : sent.authen_name;
+  auth_done_ = now;
+  enter_network(now);
+  after_input(now);
+}
+
+void Link::start_with_proxy(const session::ProxyPpp& proxy, Time now) {
+  if (phase_ != Phase::Dead || down_reported_) return;
+  auto fall_back = [&](std::string why) {
+    proxy_note_ = std::move(why);
+    start(now);
+  };
+  if (cfg_.role != Role::Server) return fall_back("proxy information is for the server side");
+  if (cfg_.proxy == ProxyMode::Renegotiate)
+    return fall_back("proxy LCP and authentication ignored: configured to renegotiate");
+  if (!proxy.has_lcp()) return fall_back("proxy information without LCP CONFREQs: negotiating LCP");
+  auto creds = proxied_credentials(proxy);
+  if (!creds) return fall_back("proxy authentication not used: " + creds.error());
+  const Buffer& peers =
+      proxy.last_received_confreq.empty() ? proxy.initial_received_confreq : proxy.last_received_confreq;
+  if (auto r = lcp_->adopt(proxy.last_sent_confreq, peers, now); !r)
+    return fall_back("proxy LCP not used: " + r.error());
+  if (*creds) {
+    // The proxied exchange must be the one LCP negotiated (R120: Authen Type and the
+    // Authentication-Protocol of the Last Sent CONFREQ tell the same story).
+    const auto required = lcp_->we_require();
+    const auto lcp_method = required ? method_of(*required) : std::nullopt;
+    if (lcp_method != (*creds)->method) {
+      lcp_ = std::make_unique<Lcp>(cfg_.lcp, rng_, cfg_.fsm);  // back to Initial
+      return fall_back(std::string("proxy authentication not used: it is ") +
+                       auth::to_string((*creds)->method) + " but the proxied LCP negotiated " +
+                       (required ? to_string(*required) : "none"));
+    }
+  }
+  adopted(now);
+  if (!*creds) {
+    // No proxied authentication: authenticate as after a negotiation (R120).
+    phase_ = Phase::Establish;
+    after_input(now);
+    return;
+  }
+  lcp_was_opened_ = true;
+  phase_ = Phase::Authenticate;
+  method_ = (*creds)->method;
+  auth_user_ = (*creds)->user;
+  verdict_pending_ = true;
+  events_.push_back(NeedVerdict{std::move(**creds)});
   after_input(now);
 }
 
@@ -136,8 +218,12 @@ void Link::authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time 
   if (authenticator_) {
     authenticator_->complete(verdict, now);
   } else if (!verdict.accepted) {
-    fail(now, Phase::Authenticate, "refused: " + verdict.message,
-         cause(kAuthFailed, 0, kAtPeer, verdict.message), true);
+    // No exchange of ours: no authentication was negotiated, or it was proxied by the LAC.
+    const std::string why = verdict.message.empty() ? verdict.reason : verdict.message;
+    const std::uint16_t protocol = method_ ? auth::lcp_protocol(*method_) : 0;
+    fail(now, Phase::Authenticate,
+         (proxied_ && method_ ? "proxied authentication of " + auth_user_ + " refused: " : "refused: ") + why,
+         cause(kAuthFailed, protocol, kAtPeer, why), true);
     return;
   }
   if (verdict.accepted) {
@@ -308,10 +394,12 @@ void Link::check_auth(Time now) {
       case auth::Outcome::Failure: {
         const auto protocol = authenticator_->protocol();
         const std::string msg = authenticator_->message();
+        // The report says why (the verdict's reason: the server and its answer); the peer saw msg.
+        const std::string why = authenticator_->reason().empty() ? msg : authenticator_->reason();
         const bool timeout = authenticator_->user().empty();
         fail(now, Phase::Authenticate,
              timeout ? "no authentication response from the peer: " + msg
-                     : "authentication of " + authenticator_->user() + " failed: " + msg,
+                     : "authentication of " + authenticator_->user() + " failed: " + why,
              timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
                      : cause(kAuthFailed, protocol, kAtPeer, msg),
              true);

@@ -22,6 +22,7 @@
 #include "engine/ppp/ipcp.hpp"
 #include "engine/ppp/ipv6cp.hpp"
 #include "engine/ppp/lcp.hpp"
+#include "engine/session/proxy_ppp.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/wire/avp_value.hpp"
 
@@ -40,6 +41,11 @@ struct KeepaliveConfig {
   unsigned max_missed = 5;
 };
 
+// What a server does with a LAC's proxy LCP and authentication (RFC 2661 4.4.5, 9.5): take
+// them over, or ignore them and negotiate LCP and authenticate afresh (R116, R353).
+enum class ProxyMode : std::uint8_t { Accept, Renegotiate };
+const char* to_string(ProxyMode);
+
 struct LinkConfig {
   Role role = Role::Client;
   LcpConfig lcp;
@@ -57,6 +63,11 @@ struct LinkConfig {
   BcpConfig bcp;
   bool bcp_enabled = false;
   KeepaliveConfig keepalive;
+  // Server: what start_with_proxy does with proxy information.
+  ProxyMode proxy = ProxyMode::Accept;
+  // Client (LAC): each call proxies LCP and authentication in ICCN (make_proxy_ppp in
+  // engine/ppp/proxy.hpp) and its link starts with start_proxied.
+  bool proxy_auth = false;
 };
 
 // Server: credentials to judge (nullopt when no authentication was negotiated; the driver still
@@ -105,6 +116,26 @@ class Link {
 
   // The L2TP session is established: LCP starts (Configure-Request).
   void start(Time now);
+  // Client, instead of start(), when the LAC proxied this call (RFC 2661 4.4.5): `sent` is
+  // the ProxyPpp the LAC put in ICCN for us. LCP starts Opened from it (our request: the Last
+  // (or Initial) Received CONFREQ, the peer's: the Last Sent one; Lcp::adopt) and the
+  // authentication the LAC did counts as ours, so the link goes straight to the NCPs; nothing
+  // of LCP or authentication is sent. When `sent` carries no authentication but the LCP
+  // demands one, we authenticate as usual. If the LNS renegotiates (an LCP Configure-Request
+  // in Opened, RFC 1661) the link goes through LCP and authentication again. A ProxyPpp that
+  // cannot be adopted falls back to start() (proxy_note() says why).
+  void start_proxied(const session::ProxyPpp& sent, Time now);
+  // Server, instead of start(), when the call came with proxy information (SessionUp::proxy).
+  // With cfg.proxy == Accept and usable values: LCP starts Opened from them (our request: the
+  // Last Sent CONFREQ, which the LAC sent in the server's place; the peer's: the Last (or
+  // Initial) Received one), then NeedVerdict carries the Credentials of the proxy
+  // authentication AVPs (proxied_credentials; authorize() answers it, a refusal ends the link
+  // with auth_failed and RFC 3145 cause 16), or, without them, our authenticator challenges
+  // the peer as after a negotiation (R120). Nothing of LCP is sent. With Renegotiate, or
+  // values we would not have agreed to (an authentication we do not demand, a CHAP response
+  // of the wrong size...), it is start(): full LCP and authentication (R116, R353), and
+  // proxy_note() says why.
+  void start_with_proxy(const session::ProxyPpp& proxy, Time now);
   // One PPP frame from the session.
   void handle_frame(Bytes frame, Time now);
   // Server: the answer to NeedVerdict. `ipcp` holds the addresses to negotiate.
@@ -126,9 +157,14 @@ class Link {
   bool finished() const { return down_reported_; }
   const LinkStats& stats() const { return stats_; }
   const Lcp& lcp() const { return *lcp_; }
+  // LCP was taken over from proxy information (start_proxied / start_with_proxy).
+  bool proxied() const { return proxied_; }
+  // Why proxy information was not used (empty when it was, or when there was none).
+  const std::string& proxy_note() const { return proxy_note_; }
 
  private:
   void after_input(Time now);
+  void adopted(Time now);
   void on_lcp_opened(Time now);
   void enter_network(Time now);
   void check_network(Time now);
@@ -157,6 +193,8 @@ class Link {
   std::optional<auth::Method> method_;
   std::string auth_user_;
   bool lcp_was_opened_ = false;
+  bool proxied_ = false;
+  std::string proxy_note_;
   bool verdict_pending_ = false;
   bool authorized_ = false;
   bool up_reported_ = false, down_reported_ = false;

@@ -3,6 +3,7 @@
 // a secrets file (local), or ask RADIUS; they may answer at once or later.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -40,6 +41,9 @@ class Authorizer {
   virtual void link_up(LinkKey, const std::string& /*user*/, const net::IpAddress& /*peer*/, Time) {}
   // The link is gone: release its address, accounting stop.
   virtual void release(LinkKey, Time) {}
+  // Requests still out to a server (RADIUS accounting Stops): the runner gives them a moment
+  // to get out before it exits.
+  virtual std::size_t pending() const { return 0; }
   virtual std::string describe() const = 0;  // for the startup line: "secrets file x (3 users)"
 };
 
