@@ -52,6 +52,7 @@ struct PppLayer::Entry {
   bool tearing_down = false;
   bool finished = false;
   bool sink_attached = false;
+  bool counted_up = false;  // in links_up_ (came up, not yet ended)
   std::optional<net::IpAddress> local_ip;
   PppRecord* record = nullptr;
 };
@@ -62,11 +63,6 @@ PppLayer::PppLayer(const PppSettings& settings, ppp::Role role, Rng& rng, Author
 }
 
 PppLayer::~PppLayer() = default;
-
-std::size_t PppLayer::links_up() const {
-  return static_cast<std::size_t>(
-      std::count_if(links_.begin(), links_.end(), [](const auto& kv) { return kv.second->link.is_up(); }));
-}
 
 void PppLayer::on_event(Node& node, const NodeEvent& ev, Time now) {
   const TunnelId t = ev.tunnel;
@@ -181,6 +177,10 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     rec.auth_ms = ms(up->auth_time);
     rec.ncp_ms = ms(up->ncp_time);
     rec.up_ms = ms(now - e.session_up);
+    if (!e.counted_up) {
+      e.counted_up = true;
+      ++links_up_;
+    }
     ++counters_.up;
     counters_.up_latency_ms.push_back(*rec.up_ms);
     counters_.last_up = now;
@@ -238,6 +238,10 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
 void PppLayer::finish(Entry& e, Time now) {
   if (e.finished) return;
   e.finished = true;
+  if (e.counted_up) {
+    e.counted_up = false;
+    --links_up_;
+  }
   PppRecord& rec = *e.record;
   if (e.probe) {
     e.probe->expire(now);

@@ -84,8 +84,10 @@ class PppLayer {
 
   const PppCounters& counters() const { return counters_; }
   const std::map<std::uint32_t, PppRecord>& records() const { return records_; }
-  std::size_t links_up() const;
-  // Links still negotiating (not up, not ended).
+  // Links that came up and have not ended. Kept as a count: the runner asks after every
+  // datagram (setup_complete), and a scan of 10,000 links there dominated a load run.
+  std::size_t links_up() const { return links_up_; }
+  // Links still negotiating (not yet up, not ended).
   std::size_t negotiating() const { return links_.size() - links_up(); }
 
  private:
@@ -108,6 +110,7 @@ class PppLayer {
   std::priority_queue<Due, std::vector<Due>, std::greater<>> timers_;
   std::function<void(LinkKey, Decision)> later_;
   std::uint64_t calls_ = 0;
+  std::size_t links_up_ = 0;
   PppCounters counters_;
   Buffer frame_, packet_;
 };

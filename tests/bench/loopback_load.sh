@@ -7,6 +7,10 @@
 #   tests/bench/loopback_load.sh BUILD_DIR
 #   TUNNELS=10 SESSIONS=100 SETUP_RATE=2000 tests/bench/loopback_load.sh build
 #   LNS_ARGS="--window 64" LAC_ARGS="--window 64" tests/bench/loopback_load.sh build
+#   PPP=0 tests/bench/loopback_load.sh build      # L2TP only (--no-ppp)
+#
+# By default every call also brings PPP up (LCP, CHAP-MD5 against the LNS's user pattern, IPCP
+# with a pool address); the figures then include the PPP setup rate and memory per session.
 #
 # Only loopback addresses are used (LNS 127.0.0.3, LAC 127.0.0.11-14). Only the processes this
 # script starts are signalled, by PID.
@@ -18,6 +22,17 @@ TUNNELS=${TUNNELS:-100}
 SESSIONS=${SESSIONS:-100}
 SETUP_RATE=${SETUP_RATE:-0}
 SETUP_LIMIT=${SETUP_LIMIT:-300} # seconds to wait for every call to come up
+PPP=${PPP:-1}
+if [ "$PPP" = 1 ]; then
+  # Pool big enough for every call; CHAP with one password for user1..userN.
+  PPP_LNS=(--authentication chap --user 'user{n}' --password load --remote-address 10.64.0.2-10.127.255.254)
+  PPP_LAC=(--allow chap --user 'user{n}' --password load)
+  UP_PATTERN="ppp"
+else
+  PPP_LNS=(--no-ppp)
+  PPP_LAC=(--no-ppp)
+  UP_PATTERN="sessions"
+fi
 [ -x "$BIN" ] || { echo "no l2tpsim binary at $BIN" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "python3 is needed to read the JSON summaries" >&2; exit 2; }
 
@@ -73,21 +88,21 @@ echo "l2tpsim loopback load: $TUNNELS tunnels x $SESSIONS sessions = $TOTAL call
 echo "work dir $WORK, LNS 127.0.0.3:$PORT"
 
 start lns lns --listen "127.0.0.3:$PORT" --json "$WORK/lns.json" --duration 3600 --progress \
-  --keepalive-timeout 0 ${LNS_ARGS:-}
+  --keepalive-timeout 0 "${PPP_LNS[@]}" ${LNS_ARGS:-}
 for _ in $(seq 200); do grep -q "listening on" "$WORK/lns.log" && break; sleep 0.05; done
 grep -q "listening on" "$WORK/lns.log" || { echo "the LNS did not start:"; cat "$WORK/lns.log"; exit 1; }
 
 start lac lac --connect-to "127.0.0.3:$PORT" --tunnels "$TUNNELS" --sessions "$SESSIONS" \
   --local-address 127.0.0.11 --local-address 127.0.0.12 --local-address 127.0.0.13 \
   --local-address 127.0.0.14 --setup-rate "$SETUP_RATE" --json "$WORK/lac.json" --progress \
-  --keepalive-timeout 0 ${LAC_ARGS:-}
+  --keepalive-timeout 0 "${PPP_LAC[@]}" ${LAC_ARGS:-}
 
 # Wait until every call is up (the LAC's status line says so), or fails, or the limit passes.
 deadline=$((SECONDS + SETUP_LIMIT))
 while [ $SECONDS -lt $deadline ]; do
   [ $HAVE_TIME = 1 ] || { sample_hwm "$LAC_PID" "$WORK/lac.hwm"; sample_hwm "$LNS_PID" "$WORK/lns.hwm"; }
   last=$(tail -n 1 "$WORK/lac.log" 2>/dev/null || true)
-  case "$last" in *" sessions $TOTAL up "*) break ;; esac
+  case "$last" in *" $UP_PATTERN $TOTAL up "*) break ;; esac
   case "$last" in *" failed "*) [[ "$last" =~ [1-9][0-9]*\ failed ]] && break ;; esac
   kill -0 "$LAC_PID" 2>/dev/null || break
   sleep 0.2
@@ -129,8 +144,16 @@ for role, rss in (("lac", lac_rss), ("lns", lns_rss)):
         pass
     print(f"{role}:   teardown {j['teardown_s']:.2f} s; retransmissions {j['retransmissions']}, duplicates "
           f"{j['duplicates']}, out of order {j['out_of_order']}; peak RSS {mib}{cpu}")
+    if "ppp" in j:
+        p = j["ppp"]
+        lat = p["up_latency_ms"]
+        per = f"{int(rss) * 1024 / max(1, j['sessions_ppp_up']):.0f} bytes/session" if rss.isdigit() else "?"
+        print(f"{role}:   ppp up {j['sessions_ppp_up']}/{total}, {p['failed']} failed ({j['auth_failures']} auth); "
+              f"{p['setup_rate_sessions_per_s']:.0f} sessions/s to IPCP opened over {p['setup_s']:.2f} s; "
+              f"session up to PPP up p50 {lat['p50']:.1f} ms p99 {lat['p99']:.1f} ms; peak RSS per session {per}")
     good = (j["sessions_established"] == total and j["sessions_failed"] == 0 and j["sessions_closed"] == total
-            and j["tunnels_established"] == tunnels and j["tunnels_failed"] == 0 and j["torn_down"])
+            and j["tunnels_established"] == tunnels and j["tunnels_failed"] == 0 and j["torn_down"]
+            and ("ppp" not in j or j["sessions_ppp_up"] == total))
     if not good:
         print(f"{role}: NOT every call was established and torn down; failures: {j['failures'][:5]}")
     ok = ok and good
