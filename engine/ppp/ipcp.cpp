@@ -120,8 +120,10 @@ Code Ipcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_na
 
 bool Ipcp::handle_ack(Bytes) {
   local_ = req_address_ ? req_local_ : cfg_.local.value_or(kZero);
-  if (req_dns1_) dns1_ = req_dns1_;
-  if (req_dns2_) dns2_ = req_dns2_;
+  // An Ack of 0.0.0.0 (RFC 1877: "tell me") leaves us with no server: l2tpns Acks a
+  // secondary it does not have.
+  if (req_dns1_ && *req_dns1_ != kZero) dns1_ = req_dns1_;
+  if (req_dns2_ && *req_dns2_ != kZero) dns2_ = req_dns2_;
   return true;
 }
 

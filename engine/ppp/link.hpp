@@ -157,6 +157,8 @@ class Link {
   bool finished() const { return down_reported_; }
   const LinkStats& stats() const { return stats_; }
   const Lcp& lcp() const { return *lcp_; }
+  // The authentication negotiated in LCP (either direction), once LCP has opened.
+  std::optional<auth::Method> method() const { return method_; }
   // LCP was taken over from proxy information (start_proxied / start_with_proxy).
   bool proxied() const { return proxied_; }
   // Why proxy information was not used (empty when it was, or when there was none).

@@ -78,6 +78,8 @@ void PppLayer::on_event(Node& node, const NodeEvent& ev, Time now) {
     if (it == links_.end()) return;
     Entry& e = *it->second;
     e.session_gone = true;
+    e.record->cdn = down->result;
+    e.record->cdn_by_peer = down->by_peer;
     std::string why = down->by_peer ? "the peer cleared the call" : "the call was cleared";
     if (down->result) why += " (CDN " + down->result->to_string() + ")";
     if (down->ppp_cause)
@@ -214,6 +216,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     const bool peer_cleared_auth =
         e.session_gone && role_ == ppp::Role::Client && down->phase == ppp::Phase::Authenticate;
     rec.auth_failed = down->auth_failed || peer_cleared_auth;
+    if (rec.auth == "none")
+      if (const auto m = e.link.method()) rec.auth = ppp::auth::to_string(*m);  // attempted
     if (rec.reason.empty() || !e.session_gone) rec.reason = down->reason;
     if (!e.session_gone) rec.cause = down->cause;
     if (e.tearing_down || (was_up && !keepalive)) {
@@ -228,8 +232,9 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     }
     if (!e.session_gone) {
       const std::uint16_t result = keepalive ? kLostCarrier : kAdministrative;
-      node.close_session(TunnelId{e.key.tunnel}, SessionId{e.key.session},
-                         ResultInfo{result, std::nullopt, down->reason, down->cause}, now);
+      rec.cdn = ResultInfo{result, std::nullopt, down->reason, down->cause};
+      rec.cdn_by_peer = false;
+      node.close_session(TunnelId{e.key.tunnel}, SessionId{e.key.session}, *rec.cdn, now);
     }
     finish(e, now);
   }

@@ -31,6 +31,10 @@ struct PppRecord {
   std::optional<net::IpAddress> local_ip, remote_ip, dns1, dns2;
   std::string reason;  // why it failed or closed
   std::optional<avp::DisconnectCause> cause;
+  // The CDN that ended the call, ours or the peer's (l2tpns refuses a password with CDN 3 and
+  // no PPP failure message: these codes are then all there is).
+  std::optional<ResultInfo> cdn;
+  bool cdn_by_peer = false;
   bool auth_failed = false;
   std::optional<double> lcp_ms, auth_ms, ncp_ms, up_ms;  // per phase; up: from session up
   ip::ProbeStats traffic;

@@ -57,6 +57,12 @@ nlohmann::json to_json(const PppRecord& r) {
                              {"protocol", r.cause->protocol},
                              {"direction", r.cause->direction},
                              {"message", r.cause->message}};
+  if (r.cdn) {
+    nlohmann::json c = {{"result", r.cdn->result}, {"by_peer", r.cdn_by_peer}};
+    c["error"] = r.cdn->error ? nlohmann::json(*r.cdn->error) : nlohmann::json(nullptr);
+    c["message"] = r.cdn->message;
+    j["cdn"] = std::move(c);
+  }
   return j;
 }
 

@@ -2,8 +2,10 @@
 // authenticates over RADIUS), both inside a network namespace the harness creates, with
 // FreeRADIUS beside it. The smoke test checks that the L2TP tunnel and session come up and
 // that l2tpns starts PPP (LCP Configure-Requests in data messages), with our PPP switched off;
-// another runs PPP to the end with a RADIUS user and a pool address; a third checks that the
-// harness reports a failed start and leaves no namespace behind.
+// others run PPP to the end with a RADIUS user (PAP, CHAP) and a pool address, answer
+// l2tpns's LCP Echo-Requests, ping l2tpns's address through the session, and see a wrong
+// password refused (CDN Result Code 3, l2tpns's only signal); one checks that the harness
+// reports a failed start and leaves no namespace behind.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -174,12 +176,255 @@ TEST(L2tpns, PapUserFromRadiusGetsAPoolAddress) {
   // DNS server it was configured with.
   EXPECT_EQ(s["local_ip"].get<std::string>().rfind("10.99.0.", 0), 0u) << s.dump();
   EXPECT_EQ(s["remote_ip"], kLns) << s.dump();
-  EXPECT_EQ(s["dns"][0], "10.99.0.253") << s.dump();
+  EXPECT_EQ(s["dns"], nlohmann::json::array({"10.99.0.253"})) << s.dump();  // l2tpns Acks a 0.0.0.0 secondary
   EXPECT_GE(ppp_from_lns(r.wire, kIpcp, 2), 1u) << "no IPCP Configure-Ack from l2tpns\n" << peer->log();
   peer->stop();
   // l2tpns accounts the session it started.
   EXPECT_NE(peer->accounting().find("MT-User"), std::string::npos) << peer->accounting();
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+// The same, in data messages sent by our LAC.
+std::size_t ppp_from_lac(const std::vector<WireMessage>& wire, int protocol, int code = 0) {
+  std::size_t n = 0;
+  for (const auto& m : wire) {
+    if (from_lns(m) || !m.j.contains("ppp")) continue;
+    const auto& p = m.j["ppp"];
+    n += p.value("protocol", -1) == protocol && (code == 0 || p.value("code", -1) == code);
+  }
+  return n;
+}
+
+// Identifiers of the LCP packets with `code` that one side sent, in order.
+std::vector<int> lcp_identifiers(const std::vector<WireMessage>& wire, int code, bool lns) {
+  std::vector<int> ids;
+  for (const auto& m : wire) {
+    if (from_lns(m) != lns || !m.j.contains("ppp")) continue;
+    const auto& p = m.j["ppp"];
+    if (p.value("protocol", -1) == kLcp && p.value("code", -1) == code)
+      ids.push_back(p.value("identifier", -1));
+  }
+  return ids;
+}
+
+// The Result Code AVPs of the CDNs that one side sent, as the decoder shows them
+// ("result 3", "result 3 error 0 \"...\"").
+std::vector<std::string> cdn_result_codes(const std::vector<WireMessage>& wire, bool lns) {
+  std::vector<std::string> out;
+  for (const auto& m : wire) {
+    if (m.name != "CDN" || from_lns(m) != lns) continue;
+    for (const auto& avp : m.j["avps"])
+      if (avp.value("name", "") == "Result Code") out.push_back(avp.value("value", ""));
+  }
+  return out;
+}
+
+TEST(L2tpns, ChapUserFromRadiusGetsAPoolAddress) {
+  REQUIRE_L2TPNS();
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-chap");
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"MT-User", "StrongPass", std::nullopt}};
+  opt.authtypes = "chap";
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r = run_lac(
+      *peer, dir, "--tunnels 1 --sessions 1 --duration 3 --user MT-User --password StrongPass --allow chap");
+  EXPECT_EQ(r.status, 0) << r.output;
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  EXPECT_EQ(r.summary["sessions_established"], 1) << r.summary.dump();
+  EXPECT_EQ(r.summary["ppp"]["up"], 1) << r.summary.dump();
+  EXPECT_EQ(r.summary["auth_failures"], 0) << r.summary.dump();
+  ASSERT_EQ(r.summary["sessions"].size(), 1u) << r.summary.dump();
+  const auto& s = r.summary["sessions"][0];
+  EXPECT_EQ(s["user"], "MT-User");
+  EXPECT_EQ(s["auth"], "chap");
+  EXPECT_EQ(s["local_ip"].get<std::string>().rfind("10.99.0.", 0), 0u) << s.dump();
+  EXPECT_EQ(s["remote_ip"], kLns) << s.dump();
+  EXPECT_EQ(s["dns"], nlohmann::json::array({"10.99.0.253"})) << s.dump();  // l2tpns Acks a 0.0.0.0 secondary
+
+  // CHAP on the wire (RFC 1994): l2tpns's Challenge, our Response, its Success; no PAP at all.
+  constexpr int kChap = 0xc223, kPap = 0xc023;
+  EXPECT_GE(ppp_from_lns(r.wire, kChap, 1), 1u) << "no CHAP Challenge from l2tpns\n" << peer->log();
+  EXPECT_GE(ppp_from_lac(r.wire, kChap, 2), 1u) << "no CHAP Response from our LAC";
+  EXPECT_EQ(ppp_from_lns(r.wire, kChap, 3), 1u) << "no CHAP Success from l2tpns\n" << peer->log();
+  EXPECT_EQ(ppp_from_lns(r.wire, kChap, 4), 0u) << "CHAP Failure from l2tpns\n" << peer->log();
+  EXPECT_EQ(ppp_from_lns(r.wire, kPap) + ppp_from_lac(r.wire, kPap), 0u);
+  EXPECT_GE(ppp_from_lns(r.wire, kIpcp, 2), 1u) << "no IPCP Configure-Ack from l2tpns\n" << peer->log();
+  // l2tpns passed the CHAP exchange to FreeRADIUS, which accepted it.
+  const std::string radius = peer->radius_log();
+  EXPECT_NE(radius.find("CHAP-Password"), std::string::npos) << radius;
+  EXPECT_NE(radius.find("Sent Access-Accept"), std::string::npos) << radius;
+  EXPECT_EQ(radius.find("Sent Access-Reject"), std::string::npos) << radius;
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+// l2tpns sends its first LCP Echo-Request echo_timeout seconds after the session's last
+// packet and then one every 10 s whatever echo_timeout says (with 1 s: at about 1 s and 11 s
+// after IPCP came up), so 13 s gives two with a margin.
+TEST(L2tpns, LacAnswersEveryLcpEchoRequestAndTheSessionStaysUp) {
+  REQUIRE_L2TPNS();
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-echo");
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"MT-User", "StrongPass", std::nullopt}};
+  opt.authtypes = "pap";
+  opt.echo_timeout = 1;
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r = run_lac(
+      *peer, dir, "--tunnels 1 --sessions 1 --duration 13 --user MT-User --password StrongPass --allow pap");
+  EXPECT_EQ(r.status, 0) << r.output;
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  EXPECT_EQ(r.summary["ppp"]["up"], 1) << r.summary.dump();
+  EXPECT_EQ(r.summary["ppp"]["keepalive_failures"], 0) << r.summary.dump();
+  ASSERT_EQ(r.summary["sessions"].size(), 1u) << r.summary.dump();
+  // Up until our teardown cleared it: closed, not failed.
+  EXPECT_EQ(r.summary["sessions"][0]["state"], "closed") << r.summary.dump();
+  EXPECT_EQ(r.summary["sessions_closed_by_peer"], 0) << r.summary.dump();
+
+  const auto requests = lcp_identifiers(r.wire, 9, true);
+  const auto replies = lcp_identifiers(r.wire, 10, false);
+  ::testing::Test::RecordProperty("echo_requests", static_cast<int>(requests.size()));
+  ::testing::Test::RecordProperty("echo_replies", static_cast<int>(replies.size()));
+  EXPECT_GE(requests.size(), 2u) << "l2tpns sent too few LCP Echo-Requests\n" << peer->log();
+  EXPECT_EQ(ppp_from_lns(r.wire, kLcp, 9), requests.size());
+  // One Echo-Reply per Echo-Request, with its identifier (RFC 1661 5.8), and no Echo-Request of
+  // our own (our keepalive only starts after 60 s of silence).
+  EXPECT_EQ(replies, requests);
+  EXPECT_EQ(ppp_from_lac(r.wire, kLcp, 9), 0u);
+  EXPECT_EQ(ppp_from_lns(r.wire, kLcp, 10), 0u);
+  // l2tpns never gave up on the session: no LCP Terminate-Request, no CDN or StopCCN of its own;
+  // the only CDN is ours, after the last echo.
+  EXPECT_EQ(ppp_from_lns(r.wire, kLcp, 5), 0u);
+  EXPECT_EQ(count(r.wire, "CDN", true), 0u) << peer->log();
+  EXPECT_EQ(count(r.wire, "StopCCN", true), 0u) << peer->log();
+  EXPECT_EQ(count(r.wire, "CDN", false), 1u);
+  double last_echo = 0, our_cdn = 0;
+  for (const auto& m : r.wire) {
+    if (m.j.contains("ppp") && m.j["ppp"].value("protocol", -1) == kLcp && m.j["ppp"].value("code", -1) == 10)
+      last_echo = m.j.value("time", 0.0);
+    if (m.name == "CDN" && !from_lns(m)) our_cdn = m.j.value("time", 0.0);
+  }
+  EXPECT_LT(last_echo, our_cdn);
+  EXPECT_EQ(peer->log().find("No response to LCP ECHO"), std::string::npos) << peer->log();
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+// Pings from our LAC to l2tpns's own address (the IPCP peer address, the default probe target):
+// l2tpns takes them off the session onto tun0 and the namespace's kernel answers, back through
+// l2tpns. route_localnet lets the kernel accept and answer a 127/8 address on tun0.
+TEST(L2tpns, LacPingsTheL2tpnsAddressThroughTheSession) {
+  REQUIRE_L2TPNS();
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-ping");
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"MT-User", "StrongPass", std::nullopt}};
+  opt.authtypes = "pap";
+  opt.route_localnet = true;
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r =
+      run_lac(*peer, dir,
+              "--tunnels 1 --sessions 1 --duration 3 --user MT-User --password StrongPass --allow pap "
+              "--traffic icmp --traffic-interval 0.2");
+  EXPECT_EQ(r.status, 0) << r.output;
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  EXPECT_EQ(r.summary["ppp"]["up"], 1) << r.summary.dump();
+  ASSERT_EQ(r.summary["sessions"].size(), 1u) << r.summary.dump();
+  const auto& s = r.summary["sessions"][0];
+  EXPECT_EQ(s["remote_ip"], kLns) << s.dump();
+  ::testing::Test::RecordProperty("ping", s.dump());
+  EXPECT_GE(s["sent"].get<int>(), 10) << s.dump();
+  EXPECT_GT(s["received"].get<int>(), 0) << s.dump();
+  EXPECT_EQ(s["received"], s["sent"]) << s.dump();
+  EXPECT_EQ(s["lost"], 0) << s.dump();
+  ASSERT_TRUE(s["rtt_ms"].is_number()) << s.dump();
+  EXPECT_GT(s["rtt_ms"].get<double>(), 0.0) << s.dump();
+  EXPECT_EQ(r.summary["ppp"]["traffic"]["received"], s["received"]) << r.summary.dump();
+  // Every probe and every answer went through the L2TP session as an IPv4 PPP frame.
+  constexpr int kIpv4 = 0x0021;
+  EXPECT_EQ(ppp_from_lac(r.wire, kIpv4), s["sent"].get<std::size_t>());
+  EXPECT_EQ(ppp_from_lns(r.wire, kIpv4), s["received"].get<std::size_t>()) << peer->log();
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+// FreeRADIUS rejects the password; l2tpns then clears the call with CDN Result Code 3 and
+// nothing else (no PAP Authenticate-Nak, no CHAP Failure, no Error Code, no Disconnect
+// Cause). Our LAC counts that as an authentication failure, in the auth phase, naming result 3.
+void expect_wrong_password_is_an_auth_failure(const std::string& method) {
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-badpw-" + method);
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"MT-User", "StrongPass", std::nullopt}};
+  opt.authtypes = method;
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r =
+      run_lac(*peer, dir,
+              "--tunnels 1 --sessions 1 --duration 2 --user MT-User --password WrongPass --allow " + method);
+  ::testing::Test::RecordProperty("summary", r.summary.dump());
+  EXPECT_EQ(r.status, 1) << r.output;  // a session that failed fails the run
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  SCOPED_TRACE(r.summary.dump());
+  EXPECT_EQ(r.summary["auth_failures"], 1);
+  EXPECT_EQ(r.summary["ppp"]["auth_failures"], 1);
+  EXPECT_EQ(r.summary["ppp"]["failed"], 1);
+  EXPECT_EQ(r.summary["ppp"]["up"], 0);
+  EXPECT_EQ(r.summary["sessions_closed_by_peer"], 1);
+  ASSERT_EQ(r.summary["sessions"].size(), 1u);
+  const auto& s = r.summary["sessions"][0];
+  EXPECT_EQ(s["user"], "MT-User");
+  EXPECT_EQ(s["state"], "failed");
+  EXPECT_EQ(s["phase_failed"], "auth");
+  EXPECT_EQ(s["auth_failed"], true);
+  EXPECT_TRUE(s["local_ip"].is_null());
+  ASSERT_TRUE(s["reason"].is_string());
+  EXPECT_NE(s["reason"].get<std::string>().find("CDN result 3"), std::string::npos);
+  // l2tpns's own codes, as fields: its CDN, and the method we were refused with.
+  EXPECT_EQ(s["cdn"]["result"], 3);
+  EXPECT_TRUE(s["cdn"]["error"].is_null());
+  EXPECT_EQ(s["cdn"]["by_peer"], true);
+  EXPECT_EQ(s["auth"], method);
+  // The text summary says the same.
+  EXPECT_NE(r.output.find("failed in auth: the peer cleared the call (CDN result 3)"), std::string::npos)
+      << r.output;
+
+  // On the wire: our credentials went out, l2tpns answered with a bare CDN, Result Code 3.
+  constexpr int kChap = 0xc223, kPap = 0xc023;
+  if (method == "pap") {
+    EXPECT_EQ(ppp_from_lac(r.wire, kPap, 1), 1u) << "no PAP Authenticate-Request from our LAC";
+  } else {
+    EXPECT_EQ(ppp_from_lns(r.wire, kChap, 1), 1u) << "no CHAP Challenge from l2tpns\n" << peer->log();
+    EXPECT_EQ(ppp_from_lac(r.wire, kChap, 2), 1u) << "no CHAP Response from our LAC";
+  }
+  EXPECT_EQ(ppp_from_lns(r.wire, kPap, 2) + ppp_from_lns(r.wire, kChap, 3), 0u) << "l2tpns accepted";
+  EXPECT_EQ(ppp_from_lns(r.wire, kPap, 3), 0u) << "l2tpns sent a PAP Authenticate-Nak after all";
+  EXPECT_EQ(ppp_from_lns(r.wire, kChap, 4), 0u) << "l2tpns sent a CHAP Failure after all";
+  EXPECT_EQ(cdn_result_codes(r.wire, true), std::vector<std::string>{"result 3"}) << peer->log();
+  EXPECT_EQ(count(r.wire, "CDN", false), 0u) << "our LAC cleared the call itself";
+  EXPECT_EQ(count(r.wire, "StopCCN", true), 0u);
+  EXPECT_NE(peer->radius_log().find("Sent Access-Reject"), std::string::npos) << peer->radius_log();
+  EXPECT_NE(peer->log().find("Authentication rejected"), std::string::npos) << peer->log();
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+TEST(L2tpns, WrongPapPasswordIsAnAuthFailureWithCdnResult3) {
+  REQUIRE_L2TPNS();
+  expect_wrong_password_is_an_auth_failure("pap");
+}
+
+TEST(L2tpns, WrongChapPasswordIsAnAuthFailureWithCdnResult3) {
+  REQUIRE_L2TPNS();
+  expect_wrong_password_is_an_auth_failure("chap");
 }
 
 }  // namespace

@@ -111,6 +111,10 @@ bool L2tpnsPeer::setup_netns(std::string& error) {
     netns_.clear();  // not ours to delete
     return false;
   }
+  if (opt_.route_localnet &&
+      !run_step(ip + " netns exec " + netns_ + " sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet'",
+                error))
+    return false;
   return run_step(n + "link set lo up", error) &&
          run_step(n + "link add " + kClusterIf + " type veth peer name " + kClusterPeerIf, error) &&
          run_step(n + "addr add 169.254.13.1/30 dev " + kClusterIf, error) &&

@@ -29,6 +29,10 @@ struct L2tpnsOptions {
   int echo_timeout = 10;                    // seconds between LCP Echo-Requests
   std::string primary_dns = "10.99.0.253";  // sent in IPCP; "" to send none
   std::vector<std::string> extra_config;    // more startup-config lines ("set x y")
+  // net.ipv4.conf.all.route_localnet = 1 in the namespace. l2tpns's own address (bind, given
+  // to the LAC as the IPCP peer address) is a 127/8 address on tun0; without this the kernel
+  // drops packets to it that arrive on tun0 as martians, so pings to it go unanswered.
+  bool route_localnet = false;
 };
 
 class L2tpnsPeer {
