@@ -9,5 +9,8 @@ int run_decode(int argc, char** argv);
 int run_rules(int argc, char** argv);
 int run_lac(int argc, char** argv);
 int run_lns(int argc, char** argv);
+int run_check(int argc, char** argv);
+int run_run(int argc, char** argv);
+int run_conform(int argc, char** argv);
 
 }  // namespace l2tpsim::app

@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
+#include "app/role_config.hpp"
 #include "peers/runner.hpp"
 
 namespace po = boost::program_options;
@@ -33,7 +34,7 @@ constexpr const char* kLacHelp =
 
 }  // namespace
 
-int run_lac(int argc, char** argv) {
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help) {
   std::string connect_to, tunnels = "1", sessions = "1", port = "0", setup_rate = "0";
   std::vector<std::string> local_addresses;
   CommonOptions common;
@@ -57,11 +58,11 @@ int run_lac(int argc, char** argv) {
   ppp.add_to(opts, "lac");
 
   l2tp::peers::RunnerConfig cfg;
-  try {
+  {
     const auto vm = parse_command_line(argc, argv, opts);
     if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
+      help << opts << "\n";
+      return std::nullopt;
     }
     if (connect_to.empty())
       throw UsageError("--connect-to is required (the LNS address, e.g. 192.0.2.1 or [::1]:1701)");
@@ -83,11 +84,20 @@ int run_lac(int argc, char** argv) {
     common.apply(cfg);
     ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
+  }
+  return cfg;
+}
+
+int run_lac(int argc, char** argv) {
+  std::optional<l2tp::peers::RunnerConfig> cfg;
+  try {
+    cfg = lac_config(argc, argv, std::cout);
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
     return 2;
   }
-  return l2tp::peers::run_lac(cfg, std::cout, std::cerr);
+  if (!cfg) return 0;  // --help
+  return l2tp::peers::run_lac(*cfg, std::cout, std::cerr);
 }
 
 }  // namespace l2tpsim::app

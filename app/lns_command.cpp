@@ -7,6 +7,7 @@
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
+#include "app/role_config.hpp"
 #include "peers/runner.hpp"
 
 namespace po = boost::program_options;
@@ -31,7 +32,7 @@ constexpr const char* kLnsHelp =
 
 }  // namespace
 
-int run_lns(int argc, char** argv) {
+std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::ostream& help) {
   std::vector<std::string> listen;
   std::string port = "1701", max_tunnels = "0", max_sessions = "0";
   CommonOptions common;
@@ -49,11 +50,11 @@ int run_lns(int argc, char** argv) {
   ppp.add_to(opts, "lns");
 
   l2tp::peers::RunnerConfig cfg;
-  try {
+  {
     const auto vm = parse_command_line(argc, argv, opts);
     if (vm.count("help")) {
-      std::cout << opts << "\n";
-      return 0;
+      help << opts << "\n";
+      return std::nullopt;
     }
     if (listen.empty())
       throw UsageError("--listen is required (e.g. --listen 192.0.2.1 or --listen [::1]:1701)");
@@ -65,11 +66,20 @@ int run_lns(int argc, char** argv) {
     common.apply(cfg);
     ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = true;
+  }
+  return cfg;
+}
+
+int run_lns(int argc, char** argv) {
+  std::optional<l2tp::peers::RunnerConfig> cfg;
+  try {
+    cfg = lns_config(argc, argv, std::cout);
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lns: " << e.what() << "\n(see 'l2tpsim lns --help')\n";
     return 2;
   }
-  return l2tp::peers::run_lns(cfg, std::cout, std::cerr);
+  if (!cfg) return 0;  // --help
+  return l2tp::peers::run_lns(*cfg, std::cout, std::cerr);
 }
 
 }  // namespace l2tpsim::app

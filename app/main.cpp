@@ -18,6 +18,9 @@ constexpr std::string_view kUsage =
     "                  RFC 2661 (requirement IDs R001...), and summarise\n"
     "  lac             act as an LAC: open tunnels and calls to an LNS (load, latency, failures)\n"
     "  lns             act as an LNS: accept tunnels and calls from LACs\n"
+    "  run FILE        run a scenario file (roles, faults, timeline, expectations)\n"
+    "  check FILE...   check scenario files: every error with file, line, column and key\n"
+    "  conform         run the RFC 2661 conformance suite against a device under test\n"
     "  rules           list the requirement catalogue the checks cite\n"
     "  version         print the version\n"
     "\n"
@@ -43,6 +46,9 @@ int main(int argc, char** argv) {
   if (cmd == "rules") return l2tpsim::app::run_rules(argc - 1, argv + 1);
   if (cmd == "lac") return l2tpsim::app::run_lac(argc - 1, argv + 1);
   if (cmd == "lns") return l2tpsim::app::run_lns(argc - 1, argv + 1);
+  if (cmd == "run") return l2tpsim::app::run_run(argc - 1, argv + 1);
+  if (cmd == "check") return l2tpsim::app::run_check(argc - 1, argv + 1);
+  if (cmd == "conform") return l2tpsim::app::run_conform(argc - 1, argv + 1);
   std::cerr << "l2tpsim: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

@@ -116,8 +116,11 @@ void Shard::on_receive(Socket& s, const boost::system::error_code& ec, std::size
   const Time now = SteadyTime::now();
   const net::Endpoint from = endpoint_from_asio(s.sender);
   const Bytes dgram(s.buf.data(), n);
-  tee(from, s.local, dgram);
-  node_.handle_datagram(s.local, from, dgram, now);
+  tee(WireDirection::In, from, s.local, dgram, now);
+  if (filter_)
+    filter_->take(WireDirection::In, from, s.local, dgram, now);
+  else
+    node_.handle_datagram(s.local, from, dgram, now);
   drain(now);
   start_receive(s);
 }
@@ -140,6 +143,7 @@ void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& 
     if (after_timeout_) after_timeout_(node_, now);
   }
   if (layer_fire_) layer_fire_(node_, now);
+  if (filter_) pump_filter(now);
   drain(now);
 }
 
@@ -156,8 +160,12 @@ void Shard::drain(Time now) {
     }
     while (node_.poll_transmit(now, out_, from, to)) {
       busy = true;
-      send(from, to, out_);
+      if (filter_)
+        filter_->take(WireDirection::Out, from, to, out_, now);
+      else
+        send(from, to, out_);
     }
+    if (filter_ && pump_filter(now)) busy = true;
   }
   draining_ = false;
   rearm();
@@ -168,6 +176,8 @@ void Shard::rearm() {
   auto next = node_.poll_timeout();
   if (layer_next_)
     if (const auto l = layer_next_(); l && (!next || *l < *next)) next = l;
+  if (filter_)
+    if (const auto f = filter_->poll_timeout(); f && (!next || *f < *next)) next = f;
   if (next == armed_) return;
   armed_ = next;
   const std::uint64_t generation = ++generation_;
@@ -202,11 +212,31 @@ void Shard::send(const net::Endpoint& from, const net::Endpoint& to, const Buffe
     return;
   }
   ++stats_.sent;
-  tee(s->local, to, bytes);
+  tee(WireDirection::Out, s->local, to, bytes, SteadyTime::now());
 }
 
-void Shard::tee(const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes) {
-  if (pcap_) pcap_->write(wall_clock_ns(), src, dst, bytes);
+bool Shard::pump_filter(Time now) {
+  bool moved = false;
+  WireDirection dir{};
+  net::Endpoint src, dst;
+  while (filter_->poll(now, dir, src, dst, filtered_)) {
+    moved = true;
+    if (dir == WireDirection::Out)
+      send(src, dst, filtered_);
+    else
+      node_.handle_datagram(dst, src, filtered_, now);
+  }
+  return moved;
+}
+
+void Shard::tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
+                Time now) {
+  std::uint64_t frame = ++frames_;
+  if (pcap_) {
+    pcap_->write(wall_clock_ns(), src, dst, bytes);
+    frame = pcap_->stats().written;
+  }
+  if (tap_) tap_->on_wire(WireDatagram{dir, src, dst, bytes, frame, now});
 }
 
 void Shard::stop() {

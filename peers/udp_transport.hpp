@@ -22,6 +22,7 @@
 #include "engine/net/address.hpp"
 #include "engine/node.hpp"
 #include "engine/util/result.hpp"
+#include "peers/datagram_filter.hpp"
 
 namespace l2tp::peers {
 
@@ -61,7 +62,17 @@ class Shard {
   // Returns the endpoint actually bound, which is what the node should be given as `local`.
   Result<net::Endpoint, std::string> bind(const net::Endpoint& local);
   // Tees every datagram in and out into this capture from now on.
-  void set_pcap(capture::PcapWriter writer) { pcap_.emplace(std::move(writer)); }
+  void set_pcap(capture::PcapWriter writer) {
+    pcap_ = std::make_shared<capture::PcapWriter>(std::move(writer));
+  }
+  // The same, into a capture shared with other shards (a conformance suite: one pcap, frame
+  // numbers running on across its cases).
+  void share_pcap(std::shared_ptr<capture::PcapWriter> writer) { pcap_ = std::move(writer); }
+  // Every datagram on the wire is shown to `tap` (not owned) with its frame number.
+  void set_tap(WireTap* tap) { tap_ = tap; }
+  // Every datagram crosses `filter` (not owned) between the node and the sockets. The pcap and
+  // the tap see the wire: what left after the filter, what arrived before it.
+  void set_filter(DatagramFilter* filter) { filter_ = filter; }
   void on_event(EventHook hook) { on_event_ = std::move(hook); }
   void on_timeout(TimeoutHook before, TimeoutHook after) {
     before_timeout_ = std::move(before);
@@ -80,6 +91,12 @@ class Shard {
   // signal handlers (never from inside an EventHook).
   void act(const std::function<void(Node&, Time now)>& f);
 
+  // Sends a datagram the node did not make (a scenario's hand-made message) from a bound local
+  // address, past the filter; the pcap and the tap see it.
+  void inject(const net::Endpoint& from, const net::Endpoint& to, Bytes bytes) {
+    send(from, to, Buffer(bytes.begin(), bytes.end()));
+  }
+
   // Closes the sockets and the timer; the shard does nothing more. Flushes the pcap.
   void stop();
   bool stopped() const { return stopped_; }
@@ -88,7 +105,7 @@ class Shard {
   const Node& node() const { return node_; }
   const std::vector<net::Endpoint>& local_endpoints() const { return locals_; }
   const TransportStats& stats() const { return stats_; }
-  const capture::PcapWriter* pcap() const { return pcap_ ? &*pcap_ : nullptr; }
+  const capture::PcapWriter* pcap() const { return pcap_.get(); }
 
  private:
   struct Socket {
@@ -106,7 +123,9 @@ class Shard {
   void rearm();
   void send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes);
   Socket* socket_for(const net::Endpoint& from);
-  void tee(const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes);
+  void tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes, Time now);
+  // Moves what the filter lets through to the sockets and the node; true if anything moved.
+  bool pump_filter(Time now);
 
   boost::asio::io_context& io_;
   SeededRng rng_;
@@ -116,7 +135,11 @@ class Shard {
   boost::asio::steady_timer timer_;
   std::optional<Time> armed_;
   std::uint64_t generation_ = 0;
-  std::optional<capture::PcapWriter> pcap_;
+  std::shared_ptr<capture::PcapWriter> pcap_;
+  WireTap* tap_ = nullptr;
+  DatagramFilter* filter_ = nullptr;
+  std::uint64_t frames_ = 0;  // without a pcap: the frame numbers the tap sees
+  Buffer filtered_;
   EventHook on_event_;
   TimeoutHook before_timeout_, after_timeout_;
   NextTimeout layer_next_;

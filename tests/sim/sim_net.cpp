@@ -58,7 +58,24 @@ void SimNet::pump(Node& n) {
     host->events.push_back(*ev);
     if (on_event_) on_event_(n, host->events.back());
   }
-  while (n.poll_transmit(now_, out, from, to)) send(from, to, std::move(out));
+  while (n.poll_transmit(now_, out, from, to)) {
+    if (host->hook)
+      host->hook->take(from, to, std::move(out), now_);
+    else
+      send(from, to, std::move(out));
+  }
+  if (host->hook) flush_hook(*host);
+}
+
+void SimNet::set_output_hook(const Node& n, OutputHook* hook) {
+  for (auto& h : hosts_)
+    if (h->node.get() == &n) h->hook = hook;
+}
+
+void SimNet::flush_hook(Host& h) {
+  Buffer out;
+  net::Endpoint from, to;
+  while (h.hook->poll(now_, from, to, out)) send(from, to, std::move(out));
 }
 
 std::size_t SimNet::run(Time until, std::size_t max_steps) {
@@ -67,8 +84,11 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
   while (steps < max_steps) {
     std::optional<Time> next;
     if (!queue_.empty()) next = queue_.top().at;
-    for (auto& h : hosts_)
+    for (auto& h : hosts_) {
       if (auto t = h->node->poll_timeout(); t && (!next || *t < *next)) next = t;
+      if (!h->hook) continue;
+      if (auto t = h->hook->poll_timeout(); t && (!next || *t < *next)) next = t;
+    }
     if (!next || *next > until) break;
     ++steps;
     if (*next > now_) now_ = *next;
@@ -83,6 +103,8 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
       continue;
     }
     for (auto& h : hosts_) {
+      if (h->hook)
+        if (auto t = h->hook->poll_timeout(); t && *t <= now_) flush_hook(*h);
       if (auto t = h->node->poll_timeout(); t && *t <= now_) {
         h->node->handle_timeout(now_);
         pump(*h->node);

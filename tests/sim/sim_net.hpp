@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <random>
 #include <vector>
@@ -29,6 +30,17 @@ struct Delivered {
   Time at;
   net::Endpoint from, to;
   Buffer bytes;
+};
+
+// An optional layer on a node's output (the scenario fault layer, for one): everything the
+// node sends goes to take(), and what poll() releases goes on the network. SimNet wakes at
+// poll_timeout() to poll again.
+class OutputHook {
+ public:
+  virtual ~OutputHook() = default;
+  virtual void take(const net::Endpoint& from, const net::Endpoint& to, Buffer bytes, Time now) = 0;
+  virtual bool poll(Time now, net::Endpoint& from, net::Endpoint& to, Buffer& out) = 0;
+  virtual std::optional<Time> poll_timeout() const = 0;
 };
 
 class SimNet {
@@ -54,12 +66,15 @@ class SimNet {
 
   // Drains a node's outputs into the network (call after acting on a node directly).
   void pump(Node& n);
+  // Puts `hook` (not owned; nullptr removes it) between node `n` and the network.
+  void set_output_hook(const Node& n, OutputHook* hook);
 
  private:
   struct Host {
     net::Endpoint addr;
     std::unique_ptr<Node> node;
     std::vector<NodeEvent> events;
+    OutputHook* hook = nullptr;
   };
   struct InFlight {
     Time at;
@@ -71,6 +86,7 @@ class SimNet {
 
   Host* host_at(const net::Endpoint& addr);
   void send(const net::Endpoint& from, const net::Endpoint& to, Buffer bytes);
+  void flush_hook(Host& h);  // sends what the host's output hook releases now
 
   LinkConfig link_;
   SeededRng rng_;

@@ -1,0 +1,497 @@
+// l2tpsim check, run and conform: scenario files checked, one scenario run, and the
+// conformance suite run against a device, with console, JSON, JUnit XML, HTML reports and
+// one pcap of everything.
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/peer_options.hpp"
+#include "app/scenario_roles.hpp"
+#include "reports/conformance_report.hpp"
+#include "scenarios/case_runner.hpp"
+#include "scenarios/parser.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+namespace sc = l2tp::scenario;
+
+namespace l2tpsim::app {
+namespace {
+
+// Built-in variables a scenario may use without defining them.
+sc::Vars builtin_vars(const std::string& target, const std::string& secret, const std::string& user,
+                      const std::string& password, const std::string& trigger) {
+  return {
+      {"target", target}, {"secret", secret}, {"user", user}, {"password", password}, {"trigger", trigger}};
+}
+
+sc::Vars parse_vars(const std::vector<std::string>& list, sc::Vars vars) {
+  for (const auto& v : list) {
+    const auto eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--var " + v + ": expected NAME=VALUE");
+    vars[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  return vars;
+}
+
+std::string scenario_dir() {
+  if (const char* d = std::getenv("L2TPSIM_SCENARIOS")) return d;
+  return L2TPSIM_SCENARIO_DIR;
+}
+
+std::string now_iso() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// The tester's role: the one the scenario plays against the peer (a self-test's LAC).
+sc::Role tester_role(const sc::Scenario& s) {
+  if (s.case_info) return s.case_info->dut == sc::Role::Lns ? sc::Role::Lac : sc::Role::Lns;
+  return s.lac ? sc::Role::Lac : sc::Role::Lns;
+}
+
+struct Outputs {
+  std::string json, junit, html, pcap;
+};
+
+int write_reports(const l2tp::reports::SuiteResult& suite, const Outputs& out) {
+  int status = 0;
+  auto write = [&](const std::string& path, const std::string& text, const char* what) {
+    if (path.empty()) return;
+    std::ofstream f(path);
+    f << text;
+    if (!f) {
+      std::cerr << "l2tpsim: cannot write the " << what << " report to " << path << "\n";
+      status = 2;
+    } else {
+      std::cout << what << " report: " << path << "\n";
+    }
+  };
+  write(out.json, l2tp::reports::to_json(suite).dump(2) + "\n", "JSON");
+  write(out.junit, l2tp::reports::to_junit(suite), "JUnit");
+  write(out.html, l2tp::reports::to_html(suite), "HTML");
+  return status;
+}
+
+std::shared_ptr<l2tp::capture::PcapWriter> open_pcap(const std::string& path) {
+  if (path.empty()) return nullptr;
+  auto w = l2tp::capture::PcapWriter::open(path);
+  if (!w) throw UsageError("--pcap: " + w.error());
+  return std::make_shared<l2tp::capture::PcapWriter>(std::move(*w));
+}
+
+// A child `l2tpsim lns|lac` (the device side of a self-test), stopped with SIGTERM.
+class Device {
+ public:
+  Device(const std::vector<std::string>& args, const std::string& log) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+      }
+      std::vector<std::string> words = {"l2tpsim"};
+      words.insert(words.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& w : words) argv.push_back(w.data());
+      argv.push_back(nullptr);
+      ::execv("/proc/self/exe", argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Device() { stop(); }
+  int stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return 137;
+  }
+  bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+void print_case_line(std::size_t i, std::size_t n, const l2tp::reports::CaseResult& r) {
+  std::string v = l2tp::reports::to_string(r.verdict);
+  std::transform(v.begin(), v.end(), v.begin(), ::toupper);
+  std::cout << "[" << i << "/" << n << "] " << r.id << "  " << v << "  ("
+            << static_cast<int>(r.duration_s * 10) / 10.0 << " s)  " << r.title << "\n";
+  if (r.verdict != l2tp::reports::Verdict::Pass && !r.reason.empty())
+    std::cout << "        " << r.reason << "\n";
+  std::cout << std::flush;
+}
+
+// ---------------------------------------------------------------------------------------
+
+constexpr const char* kCheckHelp =
+    "usage: l2tpsim check FILE... [--var NAME=VALUE ...]\n"
+    "\n"
+    "Reads scenario files and checks them: YAML syntax, every key, every value, the requirement\n"
+    "IDs a case cites, and the lac:/lns: options (as l2tpsim lac/lns take them). Each error names\n"
+    "the file, line, column and key and says what was expected. Exit status 0 when every file is\n"
+    "valid, 1 otherwise, 2 on bad usage.\n\noptions";
+
+}  // namespace
+
+int run_check(int argc, char** argv) {
+  std::vector<std::string> files, vars;
+  po::options_description opts(kCheckHelp);
+  opts.add_options()("help,h", "show this help")(
+      "var", po::value(&vars)->composing()->value_name("NAME=VALUE"), "define a variable used as ${NAME}");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&files)->composing());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    if (files.empty()) throw UsageError("name at least one scenario file");
+    const auto v = parse_vars(vars, builtin_vars("127.0.0.1", "secret", "user", "password", "true"));
+    int status = 0;
+    for (const auto& f : files) {
+      auto s = sc::load_scenario(f, v);
+      if (s) {
+        for (const auto* role : {s->lac ? &*s->lac : nullptr, s->lns ? &*s->lns : nullptr}) {
+          if (!role) continue;
+          RoleDefaults d = role->role == sc::Role::Lac ? RoleDefaults{{"connect-to", "127.0.0.1"}}
+                                                       : RoleDefaults{{"listen", "127.0.0.1"}};
+          if (auto c = role_runner_config(*role, d); !c) {
+            std::cout << c.error().to_string() << "\n";
+            status = 1;
+            s = l2tp::unexpected(c.error());
+            break;
+          }
+        }
+        if (!s) continue;
+        std::cout << f << ": ok";
+        if (s->case_info)
+          std::cout << " (case " << s->case_info->id << ", DUT " << sc::to_string(s->case_info->dut) << ")";
+        std::cout << ", " << s->steps.size() << " steps, " << s->faults.size() << " faults\n";
+      } else {
+        std::cout << s.error().to_string() << "\n";
+        status = 1;
+      }
+    }
+    return status;
+  } catch (const po::error& e) {
+    std::cerr << "l2tpsim check: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "l2tpsim check: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+namespace {
+
+constexpr const char* kRunHelp =
+    "usage: l2tpsim run FILE [--target ADDR[:PORT]] [options]\n"
+    "\n"
+    "Runs one scenario file. With both lac: and lns: blocks it is a self-test: the LNS runs as a\n"
+    "child process (its log beside the pcap) and the LAC plays the scenario against it, faults\n"
+    "and expectations included. With one block, that role plays against --target (a LAC) or\n"
+    "waits on its --listen address (an LNS). Prints each step and a verdict; exit status 0 when\n"
+    "the scenario passed, 1 when it failed or was inconclusive, 2 on bad usage or a bad file.\n"
+    "\noptions";
+
+}  // namespace
+
+int run_run(int argc, char** argv) {
+  std::string file, target, secret, user, password;
+  std::vector<std::string> vars;
+  Outputs out;
+  bool quiet = false;
+  po::options_description opts(kRunHelp);
+  opts.add_options()("help,h", "show this help")("target", po::value(&target)->value_name("ADDR[:PORT]"),
+                                                 "the peer, when the scenario does not name it")(
+      "secret", po::value(&secret)->value_name("S"), "tunnel secret (${secret})")(
+      "user", po::value(&user)->value_name("U"), "PPP user (${user})")(
+      "password", po::value(&password)->value_name("P"), "PPP password (${password})")(
+      "var", po::value(&vars)->composing()->value_name("NAME=VALUE"), "define ${NAME}")(
+      "json", po::value(&out.json)->value_name("FILE"), "write the result as JSON")(
+      "junit", po::value(&out.junit)->value_name("FILE"), "write the result as JUnit XML")(
+      "html", po::value(&out.html)->value_name("FILE"), "write the result as an HTML page")(
+      "pcap", po::value(&out.pcap)->value_name("FILE"), "record every datagram of the tester")(
+      "quiet,q", po::bool_switch(&quiet), "no step-by-step lines");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  try {
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    if (file.empty()) throw UsageError("name the scenario file to run");
+    auto s = sc::load_scenario(file, parse_vars(vars, builtin_vars(target, secret, user, password, "")));
+    if (!s) {
+      std::cerr << s.error().to_string() << "\n";
+      return 2;
+    }
+    const sc::Role tester = tester_role(*s);
+    const sc::RoleConfig& tester_block = tester == sc::Role::Lac ? *s->lac : *s->lns;
+    RoleDefaults d;
+    if (!secret.empty()) d["secret"] = secret;
+    if (!user.empty()) d["user"] = user;
+    if (!password.empty()) d["password"] = password;
+    std::unique_ptr<Device> device;
+    const bool self_test = s->lac && s->lns;
+    if (self_test) {
+      // The LNS side; the LAC connects to its first --listen unless the file says otherwise.
+      const auto* listen = s->lns->find("listen");
+      if (!listen) throw UsageError(file + ": a self-test's lns: block needs listen: ADDR[:PORT]");
+      if (!tester_block.find("connect-to")) d["connect-to"] = listen->value;
+      auto lns_check = role_runner_config(*s->lns, {});
+      if (!lns_check) {
+        std::cerr << lns_check.error().to_string() << "\n";
+        return 2;
+      }
+      const std::string log = (out.pcap.empty() ? std::string("l2tpsim-device") : out.pcap) + ".lns.log";
+      auto args = role_arguments(*s->lns, {});
+      args.insert(args.begin(), "lns");
+      device = std::make_unique<Device>(args, log);
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      if (!device->running()) {
+        std::cerr << "l2tpsim run: the LNS did not start; see " << log << "\n";
+        return 2;
+      }
+    } else if (tester == sc::Role::Lac && !target.empty()) {
+      d["connect-to"] = target;
+    }
+    auto cfg = role_runner_config(tester_block, d);
+    if (!cfg) {
+      std::cerr << cfg.error().to_string() << "\n";
+      return 2;
+    }
+    sc::CaseEnv env;
+    env.pcap = open_pcap(out.pcap);
+    env.run_start = l2tp::peers::SteadyTime::now();
+    env.secret.assign(cfg->node.tunnel.secret.begin(), cfg->node.tunnel.secret.end());
+    if (!quiet) env.progress = &std::cout;
+    std::cout << "l2tpsim run: " << file << (self_test ? " (self-test: l2tpsim LAC against l2tpsim LNS)" : "")
+              << "\n";
+    auto r = sc::run_case(*s, tester, *cfg, env);
+    if (r.id.empty()) r.id = fs::path(file).stem().string();
+    if (r.title.empty()) r.title = file;
+    if (device) device->stop();
+    if (env.pcap) env.pcap->flush();
+    l2tp::reports::SuiteResult suite;
+    suite.tool_version = L2TPSIM_VERSION;
+    suite.target = tester == sc::Role::Lac ? cfg->connect_to.to_string() : cfg->local.front().to_string();
+    suite.dut_role = tester == sc::Role::Lac ? "lns" : "lac";
+    suite.started = now_iso();
+    suite.duration_s = r.duration_s;
+    suite.pcap_path = out.pcap;
+    suite.cases.push_back(r);
+    std::cout << "\n";
+    l2tp::reports::print_table(std::cout, suite);
+    if (const int st = write_reports(suite, out); st) return st;
+    return r.verdict == l2tp::reports::Verdict::Pass ? 0 : 1;
+  } catch (const po::error& e) {
+    std::cerr << "l2tpsim run: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "l2tpsim run: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+namespace {
+
+constexpr const char* kConformHelp =
+    "usage: l2tpsim conform --dut-role lns|lac --target ADDR[:PORT] [options]\n"
+    "\n"
+    "Runs the conformance suite (the case files under the suite folder, for the DUT's role)\n"
+    "against a device under test and judges every message it sends against RFC 2661 (and the\n"
+    "PPP RFCs) by requirement ID. For a DUT LNS, l2tpsim is the LAC that dials --target. For a\n"
+    "DUT LAC, l2tpsim is the LNS on --listen, and --trigger is a shell command that makes the\n"
+    "LAC dial it (run by the cases that need a call from it).\n"
+    "\n"
+    "Each case ends pass, fail, inconclusive (its premise did not hold, e.g. no tunnel came up)\n"
+    "or not applicable (it needs --secret, --user or --trigger). The console shows a table; the\n"
+    "report files give each check, the evidence frames in the pcap and the requirement texts.\n"
+    "Exit status 0 when no case failed, 1 when one did, 2 on bad usage or a bad case file.\n"
+    "\noptions";
+
+}  // namespace
+
+int run_conform(int argc, char** argv) {
+  std::string dut, target, listen = "127.0.0.1:1701", local, secret, user, password, trigger, cases = "*";
+  std::string suite_dir;
+  std::vector<std::string> vars;
+  Outputs out;
+  bool list = false, verbose = false;
+  po::options_description opts(kConformHelp);
+  opts.add_options()("help,h", "show this help")("dut-role", po::value(&dut)->value_name("lns|lac"),
+                                                 "the role of the device under test")(
+      "target", po::value(&target)->value_name("ADDR[:PORT]"), "the DUT (an LNS: where to dial; port 1701)")(
+      "listen", po::value(&listen)->value_name("ADDR[:PORT]"),
+      "DUT lac: where l2tpsim's LNS waits (default 127.0.0.1:1701)")(
+      "local-address", po::value(&local)->value_name("ADDR"), "DUT lns: the address l2tpsim dials from")(
+      "secret", po::value(&secret)->value_name("S"), "the tunnel secret the DUT is configured with")(
+      "user", po::value(&user)->value_name("U"), "a PPP user the DUT accepts")(
+      "password", po::value(&password)->value_name("P"), "its password")(
+      "trigger", po::value(&trigger)->value_name("CMD"), "DUT lac: a shell command that makes it dial")(
+      "cases", po::value(&cases)->value_name("GLOB"),
+      "run only cases whose ID or file name matches (default *)")(
+      "suite", po::value(&suite_dir)->value_name("DIR"), "the suite folder (default: the bundled one)")(
+      "var", po::value(&vars)->composing()->value_name("NAME=VALUE"), "define ${NAME} for the case files")(
+      "json", po::value(&out.json)->value_name("FILE"), "write the results as JSON")(
+      "junit", po::value(&out.junit)->value_name("FILE"), "write the results as JUnit XML")(
+      "html", po::value(&out.html)->value_name("FILE"), "write a self-contained HTML report")(
+      "pcap", po::value(&out.pcap)->value_name("FILE"), "record every datagram of every case")(
+      "list", po::bool_switch(&list), "list the cases that would run, and exit")(
+      "verbose,v", po::bool_switch(&verbose), "print every step of every case");
+  try {
+    const auto vm = parse_command_line(argc, argv, opts);
+    if (vm.count("help")) {
+      std::cout << opts << "\n";
+      return 0;
+    }
+    if (dut != "lns" && dut != "lac") throw UsageError("--dut-role: lns or lac");
+    if (dut == "lns" && target.empty()) throw UsageError("--target: the LNS under test (ADDR[:PORT])");
+    if (dut == "lns") parse_endpoint("target", target, 1701);  // validates now, with a clear error
+    parse_endpoint("listen", listen, 1701);
+    if (!user.empty() && password.empty()) throw UsageError("--password: needed with --user");
+    if (suite_dir.empty()) suite_dir = scenario_dir() + "/conformance";
+    const fs::path role_dir = fs::path(suite_dir) / dut;
+    if (!fs::is_directory(role_dir)) throw UsageError("--suite: no folder " + role_dir.string());
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(role_dir))
+      if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+
+    const auto v = parse_vars(vars, builtin_vars(target, secret, user, password, trigger));
+    std::vector<sc::Scenario> selected;
+    for (const auto& f : files) {
+      auto s = sc::load_scenario(f.string(), v);
+      if (!s) {
+        std::cerr << s.error().to_string() << "\n";
+        return 2;
+      }
+      if (!s->case_info) {
+        std::cerr << f.string() << ": not a conformance case (no case: block)\n";
+        return 2;
+      }
+      const std::string name = f.filename().string();
+      if (::fnmatch(cases.c_str(), s->case_info->id.c_str(), 0) != 0 &&
+          ::fnmatch(cases.c_str(), name.c_str(), 0) != 0)
+        continue;
+      selected.push_back(std::move(*s));
+    }
+    if (selected.empty()) throw UsageError("--cases " + cases + ": no case matches in " + role_dir.string());
+    if (list) {
+      for (const auto& s : selected) {
+        std::cout << s.case_info->id << "\t";
+        for (std::size_t i = 0; i < s.case_info->requirements.size(); ++i)
+          std::cout << (i ? "," : "") << s.case_info->requirements[i];
+        std::cout << "\t" << s.case_info->title << "\n";
+      }
+      return 0;
+    }
+
+    l2tp::reports::SuiteResult suite;
+    suite.tool_version = L2TPSIM_VERSION;
+    suite.target = dut == "lns" ? target : listen;
+    suite.dut_role = dut;
+    suite.started = now_iso();
+    suite.pcap_path = out.pcap;
+    sc::CaseEnv env;
+    env.pcap = open_pcap(out.pcap);
+    env.run_start = l2tp::peers::SteadyTime::now();
+    env.secret.assign(secret.begin(), secret.end());
+    if (verbose) env.progress = &std::cout;
+    std::cout << "l2tpsim conform: " << selected.size() << " cases against a DUT " << dut << " at "
+              << suite.target << "\n";
+    std::size_t i = 0;
+    for (const auto& s : selected) {
+      ++i;
+      const auto& c = *s.case_info;
+      l2tp::reports::CaseResult r;
+      std::string missing;
+      for (const auto& n : c.needs)
+        if ((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
+            (n == "trigger" && trigger.empty()))
+          missing += (missing.empty() ? "--" : ", --") + n;
+      if (!missing.empty()) {
+        r.id = c.id;
+        r.title = c.title;
+        r.file = s.file;
+        r.dut_role = dut;
+        r.requirements = c.requirements;
+        r.verdict = l2tp::reports::Verdict::NotApplicable;
+        r.reason = "needs " + missing;
+      } else {
+        const sc::Role tester = tester_role(s);
+        const sc::RoleConfig& block = tester == sc::Role::Lac ? *s.lac : *s.lns;
+        RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
+        if (tester == sc::Role::Lac) {
+          d["connect-to"] = target;
+          if (!local.empty()) d["local-address"] = local;
+        } else {
+          d["listen"] = listen;
+        }
+        auto cfg = role_runner_config(block, d);
+        if (!cfg) {
+          std::cerr << cfg.error().to_string() << "\n";
+          return 2;
+        }
+        if (verbose)
+          std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
+        r = sc::run_case(s, tester, *cfg, env);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the DUT forget the last case
+      }
+      print_case_line(i, selected.size(), r);
+      suite.cases.push_back(std::move(r));
+    }
+    suite.duration_s = l2tp::to_seconds(l2tp::peers::SteadyTime::now() - env.run_start);
+    if (env.pcap) env.pcap->flush();
+    std::cout << "\n";
+    l2tp::reports::print_table(std::cout, suite);
+    if (const int st = write_reports(suite, out); st) return st;
+    return suite.any_failed() ? 1 : 0;
+  } catch (const UsageError& e) {
+    std::cerr << "l2tpsim conform: " << e.what() << "\n(see 'l2tpsim conform --help')\n";
+    return 2;
+  }
+}
+
+}  // namespace l2tpsim::app

@@ -1,0 +1,78 @@
+#include "reports/conformance_result.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace l2tp::reports {
+namespace {
+
+// Higher is worse; the order a requirement's verdict is taken in.
+int severity(Verdict v) {
+  switch (v) {
+    case Verdict::NotApplicable:
+      return 0;
+    case Verdict::Pass:
+      return 1;
+    case Verdict::Inconclusive:
+      return 2;
+    case Verdict::Fail:
+      return 3;
+  }
+  return 3;
+}
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Pass:
+      return "pass";
+    case Verdict::Fail:
+      return "fail";
+    case Verdict::Inconclusive:
+      return "inconclusive";
+    case Verdict::NotApplicable:
+      return "not-applicable";
+  }
+  return "inconclusive";
+}
+
+std::size_t SuiteResult::count(Verdict v) const {
+  return static_cast<std::size_t>(
+      std::count_if(cases.begin(), cases.end(), [v](const CaseResult& c) { return c.verdict == v; }));
+}
+
+Verdict worse(Verdict a, Verdict b) {
+  return severity(b) > severity(a) ? b : a;
+}
+
+std::vector<RequirementResult> requirement_results(const SuiteResult& s) {
+  std::map<std::string, RequirementResult> by_id;
+  for (const auto& c : s.cases) {
+    for (const auto& id : c.requirements) {
+      RequirementResult& r = by_id[id];
+      r.id = id;
+      r.verdict = worse(r.verdict, c.verdict);  // starts at not-applicable, the least severe
+      // A case listing the same ID twice is still one case.
+      if (r.cases.empty() || r.cases.back() != c.id) r.cases.push_back(c.id);
+    }
+  }
+  for (std::size_t i = 0; i < kRuleCount; ++i) {
+    auto it = by_id.find(std::string(kRuleTable[i].id));
+    if (it != by_id.end()) it->second.rule = &kRuleTable[i];
+  }
+
+  std::vector<RequirementResult> out;
+  out.reserve(by_id.size());
+  for (auto& [id, r] : by_id) out.push_back(std::move(r));
+  // Catalogue order follows the RFCs' sections; IDs it lacks go last.
+  auto row = [](const RequirementResult& r) {
+    return r.rule ? static_cast<std::size_t>(r.rule - kRuleTable) : kRuleCount;
+  };
+  std::sort(out.begin(), out.end(), [&](const RequirementResult& a, const RequirementResult& b) {
+    return row(a) != row(b) ? row(a) < row(b) : a.id < b.id;
+  });
+  return out;
+}
+
+}  // namespace l2tp::reports

@@ -1,0 +1,575 @@
+// One scenario's tester side on Boost.Asio. See case_runner.hpp.
+#include "scenarios/case_runner.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <ostream>
+#include <set>
+
+#include "engine/wire/rules.hpp"
+#include "peers/ppp/ppp_layer.hpp"
+#include "peers/udp_transport.hpp"
+#include "scenarios/wire_log.hpp"
+
+namespace l2tp::scenario {
+
+namespace {
+
+using peers::SteadyTime;
+constexpr auto kPoll = std::chrono::milliseconds(50);
+constexpr std::size_t kMaxEvidence = 6;
+
+double since(Time t, Time origin) {
+  return to_seconds(t - origin);
+}
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+bool message_matches(const MessageMatch& m, const WireEntry& e) {
+  if (iequals(m.message, "any")) {
+  } else if (iequals(m.message, "control")) {
+    if (e.kind != WireEntry::Kind::Control) return false;
+  } else if (iequals(m.message, "data")) {
+    if (e.kind != WireEntry::Kind::Data) return false;
+  } else if (!iequals(m.message, e.name)) {
+    return false;
+  }
+  if (m.result && e.result != m.result) return false;
+  if (m.error && e.error != m.error) return false;
+  for (auto t : m.has_avps)
+    if (std::find(e.avps.begin(), e.avps.end(), t) == e.avps.end()) return false;
+  for (auto t : m.lacks_avps)
+    if (std::find(e.avps.begin(), e.avps.end(), t) != e.avps.end()) return false;
+  if (m.hidden && *m.hidden != e.any_hidden) return false;
+  if (m.ppp_protocol && e.ppp_protocol != m.ppp_protocol) return false;
+  if (m.ppp_code && e.ppp_code != m.ppp_code) return false;
+  if (m.session_zero && *m.session_zero != (e.session == 0)) return false;
+  return true;
+}
+
+// The FaultLayer behind the Shard's filter interface.
+class FaultFilter final : public peers::DatagramFilter {
+ public:
+  explicit FaultFilter(std::vector<FaultRule> rules) : layer_(std::move(rules)) {}
+  void take(peers::WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
+            Time now) override {
+    layer_.handle(Datagram{dir == peers::WireDirection::Out ? Direction::Out : Direction::In, src, dst,
+                           Buffer(bytes.begin(), bytes.end())},
+                  now);
+  }
+  bool poll(Time now, peers::WireDirection& dir, net::Endpoint& src, net::Endpoint& dst,
+            Buffer& out) override {
+    auto d = layer_.poll(now);
+    if (!d) return false;
+    dir = d->direction == Direction::Out ? peers::WireDirection::Out : peers::WireDirection::In;
+    src = d->from;
+    dst = d->to;
+    out = std::move(d->bytes);
+    return true;
+  }
+  std::optional<Time> poll_timeout() const override { return layer_.poll_timeout(); }
+  const FaultLayer& layer() const { return layer_; }
+
+ private:
+  FaultLayer layer_;
+};
+
+struct EventRecord {
+  EventKind kind;
+  Time at;
+  std::optional<std::uint16_t> result, error;
+  bool by_peer = false;
+  std::string summary;
+};
+
+class CaseRun {
+ public:
+  CaseRun(const Scenario& s, Role tester, const peers::RunnerConfig& cfg, const CaseEnv& env)
+      : s_(s),
+        tester_(tester),
+        cfg_(cfg),
+        env_(env),
+        shard_(io_, cfg.node, cfg.seed),
+        log_(env.secret),
+        ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
+        step_timer_(io_),
+        poll_timer_(io_) {}
+
+  reports::CaseResult run();
+
+ private:
+  void next_step();
+  void advance() {
+    ++index_;
+    boost::asio::post(io_, [this] { next_step(); });
+  }
+  void on_event(Node& node, const NodeEvent& ev, Time now);
+  void sync_ppp(Time now);
+  void evaluate();
+  void finish_expect(bool passed, std::string detail, std::vector<reports::Evidence> evidence);
+  void start_shell(const Shell& sh);
+  void poll_loop();
+  void teardown();
+  bool all_closed() const;
+  void done();
+  reports::Evidence evidence_of(const WireEntry& e) const {
+    return {e.frame, since(e.at, env_.run_start), e.summary};
+  }
+  net::Endpoint peer_endpoint() const;
+  void say(const std::string& line) {
+    if (env_.progress) *env_.progress << "    " << line << "\n" << std::flush;
+  }
+
+  const Scenario& s_;
+  Role tester_;
+  peers::RunnerConfig cfg_;
+  const CaseEnv& env_;
+  boost::asio::io_context io_;
+  peers::Shard shard_;
+  WireLog log_;
+  std::unique_ptr<FaultFilter> filter_;
+  SeededRng ppp_rng_;
+  std::unique_ptr<peers::Authorizer> authorizer_;
+  std::unique_ptr<peers::PppLayer> ppp_;
+  boost::asio::steady_timer step_timer_, poll_timer_;
+
+  std::vector<TunnelId> tunnels_;
+  std::vector<std::pair<TunnelId, SessionId>> sessions_;
+  std::vector<EventRecord> events_;
+  std::uint64_t ppp_up_seen_ = 0, ppp_failed_seen_ = 0, auth_failed_seen_ = 0;
+
+  std::size_t index_ = 0;
+  Time step_start_{};
+  // Expectations look at what happened since the last action (open, close, shell, send): an
+  // answer may arrive while an earlier expectation is still being checked.
+  Time window_start_{};
+  const Expect* expect_ = nullptr;
+  Time expect_deadline_{};
+  pid_t shell_pid_ = -1;
+  Time shell_deadline_{};
+  std::vector<pid_t> background_;
+  bool premise_failed_ = false;
+  bool tearing_down_ = false, finished_ = false;
+  Time teardown_start_{};
+  Time started_{};
+  reports::CaseResult result_;
+};
+
+net::Endpoint CaseRun::peer_endpoint() const {
+  if (tester_ == Role::Lac) return cfg_.connect_to;
+  for (auto it = log_.entries().rbegin(); it != log_.entries().rend(); ++it)
+    if (it->from_peer) return it->src;
+  return cfg_.connect_to;
+}
+
+reports::CaseResult CaseRun::run() {
+  started_ = window_start_ = SteadyTime::now();
+  result_.started_s = since(started_, env_.run_start);
+  for (auto& l : cfg_.local) {
+    auto bound = shard_.bind(l);
+    if (!bound) {
+      result_.verdict = reports::Verdict::Inconclusive;
+      result_.reason = bound.error();
+      return result_;
+    }
+    l = *bound;
+  }
+  if (env_.pcap) shard_.share_pcap(env_.pcap);
+  shard_.set_tap(&log_);
+  if (!s_.faults.empty()) {
+    filter_ = std::make_unique<FaultFilter>(s_.faults);
+    shard_.set_filter(filter_.get());
+  }
+  log_.on_change = [this] {
+    if (expect_) boost::asio::post(io_, [this] { evaluate(); });
+  };
+  if (cfg_.ppp.enabled) {
+    const auto role = tester_ == Role::Lac ? ppp::Role::Client : ppp::Role::Server;
+    if (cfg_.make_authorizer) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
+    ppp_ = std::make_unique<peers::PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
+    ppp_->on_later_decision([this](peers::LinkKey key, peers::Decision d) {
+      shard_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
+    });
+    shard_.on_layer_timeout([this] { return ppp_->poll_timeout(); },
+                            [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
+  }
+  shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) { on_event(node, ev, now); });
+  poll_loop();
+  boost::asio::post(io_, [this] { next_step(); });
+  io_.run();
+  for (pid_t p : background_) {
+    ::kill(p, SIGTERM);
+    ::waitpid(p, nullptr, 0);
+  }
+  return result_;
+}
+
+void CaseRun::on_event(Node& node, const NodeEvent& ev, Time now) {
+  if (ppp_) ppp_->on_event(node, ev, now);
+  const auto& b = ev.event.body;
+  EventRecord r{EventKind::TunnelUp, now, {}, {}, false, {}};
+  const std::string t = "tunnel " + std::to_string(ev.tunnel.value);
+  if (std::holds_alternative<TunnelUp>(b)) {
+    r.kind = EventKind::TunnelUp;
+    r.summary = t + " up";
+    if (std::find(tunnels_.begin(), tunnels_.end(), ev.tunnel) == tunnels_.end())
+      tunnels_.push_back(ev.tunnel);
+  } else if (const auto* d = std::get_if<TunnelDown>(&b)) {
+    r.kind = EventKind::TunnelDown;
+    r.by_peer = d->by_peer;
+    if (d->result) {
+      r.result = d->result->result;
+      r.error = d->result->error;
+    }
+    r.summary = t + " down (" + d->reason + ")";
+  } else if (const auto* u = std::get_if<SessionUp>(&b)) {
+    r.kind = EventKind::SessionUp;
+    r.summary = t + " session " + std::to_string(u->local.value) + " up";
+    sessions_.push_back({ev.tunnel, u->local});
+  } else if (const auto* d = std::get_if<SessionDown>(&b)) {
+    r.kind = EventKind::SessionDown;
+    r.by_peer = d->by_peer;
+    if (d->result) {
+      r.result = d->result->result;
+      r.error = d->result->error;
+    }
+    r.summary = t + " session " + std::to_string(d->local.value) + " down (" + d->reason + ")";
+    std::erase_if(sessions_, [&](const auto& p) { return p.first == ev.tunnel && p.second == d->local; });
+  } else if (const auto* v = std::get_if<PeerViolation>(&b)) {
+    log_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
+    return;
+  } else {
+    return;
+  }
+  events_.push_back(std::move(r));
+  sync_ppp(now);
+  if (expect_) boost::asio::post(io_, [this] { evaluate(); });
+}
+
+// PPP outcomes come from the layer's counters: one event per change.
+void CaseRun::sync_ppp(Time now) {
+  if (!ppp_) return;
+  const auto& c = ppp_->counters();
+  for (; ppp_up_seen_ < c.up; ++ppp_up_seen_)
+    events_.push_back({EventKind::PppUp, now, {}, {}, false, "PPP up"});
+  for (; ppp_failed_seen_ < c.failed; ++ppp_failed_seen_)
+    events_.push_back({EventKind::PppDown, now, {}, {}, false, "PPP failed"});
+  for (; auth_failed_seen_ < c.auth_failures; ++auth_failed_seen_)
+    events_.push_back({EventKind::AuthFailed, now, {}, {}, false, "PPP authentication failed"});
+}
+
+void CaseRun::poll_loop() {
+  poll_timer_.expires_after(kPoll);
+  poll_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || finished_) return;
+    const Time now = SteadyTime::now();
+    sync_ppp(now);
+    if (shell_pid_ > 0) {
+      int status = 0;
+      const pid_t r = ::waitpid(shell_pid_, &status, WNOHANG);
+      if (r == shell_pid_ || now >= shell_deadline_) {
+        if (r != shell_pid_) {
+          ::kill(shell_pid_, SIGKILL);
+          ::waitpid(shell_pid_, nullptr, 0);
+          say("shell command timed out");
+        }
+        shell_pid_ = -1;
+        advance();
+      }
+    }
+    if (expect_) evaluate();
+    if (tearing_down_) {
+      if (all_closed() || now - teardown_start_ >= env_.teardown) {
+        done();
+        return;
+      }
+    }
+    poll_loop();
+  });
+}
+
+void CaseRun::next_step() {
+  if (tearing_down_ || finished_) return;
+  if (index_ >= s_.steps.size() || premise_failed_) {
+    teardown();
+    return;
+  }
+  const StepAt& at = s_.steps[index_];
+  step_start_ = SteadyTime::now();
+  if (!std::holds_alternative<Expect>(at.step) && !std::holds_alternative<Wait>(at.step))
+    window_start_ = step_start_;
+  std::visit(
+      [&](const auto& st) {
+        using T = std::decay_t<decltype(st)>;
+        if constexpr (std::is_same_v<T, OpenTunnels>) {
+          say("open " + std::to_string(st.count) + " tunnel(s)");
+          shard_.act([&](Node& node, Time now) {
+            for (unsigned i = 0; i < st.count; ++i)
+              tunnels_.push_back(node.open_tunnel(cfg_.local[i % cfg_.local.size()], cfg_.connect_to, now));
+          });
+          advance();
+        } else if constexpr (std::is_same_v<T, OpenSessions>) {
+          say("open " + std::to_string(st.count) + " call(s)");
+          shard_.act([&](Node& node, Time now) {
+            if (tunnels_.empty()) return;
+            for (unsigned i = 0; i < st.count; ++i) node.open_session(tunnels_[i % tunnels_.size()], now);
+          });
+          advance();
+        } else if constexpr (std::is_same_v<T, Wait>) {
+          say("wait " + std::to_string(to_seconds(st.time)) + " s");
+          step_timer_.expires_after(st.time);
+          step_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) advance();
+          });
+        } else if constexpr (std::is_same_v<T, Expect>) {
+          say("expect " + st.to_string());
+          expect_ = &st;
+          expect_deadline_ = step_start_ + st.within;
+          evaluate();
+        } else if constexpr (std::is_same_v<T, CloseSessions>) {
+          say("close calls");
+          shard_.act([&](Node& node, Time now) {
+            const auto open = sessions_;
+            for (const auto& [t, sid] : open)
+              node.close_session(t, sid, ResultInfo{st.result, st.error, "scenario"}, now);
+          });
+          advance();
+        } else if constexpr (std::is_same_v<T, CloseTunnels>) {
+          say("close tunnels");
+          shard_.act([&](Node& node, Time now) {
+            for (auto t : tunnels_) node.close_tunnel(t, ResultInfo{st.result, st.error, "scenario"}, now);
+          });
+          advance();
+        } else if constexpr (std::is_same_v<T, Shell>) {
+          say("shell: " + st.command);
+          start_shell(st);
+        } else if constexpr (std::is_same_v<T, SendRaw>) {
+          say("send " + std::to_string(st.bytes.size()) + " hand-made octets");
+          shard_.inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          advance();
+        }
+      },
+      at.step);
+}
+
+void CaseRun::start_shell(const Shell& sh) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::execl("/bin/sh", "sh", "-c", sh.command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  if (pid < 0) {
+    say("shell: fork failed");
+    advance();
+    return;
+  }
+  if (sh.background) {
+    background_.push_back(pid);
+    advance();
+    return;
+  }
+  shell_pid_ = pid;
+  shell_deadline_ = SteadyTime::now() + sh.timeout;
+}
+
+void CaseRun::evaluate() {
+  if (!expect_ || finished_) return;
+  const Expect& e = *expect_;
+  const Time now = SteadyTime::now();
+  std::vector<reports::Evidence> ev;
+  std::size_t matches = 0;
+  if (const auto* m = std::get_if<MessageMatch>(&e.what)) {
+    std::vector<const WireEntry*> hits;
+    for (const auto& w : log_.entries())
+      if (w.from_peer && w.at >= window_start_ && w.at <= expect_deadline_ && message_matches(*m, w))
+        hits.push_back(&w);
+    for (const auto* w : hits)
+      if (ev.size() < kMaxEvidence) ev.push_back(evidence_of(*w));
+    matches = hits.size();
+    if (e.backoff && !e.none) {
+      // The longest run of one message (same Ns) and whether its gaps never shrink.
+      std::map<std::uint16_t, std::vector<Time>> by_ns;
+      for (const auto* w : hits) by_ns[w->ns.value_or(0)].push_back(w->at);
+      std::size_t best = 0;
+      bool growing = true;
+      for (const auto& [ns, times] : by_ns) {
+        if (times.size() <= best) continue;
+        best = times.size();
+        growing = true;
+        for (std::size_t i = 2; i < times.size(); ++i)
+          growing = growing && (times[i] - times[i - 1]) * 10 >= (times[i - 1] - times[i - 2]) * 9;
+      }
+      matches = growing ? best : 0;
+      if (best >= e.count + 1 && !growing) {
+        finish_expect(false, "the peer retransmitted, but the intervals shrank (no backoff)", ev);
+        return;
+      }
+      // count means retransmissions: the first sending plus `count` more.
+      if (matches >= e.count + 1) {
+        finish_expect(true, std::to_string(matches) + " sendings of one message, intervals not shrinking",
+                      ev);
+        return;
+      }
+      matches = 0;
+    }
+  } else {
+    const auto& em = std::get<EventMatch>(e.what);
+    for (const auto& r : events_) {
+      if (r.at < window_start_ || r.at > expect_deadline_ || r.kind != em.kind) continue;
+      if (em.result && r.result != em.result) continue;
+      if (em.error && r.error != em.error) continue;
+      if (em.by_peer && *em.by_peer != r.by_peer) continue;
+      ++matches;
+      if (ev.size() < kMaxEvidence) ev.push_back({0, since(r.at, env_.run_start), r.summary});
+    }
+  }
+  if (e.none) {
+    if (matches > 0) {
+      finish_expect(false, "it happened: " + ev.front().summary, ev);
+    } else if (now >= expect_deadline_) {
+      finish_expect(true, "nothing of the kind in " + std::to_string(to_seconds(e.within)) + " s", {});
+    }
+    return;
+  }
+  if (!e.backoff && matches >= e.count) {
+    finish_expect(true, ev.front().summary, ev);
+    return;
+  }
+  if (now < expect_deadline_) {
+    step_timer_.expires_at(peers::SteadyTime::to_steady(expect_deadline_));
+    step_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) evaluate();
+    });
+    return;
+  }
+  // Timed out: say what the peer did send instead.
+  std::string seen;
+  std::vector<reports::Evidence> instead;
+  for (const auto& w : log_.entries())
+    if (w.from_peer && w.at >= window_start_ && w.kind != WireEntry::Kind::Data) {
+      seen +=
+          (seen.empty() ? "" : ", ") + w.name +
+          (w.result ? " result " + std::to_string(*w.result) + (w.error ? "/" + std::to_string(*w.error) : "")
+                    : "");
+      if (instead.size() < kMaxEvidence) instead.push_back(evidence_of(w));
+    }
+  finish_expect(false,
+                (matches ? "only " + std::to_string(matches) + " seen" : std::string("not seen")) +
+                    "; the peer sent " + (seen.empty() ? std::string("no control message") : seen) +
+                    " in that time",
+                matches ? ev : instead);
+}
+
+void CaseRun::finish_expect(bool passed, std::string detail, std::vector<reports::Evidence> evidence) {
+  const Expect& e = *expect_;
+  expect_ = nullptr;
+  step_timer_.cancel();
+  reports::CheckResult c;
+  c.description = (e.note.empty() ? "" : e.note + ": ") + (e.none ? "expect " : "expect ") + e.to_string();
+  c.passed = passed;
+  c.detail = std::move(detail);
+  c.evidence = std::move(evidence);
+  say(std::string(passed ? "ok: " : "FAILED: ") + c.detail);
+  result_.checks.push_back(std::move(c));
+  if (!passed && e.setup) {
+    premise_failed_ = true;
+    result_.verdict = reports::Verdict::Inconclusive;
+    result_.reason = "premise not met: expected " + e.to_string() + "; " + result_.checks.back().detail;
+  }
+  advance();
+}
+
+void CaseRun::teardown() {
+  if (tearing_down_) return;
+  tearing_down_ = true;
+  teardown_start_ = SteadyTime::now();
+  shard_.act([&](Node& node, Time now) {
+    if (ppp_) ppp_->stop_all(now);
+    const auto open = sessions_;
+    for (const auto& [t, s] : open) node.close_session(t, s, ResultInfo{3, std::nullopt, "end of case"}, now);
+    node.close_all(ResultInfo{1, std::nullopt, "end of case"}, now);
+  });
+}
+
+// Every tunnel has ended and its last words are acknowledged: our StopCCN acked, the ZLB for
+// the peer's StopCCN sent (a peer left retransmitting into a closed socket would be our fault).
+bool CaseRun::all_closed() const {
+  bool open = false;
+  shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
+    using S = tunnel::TunnelState;
+    const S st = t.state();
+    const bool acking = st == S::Lingering && t.channel().poll_timeout().has_value();
+    open = open || acking || st == S::WaitCtlReply || st == S::WaitCtlConn || st == S::Established ||
+           st == S::Closing;
+  });
+  return !open;
+}
+
+void CaseRun::done() {
+  if (finished_) return;
+  finished_ = true;
+  shard_.stop();
+  step_timer_.cancel();
+  poll_timer_.cancel();
+  const Time end = SteadyTime::now();
+  result_.duration_s = to_seconds(end - started_);
+  result_.first_frame = log_.first_frame();
+  result_.last_frame = log_.last_frame();
+  std::set<std::string> cited;
+  if (s_.case_info) cited.insert(s_.case_info->requirements.begin(), s_.case_info->requirements.end());
+  std::vector<std::string> broken;
+  for (const auto& v : log_.violations()) {
+    result_.violations.push_back({v.rule, v.detail, {v.frame, since(v.at, env_.run_start), v.detail}});
+    if (cited.count(v.rule) && std::find(broken.begin(), broken.end(), v.rule) == broken.end())
+      broken.push_back(v.rule);
+  }
+  if (premise_failed_) return;  // inconclusive, reason set
+  std::string failed;
+  for (const auto& c : result_.checks)
+    if (!c.passed) failed += (failed.empty() ? "" : "; ") + c.description + ": " + c.detail;
+  for (const auto& r : broken) {
+    for (const auto& v : log_.violations())
+      if (v.rule == r) {
+        failed += (failed.empty() ? "" : "; ") + r + " broken in frame " + std::to_string(v.frame) + ": " +
+                  v.detail;
+        break;
+      }
+  }
+  if (filter_)
+    for (const auto& st : filter_->layer().stats())
+      if (st.applied == 0 && failed.empty()) {
+        result_.verdict = reports::Verdict::Inconclusive;
+        result_.reason = "fault '" + st.name + "' never applied: nothing it matches went over the wire";
+        return;
+      }
+  result_.verdict = failed.empty() ? reports::Verdict::Pass : reports::Verdict::Fail;
+  result_.reason = failed;
+}
+
+}  // namespace
+
+reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& cfg,
+                             const CaseEnv& env) {
+  CaseRun run(s, tester, cfg, env);
+  auto r = run.run();
+  r.file = s.file;
+  if (s.case_info) {
+    r.id = s.case_info->id;
+    r.title = s.case_info->title;
+    r.dut_role = to_string(s.case_info->dut);
+    r.requirements = s.case_info->requirements;
+  }
+  return r;
+}
+
+}  // namespace l2tp::scenario

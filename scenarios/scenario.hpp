@@ -1,0 +1,143 @@
+// A scenario as the runner sees it, once parse_scenario (parser.hpp) has read and checked a
+// YAML file: the roles l2tpsim plays with their options (the `l2tpsim lac`/`lns` option names,
+// RouterOS vocabulary), the faults to inject, and a timeline of steps with expectations. A
+// conformance case is a scenario with a `case:` block (ID, title, requirement IDs, DUT role).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/time.hpp"
+#include "engine/util/bytes.hpp"
+#include "scenarios/fault.hpp"
+
+namespace l2tp::scenario {
+
+// Where something was written: file, 1-based line and column, and the key it belongs to.
+struct Where {
+  std::string file;
+  int line = 0, column = 0;
+  std::string key;
+  std::string to_string() const;  // "file:3:7: faults[1].match.message"
+};
+
+enum class Role : std::uint8_t { Lac, Lns };
+const char* to_string(Role r);
+
+// One option of a role, as `l2tpsim lac|lns --name value` takes it ("true" for a flag).
+struct RoleOption {
+  std::string name, value;
+  Where where;
+};
+
+struct RoleConfig {
+  Role role = Role::Lac;
+  std::vector<RoleOption> options;
+  Where where;
+  const RoleOption* find(const std::string& name) const;
+};
+
+// What a message from the peer must look like.
+struct MessageMatch {
+  std::string message;  // "SCCRP", "StopCCN", "ZLB", "data", "control" (any but ZLB), "any"
+  std::optional<std::uint16_t> result, error;  // Result Code AVP (StopCCN, CDN)
+  std::vector<std::uint16_t> has_avps;         // carries these AVP types (vendor 0)
+  std::vector<std::uint16_t> lacks_avps;       // carries none of these
+  std::optional<bool> hidden;                  // some AVP has the H bit (true) / none has (false)
+  std::optional<std::uint16_t> ppp_protocol;   // data: PPP protocol
+  std::optional<std::uint8_t> ppp_code;        // data: code of the control packet
+  std::optional<bool> session_zero;            // header Session ID is 0 (true) or not (false)
+  std::string to_string() const;
+};
+
+enum class EventKind : std::uint8_t {
+  TunnelUp,
+  TunnelDown,
+  SessionUp,
+  SessionDown,
+  PppUp,
+  PppDown,
+  AuthFailed
+};
+const char* to_string(EventKind k);
+
+// What the engine must report about the peer.
+struct EventMatch {
+  EventKind kind = EventKind::TunnelUp;
+  std::optional<std::uint16_t> result, error;  // of the StopCCN/CDN that ended it
+  std::optional<bool> by_peer;                 // the peer ended it (StopCCN/CDN received)
+  std::string to_string() const;
+};
+
+struct Expect {
+  bool none = false;  // expect-none: nothing matching may happen within `within`
+  std::variant<MessageMatch, EventMatch> what;
+  Duration within = std::chrono::seconds(5);
+  unsigned count = 1;  // at least this many (expect), from the step's start
+  bool setup = false;  // a failure makes the case inconclusive (its premise), not failed
+  std::string note;    // the case's words for this check
+  // Retransmissions: the matching messages must repeat at least `count` times with the same Ns,
+  // each gap no shorter than the one before (RFC 2661 5.8 backoff).
+  bool backoff = false;
+  Where where;
+  std::string to_string() const;
+};
+
+struct OpenTunnels {
+  unsigned count = 1;
+};
+struct OpenSessions {
+  unsigned count = 1;  // on the tunnels opened so far, round-robin
+};
+struct Wait {
+  Duration time{};
+};
+struct CloseSessions {
+  std::uint16_t result = 3;
+  std::optional<std::uint16_t> error;
+};
+struct CloseTunnels {
+  std::uint16_t result = 6;
+  std::optional<std::uint16_t> error;
+};
+// A shell command, e.g. to make a LAC under test dial (`echo "c lac" > /var/run/xl2tpd/...`).
+struct Shell {
+  std::string command;
+  Duration timeout = std::chrono::seconds(10);
+  bool background = false;
+};
+// A hand-made datagram to the peer, outside any control channel (a new tunnel's SCCRQ with a
+// broken header, say): the bytes as written, from our first local address.
+struct SendRaw {
+  Buffer bytes;
+};
+
+using Step =
+    std::variant<OpenTunnels, OpenSessions, Wait, Expect, CloseSessions, CloseTunnels, Shell, SendRaw>;
+
+struct StepAt {
+  Step step;
+  Where where;
+};
+
+struct CaseInfo {
+  std::string id, title;
+  std::vector<std::string> requirements;  // "R024", "P042": checked against the catalogue
+  Role dut = Role::Lns;                   // the device under test's role
+  std::vector<std::string> needs;         // "secret", "user", "trigger": else not applicable
+  std::string description;
+};
+
+struct Scenario {
+  std::string file;
+  std::optional<CaseInfo> case_info;
+  std::optional<std::uint64_t> seed;
+  std::optional<RoleConfig> lac, lns;  // the roles l2tpsim plays (both: a self-test)
+  std::vector<FaultRule> faults;
+  std::vector<StepAt> steps;
+};
+
+}  // namespace l2tp::scenario

@@ -1,0 +1,216 @@
+// Scenario files: a whole case read into its parts, and every way a file can be wrong, each
+// reported with file, line, column, key and what was expected.
+#include "scenarios/parser.hpp"
+
+#include <gtest/gtest.h>
+
+namespace l2tp::scenario {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kCase = R"(case:
+  id: LNS-AVP-002
+  title: Unknown M=1 AVP in ICRQ
+  requirements: [R023]
+  dut: lns
+  needs: [secret]
+seed: 7
+vars:
+  calls: 3
+lac:
+  no-ppp: true
+  local-address: [127.0.0.2, 127.0.0.5]
+  secret: ${secret}
+faults:
+  - fault: unknown-mandatory-avp
+    match: {message: ICRQ}
+  - name: slow
+    direction: in
+    match: {message: SCCRP, avp: assigned-tunnel-id, skip: 1, count: 2}
+    delay: 250ms
+  - duplicate: {copies: 2, after: 1s}
+  - add-avp: {type: 99, mandatory: true, value: "00 01", position: 1}
+  - header: {ns: 5, set-flags: 0x0100}
+steps:
+  - open-tunnels: 1
+  - expect: {event: tunnel-up, within: 5s, setup: true}
+  - open-sessions: ${calls}
+  - expect: {message: CDN, result: 2, error: 8, within: 4s, has-avp: [result-code, 14]}
+  - expect-none: {event: session-up, within: 1s}
+  - wait: 1.5
+  - close-tunnels: {result: 6}
+  - shell: {command: "echo hi", timeout: 2s, background: true}
+  - send-raw: "c8 02 00 0c"
+)";
+
+Result<Scenario, ScenarioError> parse(const std::string& text, Vars vars = {{"secret", "s3"}}) {
+  return parse_scenario(text, "t.yaml", vars);
+}
+
+TEST(ScenarioParser, ReadsAWholeCase) {
+  const auto s = parse(kCase);
+  ASSERT_TRUE(s) << s.error().to_string();
+  ASSERT_TRUE(s->case_info);
+  EXPECT_EQ(s->case_info->id, "LNS-AVP-002");
+  EXPECT_EQ(s->case_info->requirements, std::vector<std::string>{"R023"});
+  EXPECT_EQ(s->case_info->dut, Role::Lns);
+  EXPECT_EQ(s->case_info->needs, std::vector<std::string>{"secret"});
+  EXPECT_EQ(s->seed, 7u);
+  ASSERT_TRUE(s->lac);
+  EXPECT_FALSE(s->lns);
+  ASSERT_EQ(s->lac->options.size(), 4u);  // no-ppp, two local-address, secret
+  EXPECT_EQ(s->lac->find("secret")->value, "s3");
+  EXPECT_EQ(s->lac->options[1].value, "127.0.0.2");
+  EXPECT_EQ(s->lac->options[2].value, "127.0.0.5");
+
+  ASSERT_EQ(s->faults.size(), 5u);
+  EXPECT_EQ(s->faults[0].action, FaultAction::AddAvp);
+  EXPECT_EQ(s->faults[0].avp.type, 255);
+  EXPECT_EQ(s->faults[0].match.message, "ICRQ");
+  EXPECT_EQ(s->faults[1].name, "slow");
+  EXPECT_EQ(s->faults[1].match.direction, Direction::In);
+  EXPECT_EQ(s->faults[1].match.avp, 9);
+  EXPECT_EQ(s->faults[1].match.skip, 1u);
+  EXPECT_EQ(s->faults[1].match.count, 2u);
+  EXPECT_EQ(s->faults[1].action, FaultAction::Delay);
+  EXPECT_EQ(s->faults[1].delay, std::chrono::duration_cast<Duration>(250ms));
+  EXPECT_EQ(s->faults[2].action, FaultAction::Duplicate);
+  EXPECT_EQ(s->faults[2].copies, 2u);
+  EXPECT_EQ(s->faults[2].delay, std::chrono::duration_cast<Duration>(1s));
+  EXPECT_EQ(s->faults[3].avp.value, (Buffer{0, 1}));
+  EXPECT_EQ(s->faults[3].avp.position, 1u);
+  EXPECT_EQ(s->faults[4].action, FaultAction::AlterHeader);
+  EXPECT_EQ(s->faults[4].header.ns, 5);
+  EXPECT_EQ(s->faults[4].header.set_flags, 0x0100);
+
+  ASSERT_EQ(s->steps.size(), 9u);
+  EXPECT_EQ(std::get<OpenSessions>(s->steps[2].step).count, 3u);  // ${calls}
+  const auto& e = std::get<Expect>(s->steps[3].step);
+  const auto& m = std::get<MessageMatch>(e.what);
+  EXPECT_EQ(m.message, "CDN");
+  EXPECT_EQ(m.result, 2);
+  EXPECT_EQ(m.error, 8);
+  EXPECT_EQ(m.has_avps, (std::vector<std::uint16_t>{1, 14}));
+  EXPECT_EQ(e.within, std::chrono::duration_cast<Duration>(4s));
+  EXPECT_TRUE(std::get<Expect>(s->steps[1].step).setup);
+  EXPECT_TRUE(std::get<Expect>(s->steps[4].step).none);
+  EXPECT_EQ(std::get<Wait>(s->steps[5].step).time, std::chrono::duration_cast<Duration>(1500ms));
+  EXPECT_EQ(std::get<CloseTunnels>(s->steps[6].step).result, 6);
+  EXPECT_TRUE(std::get<Shell>(s->steps[7].step).background);
+  EXPECT_EQ(std::get<SendRaw>(s->steps[8].step).bytes, (Buffer{0xc8, 0x02, 0x00, 0x0c}));
+  EXPECT_EQ(s->steps[3].where.line, 28);
+}
+
+TEST(ScenarioParser, CommandLineVariablesOverrideTheFilesDefaults) {
+  const std::string text = "vars: {n: 2}\nlac: {}\nsteps:\n  - open-tunnels: ${n}\n";
+  auto s = parse(text, {});
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_EQ(std::get<OpenTunnels>(s->steps[0].step).count, 2u);
+  s = parse(text, {{"n", "5"}});
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_EQ(std::get<OpenTunnels>(s->steps[0].step).count, 5u);
+}
+
+TEST(ScenarioParser, DurationsAndHex) {
+  EXPECT_EQ(parse_duration("5s"), std::chrono::duration_cast<Duration>(5s));
+  EXPECT_EQ(parse_duration("500ms"), std::chrono::duration_cast<Duration>(500ms));
+  EXPECT_EQ(parse_duration("2"), std::chrono::duration_cast<Duration>(2s));
+  EXPECT_EQ(parse_duration("1m"), std::chrono::duration_cast<Duration>(60s));
+  EXPECT_FALSE(parse_duration("soon"));
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration(""));
+  EXPECT_EQ(parse_hex("c8:02 00"), (Buffer{0xc8, 0x02, 0x00}));
+  EXPECT_FALSE(parse_hex("c8 0"));
+  EXPECT_FALSE(parse_hex("zz"));
+}
+
+struct Bad {
+  const char* name;
+  std::string text;
+  int line, column;
+  std::string key;
+  std::string says;
+};
+
+class ScenarioParserError : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(ScenarioParserError, NamesFileLineColumnKeyAndWhatWasExpected) {
+  const Bad& b = GetParam();
+  const auto s = parse(b.text);
+  ASSERT_FALSE(s) << b.name;
+  const auto& e = s.error();
+  EXPECT_EQ(e.where.file, "t.yaml");
+  EXPECT_EQ(e.where.line, b.line) << e.to_string();
+  EXPECT_EQ(e.where.column, b.column) << e.to_string();
+  EXPECT_EQ(e.where.key, b.key) << e.to_string();
+  EXPECT_NE(e.message.find(b.says), std::string::npos) << e.to_string();
+  // The one-line form carries all of it.
+  if (b.line > 0) {
+    EXPECT_EQ(e.to_string().rfind("t.yaml:" + std::to_string(b.line) + ":" + std::to_string(b.column), 0),
+              0u);
+  }
+}
+
+const std::string kLac = "lac: {}\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryPath, ScenarioParserError,
+    ::testing::Values(
+        Bad{"Yaml", "lac: [1,\n", 2, 1, "", "not valid YAML"}, Bad{"Empty", "", 0, 0, "", "empty"},
+        Bad{"TopKey", "lac: {}\nstep: []\n", 2, 1, "step", "did you mean steps?"},
+        Bad{"NoRole", "seed: 1\n", 1, 1, "lac", "at least one role"},
+        Bad{"Seed", "seed: x\n" + kLac, 1, 7, "seed", "whole number"},
+        Bad{"CaseId", "case: {title: t, requirements: [R023], dut: lns}\n" + kLac, 1, 7, "case.id",
+            "needs an id"},
+        Bad{"CaseDut", "case: {id: a, title: t, requirements: [R023], dut: bras}\n" + kLac, 1, 52, "case.dut",
+            "lns or lac"},
+        Bad{"CaseRequirement", "case: {id: a, title: t, requirements: [R999x], dut: lns}\n" + kLac, 1, 40,
+            "case.requirements[0]", "not in the requirement catalogue"},
+        Bad{"CaseRole", "case: {id: a, title: t, requirements: [R023], dut: lac}\n" + kLac, 1, 52, "case.dut",
+            "only a lns: block"},
+        Bad{"CaseNeeds", "case: {id: a, title: t, requirements: [R023], dut: lns, needs: [money]}\n" + kLac,
+            1, 65, "case.needs[0]", "secret, user or trigger"},
+        Bad{"Var", kLac + "steps:\n  - open-tunnels: ${nope}\n", 3, 19, "steps[0].open-tunnels",
+            "${nope} is not defined"},
+        Bad{"FaultKey", kLac + "faults:\n  - drop: true\n    mach: {}\n", 4, 5, "faults[0].mach",
+            "did you mean match?"},
+        Bad{"FaultTwoActions", kLac + "faults:\n  - drop: true\n    delay: 1s\n", 3, 5, "faults[0]",
+            "one action, not drop and delay"},
+        Bad{"FaultNoAction", kLac + "faults:\n  - match: {message: HELLO}\n", 3, 5, "faults[0]",
+            "needs one action"},
+        Bad{"FaultDirection", kLac + "faults:\n  - drop: true\n    direction: sideways\n", 4, 16,
+            "faults[0].direction", "out (from us) or in"},
+        Bad{"FaultNamed", kLac + "faults:\n  - fault: lost-helos\n", 3, 12, "faults[0].fault",
+            "did you mean lost-hellos?"},
+        Bad{"FaultNamedNeedsMessage", kLac + "faults:\n  - fault: stale-ns\n", 3, 5,
+            "faults[0].match.message", "needs match"},
+        Bad{"FaultAvpName", kLac + "faults:\n  - remove-avp: host-nme\n", 3, 17, "faults[0].remove-avp",
+            "did you mean host-name?"},
+        Bad{"FaultDelay", kLac + "faults:\n  - delay: fast\n", 3, 12, "faults[0].delay", "duration"},
+        Bad{"FaultHex", kLac + "faults:\n  - add-avp: {type: 99, value: xyz}\n", 3, 32,
+            "faults[0].add-avp.value", "hex octets"},
+        Bad{"FaultMatchCount", kLac + "faults:\n  - drop: true\n    match: {count: 0}\n", 4, 20,
+            "faults[0].match.count", "from 1 to"},
+        Bad{"StepKind", kLac + "steps:\n  - sleep: 1s\n", 3, 5, "steps[0].sleep", "unknown key"},
+        Bad{"StepTwoKinds", kLac + "steps:\n  - {wait: 1s, open-tunnels: 1}\n", 3, 5, "steps[0]",
+            "a step is one of"},
+        Bad{"ExpectWhat", kLac + "steps:\n  - expect: {within: 1s}\n", 3, 13, "steps[0].expect",
+            "message: NAME or event: NAME"},
+        Bad{"ExpectEvent", kLac + "steps:\n  - expect: {event: tunnel-upp}\n", 3, 21, "steps[0].expect.event",
+            "did you mean tunnel-up?"},
+        Bad{"ExpectBoth", kLac + "steps:\n  - expect: {message: SCCRP, event: tunnel-up}\n", 3, 37,
+            "steps[0].expect.event", "not both"},
+        Bad{"ExpectEventField", kLac + "steps:\n  - expect: {event: tunnel-up, has-avp: 9}\n", 3, 41,
+            "steps[0].expect.has-avp", "applies to a message"},
+        Bad{"ExpectNoneCount", kLac + "steps:\n  - expect-none: {message: CDN, count: 2}\n", 3, 18,
+            "steps[0].expect-none", "no count"},
+        Bad{"Within", kLac + "steps:\n  - expect: {message: CDN, within: later}\n", 3, 36,
+            "steps[0].expect.within", "duration"},
+        Bad{"OpenOnLns", "lns: {}\nsteps:\n  - open-tunnels: 1\n", 3, 5, "steps[0].open-tunnels", "as a LAC"},
+        Bad{"RoleShape", "lac: [a, b]\n", 1, 6, "lac", "map of l2tpsim lac options"},
+        Bad{"NotAMap", "- a\n- b\n", 1, 1, "", "expected a map"}),
+    [](const ::testing::TestParamInfo<Bad>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace l2tp::scenario
