@@ -268,7 +268,12 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
 po::variables_map parse_command_line(int argc, char** argv, const po::options_description& opts) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    // No abbreviations: a scenario's misspelt option must not quietly become another one.
+    po::store(po::command_line_parser(argc, argv)
+                  .options(opts)
+                  .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError(e.what());

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <ostream>
@@ -23,6 +24,12 @@ namespace {
 using peers::SteadyTime;
 constexpr auto kPoll = std::chrono::milliseconds(50);
 constexpr std::size_t kMaxEvidence = 6;
+
+std::string secs(Duration d) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g s", to_seconds(d));
+  return b;
+}
 
 double since(Time t, Time origin) {
   return to_seconds(t - origin);
@@ -325,7 +332,7 @@ void CaseRun::next_step() {
           });
           advance();
         } else if constexpr (std::is_same_v<T, Wait>) {
-          say("wait " + std::to_string(to_seconds(st.time)) + " s");
+          say("wait " + secs(st.time));
           step_timer_.expires_after(st.time);
           step_timer_.async_wait([this](const boost::system::error_code& ec) {
             if (!ec) advance();
@@ -437,7 +444,7 @@ void CaseRun::evaluate() {
     if (matches > 0) {
       finish_expect(false, "it happened: " + ev.front().summary, ev);
     } else if (now >= expect_deadline_) {
-      finish_expect(true, "nothing of the kind in " + std::to_string(to_seconds(e.within)) + " s", {});
+      finish_expect(true, "nothing of the kind in " + secs(e.within), {});
     }
     return;
   }

@@ -691,6 +691,10 @@ Scenario read_scenario(Reader& r, const YAML::Node& root) {
       s.steps.push_back(std::move(step));
     }
   }
+  if (s.case_info && std::none_of(s.steps.begin(), s.steps.end(),
+                                  [](const StepAt& st) { return std::holds_alternative<Expect>(st.step); }))
+    r.fail(root["steps"] ? root["steps"] : root, "steps",
+           "a case needs at least one expect or expect-none step: a case that checks nothing cannot fail");
   return s;
 }
 

@@ -11,7 +11,7 @@ namespace l2tp::ppp {
 namespace {
 
 // RFC 3145 disconnect codes.
-constexpr std::uint16_t kNoInfo = 0, kAdmin = 1, kNormal = 3, kFsmTimeout = 5, kNoLcp = 6, kLoopedBack = 7,
+constexpr std::uint16_t kNoInfo = 0, kNormal = 3, kFsmTimeout = 5, kNoLcp = 6, kLoopedBack = 7,
                         kEchoTimeout = 8, kAuthTimeout = 13, kAuthUnacceptable = 15, kAuthFailed = 16,
                         kNcpTimeout = 17, kNoNcp = 18;
 constexpr std::uint8_t kGlobal = 0, kAtPeer = 1, kAtLocal = 2;

@@ -36,7 +36,10 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/l2tpsim-fuzz-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r "$here/corpus" "$work/corpus"
+# A fuzzer with its own seeds (scenario_fuzz: scenario_corpus/) uses them; the others share corpus/.
+seeds=$here/corpus
+[[ -d $here/${fuzzer_name%_fuzz}_corpus ]] && seeds=$here/${fuzzer_name%_fuzz}_corpus
+cp -r "$seeds" "$work/corpus"
 artifacts=$build_dir/fuzz-artifacts
 mkdir -p "$artifacts"
 before=$(find "$artifacts" -type f | wc -l)

@@ -757,7 +757,8 @@ TEST(FaultSim, R023_UnknownMandatoryAvpInIcrqMakesTheLnsClearTheCall) {
   // The LNS answers with CDN Result 2 (general error), Error 8 (unknown mandatory AVP).
   const auto cdn = sent(net, ep(3), MessageType::Cdn);
   ASSERT_EQ(cdn.size(), 1u);
-  const auto* rc = decoded(cdn[0].bytes).find(AvpType::ResultCode);
+  const auto cdn_message = decoded(cdn[0].bytes);  // rc points into it
+  const auto* rc = cdn_message.find(AvpType::ResultCode);
   ASSERT_TRUE(rc);
   ASSERT_TRUE(rc->get<avp::ResultCode>());
   EXPECT_EQ(rc->get<avp::ResultCode>()->result, 2);

@@ -209,6 +209,10 @@ INSTANTIATE_TEST_SUITE_P(
             "steps[0].expect.within", "duration"},
         Bad{"OpenOnLns", "lns: {}\nsteps:\n  - open-tunnels: 1\n", 3, 5, "steps[0].open-tunnels", "as a LAC"},
         Bad{"RoleShape", "lac: [a, b]\n", 1, 6, "lac", "map of l2tpsim lac options"},
+        Bad{"CaseChecksNothing",
+            "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
+                "steps:\n  - open-tunnels: 1\n",
+            4, 3, "steps", "at least one expect"},
         Bad{"NotAMap", "- a\n- b\n", 1, 1, "", "expected a map"}),
     [](const ::testing::TestParamInfo<Bad>& info) { return std::string(info.param.name); });
 
