@@ -83,6 +83,14 @@ class ControlChannel {
   // Fires due timers. An early call does nothing.
   void handle_timeout(Time now);
 
+  // The peer cleared the tunnel (StopCCN, 5.7): what we still had to say is moot. Drops our
+  // queued and unacknowledged messages so nothing is retransmitted; acknowledging the peer's
+  // messages (its StopCCN and any retransmission of it) goes on.
+  void abandon_sends() {
+    unacked_.clear();
+    pending_.clear();
+  }
+
   // True once a message has been retransmitted max_retries times without an ack: the tunnel
   // and all its sessions must be cleared (5.8).
   bool failed() const { return failed_; }

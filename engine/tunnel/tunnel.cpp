@@ -149,8 +149,10 @@ void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
         if (const auto* a = msg->find(AvpType::ResultCode))
           if (const auto* rc = a->get<avp::ResultCode>())
             peer_result = ResultInfo{rc->result, rc->error, rc->message};
-        // 5.7: stay around to acknowledge retransmissions of the StopCCN.
+        // 5.7: stay around to acknowledge retransmissions of the StopCCN, and say nothing more
+        // (R275: the tunnel is cleared; our unacknowledged messages are not retransmitted).
         linger_until_ = now + cfg_.stop_linger;
+        channel_.abandon_sends();
         go_down(prev, true, peer_result, "peer sent StopCCN", now);
       } else {
         go_down(prev, false, std::nullopt, "unexpected " + std::string(to_string(in)) + " in idle", now);
@@ -231,6 +233,7 @@ void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage
       if (state_ == TunnelState::Closing) {
         state_ = TunnelState::Lingering;  // both sides closing: ack theirs, then go
         linger_until_ = now + cfg_.stop_linger;
+        channel_.abandon_sends();
       } else {
         apply(TunnelInput::RecvStopCcn, &msg, now);
       }

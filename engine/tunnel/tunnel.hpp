@@ -75,6 +75,8 @@ class Tunnel {
   std::size_t session_count() const { return sessions_.size(); }
   const session::Session* find_session(SessionId local) const;
   const control::ControlChannel& channel() const { return channel_; }
+  // Lingering after a StopCCN (5.7): until when it keeps acknowledging retransmissions of it.
+  std::optional<Time> linger_until() const { return linger_until_; }
   const TunnelStats& stats() const { return stats_; }
   const TunnelConfig& config() const { return cfg_; }
   // Calls waiting for this tunnel when it lost a tie breaker (7.2.1 row 8): the endpoint

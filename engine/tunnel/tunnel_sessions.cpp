@@ -276,6 +276,10 @@ Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::opt
 }
 
 std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const wire::ControlMessage& m) {
+  if (const auto* a = wire::malformed_mandatory_avp(m))  // R248
+    return ResultInfo{2, 2,
+                      avp_display_name(a->vendor, a->type) + " has a malformed value (AVP Length " +
+                          std::to_string(a->wire_length) + ")"};
   const auto absent = wire::missing_mandatory_avps(m);
   if (!absent.empty())
     return ResultInfo{2, 0,

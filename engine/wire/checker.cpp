@@ -253,7 +253,10 @@ void result_code_range(const CheckContext& c, CheckSink& s) {  // R049, R051 (4.
     const std::uint16_t max = t == MessageType::StopCcn ? 7 : t == MessageType::Cdn ? 11 : 0xFFFF;
     if (rc->result == 0 || rc->result > max)
       s.flag_as(Rule::R049, "Result Code " + std::to_string(rc->result) + " is reserved or undefined", i);
-    if (rc->error && *rc->error > 8)
+    // StopCCN Result 5 (unsupported protocol version) puts the highest version and revision
+    // we support in the Error Code field (R050), not an error code.
+    const bool version = t == MessageType::StopCcn && rc->result == 5;
+    if (rc->error && *rc->error > 8 && !version)
       s.flag_as(Rule::R051, "Error Code " + std::to_string(*rc->error) + " is undefined", i);
   });
 }
@@ -363,6 +366,12 @@ std::vector<std::pair<AvpType, Rule>> missing_mandatory_avps(const ControlMessag
 
 Violation violation_of(const DecodeError& e) {
   return Violation{e.rule, std::nullopt, describe(e)};
+}
+
+const Avp* malformed_mandatory_avp(const ControlMessage& m) {
+  for (const auto& a : m.avps)
+    if (a.mandatory && a.malformed_value) return &a;
+  return nullptr;
 }
 
 }  // namespace l2tp::wire

@@ -42,6 +42,10 @@ std::vector<Violation> check_data(const Header& h, std::size_t datagram_size);
 // The AVPs RFC 2661 section 6 requires in `m` that it lacks, each with the row requiring it.
 std::vector<std::pair<AvpType, Rule>> missing_mandatory_avps(const ControlMessage& m);
 
+// The first AVP with M=1 whose value does not fit its attribute's format (a 3-octet Assigned
+// Session ID, say): the message cannot be acted on (R248), nullptr when there is none.
+const Avp* malformed_mandatory_avp(const ControlMessage& m);
+
 // The violation a structural decode error stands for.
 Violation violation_of(const DecodeError& e);
 

@@ -103,6 +103,41 @@ TEST(TunnelTeardown, R160_R161_ReceivedStopCcnIsAckedAndReackedFor31SecondsThenC
   EXPECT_TRUE(p.take().empty());
 }
 
+TEST(TunnelControl, R248_IcrqWithAMalformedMandatoryAvpIsRefusedWithCdn2_2) {
+  Peer p(lns_config());
+  establish_as_recipient(p);
+  auto m = wire::make_control(MessageType::Icrq, TunnelId{}, SessionId{});
+  m.avps.push_back(wire::make_raw_avp(kIetfVendor, static_cast<std::uint16_t>(AvpType::AssignedSessionId), true,
+                                      Buffer{0, 1, 2}));  // 3 octets, not 2
+  m.avps.push_back(make_avp(AvpType::CallSerialNumber, std::uint32_t{1}));
+  p.send(std::move(m));
+  const auto out = p.take();
+  EXPECT_TRUE(messages(out, MessageType::Icrp).empty());
+  const auto rc = one(out, MessageType::Cdn).value<avp::ResultCode>(AvpType::ResultCode);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->result, 2);
+  EXPECT_EQ(rc->error, 2);
+  EXPECT_TRUE(of<SessionUp>(p.events).empty());
+}
+
+TEST(TunnelTeardown, R275_AfterThePeersStopCcnOurUnackedMessagesAreNotRetransmitted) {
+  Peer p(lns_config());
+  establish_as_recipient(p);
+  p.send(icrq(0x72));
+  const Sent icrp = one(p.take(), MessageType::Icrp);
+  // The peer's StopCCN does not acknowledge the ICRP.
+  p.nr = icrp.header.ns;
+  auto stop = wire::make_control(MessageType::StopCcn, TunnelId{}, SessionId{});
+  stop.avps.push_back(make_avp(AvpType::AssignedTunnelId, std::uint16_t{kPeerTunnel}));
+  stop.avps.push_back(make_avp(AvpType::ResultCode, avp::ResultCode{1, std::nullopt, ""}));
+  p.send(std::move(stop));
+  EXPECT_EQ(p.dut.state(), TunnelState::Lingering);
+  p.wait(10s);
+  const auto out = p.take();
+  EXPECT_TRUE(messages(out, MessageType::Icrp).empty()) << "the ICRP was retransmitted after the StopCCN";
+  EXPECT_EQ(zlbs(out).size(), 1u);  // the StopCCN is acknowledged
+}
+
 TEST(TunnelTeardown, R273_R170_CloseRetransmitsStopCcnUntilAckedThenCloses) {
   Peer p(lns_config());
   establish_as_recipient(p);

@@ -152,6 +152,11 @@ TEST(Checker, ValueRules) {
   EXPECT_TRUE(has(s, Rule::R049));
   EXPECT_TRUE(has(s, Rule::R051));
   EXPECT_TRUE(has(s, Rule::R047));
+  // R050: with Result 5 the Error Code field is the highest version supported (1.0 = 256).
+  auto version = make_control(MessageType::StopCcn, TunnelId{1}, SessionId{0});
+  version.avps.push_back(make_avp(AvpType::AssignedTunnelId, std::uint16_t{3}));
+  version.avps.push_back(make_avp(AvpType::ResultCode, avp::ResultCode{5, 256, ""}));
+  EXPECT_FALSE(has(check(version), Rule::R051)) << list(check(version));
 
   auto cdn = make_control(MessageType::Hello, TunnelId{1}, SessionId{0});
   cdn.avps.push_back(make_avp(AvpType::PppDisconnectCause, avp::DisconnectCause{1, 0, 0, ""}));
