@@ -16,6 +16,7 @@ namespace {
 constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kTeardownPoll = std::chrono::milliseconds(20);
 constexpr auto kAccountingGrace = std::chrono::seconds(2);
+constexpr auto kLingerOnExit = std::chrono::seconds(3);
 
 // CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
 const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
@@ -206,12 +207,16 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
 
 bool Runner::all_closed() const {
   bool open = false;
+  const Time now = SteadyTime::now();
   shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     using S = tunnel::TunnelState;
     const S s = t.state();
-    // A lingering tunnel (5.7) is done once its channel has nothing due: the ZLB acking the
-    // peer's StopCCN went out (it may wait for the ack delay) and our own StopCCN, if any, is acked.
-    const bool acking = s == S::Lingering && t.channel().poll_timeout().has_value();
+    // A lingering tunnel (5.7) is done once its channel has nothing due (the ZLB acking the
+    // peer's StopCCN went out, our own StopCCN, if any, is acked) and the peer has had time to
+    // retransmit its StopCCN once or twice, should our ZLB have been lost (R161). The full 31 s
+    // linger would hold every run that long after an LNS clears its tunnels.
+    const bool recent = t.linger_until() && now < *t.linger_until() - t.config().stop_linger + kLingerOnExit;
+    const bool acking = s == S::Lingering && (t.channel().poll_timeout().has_value() || recent);
     open = open || acking || s == S::WaitCtlReply || s == S::WaitCtlConn || s == S::Established ||
            s == S::Closing;
   });

@@ -1,5 +1,6 @@
 #include "peers/udp_transport.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -85,6 +86,8 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local) {
   boost::system::error_code ec;
   const udp::endpoint ep = endpoint_to_asio(local);
   s->sock.open(ep.protocol(), ec);
+  // Not inherited by commands a scenario runs (a LAC under test would keep our port bound).
+  if (!ec) ::fcntl(s->sock.native_handle(), F_SETFD, FD_CLOEXEC);
   if (!ec && local.addr.v6) s->sock.set_option(asio::ip::v6_only(true), ec);
   if (!ec) s->sock.bind(ep, ec);
   if (ec) return unexpected("cannot bind UDP " + local.to_string() + ": " + ec.message());

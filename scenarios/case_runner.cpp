@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <ostream>
 #include <set>
 
@@ -213,8 +213,9 @@ reports::CaseResult CaseRun::run() {
   poll_loop();
   boost::asio::post(io_, [this] { next_step(); });
   io_.run();
+  // The whole process group: `sh -c` may have forked the command rather than exec'd it.
   for (pid_t p : background_) {
-    ::kill(p, SIGTERM);
+    ::kill(-p, SIGTERM);
     ::waitpid(p, nullptr, 0);
   }
   return result_;
@@ -285,7 +286,7 @@ void CaseRun::poll_loop() {
       const pid_t r = ::waitpid(shell_pid_, &status, WNOHANG);
       if (r == shell_pid_ || now >= shell_deadline_) {
         if (r != shell_pid_) {
-          ::kill(shell_pid_, SIGKILL);
+          ::kill(-shell_pid_, SIGKILL);
           ::waitpid(shell_pid_, nullptr, 0);
           say("shell command timed out");
         }
