@@ -418,6 +418,13 @@ int run_conform(int argc, char** argv) {
       selected.push_back(std::move(*s));
     }
     if (selected.empty()) throw UsageError("--cases " + cases + ": no case matches in " + role_dir.string());
+    std::stable_sort(selected.begin(), selected.end(), [](const sc::Scenario& a, const sc::Scenario& b) {
+      return a.case_info->id < b.case_info->id;
+    });
+    for (std::size_t k = 1; k < selected.size(); ++k)
+      if (selected[k].case_info->id == selected[k - 1].case_info->id)
+        throw UsageError("case ID " + selected[k].case_info->id + " is used by both " + selected[k - 1].file +
+                         " and " + selected[k].file);
     if (list) {
       for (const auto& s : selected) {
         std::cout << s.case_info->id << "\t";

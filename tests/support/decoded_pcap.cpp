@@ -44,4 +44,20 @@ void expect_clean_in_tshark(const std::string& pcap, int port) {
   EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
 }
 
+std::string expect_only_tester_frames_flagged(const std::string& pcap, int port, const std::string& tester) {
+  EXPECT_TRUE(have_tool("tshark")) << "tshark is required for this test (apt-get install tshark)";
+  std::string base = "tshark -n -r " + pcap + " ";
+  if (port != 0) base += "-d udp.port==" + std::to_string(port) + ",l2tp ";
+  const std::string flagged = run_command(base +
+                                          "-Y '_ws.expert || _ws.malformed' -T fields -e frame.number -e "
+                                          "ip.src -e _ws.expert.message 2>/dev/null");
+  for (const auto& line : lines_of(flagged)) {
+    const auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string::npos) continue;
+    const std::string src = line.substr(t1 + 1, t2 == std::string::npos ? std::string::npos : t2 - t1 - 1);
+    EXPECT_EQ(src, tester) << "a frame the device sent is flagged by tshark: " << line;
+  }
+  return flagged;
+}
+
 }  // namespace l2tp::testing

@@ -24,4 +24,9 @@ std::vector<WireMessage> decode_pcap(const std::string& binary, const std::strin
 // Adds test failures unless tshark dissects `pcap` with no malformed packet and no expert info.
 void expect_clean_in_tshark(const std::string& pcap, int port = 0);
 
+// For captures with injected faults (a conformance run): the frames tshark finds malformed or
+// flags with expert info must all come from `tester` (an IP address), i.e. be ones we broke on
+// purpose; everything the device sent must dissect cleanly. Returns the flagged frames.
+std::string expect_only_tester_frames_flagged(const std::string& pcap, int port, const std::string& tester);
+
 }  // namespace l2tp::testing

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -49,9 +50,12 @@ std::string LoopbackPair::lns_endpoint() const {
 }
 
 std::optional<ChildProcess> LoopbackPair::start_lns(const std::vector<std::string>& extra) {
-  std::vector<std::string> argv{L2TPSIM_BINARY,   "lns",    "--listen",       lns_endpoint(), "--json",
-                                file("lns.json"), "--pcap", file("lns.pcap"), "--duration",   "60"};
+  std::vector<std::string> argv{L2TPSIM_BINARY,   "lns",    "--listen",      lns_endpoint(), "--json",
+                                file("lns.json"), "--pcap", file("lns.pcap")};
   argv.insert(argv.end(), extra.begin(), extra.end());
+  // 60 s unless the test says how long.
+  if (std::find(extra.begin(), extra.end(), "--duration") == extra.end())
+    argv.insert(argv.end(), {"--duration", "60"});
   auto lns = ChildProcess::start(argv, file("lns.log"));
   if (!lns) return lns;
   EXPECT_TRUE(wait_until([&] { return read_file(file("lns.log")).find("listening on") != std::string::npos; },

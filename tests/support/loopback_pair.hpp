@@ -31,7 +31,8 @@ class LoopbackPair {
   std::string lns_endpoint() const;
   int port() const { return port_; }
 
-  // Starts the LNS (--json lns.json --pcap lns.pcap --duration 60 plus `extra`) and waits
+  // Starts the LNS (--json lns.json --pcap lns.pcap plus `extra`, --duration 60 unless `extra`
+  // sets it) and waits
   // until it listens.
   std::optional<ChildProcess> start_lns(const std::vector<std::string>& extra = {});
   // argv for a LAC to the LNS from 127.0.0.4 (fixed port), --json lac.json --pcap lac.pcap.
