@@ -566,8 +566,12 @@ void CaseRun::done() {
 
 }  // namespace
 
-reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& cfg,
+reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& config,
                              const CaseEnv& env) {
+  peers::RunnerConfig cfg = config;
+  // A LAC's own password; an LNS tester's users come from its lns: block.
+  if (s.config_faults.bad_ppp_password) cfg.ppp.password += "-spoiled";
+  if (s.config_faults.wrong_tunnel_secret) cfg.node.tunnel.secret += "-spoiled";
   CaseRun run(s, tester, cfg, env);
   auto r = run.run();
   r.file = s.file;

@@ -410,6 +410,8 @@ constexpr NamedFault kNamedFaults[] = {
     {"unknown-mandatory-avp",
      "add an AVP of unknown type 255 with M=1 to the matched messages (match: message)"},
     {"stale-ns", "send the matched message again 1 s later, with its old Ns (match: message)"},
+    {"bad-ppp-password", "our PPP password does not match the peer's (a suffix is added)"},
+    {"wrong-tunnel-secret", "our tunnel secret does not match the peer's (a suffix is added)"},
 };
 
 std::vector<std::string> named_fault_names() {
@@ -676,7 +678,20 @@ Scenario read_scenario(Reader& r, const YAML::Node& root) {
   }
   if (const auto& faults = root["faults"]) {
     if (!faults.IsSequence()) r.fail(faults, "faults", "expected a list of faults (- drop: ...)");
-    for (std::size_t i = 0; i < faults.size(); ++i) s.faults.push_back(read_fault(r, faults[i], i));
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      // Configuration faults change what the tester is configured with, not the wire.
+      if (faults[i].IsMap() && faults[i]["fault"] && faults[i]["fault"].IsScalar()) {
+        const std::string name = faults[i]["fault"].Scalar();
+        if (name == "bad-ppp-password" || name == "wrong-tunnel-secret") {
+          const std::string key = "faults[" + std::to_string(i) + "]";
+          r.map(faults[i], key, {"name", "fault"});
+          (name == "bad-ppp-password" ? s.config_faults.bad_ppp_password
+                                      : s.config_faults.wrong_tunnel_secret) = true;
+          continue;
+        }
+      }
+      s.faults.push_back(read_fault(r, faults[i], i));
+    }
   }
   if (const auto& steps = root["steps"]) {
     if (!steps.IsSequence()) r.fail(steps, "steps", "expected a list of steps (- open-tunnels: 1)");

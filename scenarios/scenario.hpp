@@ -131,8 +131,16 @@ struct CaseInfo {
   std::string description;
 };
 
+// Named faults that are wrong configuration rather than wrong bytes: the tester's PPP password
+// or tunnel secret is spoiled (a suffix added), so the peer sees credentials that do not match.
+struct ConfigFaults {
+  bool bad_ppp_password = false;
+  bool wrong_tunnel_secret = false;
+};
+
 struct Scenario {
   std::string file;
+  ConfigFaults config_faults;
   std::optional<CaseInfo> case_info;
   std::optional<std::uint64_t> seed;
   std::optional<RoleConfig> lac, lns;  // the roles l2tpsim plays (both: a self-test)

@@ -112,6 +112,18 @@ TEST(ScenarioParser, CommandLineVariablesOverrideTheFilesDefaults) {
   EXPECT_EQ(std::get<OpenTunnels>(s->steps[0].step).count, 5u);
 }
 
+TEST(ScenarioParser, ConfigurationFaultsChangeTheTesterNotTheWire) {
+  const auto s = parse(
+      "lac: {}\nfaults:\n  - fault: bad-ppp-password\n  - fault: wrong-tunnel-secret\n"
+      "  - fault: lost-hellos\n");
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_TRUE(s->config_faults.bad_ppp_password);
+  EXPECT_TRUE(s->config_faults.wrong_tunnel_secret);
+  ASSERT_EQ(s->faults.size(), 1u);
+  EXPECT_EQ(s->faults[0].match.message, "HELLO");
+  EXPECT_EQ(s->faults[0].action, FaultAction::Drop);
+}
+
 TEST(ScenarioParser, DurationsAndHex) {
   EXPECT_EQ(parse_duration("5s"), std::chrono::duration_cast<Duration>(5s));
   EXPECT_EQ(parse_duration("500ms"), std::chrono::duration_cast<Duration>(500ms));
