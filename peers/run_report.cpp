@@ -82,6 +82,11 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
       first = false;
     }
     o << ")\n";
+    constexpr std::size_t kShown = 5;
+    for (std::size_t i = 0; i < r.violations.size() && i < kShown; ++i) {
+      const auto& v = r.violations[i];
+      o << "    " << v.rule << " frame " << v.frame << ": " << v.detail << "\n";
+    }
   }
   if (!r.torn_down) o << "  teardown: not every tunnel closed within the bound\n";
   if (r.interrupted) o << "  interrupted: teardown cut short by a second signal\n";
@@ -152,6 +157,10 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["interrupted"] = r.interrupted;
   j["peer_violations"] = s.peer_violations;
   j["violations_by_rule"] = s.violations_by_rule;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : r.violations)
+    list.push_back({{"rule", v.rule}, {"detail", v.detail}, {"frame", v.frame}, {"stateful", v.stateful}});
+  j["violations"] = std::move(list);
   j["datagrams"] = {{"received", r.transport.received},       {"sent", r.transport.sent},
                     {"send_errors", r.transport.send_errors}, {"receive_errors", r.transport.receive_errors},
                     {"malformed", r.node.decode_errors},      {"unknown_tunnel", r.node.unknown_tunnel},

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "peers/passive_checker.hpp"
 #include "peers/run_stats.hpp"
 #include "peers/udp_transport.hpp"
 
@@ -23,6 +24,7 @@ struct RunSummary {
   NodeStats node;
   TransportStats transport;
   std::uint64_t pcap_frames = 0;
+  std::vector<CheckedViolation> violations;  // the first ones the passive checker found
 };
 
 // Established sessions per second over the setup phase (0 before any).

@@ -111,9 +111,6 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
       failures.push_back(Failure{tid, down->local, std::string(to_string(down->phase)), down->by_peer,
                                  down->result, down->reason});
     }
-  } else if (const auto* v = std::get_if<PeerViolation>(&ev.event.body)) {
-    ++peer_violations;
-    ++violations_by_rule[std::string(to_string(v->rule))];
   }
 }
 

@@ -55,7 +55,7 @@ class RunStats {
   std::uint64_t tunnels_cancelled = 0, tunnels_closed = 0, tunnels_closed_by_peer = 0;
   std::uint64_t sessions_attempted = 0, sessions_established = 0, sessions_failed = 0;
   std::uint64_t sessions_cancelled = 0, sessions_closed = 0, sessions_closed_by_peer = 0;
-  std::uint64_t peer_violations = 0;
+  std::uint64_t peer_violations = 0;  // from the passive checker, at the end of the run
   std::vector<Failure> failures;
   std::vector<Failure> cancelled;  // not up yet when our teardown cleared them: where they were
   std::map<std::string, std::uint64_t> violations_by_rule;

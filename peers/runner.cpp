@@ -30,6 +30,7 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
       err_(err),
       shard_(io_, cfg.node, cfg.seed),
       ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
+      checker_(cfg.node.tunnel.secret),
       signals_(io_, SIGINT, SIGTERM),
       tick_(io_),
       duration_timer_(io_),
@@ -84,8 +85,11 @@ int Runner::run() {
     }
   }
 
+  shard_.set_tap(&checker_tap_);
   shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
     stats_.on_event(ev, tearing_down_);
+    if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
+      checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
     if (ppp_) ppp_->on_event(node, ev, now);
     handle_event(node, ev, now);
     if (!tearing_down_ && finished_by_itself()) {
@@ -135,6 +139,9 @@ int Runner::run() {
   r.node = shard_.node().stats();
   r.transport = shard_.stats();
   if (const auto* pcap = shard_.pcap()) r.pcap_frames = pcap->stats().written;
+  stats_.peer_violations = checker_.total();
+  stats_.violations_by_rule = checker_.by_rule();
+  r.violations = checker_.kept();
   out_ << to_text(stats_, r);
   if (ppp_) out_ << ppp_text(*ppp_, role_ == "lac" ? ppp::Role::Client : ppp::Role::Server);
   if (duration_ended_ && !setup_finished())

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/node.hpp"
+#include "peers/passive_checker.hpp"
 #include "peers/ppp/authorizer.hpp"
 #include "peers/ppp/ppp_layer.hpp"
 #include "peers/ppp/ppp_settings.hpp"
@@ -91,6 +92,9 @@ class Runner {
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<TunSink> tun_;  // --tun; declared before ppp_ so it outlives the layer
   std::unique_ptr<PppLayer> ppp_;
+  // Every message from the peer against the rules (the checker sees the wire through the tap).
+  PassiveChecker checker_;
+  CheckingTap checker_tap_{checker_};
 
  private:
   void on_signal(const boost::system::error_code& ec, int sig);

@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "engine/ppp/frame.hpp"
-#include "engine/wire/checker.hpp"
 #include "engine/wire/message.hpp"
 #include "engine/wire/rules.hpp"
 
@@ -98,32 +97,13 @@ void WireLog::on_wire(const peers::WireDatagram& d) {
   e.src = d.src;
   e.dst = d.dst;
   e.summary = std::string(e.from_peer ? "peer -> us " : "us -> peer ") + e.summary;
-  if (e.from_peer) {
-    last_in_frame_ = d.frame;
-    // The passive checker: every stateless rule of every message the peer sends.
-    std::vector<wire::Violation> found;
-    if (auto h = wire::decode_header(d.bytes); h) {
-      if (h->control) {
-        if (auto m = wire::decode_control(
-                d.bytes, secret_.empty() ? std::nullopt : std::optional<Bytes>(Bytes(secret_))))
-          found = wire::check_control(*m, d.bytes.size());
-        else
-          found.push_back(wire::violation_of(m.error()));
-      } else {
-        found = wire::check_data(*h, d.bytes.size());
-      }
-    } else {
-      found.push_back(wire::violation_of(h.error()));
-    }
-    for (const auto& v : found)
-      violations_.push_back({std::string(to_string(v.rule)), v.detail, d.frame, d.at});
-  }
+  if (e.from_peer) checker_.observe(d.bytes, d.frame, d.at);  // the passive checker
   entries_.push_back(std::move(e));
   if (on_change) on_change();
 }
 
 void WireLog::engine_violation(const std::string& rule, const std::string& detail, Time at) {
-  violations_.push_back({rule, detail, last_in_frame_, at});
+  checker_.engine_violation(rule, detail, at);
 }
 
 }  // namespace l2tp::scenario

@@ -4,6 +4,7 @@
 // stateful PeerViolation events), so nothing the peer does wrong goes unlisted.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 #include "peers/datagram_filter.hpp"
+#include "peers/passive_checker.hpp"
 
 namespace l2tp::scenario {
 
@@ -34,24 +36,18 @@ struct WireEntry {
   std::string summary;  // one line for evidence
 };
 
-struct WireViolation {
-  std::string rule;  // "R024"
-  std::string detail;
-  std::uint64_t frame = 0;
-  Time at{};
-};
-
 class WireLog final : public peers::WireTap {
  public:
   // `secret` reveals hidden AVPs for the checker (empty: they stay concealed).
-  explicit WireLog(Buffer secret) : secret_(std::move(secret)) {}
+  explicit WireLog(Buffer secret)
+      : secret_(std::move(secret)), checker_(std::string(secret_.begin(), secret_.end()), SIZE_MAX) {}
 
   void on_wire(const peers::WireDatagram& d) override;
   // A rule the engine saw the peer break (PeerViolation), blamed on the last datagram in.
   void engine_violation(const std::string& rule, const std::string& detail, Time at);
 
   const std::vector<WireEntry>& entries() const { return entries_; }
-  const std::vector<WireViolation>& violations() const { return violations_; }
+  const std::vector<peers::CheckedViolation>& violations() const { return checker_.kept(); }
   std::uint64_t first_frame() const { return entries_.empty() ? 0 : entries_.front().frame; }
   std::uint64_t last_frame() const { return entries_.empty() ? 0 : entries_.back().frame; }
   // Called after each new entry (the runner re-checks what it waits for).
@@ -60,8 +56,7 @@ class WireLog final : public peers::WireTap {
  private:
   Buffer secret_;
   std::vector<WireEntry> entries_;
-  std::vector<WireViolation> violations_;
-  std::uint64_t last_in_frame_ = 0;
+  peers::PassiveChecker checker_;
 };
 
 // Decodes one datagram into an entry (no checking).
