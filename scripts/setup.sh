@@ -15,7 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libboost-program-options1.81-dev
-  tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping
+  tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping libxml2-utils
 )
 
 log() { printf '\n== %s\n' "$*"; }
@@ -61,23 +61,28 @@ case "${1:-}" in
   run)
     install_missing
     build_main
-    # The built-in default: l2tpsim's LAC against l2tpsim's LNS on loopback, 10 tunnels x 10
-    # calls with tunnel authentication, held 3 s, torn down; pcaps and JSON summaries in out/.
+    # The built-in default: the bundled RFC 2661 conformance suite against l2tpsim's own LNS on
+    # loopback (tunnel secret, one PPP user), then a short self-test with injected faults.
+    # Reports and pcaps land in out/.
     mkdir -p out
-    log "main job: l2tpsim LNS on 127.0.0.3:1701, l2tpsim LAC from 127.0.0.2 (10 tunnels x 10 calls)"
-    ./build/l2tpsim lns --listen 127.0.0.3:1701 --secret l2tpsim --duration 60 \
-      --json out/lns.json --pcap out/lns.pcap >out/lns.log 2>&1 &
+    log "main job 1/2: conformance suite against l2tpsim's own LNS (127.0.0.3:1701)"
+    ./build/l2tpsim lns --listen 127.0.0.3:1701 --secret l2tpsim --user alice --password l2tpsim \
+      --keepalive-timeout 3 --duration 900 --json out/lns.json --pcap out/lns.pcap >out/lns.log 2>&1 &
     lns_pid=$!
     sleep 0.5
     status=0
-    ./build/l2tpsim lac --connect-to 127.0.0.3:1701 --local-address 127.0.0.2 --tunnels 10 --sessions 10 \
-      --secret l2tpsim --duration 3 --json out/lac.json --pcap out/lac.pcap || status=$?
-    kill -INT "$lns_pid" 2>/dev/null || true
+    ./build/l2tpsim conform --dut-role lns --target 127.0.0.3:1701 --secret l2tpsim --user alice \
+      --password l2tpsim --var echo_wait=15s --html out/conformance.html --json out/conformance.json \
+      --junit out/conformance.xml --pcap out/conformance.pcap || status=$?
+    kill -TERM "$lns_pid" 2>/dev/null || true
     wait "$lns_pid" || true
-    log "LNS side"
-    tail -n 12 out/lns.log
-    log "wire check: decoding out/lac.pcap against RFC 2661"
-    ./build/l2tpsim decode out/lac.pcap --brief | tail -n 5
+    log "main job 2/2: self-test with faults (scenarios/library/examples/demo-faults.yaml)"
+    ./build/l2tpsim run scenarios/library/examples/demo-faults.yaml --pcap out/demo.pcap \
+      --html out/demo.html --json out/demo.json || status=$?
+    log "reports"
+    echo "conformance report: $ROOT/out/conformance.html (JSON out/conformance.json, JUnit out/conformance.xml)"
+    echo "conformance pcap:   $ROOT/out/conformance.pcap"
+    echo "demo report:        $ROOT/out/demo.html, pcap $ROOT/out/demo.pcap"
     exit "$status"
     ;;
   test)
@@ -94,6 +99,8 @@ case "${1:-}" in
       ctest --test-dir build-asan --output-on-failure -j "$JOBS" | tee -a "$results"
     log "fuzzing the decoder for ${FUZZ_SECONDS:-60} s"
     tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-60}"
+    log "fuzzing scenario files and the fault layer for ${SCENARIO_FUZZ_SECONDS:-30} s"
+    tests/fuzz/run_fuzz.sh build-asan "${SCENARIO_FUZZ_SECONDS:-30}" scenario_fuzz
     # One closing line over both test runs (set -o pipefail already failed us on any failure).
     total=$(awk '/tests failed out of/ {n += $NF} END {print n + 0}' "$results")
     echo "tests: ${total:-0} passed, 0 failed"
