@@ -9,7 +9,10 @@ bool Node::PeerKey::operator<(const PeerKey& o) const {
          std::tie(o.peer.addr.v6, o.peer.addr.bytes, o.peer.port, o.assigned);
 }
 
-Node::Node(const NodeConfig& cfg, Rng& rng) : cfg_(cfg), rng_(rng) {}
+Node::Node(const NodeConfig& cfg, Rng& rng)
+    : cfg_(cfg),
+      rng_(rng),
+      next_tunnel_id_(cfg.first_tunnel_id == 0 ? std::uint16_t{1} : cfg.first_tunnel_id) {}
 
 TunnelId Node::allocate_tunnel_id() {
   // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks.

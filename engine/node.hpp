@@ -22,6 +22,9 @@ struct NodeConfig {
   tunnel::TunnelConfig tunnel;
   std::uint32_t max_tunnels = 0;  // 0: no limit below the 65535 IDs
   bool accept_tunnels = true;     // answer SCCRQs (an LNS; an LAC for outgoing calls)
+  // Where our Tunnel IDs start. A tester that "restarts" continues past its old IDs, so its new
+  // SCCRQ is not taken for a retransmission of the old tunnel's (same address, port and ID).
+  std::uint16_t first_tunnel_id = 1;
 };
 
 struct NodeStats {

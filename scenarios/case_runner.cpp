@@ -85,9 +85,31 @@ class FaultFilter final : public peers::DatagramFilter {
   }
   std::optional<Time> poll_timeout() const override { return layer_.poll_timeout(); }
   const FaultLayer& layer() const { return layer_; }
+  // A restart: what the layer still holds (delayed, reordered) belonged to the forgotten node.
+  void forget() {
+    while (layer_.poll(Time::max())) {
+    }
+  }
 
  private:
   FaultLayer layer_;
+};
+
+// Between the shards and the wire log: without a pcap each shard numbers its frames from 1, so
+// after a restart (a new shard) the log would see frame numbers again; here they run on.
+class FrameTap final : public peers::WireTap {
+ public:
+  FrameTap(peers::WireTap& log, bool own_numbers) : log_(log), own_numbers_(own_numbers) {}
+  void on_wire(const peers::WireDatagram& d) override {
+    ++frames_;
+    if (!own_numbers_) return log_.on_wire(d);
+    log_.on_wire(peers::WireDatagram{d.direction, d.src, d.dst, d.bytes, frames_, d.at});
+  }
+
+ private:
+  peers::WireTap& log_;
+  bool own_numbers_;  // no pcap: the shard's numbers restart with it
+  std::uint64_t frames_ = 0;
 };
 
 struct EventRecord {
@@ -105,8 +127,8 @@ class CaseRun {
         tester_(tester),
         cfg_(cfg),
         env_(env),
-        shard_(io_, cfg.node, cfg.seed),
         log_(env.secret),
+        tap_(log_, env.pcap == nullptr),
         ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
         step_timer_(io_),
         poll_timer_(io_) {}
@@ -119,6 +141,10 @@ class CaseRun {
     ++index_;
     boost::asio::post(io_, [this] { next_step(); });
   }
+  // A new shard bound to cfg_.local (the first time: the ports the kernel picks are written
+  // back), with the pcap, tap, fault filter, PPP layer and event hook; the error if a bind fails.
+  std::optional<std::string> start_shard(std::uint64_t seed);
+  void restart();
   void on_event(Node& node, const NodeEvent& ev, Time now);
   void sync_ppp(Time now);
   void evaluate();
@@ -141,12 +167,19 @@ class CaseRun {
   peers::RunnerConfig cfg_;
   const CaseEnv& env_;
   boost::asio::io_context io_;
-  peers::Shard shard_;
   WireLog log_;
+  FrameTap tap_;
   std::unique_ptr<FaultFilter> filter_;
   SeededRng ppp_rng_;
   std::unique_ptr<peers::Authorizer> authorizer_;
+  // After io_ and the authorizer: the shards' handlers and the authorizer's pending decisions
+  // may still point into them until io_.run() returns.
+  std::unique_ptr<peers::Shard> shard_;
   std::unique_ptr<peers::PppLayer> ppp_;
+  // What restarts replaced: stopped, kept until the end (their cancelled handlers still run).
+  std::vector<std::unique_ptr<peers::Shard>> old_shards_;
+  std::vector<std::unique_ptr<peers::PppLayer>> old_ppp_;
+  unsigned restarts_ = 0;
   boost::asio::steady_timer step_timer_, poll_timer_;
 
   std::vector<TunnelId> tunnels_;
@@ -178,38 +211,72 @@ net::Endpoint CaseRun::peer_endpoint() const {
   return cfg_.connect_to;
 }
 
-reports::CaseResult CaseRun::run() {
-  started_ = window_start_ = SteadyTime::now();
-  result_.started_s = since(started_, env_.run_start);
+std::optional<std::string> CaseRun::start_shard(std::uint64_t seed) {
+  shard_ = std::make_unique<peers::Shard>(io_, cfg_.node, seed);
   for (auto& l : cfg_.local) {
-    auto bound = shard_.bind(l);
+    auto bound = shard_->bind(l);
     if (!bound) {
-      result_.verdict = reports::Verdict::Inconclusive;
-      result_.reason = bound.error();
-      return result_;
+      shard_->stop();
+      return bound.error();
     }
     l = *bound;
   }
-  if (env_.pcap) shard_.share_pcap(env_.pcap);
-  shard_.set_tap(&log_);
-  if (!s_.faults.empty()) {
-    filter_ = std::make_unique<FaultFilter>(s_.faults);
-    shard_.set_filter(filter_.get());
+  if (env_.pcap) shard_->share_pcap(env_.pcap);
+  shard_->set_tap(&tap_);
+  if (filter_) shard_->set_filter(filter_.get());
+  if (cfg_.ppp.enabled) {
+    const auto role = tester_ == Role::Lac ? ppp::Role::Client : ppp::Role::Server;
+    if (cfg_.make_authorizer && !authorizer_) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
+    ppp_ = std::make_unique<peers::PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
+    // A decision about a link of a layer a restart has replaced is for a forgotten call.
+    ppp_->on_later_decision([this, layer = ppp_.get()](peers::LinkKey key, peers::Decision d) {
+      if (layer != ppp_.get()) return;
+      shard_->act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
+    });
+    shard_->on_layer_timeout([this] { return ppp_->poll_timeout(); },
+                             [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
+  }
+  shard_->on_event([this](Node& node, const NodeEvent& ev, Time now) { on_event(node, ev, now); });
+  return std::nullopt;
+}
+
+// The old shard closes its sockets and sends nothing more; its node, with every tunnel and
+// call, is forgotten. The new one binds the same (bound) addresses and ports. Its node counts
+// tunnel IDs from 1 again, as a rebooted peer may; its random numbers come from another seed.
+void CaseRun::restart() {
+  sync_ppp(SteadyTime::now());
+  shard_->stop();
+  old_shards_.push_back(std::move(shard_));
+  if (ppp_) old_ppp_.push_back(std::move(ppp_));
+  ppp_up_seen_ = ppp_failed_seen_ = auth_failed_seen_ = 0;
+  if (filter_) filter_->forget();
+  // New Tunnel IDs past the old ones: a restarted peer's SCCRQ must not look like a
+  // retransmission of its old tunnel's.
+  for (const auto t : tunnels_)
+    if (t.value >= cfg_.node.first_tunnel_id)
+      cfg_.node.first_tunnel_id = static_cast<std::uint16_t>(t.value + 1);
+  tunnels_.clear();
+  sessions_.clear();
+  ++restarts_;
+  if (auto error = start_shard(cfg_.seed ^ (0x9E3779B97F4A7C15ULL * restarts_))) {
+    premise_failed_ = true;
+    result_.verdict = reports::Verdict::Inconclusive;
+    result_.reason = "restart: " + *error;
+  }
+}
+
+reports::CaseResult CaseRun::run() {
+  started_ = window_start_ = SteadyTime::now();
+  result_.started_s = since(started_, env_.run_start);
+  if (!s_.faults.empty()) filter_ = std::make_unique<FaultFilter>(s_.faults);
+  if (auto error = start_shard(cfg_.seed)) {
+    result_.verdict = reports::Verdict::Inconclusive;
+    result_.reason = *error;
+    return result_;
   }
   log_.on_change = [this] {
     if (expect_) boost::asio::post(io_, [this] { evaluate(); });
   };
-  if (cfg_.ppp.enabled) {
-    const auto role = tester_ == Role::Lac ? ppp::Role::Client : ppp::Role::Server;
-    if (cfg_.make_authorizer) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
-    ppp_ = std::make_unique<peers::PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
-    ppp_->on_later_decision([this](peers::LinkKey key, peers::Decision d) {
-      shard_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
-    });
-    shard_.on_layer_timeout([this] { return ppp_->poll_timeout(); },
-                            [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
-  }
-  shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) { on_event(node, ev, now); });
   poll_loop();
   boost::asio::post(io_, [this] { next_step(); });
   io_.run();
@@ -320,14 +387,14 @@ void CaseRun::next_step() {
         using T = std::decay_t<decltype(st)>;
         if constexpr (std::is_same_v<T, OpenTunnels>) {
           say("open " + std::to_string(st.count) + " tunnel(s)");
-          shard_.act([&](Node& node, Time now) {
+          shard_->act([&](Node& node, Time now) {
             for (unsigned i = 0; i < st.count; ++i)
               tunnels_.push_back(node.open_tunnel(cfg_.local[i % cfg_.local.size()], cfg_.connect_to, now));
           });
           advance();
         } else if constexpr (std::is_same_v<T, OpenSessions>) {
           say("open " + std::to_string(st.count) + " call(s)");
-          shard_.act([&](Node& node, Time now) {
+          shard_->act([&](Node& node, Time now) {
             if (tunnels_.empty()) return;
             for (unsigned i = 0; i < st.count; ++i) node.open_session(tunnels_[i % tunnels_.size()], now);
           });
@@ -345,7 +412,7 @@ void CaseRun::next_step() {
           evaluate();
         } else if constexpr (std::is_same_v<T, CloseSessions>) {
           say("close calls");
-          shard_.act([&](Node& node, Time now) {
+          shard_->act([&](Node& node, Time now) {
             const auto open = sessions_;
             for (const auto& [t, sid] : open)
               node.close_session(t, sid, ResultInfo{st.result, st.error, "scenario"}, now);
@@ -353,7 +420,7 @@ void CaseRun::next_step() {
           advance();
         } else if constexpr (std::is_same_v<T, CloseTunnels>) {
           say("close tunnels");
-          shard_.act([&](Node& node, Time now) {
+          shard_->act([&](Node& node, Time now) {
             for (auto t : tunnels_) node.close_tunnel(t, ResultInfo{st.result, st.error, "scenario"}, now);
           });
           advance();
@@ -362,7 +429,15 @@ void CaseRun::next_step() {
           start_shell(st);
         } else if constexpr (std::is_same_v<T, SendRaw>) {
           say("send " + std::to_string(st.bytes.size()) + " hand-made octets");
-          shard_.inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          shard_->inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          advance();
+        } else if constexpr (std::is_same_v<T, Send>) {
+          say("send a hand-made " + st.what + " (" + std::to_string(st.bytes.size()) + " octets)");
+          shard_->inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          advance();
+        } else if constexpr (std::is_same_v<T, Restart>) {
+          say("restart: forget every tunnel and call, say nothing");
+          restart();
           advance();
         }
       },
@@ -450,7 +525,8 @@ void CaseRun::evaluate() {
     return;
   }
   if (!e.backoff && matches >= e.count) {
-    finish_expect(true, ev.front().summary, ev);
+    finish_expect(
+        true, (matches > 1 ? std::to_string(matches) + " seen, the first: " : "") + ev.front().summary, ev);
     return;
   }
   if (now < expect_deadline_) {
@@ -501,7 +577,7 @@ void CaseRun::teardown() {
   if (tearing_down_) return;
   tearing_down_ = true;
   teardown_start_ = SteadyTime::now();
-  shard_.act([&](Node& node, Time now) {
+  shard_->act([&](Node& node, Time now) {
     if (ppp_) ppp_->stop_all(now);
     const auto open = sessions_;
     for (const auto& [t, s] : open) node.close_session(t, s, ResultInfo{3, std::nullopt, "end of case"}, now);
@@ -513,7 +589,7 @@ void CaseRun::teardown() {
 // the peer's StopCCN sent (a peer left retransmitting into a closed socket would be our fault).
 bool CaseRun::all_closed() const {
   bool open = false;
-  shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
+  shard_->node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     using S = tunnel::TunnelState;
     const S st = t.state();
     const bool acking = st == S::Lingering && t.channel().poll_timeout().has_value();
@@ -526,7 +602,7 @@ bool CaseRun::all_closed() const {
 void CaseRun::done() {
   if (finished_) return;
   finished_ = true;
-  shard_.stop();
+  shard_->stop();
   step_timer_.cancel();
   poll_timer_.cancel();
   const Time end = SteadyTime::now();

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "engine/wire/avp_spec.hpp"
+#include "engine/wire/message.hpp"
 #include "engine/wire/rules.hpp"
 
 namespace l2tp::scenario {
@@ -610,16 +611,98 @@ std::pair<std::uint16_t, std::optional<std::uint16_t>> result_of(const Reader& r
   return out;
 }
 
+// A Message Type: a number, or the name l2tpsim prints ("SCCRQ", "StopCCN", "HELLO"; any case).
+std::uint16_t message_type(const Reader& r, const YAML::Node& n, const std::string& key) {
+  const std::string s = r.scalar(n, key);
+  if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0])))
+    return static_cast<std::uint16_t>(r.number(n, key, 0, 65535));
+  std::vector<std::string> names;
+  for (const MessageType t : kAllMessageTypes) {
+    std::string name(to_string(t));
+    if (name.size() == s.size() && std::equal(name.begin(), name.end(), s.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return static_cast<std::uint16_t>(t);
+    names.push_back(std::move(name));
+  }
+  r.fail(n, key, "'" + s + "' is not a message type number or name" + suggestion(s, names));
+}
+
+// `send:` a control message from fields, encoded here so that what cannot be encoded is an error
+// at its line. The AVPs follow the Message Type AVP in the order written; each value is written
+// as given (raw octets, whatever the type); `hidden` sets the H bit and nothing else (no Random
+// Vector, no hiding); `length` writes a wrong AVP Length.
+Send read_send(const Reader& r, const YAML::Node& n, const std::string& key) {
+  r.map(n, key, {"message", "tunnel", "session", "ns", "nr", "avps"});
+  if (!n["message"]) r.fail(n, join(key, "message"), "which message: a name such as SCCRQ, or a number");
+  const std::uint16_t type = message_type(r, n["message"], join(key, "message"));
+  auto u16 = [&](const char* k) -> std::uint16_t {
+    if (!n[k]) return 0;
+    return static_cast<std::uint16_t>(r.number(n[k], join(key, k), 0, 65535));
+  };
+  wire::ControlMessage m =
+      wire::make_control(static_cast<MessageType>(type), TunnelId{u16("tunnel")}, SessionId{u16("session")});
+  m.header.ns = Seq{u16("ns")};
+  m.header.nr = Seq{u16("nr")};
+  std::vector<bool> hidden{false};  // per AVP of m, the Message Type first
+  if (const auto& avps = n["avps"]) {
+    const std::string lk = join(key, "avps");
+    if (!avps.IsSequence())
+      r.fail(avps, lk, "expected a list of AVPs (- {type: host-name, value: \"6c 61 63\"})");
+    for (std::size_t i = 0; i < avps.size(); ++i) {
+      const YAML::Node& a = avps[i];
+      const std::string k = lk + "[" + std::to_string(i) + "]";
+      r.map(a, k, {"type", "value", "mandatory", "hidden", "vendor", "length"});
+      if (!a["type"]) r.fail(a, join(k, "type"), "which AVP: a type number or name");
+      const std::uint16_t avp_type = r.avp_type(a["type"], join(k, "type"));
+      const auto vendor = a["vendor"]
+                              ? static_cast<std::uint16_t>(r.number(a["vendor"], join(k, "vendor"), 0, 65535))
+                              : std::uint16_t{0};
+      Buffer value = a["value"] ? r.hex(a["value"], join(k, "value")) : Buffer{};
+      std::optional<std::uint16_t> length;
+      if (a["length"])
+        length = static_cast<std::uint16_t>(r.number(a["length"], join(k, "length"), 0, kAvpMaxLength));
+      if (value.size() > kAvpMaxValue && !length)
+        r.fail(a["value"], join(k, "value"),
+               "an AVP value holds at most " + std::to_string(kAvpMaxValue) + " octets, not " +
+                   std::to_string(value.size()) + " (a wrong length: lets a longer one through)");
+      // The M bit the AVP table demands; an attribute it does not know is sent mandatory.
+      const AvpSpec* spec = find_avp_spec(vendor, avp_type);
+      const bool mandatory =
+          a["mandatory"] ? r.boolean(a["mandatory"], join(k, "mandatory")) : (spec ? spec->mandatory : true);
+      hidden.push_back(a["hidden"] && r.boolean(a["hidden"], join(k, "hidden")));
+      wire::Avp avp = wire::make_raw_avp(vendor, avp_type, mandatory, std::move(value));
+      avp.fault.length_field = length;
+      m.avps.push_back(std::move(avp));
+    }
+  }
+  Send out;
+  out.what = is_known_message_type(type) ? std::string(to_string(static_cast<MessageType>(type)))
+                                         : "message type " + std::to_string(type);
+  if (auto done = wire::encode_control(m, {}, out.bytes); !done)
+    r.fail(n, key, "cannot be encoded: " + std::string(wire::to_string(done.error())));
+  // The H bits, set on the encoded AVPs (each is 6 octets and its value as written).
+  std::size_t at = m.header.encoded_size();
+  Buffer scratch;
+  for (std::size_t i = 0; i < m.avps.size(); ++i) {
+    if (hidden[i]) out.bytes[at] = static_cast<std::uint8_t>(out.bytes[at] | (wire::kAvpFlagH >> 8));
+    scratch.clear();
+    wire::encode_value(m.avps[i].value, scratch);
+    at += kAvpHeaderSize + scratch.size();
+  }
+  return out;
+}
+
 StepAt read_step(const Reader& r, const YAML::Node& n, std::size_t index) {
   const std::string key = "steps[" + std::to_string(index) + "]";
-  static const std::vector<std::string> kinds = {"open-tunnels",  "open-sessions", "wait",
-                                                 "expect",        "expect-none",   "close-sessions",
-                                                 "close-tunnels", "shell",         "send-raw"};
+  static const std::vector<std::string> kinds = {"open-tunnels", "open-sessions",  "wait",          "expect",
+                                                 "expect-none",  "close-sessions", "close-tunnels", "shell",
+                                                 "send-raw",     "send",           "restart"};
   r.map(n, key, kinds);
   if (n.size() != 1)
     r.fail(n, key,
            "a step is one of: open-tunnels, open-sessions, wait, expect, expect-none, "
-           "close-sessions, close-tunnels, shell, send-raw");
+           "close-sessions, close-tunnels, shell, send-raw, send, restart");
   const auto kv = *n.begin();
   const std::string kind = kv.first.Scalar();
   const std::string k = join(key, kind);
@@ -652,8 +735,13 @@ StepAt read_step(const Reader& r, const YAML::Node& n, std::size_t index) {
       sh.command = r.scalar(v, k);
     }
     s.step = sh;
-  } else {
+  } else if (kind == "send-raw") {
     s.step = SendRaw{r.hex(v, k)};
+  } else if (kind == "send") {
+    s.step = read_send(r, v, k);
+  } else {
+    if (!r.boolean(v, k)) r.fail(v, k, "restart: true (a restart takes no settings)");
+    s.step = Restart{};
   }
   return s;
 }

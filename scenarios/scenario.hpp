@@ -114,9 +114,20 @@ struct Shell {
 struct SendRaw {
   Buffer bytes;
 };
+// A control message built from fields (`send:`), sent like SendRaw: outside any control
+// channel, from our first local address. Encoded when the file is read, so a field that cannot
+// be encoded is an error at its line; `what` names it for the progress lines ("SCCRQ").
+struct Send {
+  Buffer bytes;
+  std::string what;
+};
+// The peer restart fault (`restart: true`): the tester forgets every tunnel and call at once,
+// sends nothing (no StopCCN, no CDN), and comes back on the same local addresses and ports, so
+// the next `open-tunnels` reaches the peer from an address and port it still has tunnels with.
+struct Restart {};
 
-using Step =
-    std::variant<OpenTunnels, OpenSessions, Wait, Expect, CloseSessions, CloseTunnels, Shell, SendRaw>;
+using Step = std::variant<OpenTunnels, OpenSessions, Wait, Expect, CloseSessions, CloseTunnels, Shell,
+                          SendRaw, Send, Restart>;
 
 struct StepAt {
   Step step;

@@ -102,6 +102,56 @@ TEST(ScenarioParser, ReadsAWholeCase) {
   EXPECT_EQ(s->steps[3].where.line, 28);
 }
 
+// `send` is encoded when the file is read: these are the octets that go out, each AVP with the
+// bytes as written (a known type's value is not re-encoded, even when it does not fit the type).
+TEST(ScenarioParser, SendBuildsTheControlMessageFromItsFields) {
+  const auto s = parse(R"(lac: {}
+steps:
+  - send:
+      message: SCCRQ
+      tunnel: 3
+      session: 4
+      ns: 5
+      nr: 6
+      avps:
+        - {type: protocol-version, value: "01 00"}
+        - {type: host-name, value: "6c 61 63", hidden: true}
+        - {type: framing-capabilities, value: "00 00 00 03", mandatory: false}
+        - {type: assigned-tunnel-id, value: "00 07 09"}
+        - {type: 99, value: "00 01", vendor: 0, length: 7}
+        - {type: firmware-revision, value: "01 00"}
+        - {type: 1, vendor: 9, value: "aa"}
+  - send: {message: 200}
+  - send: {message: hello, tunnel: 0x0102}
+  - restart: true
+)");
+  ASSERT_TRUE(s) << s.error().to_string();
+  ASSERT_EQ(s->steps.size(), 4u);
+  const auto& send = std::get<Send>(s->steps[0].step);
+  EXPECT_EQ(send.what, "SCCRQ");
+  const Buffer want = {
+      0xc8, 0x02, 0x00, 0x4f, 0x00, 0x03, 0x00, 0x04, 0x00, 0x05, 0x00, 0x06,  // T L S, Ver 2, Length 79
+      0x80, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,                          // Message Type SCCRQ, M
+      0x80, 0x08, 0x00, 0x00, 0x00, 0x02, 0x01, 0x00,                          // Protocol Version, M
+      0xc0, 0x09, 0x00, 0x00, 0x00, 0x07, 0x6c, 0x61, 0x63,                    // Host Name, M and H
+      0x00, 0x0a, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x03,              // Framing, M cleared
+      0x80, 0x09, 0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x09,                    // Assigned Tunnel ID, 3 octets
+      0x80, 0x07, 0x00, 0x00, 0x00, 0x63, 0x00, 0x01,  // type 99: M, Length 7 (true: 8)
+      0x00, 0x08, 0x00, 0x00, 0x00, 0x06, 0x01, 0x00,  // Firmware Revision, M=0 by the table
+      0x80, 0x07, 0x00, 0x09, 0x00, 0x01, 0xaa,        // vendor 9 type 1: unknown, M
+  };
+  EXPECT_EQ(send.bytes, want);
+  const Buffer unknown = {0xc8, 0x02, 0x00, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x08, 0, 0, 0, 0, 0x00, 0xc8};
+  EXPECT_EQ(std::get<Send>(s->steps[1].step).bytes, unknown);
+  EXPECT_EQ(std::get<Send>(s->steps[1].step).what, "message type 200");
+  const Buffer hello = {0xc8, 0x02, 0x00, 0x14, 0x01, 0x02, 0, 0, 0,    0,
+                        0,    0,    0x80, 0x08, 0,    0,    0, 0, 0x00, 0x06};
+  EXPECT_EQ(std::get<Send>(s->steps[2].step).bytes, hello);
+  EXPECT_EQ(std::get<Send>(s->steps[2].step).what, "HELLO");
+  EXPECT_TRUE(std::holds_alternative<Restart>(s->steps[3].step));
+  EXPECT_EQ(s->steps[3].where.line, 19);
+}
+
 TEST(ScenarioParser, CommandLineVariablesOverrideTheFilesDefaults) {
   const std::string text = "vars: {n: 2}\nlac: {}\nsteps:\n  - open-tunnels: ${n}\n";
   auto s = parse(text, {});
@@ -219,6 +269,27 @@ INSTANTIATE_TEST_SUITE_P(
             "steps[0].expect-none", "no count"},
         Bad{"Within", kLac + "steps:\n  - expect: {message: CDN, within: later}\n", 3, 36,
             "steps[0].expect.within", "duration"},
+        Bad{"SendMessage", kLac + "steps:\n  - send: {message: SCCRX}\n", 3, 21, "steps[0].send.message",
+            "did you mean SCCRQ?"},
+        Bad{"SendNoMessage", kLac + "steps:\n  - send: {tunnel: 1}\n", 3, 11, "steps[0].send.message",
+            "which message"},
+        Bad{"SendKey", kLac + "steps:\n  - send: {message: SCCRQ, ns: 1, avp: []}\n", 3, 35,
+            "steps[0].send.avp", "did you mean avps?"},
+        Bad{"SendAvpType",
+            kLac + "steps:\n  - send:\n      message: SCCRQ\n      avps:\n        - {type: host-nam, value: "
+                   "\"00\"}\n",
+            6, 18, "steps[0].send.avps[0].type", "did you mean host-name?"},
+        Bad{"SendAvpHex",
+            kLac +
+                "steps:\n  - send:\n      message: SCCRQ\n      avps:\n        - {type: 7, value: \"6g\"}\n",
+            6, 28, "steps[0].send.avps[0].value", "hex octets"},
+        Bad{"SendAvpLength",
+            kLac +
+                "steps:\n  - send:\n      message: SCCRQ\n      avps:\n        - {type: 7, length: 1024}\n",
+            6, 29, "steps[0].send.avps[0].length", "from 0 to 1023"},
+        Bad{"SendAvpsNotAList", kLac + "steps:\n  - send: {message: SCCRQ, avps: 7}\n", 3, 34,
+            "steps[0].send.avps", "a list of AVPs"},
+        Bad{"Restart", kLac + "steps:\n  - restart: false\n", 3, 14, "steps[0].restart", "restart: true"},
         Bad{"OpenOnLns", "lns: {}\nsteps:\n  - open-tunnels: 1\n", 3, 5, "steps[0].open-tunnels", "as a LAC"},
         Bad{"RoleShape", "lac: [a, b]\n", 1, 6, "lac", "map of l2tpsim lac options"},
         Bad{"CaseChecksNothing",
