@@ -156,12 +156,19 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
   if (const auto* a = msg.find(AvpType::AssignedTunnelId))
     if (const auto* v = a->get<std::uint16_t>()) assigned = *v;
   // A retransmitted SCCRQ goes to the tunnel the first one created (the channel re-acks it).
+  // Once that tunnel is ending or over, the same address, port and ID mean a new control
+  // connection (a restarted peer, or an ephemeral port used again), not a late copy.
   if (auto known = by_peer_assigned_.find(PeerKey{from, assigned}); known != by_peer_assigned_.end()) {
     if (auto it = tunnels_.find(known->second); it != tunnels_.end()) {
-      it->second->tunnel->handle_control(std::move(msg), now);
-      collect(*it->second);
-      return;
+      using S = tunnel::TunnelState;
+      const S st = it->second->tunnel->state();
+      if (st != S::Closing && st != S::Lingering && st != S::Closed) {
+        it->second->tunnel->handle_control(std::move(msg), now);
+        collect(*it->second);
+        return;
+      }
     }
+    by_peer_assigned_.erase(known);
   }
   if (!cfg_.accept_tunnels) {
     ++stats_.refused_tunnels;
@@ -214,7 +221,9 @@ void Node::handle_timeout(Time now) {
 void Node::reap() {
   for (auto it = tunnels_.begin(); it != tunnels_.end();) {
     if (it->second->tunnel->state() == tunnel::TunnelState::Closed) {
-      by_peer_assigned_.erase(PeerKey{it->second->peer, it->second->peer_assigned});
+      // Only its own entry: a newer tunnel may have taken the same key over.
+      const auto key = by_peer_assigned_.find(PeerKey{it->second->peer, it->second->peer_assigned});
+      if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);
       it = tunnels_.erase(it);
     } else {
       ++it;

@@ -177,6 +177,41 @@ TEST(Node, R075_AnotherAssignedTunnelIdFromTheSamePeerIsANewTunnel) {
   EXPECT_FALSE(ids.count(0));  // R145
 }
 
+TEST(Node, AnSccrqFromTheAddressAndIdOfAnEndedTunnelOpensANewOne) {
+  SeededRng rng(1);
+  Node node(lns_node(), rng);
+  const Buffer rq = sccrq(kPeerTunnel);
+  node.handle_datagram(kNodeAddr, kPeerAddr, rq, at(0s));
+  auto out = drain(node, at(0s));
+  ASSERT_EQ(out.size(), 1u);
+  const TunnelId first{out[0].value<std::uint16_t>(AvpType::AssignedTunnelId).value_or(0)};
+  // The peer ends that tunnel (we go on acking its StopCCN for a while) ...
+  auto stop = wire::make_control(MessageType::StopCcn, first, SessionId{});
+  stop.header.ns = Seq{1};
+  stop.header.nr = Seq{1};
+  stop.avps.push_back(wire::make_avp(AvpType::AssignedTunnelId, std::uint16_t{kPeerTunnel}));
+  stop.avps.push_back(wire::make_avp(AvpType::ResultCode, avp::ResultCode{1, std::nullopt, ""}));
+  Buffer b;
+  ASSERT_TRUE(wire::encode_control(stop, {}, b));
+  node.handle_datagram(kNodeAddr, kPeerAddr, b, at(1s));
+  drain(node, at(1s));
+  ASSERT_EQ(node.tunnel(first)->state(), tunnel::TunnelState::Lingering);
+  // ... then, restarted, sends an SCCRQ with the same address, port and Assigned Tunnel ID:
+  // a new control connection, not a late copy of the first SCCRQ.
+  node.handle_datagram(kNodeAddr, kPeerAddr, rq, at(2s));
+  out = drain(node, at(2s));
+  const auto sccrp =
+      std::find_if(out.begin(), out.end(), [](const auto& m) { return m.is(MessageType::Sccrp); });
+  ASSERT_NE(sccrp, out.end()) << "no SCCRP for the new SCCRQ";
+  const TunnelId second{sccrp->value<std::uint16_t>(AvpType::AssignedTunnelId).value_or(0)};
+  EXPECT_NE(second, first);
+  // When the first is reaped, the second still gets the retransmissions of its SCCRQ.
+  drain(node, at(40s));
+  node.handle_timeout(at(40s));
+  EXPECT_EQ(node.tunnel(first), nullptr);
+  ASSERT_NE(node.tunnel(second), nullptr);
+}
+
 TEST(Node, R145_OurTunnelIdsAreNeverZero) {
   SeededRng rng(3);
   Node node(lac_node(), rng);
