@@ -449,6 +449,8 @@ int run_conform(int argc, char** argv) {
     std::cout << "l2tpsim conform: " << selected.size() << " cases against a DUT " << dut << " at "
               << suite.target << "\n";
     std::size_t i = 0;
+    std::uint16_t next_tunnel_id = 1;
+    constexpr std::uint16_t kTunnelIdsPerCase = 16;
     for (const auto& s : selected) {
       ++i;
       const auto& c = *s.case_info;
@@ -481,6 +483,12 @@ int run_conform(int argc, char** argv) {
           std::cerr << cfg.error().to_string() << "\n";
           return 2;
         }
+        // Fresh Tunnel IDs for every case: a device that still remembers an earlier case's
+        // tunnel (xl2tpd keys them by peer address and Assigned Tunnel ID) must not take a new
+        // SCCRQ for a copy of an old one.
+        cfg->node.first_tunnel_id = next_tunnel_id;
+        next_tunnel_id =
+            next_tunnel_id > 65535 - 2 * kTunnelIdsPerCase ? 1 : next_tunnel_id + kTunnelIdsPerCase;
         if (verbose)
           std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
         r = sc::run_case(s, tester, *cfg, env);

@@ -107,8 +107,8 @@ TEST(TunnelControl, R248_IcrqWithAMalformedMandatoryAvpIsRefusedWithCdn2_2) {
   Peer p(lns_config());
   establish_as_recipient(p);
   auto m = wire::make_control(MessageType::Icrq, TunnelId{}, SessionId{});
-  m.avps.push_back(wire::make_raw_avp(kIetfVendor, static_cast<std::uint16_t>(AvpType::AssignedSessionId), true,
-                                      Buffer{0, 1, 2}));  // 3 octets, not 2
+  m.avps.push_back(wire::make_raw_avp(kIetfVendor, static_cast<std::uint16_t>(AvpType::AssignedSessionId),
+                                      true, Buffer{0, 1, 2}));  // 3 octets, not 2
   m.avps.push_back(make_avp(AvpType::CallSerialNumber, std::uint32_t{1}));
   p.send(std::move(m));
   const auto out = p.take();
