@@ -645,6 +645,7 @@ void CaseRun::done() {
 reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& config,
                              const CaseEnv& env) {
   peers::RunnerConfig cfg = config;
+  if (s.seed) cfg.seed = *s.seed;  // the file's seed: the same Random Vectors, challenges and IDs
   // A LAC's own password; an LNS tester's users come from its lns: block.
   if (s.config_faults.bad_ppp_password) cfg.ppp.password += "-spoiled";
   if (s.config_faults.wrong_tunnel_secret) cfg.node.tunnel.secret += "-spoiled";
