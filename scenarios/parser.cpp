@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/util/edit_distance.hpp"
 #include "engine/wire/avp_spec.hpp"
 #include "engine/wire/message.hpp"
 #include "engine/wire/rules.hpp"
@@ -115,27 +116,11 @@ struct Fail {
   ScenarioError error;
 };
 
-// Edit distance, for "did you mean".
-std::size_t distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
   std::string best;
   std::size_t best_d = 3;
   for (const auto& k : known)
-    if (const auto d = distance(key, k); d < best_d) {
+    if (const auto d = edit_distance(key, k); d < best_d) {
       best_d = d;
       best = k;
     }

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <set>
 
+#include "engine/util/edit_distance.hpp"
 #include "peers/users/routeros_values.hpp"
 #include "peers/users/secrets_lexer.hpp"
 #include "peers/users/user_db.hpp"
@@ -63,21 +64,6 @@ const std::vector<std::string> kProfileKeys = {"name",     "local-address",   "r
                                                "only-one", "session-timeout", "idle-timeout",   "comment"};
 const std::vector<std::string> kPoolKeys = {"name", "ranges", "next-pool", "comment"};
 const std::vector<std::string> kServices = {"any", "async", "isdn", "l2tp", "ovpn", "pppoe", "pptp", "sstp"};
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
