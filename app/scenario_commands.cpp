@@ -138,8 +138,7 @@ class Device {
 };
 
 void print_case_line(std::size_t i, std::size_t n, const l2tp::reports::CaseResult& r) {
-  std::string v = l2tp::reports::to_string(r.verdict);
-  std::transform(v.begin(), v.end(), v.begin(), ::toupper);
+  const std::string v = l2tp::reports::verdict_label(r.verdict);
   std::cout << "[" << i << "/" << n << "] " << r.id << "  " << v << "  ("
             << static_cast<int>(r.duration_s * 10) / 10.0 << " s)  " << r.title << "\n";
   if (r.verdict != l2tp::reports::Verdict::Pass && !r.reason.empty())

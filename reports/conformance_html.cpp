@@ -133,20 +133,6 @@ std::string human_duration(double s) {
   return buf;
 }
 
-std::string verdict_label(Verdict v) {
-  switch (v) {
-    case Verdict::Pass:
-      return "PASS";
-    case Verdict::Fail:
-      return "FAIL";
-    case Verdict::Inconclusive:
-      return "INCONCLUSIVE";
-    case Verdict::NotApplicable:
-      return "N/A";
-  }
-  return "?";
-}
-
 std::string badge(Verdict v, std::string_view extra = "") {
   return "<span class=\"badge v-" + std::string(to_string(v)) + (extra.empty() ? "" : " ") +
          std::string(extra) + "\">" + verdict_label(v) + "</span>";
@@ -228,7 +214,7 @@ class Page {
     const Verdict v = outcome();
     o_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     o_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    o_ += "<title>L2TP conformance " + verdict_label(v) + ": DUT " + esc(s_.dut_role) + " @ " +
+    o_ += std::string("<title>L2TP conformance ") + verdict_label(v) + ": DUT " + esc(s_.dut_role) + " @ " +
           esc(s_.target) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
     o_ += "<header class=\"top\"><div class=\"wrap\"><div><h1>L2TP conformance report</h1>";
     o_ += "<div class=\"sub\">RFC 2661 (L2TPv2) &middot; l2tpsim " + esc(s_.tool_version) + "</div></div>";

@@ -68,20 +68,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-const char* label(Verdict v) {
-  switch (v) {
-    case Verdict::Pass:
-      return "PASS";
-    case Verdict::Fail:
-      return "FAIL";
-    case Verdict::Inconclusive:
-      return "INCONCLUSIVE";
-    case Verdict::NotApplicable:
-      return "N/A";
-  }
-  return "?";
-}
-
 std::string totals_line(const SuiteResult& s) {
   const std::size_t n = s.cases.size();
   std::ostringstream out;
@@ -219,8 +205,8 @@ void print_table(std::ostream& out, const SuiteResult& s) {
   out << pad("ID", id_w) << pad("VERDICT", kVerdictW) << pad("REQUIREMENTS", req_w) << "TITLE\n";
   const std::string indent(id_w + 2, ' ');
   for (const auto& c : s.cases) {
-    out << pad(c.id, id_w) << pad(label(c.verdict), kVerdictW) << pad(join(c.requirements, ","), req_w)
-        << c.title << '\n';
+    out << pad(c.id, id_w) << pad(verdict_label(c.verdict), kVerdictW)
+        << pad(join(c.requirements, ","), req_w) << c.title << '\n';
     if (c.verdict == Verdict::Pass || c.reason.empty()) continue;
     // A multi-line reason stays under the verdict column.
     std::string_view rest = c.reason;

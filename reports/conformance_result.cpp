@@ -23,6 +23,20 @@ int severity(Verdict v) {
 
 }  // namespace
 
+const char* verdict_label(Verdict v) {
+  switch (v) {
+    case Verdict::Pass:
+      return "PASS";
+    case Verdict::Fail:
+      return "FAIL";
+    case Verdict::Inconclusive:
+      return "INCONCLUSIVE";
+    case Verdict::NotApplicable:
+      return "N/A";
+  }
+  return "?";
+}
+
 const char* to_string(Verdict v) {
   switch (v) {
     case Verdict::Pass:

@@ -14,7 +14,8 @@
 namespace l2tp::reports {
 
 enum class Verdict : std::uint8_t { Pass, Fail, Inconclusive, NotApplicable };
-const char* to_string(Verdict v);  // "pass", "fail", "inconclusive", "not-applicable"
+const char* to_string(Verdict v);      // "pass", "fail", "inconclusive", "not-applicable"
+const char* verdict_label(Verdict v);  // "PASS", "FAIL", "INCONCLUSIVE", "N/A": for people
 
 // A frame of the run's pcap (numbered from 1, as Wireshark counts) that shows something.
 struct Evidence {
