@@ -17,7 +17,7 @@ std::vector<std::string> split_tabs(const std::string& line) {
 }
 
 struct Row {
-  std::string id, section, level, topic, text;
+  std::string id, section, level, topic, text, role;
   bool testable = false;
 };
 
@@ -36,7 +36,7 @@ bool read_rows(const char* path, std::vector<Row>& rows) {
     return -1;
   };
   const int c_id = col("id"), c_sec = col("section"), c_lvl = col("level"), c_topic = col("topic"),
-            c_req = col("requirement"), c_test = col("testable");
+            c_req = col("requirement"), c_test = col("testable"), c_role = col("role");
   if (c_id < 0 || c_req < 0) {
     std::cerr << "gen_rules: " << path << " lacks id/requirement columns\n";
     return false;
@@ -53,6 +53,7 @@ bool read_rows(const char* path, std::vector<Row>& rows) {
     r.topic = get(c_topic);
     r.text = get(c_req);
     r.testable = get(c_test) == "yes";
+    r.role = get(c_role);
     if (!r.id.empty()) rows.push_back(r);
   }
   return true;
@@ -81,12 +82,14 @@ int main(int argc, char** argv) {
        "#include <cstdint>\n#include <string_view>\nnamespace l2tp {\n"
        "enum class Rule : std::uint16_t {\n";
   for (const auto& r : rows) o << "  " << r.id << ",\n";
+  // `role` comes last so the rows keep their positional layout: who the requirement binds
+  // (LAC, LNS, both, sender, receiver), as the catalogue's role column says.
   o << "};\n\nstruct RuleInfo {\n  std::string_view id, section, level, topic, text;\n  bool "
-       "testable;\n};\n\n"
+       "testable;\n  std::string_view role;\n};\n\n"
        "inline constexpr RuleInfo kRuleTable[] = {\n";
   for (const auto& r : rows)
     o << "  {" << quote(r.id) << ", " << quote(r.section) << ", " << quote(r.level) << ", " << quote(r.topic)
-      << ", " << quote(r.text) << ", " << (r.testable ? "true" : "false") << "},\n";
+      << ", " << quote(r.text) << ", " << (r.testable ? "true" : "false") << ", " << quote(r.role) << "},\n";
   o << "};\n\ninline constexpr std::size_t kRuleCount = " << rows.size() << ";\n}  // namespace l2tp\n";
   std::ofstream out(argv[3]);
   out << o.str();
