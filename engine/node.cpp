@@ -120,6 +120,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
     }
     auto data = wire::decode_data(dgram);
     if (!data) return;
+    check_port_pair(*it->second, local, from, "data message", now);
     it->second->tunnel->handle_data(*data, now);
     collect(*it->second);
     return;
@@ -134,19 +135,58 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
       handle_sccrq(local, from, std::move(*msg), now);
       return;
     }
+    if (msg->known_type() == MessageType::Sccrp) {
+      handle_stray_sccrp(local, from, std::move(*msg), now);
+      return;
+    }
     ++stats_.unknown_tunnel;  // only an SCCRQ may use Tunnel ID 0 (R077)
     return;
   }
   auto it = tunnels_.find(header->tunnel.value);
   if (it == tunnels_.end()) {
+    if (msg->known_type() == MessageType::Sccrp) {
+      handle_stray_sccrp(local, from, std::move(*msg), now);
+      return;
+    }
     ++stats_.unknown_tunnel;
     return;
   }
   Entry& e = *it->second;
   // 8.1: the recipient may answer from another port (or address); follow it once, at SCCRP.
-  if (msg->known_type() == MessageType::Sccrp && e.tunnel->state() == tunnel::TunnelState::WaitCtlReply)
+  if (msg->known_type() == MessageType::Sccrp && e.tunnel->state() == tunnel::TunnelState::WaitCtlReply) {
     e.peer = from;
+  } else {
+    check_port_pair(e, local, from, "control message", now);
+  }
   e.tunnel->handle_control(std::move(*msg), now);
+  collect(e);
+}
+
+void Node::check_port_pair(Entry& e, const net::Endpoint& local, const net::Endpoint& from, const char* what,
+                           Time now) {
+  // R334: once set up, the tunnel's addresses and ports stay fixed. The datagram is taken anyway
+  // (we keep answering to the tunnel's own pair), and the first such one reported.
+  if ((from == e.peer && local == e.local) || e.moved_reported) return;
+  e.moved_reported = true;
+  events_.push_back(NodeEvent{
+      e.tunnel->local_id(),
+      Event{now, PeerViolation{Rule::R334, std::string(what) + " for the tunnel from " + from.to_string() +
+                                               " to " + local.to_string() + ", not from " +
+                                               e.peer.to_string() + " to " + e.local.to_string()}}});
+}
+
+void Node::handle_stray_sccrp(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
+                              Time now) {
+  // 7.2.1, idle: Receive SCCRP -> Send StopCCN, clean up (R263). An SCCRP for a tunnel we do
+  // not have (never asked for, or long gone) gets a tunnel of its own in idle, which answers it
+  // with a StopCCN to the Assigned Tunnel ID it names and goes once that is acknowledged.
+  if (cfg_.max_tunnels != 0 && live_tunnels() >= cfg_.max_tunnels) {
+    ++stats_.unknown_tunnel;
+    return;
+  }
+  Entry& e = add_tunnel(local, from, now);
+  if (e.tunnel->local_id().value == 0) return;
+  e.tunnel->handle_control(std::move(msg), now);
   collect(e);
 }
 

@@ -81,6 +81,7 @@ class Node {
     std::unique_ptr<tunnel::Tunnel> tunnel;
     net::Endpoint local, peer;
     std::uint16_t peer_assigned = 0;  // from the peer's SCCRQ, to spot its retransmissions
+    bool moved_reported = false;      // a datagram from another address or port was reported (R334)
   };
   struct PeerKey {
     net::Endpoint peer;
@@ -92,6 +93,10 @@ class Node {
   Entry& add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
   void handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
                     Time now);
+  void check_port_pair(Entry& e, const net::Endpoint& local, const net::Endpoint& from, const char* what,
+                       Time now);
+  void handle_stray_sccrp(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
+                          Time now);
   void collect(Entry& e);
   void reap();
 

@@ -335,6 +335,21 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
   }
   auto it = sessions_.find(msg.header.session.value);
   if (it == sessions_.end()) {
+    if (type == MessageType::Icrp && cfg_.role == Role::Lns) {
+      // 7.4.2, idle: Receive ICRP -> Send CDN, clean up (R295). An LNS never asks for an
+      // incoming call, so the call this ICRP answers is none of ours: a CDN to the Session ID it
+      // assigned, from an ID of ours that lives only for this answer.
+      session::Session s;
+      s.kind = CallKind::LnsIncoming;
+      s.remote = SessionId{value_of<std::uint16_t>(msg, AvpType::AssignedSessionId).value_or(0)};
+      s.opened_at = now;
+      s.local = allocate_session_id();
+      if (s.local.value == 0) return;
+      auto& ref = sessions_.emplace(s.local.value, s).first->second;
+      session_step(ref, event_for(type, !bad), &msg, now,
+                   ResultInfo{2, 5, "ICRP for no call of ours (an LNS places no incoming calls)"});
+      return;
+    }
     ++stats_.messages_ignored;  // 7.4.x/7.5.x idle rows: nothing to clean up
     return;
   }
