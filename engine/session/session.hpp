@@ -27,9 +27,10 @@ struct Session {
   SessionState state = SessionState::Idle;
   std::uint32_t call_serial = 0;
   Time opened_at{};
-  bool sequencing = false;           // data messages carry Ns/Nr
-  Seq data_ns;                       // next data Ns to send
-  std::optional<Seq> data_expected;  // next data Ns expected from the peer
+  bool sequencing = false;            // data messages carry Ns/Nr
+  bool unsequenced_reported = false;  // R151: the peer sent data without Ns/Nr although we asked
+  Seq data_ns;                        // next data Ns to send
+  std::optional<Seq> data_expected;   // next data Ns expected from the peer
   DataStats data;
   std::optional<ProxyPpp> proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
   std::optional<Seq> connect_ns;  // our ICCN, until it has been sent

@@ -404,6 +404,14 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
   // 5.4: the LAC follows the LNS (R153, R154), unless it asked for sequencing itself (R151).
   if (cfg_.role == Role::Lac && cfg_.data_sequencing != DataSequencing::On)
     s.sequencing = msg.header.has_sequence;
+  // R151: once we sent Sequencing Required (an LAC's ICCN), every data message of the call
+  // carries Ns/Nr, both ways. Taken anyway, and reported once per call.
+  if (cfg_.role == Role::Lac && cfg_.data_sequencing == DataSequencing::On && !msg.header.has_sequence &&
+      !s.unsequenced_reported) {
+    s.unsequenced_reported = true;
+    emit(now, PeerViolation{Rule::R151, "data message without sequence numbers on session " +
+                                            std::to_string(s.local.value) + ", which asked for them"});
+  }
   if (msg.header.has_sequence) {
     if (s.data_expected) {
       if (Seq::before(msg.header.ns, *s.data_expected)) {
