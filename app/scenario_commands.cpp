@@ -9,11 +9,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "app/commands.hpp"
@@ -21,6 +25,7 @@
 #include "app/scenario_roles.hpp"
 #include "reports/conformance_report.hpp"
 #include "scenarios/case_runner.hpp"
+#include "scenarios/liveness.hpp"
 #include "scenarios/parser.hpp"
 
 namespace po = boost::program_options;
@@ -29,6 +34,11 @@ namespace sc = l2tp::scenario;
 
 namespace l2tpsim::app {
 namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_sigint(int) {
+  g_interrupted = 1;
+}
 
 // Built-in variables a scenario may use without defining them.
 sc::Vars builtin_vars(const std::string& target, const std::string& secret, const std::string& user,
@@ -344,10 +354,21 @@ constexpr const char* kConformHelp =
     "DUT LAC, l2tpsim is the LNS on --listen, and --trigger is a shell command that makes the\n"
     "LAC dial it (run by the cases that need a call from it).\n"
     "\n"
-    "Each case ends pass, fail, inconclusive (its premise did not hold, e.g. no tunnel came up)\n"
-    "or not applicable (it needs --secret, --user or --trigger). The console shows a table; the\n"
-    "report files give each check, the evidence frames in the pcap and the requirement texts.\n"
-    "Exit status 0 when no case failed, 1 when one did, 2 on bad usage or a bad case file.\n"
+    "Each case ends pass; fail (a check citing a MUST-level requirement did not hold: MUST,\n"
+    "MUST NOT, SHALL, REQUIRED); warn (only a SHOULD, a state-table row or a code the RFC\n"
+    "defines without requiring it was missed); inconclusive (its premise did not hold, e.g. no\n"
+    "tunnel came up); not applicable (it needs --secret, --user or --trigger); or not run (the\n"
+    "DUT had stopped answering). Every check names its requirement ID, level and RFC clause.\n"
+    "\n"
+    "A DUT LNS is dialled before the first case and after every case (a new tunnel, closed at\n"
+    "once): when it stops answering, the case that was running fails with \"the DUT stopped\n"
+    "answering during this case\" and the later cases are not run, unless --dut-restart CMD\n"
+    "brings it back or --keep-going is given. SIGINT stops the run and still writes the\n"
+    "reports of the cases run so far, marked incomplete (exit status 130).\n"
+    "\n"
+    "The console shows a table; the report files give each check, the evidence frames in the\n"
+    "pcap and the requirement texts. Exit status 0 when no case failed (with --strict: and none\n"
+    "warned), 1 when one did, 2 on bad usage or a bad case file.\n"
     "\noptions";
 
 }  // namespace
@@ -357,7 +378,8 @@ int run_conform(int argc, char** argv) {
   std::string suite_dir;
   std::vector<std::string> vars;
   Outputs out;
-  bool list = false, verbose = false;
+  bool list = false, verbose = false, strict = false, keep_going = false, no_liveness = false;
+  std::string dut_restart;
   po::options_description opts(kConformHelp);
   opts.add_options()("help,h", "show this help")("dut-role", po::value(&dut)->value_name("lns|lac"),
                                                  "the role of the device under test")(
@@ -378,6 +400,12 @@ int run_conform(int argc, char** argv) {
       "html", po::value(&out.html)->value_name("FILE"), "write a self-contained HTML report")(
       "pcap", po::value(&out.pcap)->value_name("FILE"), "record every datagram of every case")(
       "list", po::bool_switch(&list), "list the cases that would run, and exit")(
+      "strict", po::bool_switch(&strict), "count a warn (a missed SHOULD or state-table row) as a failure")(
+      "dut-restart", po::value(&dut_restart)->value_name("CMD"),
+      "DUT lns: a shell command that restarts the DUT when it stops answering; the suite goes on")(
+      "keep-going", po::bool_switch(&keep_going), "run the later cases even when the DUT stopped answering")(
+      "no-liveness", po::bool_switch(&no_liveness),
+      "do not dial the DUT between cases to check that it still answers")(
       "verbose,v", po::bool_switch(&verbose), "print every step of every case");
   try {
     const auto vm = parse_command_line(argc, argv, opts);
@@ -440,17 +468,111 @@ int run_conform(int argc, char** argv) {
     suite.dut_role = dut;
     suite.started = now_iso();
     suite.pcap_path = out.pcap;
+    suite.strict = strict;
+    suite.cases_planned = selected.size();
     sc::CaseEnv env;
     env.pcap = open_pcap(out.pcap);
     env.run_start = l2tp::peers::SteadyTime::now();
     env.secret.assign(secret.begin(), secret.end());
     if (verbose) env.progress = &std::cout;
+    // The first SIGINT stops the running case and writes the reports of the cases run so far
+    // (marked incomplete); a second one ends the process at once.
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+    env.interrupted = &g_interrupted;
+    std::set<std::uint16_t> used_ports;
+    env.used_ports = &used_ports;
+    // Tunnel IDs are handed out in blocks, one per case (and per liveness check), never twice in
+    // a run: a device that still remembers an earlier case's tunnel (xl2tpd keys them by peer
+    // address and Assigned Tunnel ID) must not take a new SCCRQ for a copy of an old one, and
+    // whatever it still sends to an earlier case's tunnel is not judged in a later case.
+    constexpr std::uint16_t kTunnelIdsPerCase = 16;
+    std::vector<bool> given(65536, false);
+    std::uint16_t next_tunnel_id = 1, current_first = 0;
+    auto take_ids = [&] {
+      // Earlier blocks become "earlier"; the new one is this case's.
+      if (next_tunnel_id > 65535 - 2 * kTunnelIdsPerCase) next_tunnel_id = 1;
+      current_first = next_tunnel_id;
+      next_tunnel_id = static_cast<std::uint16_t>(next_tunnel_id + kTunnelIdsPerCase);
+      return current_first;
+    };
+    auto mark_given = [&] {
+      for (std::uint16_t k = 0; k < kTunnelIdsPerCase; ++k)
+        given[static_cast<std::uint16_t>(current_first + k)] = true;
+    };
+    env.earlier_tunnel = [&](std::uint16_t id) {
+      return given[id] && !(id >= current_first && id < current_first + kTunnelIdsPerCase);
+    };
+
     std::cout << "l2tpsim conform: " << selected.size() << " cases against a DUT " << dut << " at "
               << suite.target << "\n";
+    // Liveness: a DUT LNS is dialled before the first case and after every case.
+    suite.dut.checked = dut == "lns" && !no_liveness;
+    std::optional<l2tp::peers::RunnerConfig> probe_cfg;
+    if (suite.dut.checked) {
+      sc::RoleConfig probe_role;
+      probe_role.role = sc::Role::Lac;
+      probe_role.options.push_back({"no-ppp", "true", {}});
+      RoleDefaults d = {{"secret", secret}, {"connect-to", target}, {"max-retries", "2"}};
+      if (!local.empty()) d["local-address"] = local;
+      auto c = role_runner_config(probe_role, d);
+      if (!c) {
+        std::cerr << c.error().to_string() << "\n";
+        return 2;
+      }
+      probe_cfg = std::move(*c);
+    }
+    const auto probe_within = std::chrono::seconds(4);
+    // Two tries, each from a fresh port, before the DUT is called silent.
+    auto dut_answers = [&](std::string& detail) {
+      for (int attempt = 0; attempt < 2 && !g_interrupted; ++attempt) {
+        probe_cfg->node.first_tunnel_id = take_ids();
+        const auto l = sc::probe_lns(*probe_cfg, env, probe_within);
+        mark_given();
+        detail = l.detail + (l.first_frame ? " (frames " + std::to_string(l.first_frame) + "-" +
+                                                 std::to_string(l.last_frame) + ")"
+                                           : "");
+        if (l.alive) return true;
+      }
+      return false;
+    };
+    auto now_s = [&] { return l2tp::to_seconds(l2tp::peers::SteadyTime::now() - env.run_start); };
+    // After a stop: --dut-restart brings it back (true), or it stays down (false).
+    auto restart_dut = [&]() {
+      if (dut_restart.empty()) return false;
+      std::cout << "l2tpsim conform: the DUT stopped answering; restarting it: " << dut_restart << "\n"
+                << std::flush;
+      const int rc = std::system(dut_restart.c_str());
+      if (rc != 0) std::cout << "l2tpsim conform: --dut-restart exited with status " << rc << "\n";
+      for (int i = 0; i < 10 && !g_interrupted; ++i) {
+        std::string detail;
+        if (dut_answers(detail)) {
+          ++suite.dut.restarts;
+          std::cout << "l2tpsim conform: the DUT answers again\n" << std::flush;
+          return true;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+      std::cout << "l2tpsim conform: the DUT still does not answer after --dut-restart\n";
+      return false;
+    };
+    bool dut_down = false;
+    if (suite.dut.checked) {
+      std::string detail;
+      if (!dut_answers(detail) && !g_interrupted) {
+        suite.dut.stopped.push_back({"liveness-check", now_s(), "before the first case: " + detail});
+        std::cout << "l2tpsim conform: the DUT does not answer before the first case: " << detail << "\n";
+        dut_down = !restart_dut();
+      }
+    }
+
     std::size_t i = 0;
-    std::uint16_t next_tunnel_id = 1;
-    constexpr std::uint16_t kTunnelIdsPerCase = 16;
     for (const auto& s : selected) {
+      if (g_interrupted) break;
       ++i;
       const auto& c = *s.case_info;
       l2tp::reports::CaseResult r;
@@ -459,14 +581,14 @@ int run_conform(int argc, char** argv) {
         if ((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
             (n == "trigger" && trigger.empty()))
           missing += (missing.empty() ? "--" : ", --") + n;
-      if (!missing.empty()) {
+      if (!missing.empty() || (dut_down && !keep_going)) {
         r.id = c.id;
         r.title = c.title;
         r.file = s.file;
         r.dut_role = dut;
         r.requirements = c.requirements;
-        r.verdict = l2tp::reports::Verdict::NotApplicable;
-        r.reason = "needs " + missing;
+        r.verdict = missing.empty() ? l2tp::reports::Verdict::NotRun : l2tp::reports::Verdict::NotApplicable;
+        r.reason = missing.empty() ? "the DUT had stopped answering" : "needs " + missing;
       } else {
         const sc::Role tester = tester_role(s);
         const sc::RoleConfig& block = tester == sc::Role::Lac ? *s.lac : *s.lns;
@@ -482,25 +604,46 @@ int run_conform(int argc, char** argv) {
           std::cerr << cfg.error().to_string() << "\n";
           return 2;
         }
-        // Fresh Tunnel IDs for every case: a device that still remembers an earlier case's
-        // tunnel (xl2tpd keys them by peer address and Assigned Tunnel ID) must not take a new
-        // SCCRQ for a copy of an old one.
-        cfg->node.first_tunnel_id = next_tunnel_id;
-        next_tunnel_id =
-            next_tunnel_id > 65535 - 2 * kTunnelIdsPerCase ? 1 : next_tunnel_id + kTunnelIdsPerCase;
+        cfg->node.first_tunnel_id = take_ids();
         if (verbose)
           std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
         r = sc::run_case(s, tester, *cfg, env);
+        mark_given();
         std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the DUT forget the last case
+        if (suite.dut.checked && !g_interrupted) {
+          std::string detail;
+          if (!dut_answers(detail) && !g_interrupted) {
+            // The case that was running when it went silent fails, whatever its checks said.
+            r.dut_stopped = true;
+            r.verdict = l2tp::reports::Verdict::Fail;
+            l2tp::reports::CheckResult ch;
+            ch.description = "the DUT still answers a new tunnel after the case (liveness check)";
+            ch.detail = detail;
+            r.checks.push_back(ch);
+            r.reason = "the DUT stopped answering during this case: " + detail +
+                       (r.reason.empty() ? "" : "; " + r.reason);
+            suite.dut.stopped.push_back({c.id, now_s(), detail});
+            dut_down = !restart_dut();
+          } else if (dut_down) {
+            dut_down = false;  // --keep-going, and it came back by itself
+          }
+        }
       }
       print_case_line(i, selected.size(), r);
       suite.cases.push_back(std::move(r));
+    }
+    suite.dut.alive = !dut_down;
+    if (g_interrupted) {
+      suite.incomplete = true;
+      std::cout << "\nl2tpsim conform: interrupted; reporting the " << suite.cases.size() << " of "
+                << selected.size() << " cases run so far\n";
     }
     suite.duration_s = l2tp::to_seconds(l2tp::peers::SteadyTime::now() - env.run_start);
     if (env.pcap) env.pcap->flush();
     std::cout << "\n";
     l2tp::reports::print_table(std::cout, suite);
     if (const int st = write_reports(suite, out); st) return st;
+    if (suite.incomplete) return 130;
     return suite.any_failed() ? 1 : 0;
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim conform: " << e.what() << "\n(see 'l2tpsim conform --help')\n";

@@ -40,6 +40,12 @@ white-space:nowrap;border:1px solid transparent}
 .v-fail{color:var(--fail);background:var(--fail-bg);border-color:#ffcecb}
 .v-inconclusive{color:var(--inc);background:var(--inc-bg);border-color:#f5e0a0}
 .v-not-applicable{color:var(--na);background:var(--na-bg);border-color:#d1d9e0}
+.v-warn{color:#8a4600;background:#fff1e5;border-color:#ffd8b5}
+.v-not-run{color:#6e7781;background:#f6f8fa;border-color:#d1d9e0;text-decoration:line-through}
+.outcome.v-warn{background:#d1631b;color:#fff}.outcome.v-not-run{background:#6e7781;color:#fff}
+.alert{border:2px solid #cf222e;background:#ffebe9;color:#82071e;border-radius:8px;padding:12px 16px;margin:16px 0}
+.alert h3{margin:0 0 6px;font-size:16px}.alert.note{border-color:#bf8700;background:#fff8c5;color:#6b4b00}
+.clause{font-size:12.5px;color:var(--muted);margin-top:2px}
 .outcome.v-pass{background:#2da44e;color:#fff}.outcome.v-fail{background:#cf222e;color:#fff}
 .outcome.v-inconclusive{background:#bf8700;color:#fff}.outcome.v-not-applicable{background:#6e7781;color:#fff}
 h2{font-size:17px;margin:28px 0 10px;font-weight:600}
@@ -194,6 +200,7 @@ class Page {
   std::string render() {
     head();
     o_ += "<main>\n";
+    alerts();
     summary();
     cases();
     requirements();
@@ -206,6 +213,8 @@ class Page {
   Verdict outcome() const {
     if (s_.count(Verdict::Fail)) return Verdict::Fail;
     if (s_.count(Verdict::Inconclusive)) return Verdict::Inconclusive;
+    if (s_.count(Verdict::NotRun)) return Verdict::NotRun;
+    if (s_.count(Verdict::Warn)) return Verdict::Warn;
     if (s_.count(Verdict::Pass)) return Verdict::Pass;
     return Verdict::NotApplicable;
   }
@@ -220,6 +229,36 @@ class Page {
     o_ += "<div class=\"sub\">RFC 2661 (L2TPv2) &middot; l2tpsim " + esc(s_.tool_version) + "</div></div>";
     o_ += "<div class=\"outcome v-" + std::string(to_string(v)) + "\">" + verdict_label(v) +
           "</div></div></header>\n";
+  }
+
+  // A DUT that died, and a run cut short, are said before anything else.
+  void alerts() {
+    const auto& d = s_.dut;
+    if (!d.stopped.empty()) {
+      o_ += "<div class=\"alert\"><h3>The device under test stopped answering";
+      o_ += d.alive ? " (it answered again later)" : " (it was not answering at the end)";
+      o_ += "</h3><ul>";
+      for (const auto& st : d.stopped) {
+        o_ += "<li>";
+        if (st.case_id == "liveness-check")
+          o_ += "at a liveness check between cases";
+        else
+          o_ +=
+              "during <a href=\"#" + esc_attr(anchor("case-", st.case_id)) + "\">" + esc(st.case_id) + "</a>";
+        o_ += ", " + fixed(st.time_s, 1) + " s into the run";
+        if (!st.detail.empty()) o_ += ": " + esc(st.detail);
+        o_ += "</li>";
+      }
+      o_ += "</ul>";
+      if (d.restarts) o_ += "<p>Restarted " + std::to_string(d.restarts) + " time(s) with --dut-restart.</p>";
+      if (s_.count(Verdict::NotRun))
+        o_ += "<p>" + std::to_string(s_.count(Verdict::NotRun)) + " later case(s) were not run.</p>";
+      o_ += "</div>\n";
+    }
+    if (s_.incomplete)
+      o_ += "<div class=\"alert note\"><h3>Incomplete run</h3><p>Interrupted after " +
+            std::to_string(s_.cases.size()) + " of " + std::to_string(s_.cases_planned) +
+            " cases; the verdicts below are those of the cases that ran.</p></div>\n";
   }
 
   void summary() {
@@ -239,12 +278,15 @@ class Page {
     o_ += "</dl><div class=\"totals\"><span class=\"count\">" + std::to_string(s_.cases.size()) +
           " cases</span>";
     const std::pair<Verdict, const char*> kinds[] = {{Verdict::Pass, "pass"},
+                                                     {Verdict::Warn, "warn"},
                                                      {Verdict::Fail, "fail"},
                                                      {Verdict::Inconclusive, "inconclusive"},
-                                                     {Verdict::NotApplicable, "not applicable"}};
+                                                     {Verdict::NotApplicable, "not applicable"},
+                                                     {Verdict::NotRun, "not run"}};
     for (const auto& [v, name] : kinds)
-      o_ += "<span class=\"badge big v-" + std::string(to_string(v)) + "\">" + std::to_string(s_.count(v)) +
-            " " + name + "</span>";
+      if (s_.count(v) || (v != Verdict::NotRun && v != Verdict::Warn))
+        o_ += "<span class=\"badge big v-" + std::string(to_string(v)) + "\">" + std::to_string(s_.count(v)) +
+              " " + name + "</span>";
     o_ += "</div></section>\n";
   }
 
@@ -278,9 +320,22 @@ class Page {
     if (!c.checks.empty()) {
       o_ += "<h4>Checks</h4><ul class=\"checks\">";
       for (const auto& ch : c.checks) {
-        o_ += ch.passed ? "<li><span class=\"mark v-pass\">PASS</span><div>"
-                        : "<li><span class=\"mark v-fail\">FAIL</span><div>";
+        if (ch.passed)
+          o_ += "<li><span class=\"mark v-pass\">PASS</span><div>";
+        else if (ch.premise)
+          o_ += "<li><span class=\"mark v-inconclusive\">PREMISE</span><div>";
+        else if (ch.outcome() == CheckOutcome::Fail)
+          o_ += "<li><span class=\"mark v-fail\">FAIL</span><div>";
+        else
+          o_ += "<li><span class=\"mark v-warn\">WARN</span><div>";
         o_ += esc(ch.description);
+        if (!ch.requirement.empty()) {
+          o_ += "<div class=\"clause\"><a href=\"#" + esc_attr(anchor("req-", ch.requirement)) + "\">" +
+                esc(ch.requirement) + "</a> <span class=\"" + level_class(ch.level) + "\">" + esc(ch.level) +
+                "</span>";
+          if (!ch.clause.empty()) o_ += " RFC " + esc(ch.clause);
+          o_ += "</div>";
+        }
         if (!ch.detail.empty()) o_ += "<div class=\"detail\">" + esc(ch.detail) + "</div>";
         evidence_list(ch.evidence);
         o_ += "</div></li>";
@@ -291,7 +346,9 @@ class Page {
       o_ += "<h4>Violations by the DUT</h4><ul class=\"violations\">";
       for (const auto& v : c.violations) {
         const RuleInfo* r = find_rule(v.rule);
-        o_ += "<li><span class=\"mark v-fail\">" + esc(v.rule) + "</span><div>" + esc(v.detail);
+        const bool must = r && is_mandatory_level(r->level);
+        o_ += std::string("<li><span class=\"mark ") + (must ? "v-fail" : "v-warn") + "\">" + esc(v.rule) +
+              "</span><div>" + esc(v.detail);
         if (r)
           o_ += "<div class=\"ruletext\"><span class=\"" + level_class(r->level) + "\">" + esc(r->level) +
                 "</span> " + esc(section_label(r->section)) + ": " + esc(r->text) + "</div>";
@@ -313,7 +370,8 @@ class Page {
     }
     o_ += "<h2>Cases<span class=\"hint\">click a case for its checks and evidence</span></h2>\n";
     o_ += "<div class=\"filters\" hidden>Show:";
-    for (Verdict v : {Verdict::Pass, Verdict::Fail, Verdict::Inconclusive, Verdict::NotApplicable})
+    for (Verdict v : {Verdict::Pass, Verdict::Warn, Verdict::Fail, Verdict::Inconclusive,
+                      Verdict::NotApplicable, Verdict::NotRun})
       o_ += "<label><input type=\"checkbox\" value=\"" + std::string(to_string(v)) + "\" checked> " +
             verdict_label(v) + "</label>";
     o_ += "<button type=\"button\" id=\"toggle\">Expand all</button></div>\n";
@@ -321,7 +379,7 @@ class Page {
           "ch\">\n<div class=\"row head\"><span>ID</span><span>Verdict</span><span>Requirements</span>"
           "<span>Title</span><span class=\"num\">Duration</span></div>\n";
     for (const auto& c : s_.cases) {
-      const bool open = c.verdict == Verdict::Fail || c.verdict == Verdict::Inconclusive;
+      const bool open = c.verdict == Verdict::Fail || c.verdict == Verdict::Inconclusive || c.dut_stopped;
       o_ += "<details class=\"case\" data-verdict=\"" + std::string(to_string(c.verdict)) + "\" id=\"" +
             esc_attr(anchor("case-", c.id)) + "\"" + (open ? " open" : "") + ">";
       o_ += "<summary class=\"row\"><span class=\"id mono\">" + esc(c.id) + "</span><span>" +
@@ -365,9 +423,11 @@ class Page {
       o_ += "Frame numbers refer to <code>" + esc(pcap_) +
             "</code> as Wireshark numbers them; hover a frame for the tshark command that shows it. ";
     o_ +=
-        "Verdicts: PASS met every check; FAIL broke one; INCONCLUSIVE could not be decided (for example no "
-        "answer); N/A does not apply to this DUT. A requirement takes the worst verdict of its "
-        "cases.</footer>\n";
+        "Verdicts: PASS met every check; FAIL broke a MUST-level requirement (MUST, MUST NOT, SHALL, "
+        "REQUIRED); WARN missed only a SHOULD, a state-table row or a code the RFC defines without "
+        "requiring it; INCONCLUSIVE could not be decided (a premise such as a tunnel coming up did not "
+        "hold); N/A does not apply to this DUT; NOT RUN: the DUT had stopped answering. A requirement "
+        "takes the worst verdict of its cases.</footer>\n";
   }
 
   const SuiteResult& s_;

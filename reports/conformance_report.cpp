@@ -72,8 +72,11 @@ std::string totals_line(const SuiteResult& s) {
   const std::size_t n = s.cases.size();
   std::ostringstream out;
   out << n << (n == 1 ? " case: " : " cases: ") << s.count(Verdict::Pass) << " pass, "
-      << s.count(Verdict::Fail) << " fail, " << s.count(Verdict::Inconclusive) << " inconclusive, "
-      << s.count(Verdict::NotApplicable) << " not applicable";
+      << s.count(Verdict::Warn) << " warn, " << s.count(Verdict::Fail) << " fail, "
+      << s.count(Verdict::Inconclusive) << " inconclusive, " << s.count(Verdict::NotApplicable)
+      << " not applicable";
+  if (const auto nr = s.count(Verdict::NotRun)) out << ", " << nr << " not run";
+  if (s.incomplete) out << " (interrupted: " << n << " of " << s.cases_planned << " cases)";
   return out.str();
 }
 
@@ -86,13 +89,19 @@ std::string case_text(const CaseResult& c, bool failed_only) {
   std::string out;
   for (const auto& ch : c.checks) {
     if (failed_only && ch.passed) continue;
-    out += ch.passed ? "[pass] " : "[FAIL] ";
+    out += ch.passed                            ? "[pass] "
+           : ch.premise                         ? "[PREMISE] "
+           : ch.outcome() == CheckOutcome::Fail ? "[FAIL] "
+                                                : "[WARN] ";
     out += ch.description + "\n";
+    if (!ch.requirement.empty())
+      out += "       " + ch.requirement + " (" + ch.level + ")" +
+             (ch.clause.empty() ? "" : ": " + ch.clause) + "\n";
     if (!ch.detail.empty()) out += "       " + ch.detail + "\n";
     for (const auto& e : ch.evidence) out += "       " + evidence_line(e) + "\n";
   }
   for (const auto& v : c.violations) {
-    out += "[violation " + v.rule + "] " + v.detail + "\n";
+    out += "[violation " + v.rule + (v.level.empty() ? "" : " " + v.level) + "] " + v.detail + "\n";
     if (v.evidence.frame != 0) out += "       " + evidence_line(v.evidence) + "\n";
   }
   return out;
@@ -109,14 +118,22 @@ nlohmann::json case_json(const CaseResult& c) {
   for (const auto& ch : c.checks) {
     nlohmann::json evidence = nlohmann::json::array();
     for (const auto& e : ch.evidence) evidence.push_back(evidence_json(e));
-    checks.push_back({{"description", valid_utf8(ch.description)},
-                      {"passed", ch.passed},
-                      {"detail", valid_utf8(ch.detail)},
-                      {"evidence", std::move(evidence)}});
+    nlohmann::json j = {{"description", valid_utf8(ch.description)},
+                        {"passed", ch.passed},
+                        {"outcome", ch.premise && !ch.passed ? "premise-not-met" : to_string(ch.outcome())},
+                        {"premise", ch.premise},
+                        {"detail", valid_utf8(ch.detail)},
+                        {"evidence", std::move(evidence)}};
+    j["requirement"] =
+        ch.requirement.empty() ? nlohmann::json(nullptr) : nlohmann::json(valid_utf8(ch.requirement));
+    j["level"] = ch.level.empty() ? nlohmann::json(nullptr) : nlohmann::json(valid_utf8(ch.level));
+    j["clause"] = valid_utf8(ch.clause);
+    checks.push_back(std::move(j));
   }
   nlohmann::json violations = nlohmann::json::array();
   for (const auto& v : c.violations)
     violations.push_back({{"rule", valid_utf8(v.rule)},
+                          {"level", valid_utf8(v.level)},
                           {"detail", valid_utf8(v.detail)},
                           {"evidence", evidence_json(v.evidence)}});
   return {{"id", valid_utf8(c.id)},
@@ -131,7 +148,17 @@ nlohmann::json case_json(const CaseResult& c) {
           {"started_s", c.started_s},
           {"duration_s", c.duration_s},
           {"first_frame", c.first_frame},
-          {"last_frame", c.last_frame}};
+          {"last_frame", c.last_frame},
+          {"dut_stopped", c.dut_stopped}};
+}
+
+nlohmann::json dut_json(const DutHealth& d) {
+  nlohmann::json stopped = nlohmann::json::array();
+  for (const auto& st : d.stopped)
+    stopped.push_back(
+        {{"case", valid_utf8(st.case_id)}, {"time_s", st.time_s}, {"detail", valid_utf8(st.detail)}});
+  return {
+      {"checked", d.checked}, {"alive", d.alive}, {"stopped", std::move(stopped)}, {"restarts", d.restarts}};
 }
 
 std::string attr(std::string_view name, std::string_view value) {
@@ -197,6 +224,16 @@ void print_table(std::ostream& out, const SuiteResult& s) {
     req_w = std::max(req_w, join(c.requirements, ",").size());
   }
   constexpr std::size_t kVerdictW = 12;  // "INCONCLUSIVE"
+  // A DUT that died is the most important finding of a run: it comes first.
+  if (!s.dut.stopped.empty()) {
+    out << "!! THE DUT STOPPED ANSWERING" << (s.dut.alive ? " (it answered again later)" : "") << ":\n";
+    for (const auto& st : s.dut.stopped)
+      out << "!!   " << (st.case_id == "liveness-check" ? "at a liveness check" : "during " + st.case_id)
+          << ", " << fixed(st.time_s, 1) << " s into the run" << (st.detail.empty() ? "" : ": " + st.detail)
+          << "\n";
+    if (s.dut.restarts) out << "!!   restarted " << s.dut.restarts << " time(s) with --dut-restart\n";
+    out << "\n";
+  }
   auto pad = [](std::string_view v, std::size_t w) {
     std::string r(v);
     r.resize(std::max(w, v.size()) + 2, ' ');
@@ -219,6 +256,7 @@ void print_table(std::ostream& out, const SuiteResult& s) {
     }
   }
   out << totals_line(s) << '\n';
+  if (s.strict && s.count(Verdict::Warn)) out << "--strict: warnings count as failures\n";
   out << "pcap: " << (s.pcap_path.empty() ? "none written" : s.pcap_path) << '\n';
 }
 
@@ -237,22 +275,29 @@ nlohmann::json to_json(const SuiteResult& s) {
           {"started", valid_utf8(s.started)},
           {"duration_s", s.duration_s},
           {"pcap", valid_utf8(s.pcap_path)},
+          {"incomplete", s.incomplete},
+          {"cases_planned", s.cases_planned},
+          {"strict", s.strict},
+          {"dut", dut_json(s.dut)},
           {"cases", std::move(cases)},
           {"totals",
            {{"pass", s.count(Verdict::Pass)},
+            {"warn", s.count(Verdict::Warn)},
             {"fail", s.count(Verdict::Fail)},
             {"inconclusive", s.count(Verdict::Inconclusive)},
             {"not_applicable", s.count(Verdict::NotApplicable)},
+            {"not_run", s.count(Verdict::NotRun)},
             {"total", s.cases.size()}}},
           {"requirements", std::move(requirements)}};
 }
 
 std::string to_junit(const SuiteResult& s) {
-  const std::string counts = attr("tests", std::to_string(s.cases.size())) +
-                             attr("failures", std::to_string(s.count(Verdict::Fail))) +
-                             attr("errors", std::to_string(s.count(Verdict::Inconclusive))) +
-                             attr("skipped", std::to_string(s.count(Verdict::NotApplicable))) +
-                             attr("time", fixed(s.duration_s, 3));
+  const std::string counts =
+      attr("tests", std::to_string(s.cases.size())) +
+      attr("failures", std::to_string(s.count(Verdict::Fail))) +
+      attr("errors", std::to_string(s.count(Verdict::Inconclusive))) +
+      attr("skipped", std::to_string(s.count(Verdict::NotApplicable) + s.count(Verdict::NotRun))) +
+      attr("time", fixed(s.duration_s, 3));
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<testsuites" + attr("name", "l2tpsim conformance") + counts + ">\n";
   x += "  <testsuite" + attr("name", "l2tpsim conformance (DUT " + s.dut_role + " @ " + s.target + ")") +
@@ -263,6 +308,9 @@ std::string to_junit(const SuiteResult& s) {
   x += "      " + property("target", s.target) + "\n";
   x += "      " + property("dut_role", s.dut_role) + "\n";
   x += "      " + property("pcap", s.pcap_path) + "\n";
+  x += "      " + property("dut_alive", s.dut.alive ? "true" : "false") + "\n";
+  x += "      " + property("dut_restarts", std::to_string(s.dut.restarts)) + "\n";
+  if (s.incomplete) x += "      " + property("incomplete", "true") + "\n";
   x += "    </properties>\n";
 
   for (const auto& c : s.cases) {
@@ -272,14 +320,20 @@ std::string to_junit(const SuiteResult& s) {
     if (!c.file.empty()) x += attr("file", c.file);
     x += ">\n";
     // Machine-readable for tools that read testcase properties; repeated in system-out for the rest.
-    if (!c.requirements.empty()) {
+    if (!c.requirements.empty() || c.verdict == Verdict::Warn) {
       x += "      <properties>\n";
       for (const auto& r : c.requirements) x += "        " + property("requirement", r) + "\n";
+      // A warn passes in JUnit's terms; the property keeps it visible to tools that read them.
+      if (c.verdict == Verdict::Warn) x += "        " + property("warn", c.reason) + "\n";
       x += "      </properties>\n";
     }
     const std::string message = attr("message", c.reason);
     switch (c.verdict) {
       case Verdict::Pass:
+      case Verdict::Warn:
+        break;
+      case Verdict::NotRun:
+        x += "      <skipped" + message + "/>\n";
         break;
       case Verdict::Fail:
         x += "      <failure" + message + attr("type", "fail") + ">" + escape_markup(case_text(c, true)) +
@@ -294,6 +348,7 @@ std::string to_junit(const SuiteResult& s) {
         break;
     }
     std::string out = "Requirements: " + join(c.requirements, ", ") + "\n";
+    if (c.verdict == Verdict::Warn) out += "WARN (no MUST broken): " + c.reason + "\n";
     if (!c.file.empty()) out += "Scenario: " + c.file + "\n";
     if (c.first_frame != 0)
       out += "Frames: " + std::to_string(c.first_frame) + "-" + std::to_string(c.last_frame) +

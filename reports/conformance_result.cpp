@@ -13,12 +13,16 @@ int severity(Verdict v) {
       return 0;
     case Verdict::Pass:
       return 1;
-    case Verdict::Inconclusive:
+    case Verdict::Warn:
       return 2;
-    case Verdict::Fail:
+    case Verdict::NotRun:
       return 3;
+    case Verdict::Inconclusive:
+      return 4;
+    case Verdict::Fail:
+      return 5;
   }
-  return 3;
+  return 5;
 }
 
 }  // namespace
@@ -33,6 +37,10 @@ const char* verdict_label(Verdict v) {
       return "INCONCLUSIVE";
     case Verdict::NotApplicable:
       return "N/A";
+    case Verdict::Warn:
+      return "WARN";
+    case Verdict::NotRun:
+      return "NOT RUN";
   }
   return "?";
 }
@@ -47,8 +55,33 @@ const char* to_string(Verdict v) {
       return "inconclusive";
     case Verdict::NotApplicable:
       return "not-applicable";
+    case Verdict::Warn:
+      return "warn";
+    case Verdict::NotRun:
+      return "not-run";
   }
   return "inconclusive";
+}
+
+const char* to_string(CheckOutcome o) {
+  switch (o) {
+    case CheckOutcome::Pass:
+      return "pass";
+    case CheckOutcome::Warn:
+      return "warn";
+    case CheckOutcome::Fail:
+      return "fail";
+  }
+  return "fail";
+}
+
+CheckOutcome CheckResult::outcome() const {
+  if (passed) return CheckOutcome::Pass;
+  // A premise that did not hold fails nothing: the case is inconclusive instead.
+  if (premise) return CheckOutcome::Warn;
+  // A scenario's own expectation (no requirement named) is the user's MUST.
+  if (requirement.empty()) return CheckOutcome::Fail;
+  return is_mandatory_level(level) ? CheckOutcome::Fail : CheckOutcome::Warn;
 }
 
 std::size_t SuiteResult::count(Verdict v) const {

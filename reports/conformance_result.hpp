@@ -13,9 +13,16 @@
 
 namespace l2tp::reports {
 
-enum class Verdict : std::uint8_t { Pass, Fail, Inconclusive, NotApplicable };
-const char* to_string(Verdict v);      // "pass", "fail", "inconclusive", "not-applicable"
-const char* verdict_label(Verdict v);  // "PASS", "FAIL", "INCONCLUSIVE", "N/A": for people
+// warn: only a SHOULD, a state-table row or a defined-but-not-required code was missed.
+// not-run: the DUT had stopped answering before the case's turn came.
+enum class Verdict : std::uint8_t { Pass, Warn, Fail, Inconclusive, NotApplicable, NotRun };
+// "pass", "warn", "fail", "inconclusive", "not-applicable", "not-run"
+const char* to_string(Verdict v);
+const char* verdict_label(Verdict v);  // "PASS", "WARN", "FAIL", "INCONCLUSIVE", "N/A", "NOT RUN"
+
+// How one check came out: a miss of a MUST-level requirement fails, any other miss warns.
+enum class CheckOutcome : std::uint8_t { Pass, Warn, Fail };
+const char* to_string(CheckOutcome o);  // "pass", "warn", "fail"
 
 // A frame of the run's pcap (numbered from 1, as Wireshark counts) that shows something.
 struct Evidence {
@@ -30,6 +37,11 @@ struct CheckResult {
   bool passed = false;
   std::string detail;  // what was seen instead, or what matched
   std::vector<Evidence> evidence;
+  std::string requirement;  // the catalogue ID the check judges ("R024"); empty for a premise
+  std::string level;        // its catalogue level ("MUST", "SHOULD", "FSM", ...)
+  std::string clause;       // the RFC sentence it rests on, as the case file quotes it
+  bool premise = false;     // a setup check: a miss makes the case inconclusive
+  CheckOutcome outcome() const;
 };
 
 // A rule the DUT broke, seen by the passive checker in one of its messages.
@@ -37,6 +49,7 @@ struct ViolationRecord {
   std::string rule;  // "R024"
   std::string detail;
   Evidence evidence;
+  std::string level;  // the rule's catalogue level
 };
 
 struct CaseResult {
@@ -52,6 +65,21 @@ struct CaseResult {
   double started_s = 0;                     // since the start of the run
   double duration_s = 0;
   std::uint64_t first_frame = 0, last_frame = 0;  // the case's frames in the pcap (0: none)
+  bool dut_stopped = false;                       // the DUT stopped answering during this case
+};
+
+// The device under test's health over the run: when it stopped answering (during which case,
+// or at a liveness check between cases), and how often --dut-restart brought it back.
+struct DutStop {
+  std::string case_id;  // the case running, or "liveness-check"
+  double time_s = 0;    // since the start of the run
+  std::string detail;
+};
+struct DutHealth {
+  bool checked = false;  // liveness checks ran (a DUT LNS we dial)
+  bool alive = true;     // at the end of the run
+  std::vector<DutStop> stopped;
+  unsigned restarts = 0;
 };
 
 struct SuiteResult {
@@ -62,12 +90,20 @@ struct SuiteResult {
   double duration_s = 0;
   std::string pcap_path;  // "" when none was written
   std::vector<CaseResult> cases;
+  DutHealth dut;
+  bool incomplete = false;        // interrupted (SIGINT): the cases run so far
+  std::size_t cases_planned = 0;  // how many were selected to run
+  bool strict = false;            // --strict: a warn counts as a fail for the exit status
 
   std::size_t count(Verdict v) const;
-  bool any_failed() const { return count(Verdict::Fail) > 0; }
+  // A DUT that stopped answering fails the run even when no case could be blamed (it was
+  // silent before the first one).
+  bool any_failed() const {
+    return count(Verdict::Fail) > 0 || !dut.stopped.empty() || (strict && count(Verdict::Warn) > 0);
+  }
 };
 
-// The worse of two verdicts: fail > inconclusive > pass > not-applicable.
+// The worse of two verdicts: fail > inconclusive > not-run > warn > pass > not-applicable.
 Verdict worse(Verdict a, Verdict b);
 
 // A requirement as the run saw it: the worst verdict of the cases that cite it.

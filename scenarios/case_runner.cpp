@@ -127,7 +127,7 @@ class CaseRun {
         tester_(tester),
         cfg_(cfg),
         env_(env),
-        log_(env.secret),
+        log_(env.secret, env.earlier_tunnel),
         tap_(log_, env.pcap == nullptr),
         ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
         step_timer_(io_),
@@ -212,15 +212,27 @@ net::Endpoint CaseRun::peer_endpoint() const {
 }
 
 std::optional<std::string> CaseRun::start_shard(std::uint64_t seed) {
-  shard_ = std::make_unique<peers::Shard>(io_, cfg_.node, seed);
-  for (auto& l : cfg_.local) {
-    auto bound = shard_->bind(l);
-    if (!bound) {
-      shard_->stop();
-      return bound.error();
+  // A port of the kernel's choosing that an earlier case used is given back and another taken.
+  const auto requested = cfg_.local;
+  for (int attempt = 0;; ++attempt) {
+    shard_ = std::make_unique<peers::Shard>(io_, cfg_.node, seed);
+    cfg_.local = requested;
+    bool reused = false;
+    for (std::size_t i = 0; i < cfg_.local.size(); ++i) {
+      auto bound = shard_->bind(cfg_.local[i]);
+      if (!bound) {
+        shard_->stop();
+        return bound.error();
+      }
+      if (requested[i].port == 0 && env_.used_ports && env_.used_ports->count(bound->port)) reused = true;
+      cfg_.local[i] = *bound;
     }
-    l = *bound;
+    if (!reused || attempt == 8 || restarts_ > 0) break;
+    shard_->stop();
+    old_shards_.push_back(std::move(shard_));
   }
+  if (env_.used_ports)
+    for (const auto& l : cfg_.local) env_.used_ports->insert(l.port);
   if (env_.pcap) shard_->share_pcap(env_.pcap);
   shard_->set_tap(&tap_);
   if (filter_) shard_->set_filter(filter_.get());
@@ -361,6 +373,15 @@ void CaseRun::poll_loop() {
         advance();
       }
     }
+    if (env_.interrupted && *env_.interrupted && !premise_failed_ && !tearing_down_) {
+      premise_failed_ = true;
+      result_.verdict = reports::Verdict::Inconclusive;
+      result_.reason = "interrupted (SIGINT) before the case finished";
+      expect_ = nullptr;
+      step_timer_.cancel();
+      say("interrupted");
+      teardown();
+    }
     if (expect_) evaluate();
     if (tearing_down_) {
       if (all_closed() || now - teardown_start_ >= env_.teardown) {
@@ -474,7 +495,8 @@ void CaseRun::evaluate() {
   if (const auto* m = std::get_if<MessageMatch>(&e.what)) {
     std::vector<const WireEntry*> hits;
     for (const auto& w : log_.entries())
-      if (w.from_peer && w.at >= window_start_ && w.at <= expect_deadline_ && message_matches(*m, w))
+      if (w.from_peer && !w.stale && w.at >= window_start_ && w.at <= expect_deadline_ &&
+          message_matches(*m, w))
         hits.push_back(&w);
     for (const auto* w : hits)
       if (ev.size() < kMaxEvidence) ev.push_back(evidence_of(*w));
@@ -489,18 +511,29 @@ void CaseRun::evaluate() {
         if (times.size() <= best) continue;
         best = times.size();
         growing = true;
-        for (std::size_t i = 2; i < times.size(); ++i)
-          growing = growing && (times[i] - times[i - 1]) * 10 >= (times[i - 1] - times[i - 2]) * 9;
+        // 5.8: "Each subsequent retransmission ... MUST employ an exponential backoff interval"
+        // (1, 2, 4 s ...), and a cap "MUST be no less than 8 seconds": each gap at least 1.5
+        // times the one before (less 50 ms of scheduling noise), or both at the cap.
+        for (std::size_t i = 2; i < times.size(); ++i) {
+          const Duration gap = times[i] - times[i - 1], before = times[i - 1] - times[i - 2];
+          const bool at_cap =
+              before >= std::chrono::milliseconds(7500) && gap >= std::chrono::milliseconds(7500);
+          growing = growing && (at_cap || gap * 2 + std::chrono::milliseconds(100) >= before * 3);
+        }
       }
       matches = growing ? best : 0;
       if (best >= e.count + 1 && !growing) {
-        finish_expect(false, "the peer retransmitted, but the intervals shrank (no backoff)", ev);
+        finish_expect(false,
+                      "the peer retransmitted, but the intervals did not grow exponentially (each at least "
+                      "1.5 times the one "
+                      "before, or at least 8 s)",
+                      ev);
         return;
       }
       // count means retransmissions: the first sending plus `count` more.
       if (matches >= e.count + 1) {
-        finish_expect(true, std::to_string(matches) + " sendings of one message, intervals not shrinking",
-                      ev);
+        finish_expect(
+            true, std::to_string(matches) + " sendings of one message, intervals growing exponentially", ev);
         return;
       }
       matches = 0;
@@ -540,7 +573,7 @@ void CaseRun::evaluate() {
   std::string seen;
   std::vector<reports::Evidence> instead;
   for (const auto& w : log_.entries())
-    if (w.from_peer && w.at >= window_start_ && w.kind != WireEntry::Kind::Data) {
+    if (w.from_peer && !w.stale && w.at >= window_start_ && w.kind != WireEntry::Kind::Data) {
       seen +=
           (seen.empty() ? "" : ", ") + w.name +
           (w.result ? " result " + std::to_string(*w.result) + (w.error ? "/" + std::to_string(*w.error) : "")
@@ -563,7 +596,15 @@ void CaseRun::finish_expect(bool passed, std::string detail, std::vector<reports
   c.passed = passed;
   c.detail = std::move(detail);
   c.evidence = std::move(evidence);
-  say(std::string(passed ? "ok: " : "FAILED: ") + c.detail);
+  c.requirement = e.requirement;
+  c.clause = e.clause;
+  c.premise = e.setup;
+  if (const RuleInfo* rule = find_rule(e.requirement)) c.level = std::string(rule->level);
+  say(std::string(passed                                       ? "ok: "
+                  : e.setup                                    ? "PREMISE NOT MET: "
+                  : c.outcome() == reports::CheckOutcome::Fail ? "FAILED: "
+                                                               : "WARN: ") +
+      c.detail);
   result_.checks.push_back(std::move(c));
   if (!passed && e.setup) {
     premise_failed_ = true;
@@ -613,19 +654,32 @@ void CaseRun::done() {
   if (s_.case_info) cited.insert(s_.case_info->requirements.begin(), s_.case_info->requirements.end());
   std::vector<std::string> broken;
   for (const auto& v : log_.violations()) {
-    result_.violations.push_back({v.rule, v.detail, {v.frame, since(v.at, env_.run_start), v.detail}});
+    const RuleInfo* rule = find_rule(v.rule);
+    result_.violations.push_back({v.rule,
+                                  v.detail,
+                                  {v.frame, since(v.at, env_.run_start), v.detail},
+                                  rule ? std::string(rule->level) : std::string()});
     if (cited.count(v.rule) && std::find(broken.begin(), broken.end(), v.rule) == broken.end())
       broken.push_back(v.rule);
   }
   if (premise_failed_) return;  // inconclusive, reason set
-  std::string failed;
-  for (const auto& c : result_.checks)
-    if (!c.passed) failed += (failed.empty() ? "" : "; ") + c.description + ": " + c.detail;
+  // A miss of a MUST fails the case; a miss of anything weaker (SHOULD, a state-table row, a
+  // defined code the RFC does not require) warns, and the reason says which level it was.
+  std::string failed, warned;
+  auto add = [](std::string& to, const std::string& what) { to += (to.empty() ? "" : "; ") + what; };
+  for (const auto& c : result_.checks) {
+    if (c.passed) continue;
+    const std::string what = (c.requirement.empty() ? "" : c.requirement + " (" + c.level + "): ") +
+                             c.description + ": " + c.detail;
+    add(c.outcome() == reports::CheckOutcome::Fail ? failed : warned, what);
+  }
   for (const auto& r : broken) {
+    const RuleInfo* rule = find_rule(r);
+    const bool must = rule && is_mandatory_level(rule->level);
     for (const auto& v : log_.violations())
       if (v.rule == r) {
-        failed += (failed.empty() ? "" : "; ") + r + " broken in frame " + std::to_string(v.frame) + ": " +
-                  v.detail;
+        add(must ? failed : warned, r + " (" + (rule ? std::string(rule->level) : "?") +
+                                        ") broken in frame " + std::to_string(v.frame) + ": " + v.detail);
         break;
       }
   }
@@ -636,8 +690,15 @@ void CaseRun::done() {
         result_.reason = "fault '" + st.name + "' never applied: nothing it matches went over the wire";
         return;
       }
-  result_.verdict = failed.empty() ? reports::Verdict::Pass : reports::Verdict::Fail;
-  result_.reason = failed;
+  if (!failed.empty()) {
+    result_.verdict = reports::Verdict::Fail;
+    result_.reason = failed + (warned.empty() ? "" : "; also (warn) " + warned);
+  } else if (!warned.empty()) {
+    result_.verdict = reports::Verdict::Warn;
+    result_.reason = warned;
+  } else {
+    result_.verdict = reports::Verdict::Pass;
+  }
 }
 
 }  // namespace

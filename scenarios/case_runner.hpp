@@ -5,8 +5,11 @@
 // and every rule the peer broke.
 #pragma once
 
+#include <csignal>
+#include <functional>
 #include <iosfwd>
 #include <memory>
+#include <set>
 
 #include "capture/pcap_writer.hpp"
 #include "peers/runner.hpp"
@@ -21,6 +24,13 @@ struct CaseEnv {
   Buffer secret;                              // reveals the peer's hidden AVPs to the checker
   std::ostream* progress = nullptr;           // one line per step, when set
   Duration teardown = std::chrono::seconds(3);
+  // Tunnel IDs given to earlier cases: the peer's frames addressed to them are not judged here.
+  std::function<bool(std::uint16_t)> earlier_tunnel;
+  // Set by a signal handler (SIGINT): the case stops, tears down and is reported inconclusive.
+  const volatile std::sig_atomic_t* interrupted = nullptr;
+  // Local ports earlier cases used: a port the kernel picks again is picked anew, so a late
+  // datagram for an earlier case's socket cannot land in this one (null: no such rule).
+  std::set<std::uint16_t>* used_ports = nullptr;
 };
 
 // `tester` is the role l2tpsim plays here, `cfg` its configuration (from the scenario's role

@@ -539,7 +539,7 @@ std::vector<std::uint16_t> avp_list(const Reader& r, const YAML::Node& n, const 
 Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key, bool none) {
   r.map(n, key,
         {"message", "event", "result", "error", "has-avp", "lacks-avp", "hidden", "ppp-protocol", "ppp-code",
-         "session-zero", "by-peer", "within", "count", "setup", "note", "backoff"});
+         "session-zero", "by-peer", "within", "count", "setup", "note", "backoff", "requirement", "clause"});
   Expect e;
   e.none = none;
   e.where = r.where(n, key);
@@ -581,6 +581,15 @@ Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key,
   if (n["count"]) e.count = static_cast<unsigned>(r.number(n["count"], join(key, "count"), 1, 1000000));
   if (n["setup"]) e.setup = r.boolean(n["setup"], join(key, "setup"));
   if (n["note"]) e.note = r.scalar(n["note"], join(key, "note"));
+  if (n["requirement"]) {
+    e.requirement = r.scalar(n["requirement"], join(key, "requirement"));
+    bool known = false;
+    for (std::size_t k = 0; k < kRuleCount && !known; ++k) known = kRuleTable[k].id == e.requirement;
+    if (!known)
+      r.fail(n["requirement"], join(key, "requirement"),
+             "'" + e.requirement + "' is not in the requirement catalogue (l2tpsim rules lists it)");
+  }
+  if (n["clause"]) e.clause = r.scalar(n["clause"], join(key, "clause"));
   if (none && (e.backoff || n["count"])) r.fail(n, key, "expect-none takes no count or backoff");
   return e;
 }
@@ -779,6 +788,23 @@ Scenario read_scenario(Reader& r, const YAML::Node& root) {
       s.steps.push_back(std::move(step));
     }
   }
+  // In a case every check that is not a premise says which requirement it judges and the
+  // clause it rests on: its level decides fail or warn, and a reviewer audits the file alone.
+  if (s.case_info)
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+      const auto* e = std::get_if<Expect>(&s.steps[i].step);
+      if (!e || e->setup) continue;
+      if (e->requirement.empty())
+        r.fail(root["steps"][i], e->where.key,
+               "a check of a case names the requirement it judges (requirement: R024) and its clause");
+      if (e->clause.empty())
+        r.fail(root["steps"][i], e->where.key,
+               "a check of a case quotes its clause (clause: \"4.1: ... MUST be terminated\")");
+      if (std::find(s.case_info->requirements.begin(), s.case_info->requirements.end(), e->requirement) ==
+          s.case_info->requirements.end())
+        r.fail(root["steps"][i], e->where.key,
+               "requirement " + e->requirement + " is not in case.requirements: list it there too");
+    }
   if (s.case_info && std::none_of(s.steps.begin(), s.steps.end(),
                                   [](const StepAt& st) { return std::holds_alternative<Expect>(st.step); }))
     r.fail(root["steps"] ? root["steps"] : root, "steps",

@@ -79,8 +79,13 @@ struct Expect {
   unsigned count = 1;  // at least this many (expect), from the step's start
   bool setup = false;  // a failure makes the case inconclusive (its premise), not failed
   std::string note;    // the case's words for this check
+  // What the check judges: a catalogue ID ("R024") whose level decides whether a miss fails
+  // the case (MUST) or warns (SHOULD, a state-table row, a defined code), and the RFC clause
+  // it rests on ("4.1: ... MUST cause the session or tunnel to be terminated"), for reviewers.
+  std::string requirement;
+  std::string clause;
   // Retransmissions: the matching messages must repeat at least `count` times with the same Ns,
-  // each gap no shorter than the one before (RFC 2661 5.8 backoff).
+  // each gap at least 1.5 times the one before or both at the 8 s cap (RFC 2661 5.8 backoff).
   bool backoff = false;
   Where where;
   std::string to_string() const;

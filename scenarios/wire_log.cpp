@@ -97,7 +97,9 @@ void WireLog::on_wire(const peers::WireDatagram& d) {
   e.src = d.src;
   e.dst = d.dst;
   e.summary = std::string(e.from_peer ? "peer -> us " : "us -> peer ") + e.summary;
-  if (e.from_peer) checker_.observe(d.bytes, d.frame, d.at);  // the passive checker
+  e.stale = e.from_peer && e.tunnel != 0 && earlier_tunnel && earlier_tunnel(e.tunnel);
+  if (e.stale) e.summary += " [an earlier case's tunnel: not judged]";
+  if (e.from_peer && !e.stale) checker_.observe(d.bytes, d.frame, d.at);  // the passive checker
   entries_.push_back(std::move(e));
   if (on_change) on_change();
 }

@@ -34,13 +34,18 @@ struct WireEntry {
   std::optional<std::uint16_t> ppp_protocol;
   std::optional<std::uint8_t> ppp_code;
   std::string summary;  // one line for evidence
+  // Addressed to a tunnel of an earlier case (a late retransmission, a StopCCN for a tunnel
+  // that case left behind): kept for the record, never judged in this case.
+  bool stale = false;
 };
 
 class WireLog final : public peers::WireTap {
  public:
   // `secret` reveals hidden AVPs for the checker (empty: they stay concealed).
-  explicit WireLog(Buffer secret)
-      : secret_(std::move(secret)), checker_(std::string(secret_.begin(), secret_.end()), SIZE_MAX) {}
+  explicit WireLog(Buffer secret, std::function<bool(std::uint16_t)> earlier = {})
+      : earlier_tunnel(std::move(earlier)),
+        secret_(std::move(secret)),
+        checker_(std::string(secret_.begin(), secret_.end()), SIZE_MAX) {}
 
   void on_wire(const peers::WireDatagram& d) override;
   // A rule the engine saw the peer break (PeerViolation), blamed on the last datagram in.
@@ -52,6 +57,8 @@ class WireLog final : public peers::WireTap {
   std::uint64_t last_frame() const { return entries_.empty() ? 0 : entries_.back().frame; }
   // Called after each new entry (the runner re-checks what it waits for).
   std::function<void()> on_change;
+  // Whether a Tunnel ID belonged to an earlier case of the run (unset: none did).
+  std::function<bool(std::uint16_t)> earlier_tunnel;
 
  private:
   Buffer secret_;
