@@ -229,7 +229,15 @@ void Tunnel::process_tunnel_message(MessageType type, const wire::ControlMessage
     case MessageType::StopCcn:
       // R078: a StopCCN names the sender's tunnel even when its SCCRP never reached us, so our
       // acknowledgement can be addressed to it.
-      if (peer_.value == 0) learn_peer(msg);
+      if (peer_.value == 0) {
+        learn_peer(msg);
+      } else if (const auto* a = msg.find(AvpType::AssignedTunnelId)) {
+        // R078: the Assigned Tunnel ID of a StopCCN repeats the one the peer first gave us.
+        if (const auto* v = a->get<std::uint16_t>(); v && *v != peer_.value)
+          emit(now, PeerViolation{Rule::R078, "StopCCN carries Assigned Tunnel ID " + std::to_string(*v) +
+                                                  ", not " + std::to_string(peer_.value) +
+                                                  " as the peer first assigned"});
+      }
       if (state_ == TunnelState::Closing) {
         state_ = TunnelState::Lingering;  // both sides closing: ack theirs, then go
         linger_until_ = now + cfg_.stop_linger;

@@ -1,6 +1,7 @@
 // The state-table rows for messages that find no tunnel or call of ours (RFC 2661 7.2.1 idle:
 // Receive SCCRP; 7.4.2 idle: Receive ICRP, at an LNS), and the fixed address and port pair of a
-// tunnel (8.1, R334). The test plays the peer on a fake clock, as node_test.cpp does.
+// tunnel (8.1, R334), and a StopCCN that names another tunnel than the peer's own (R078). The test plays the
+// peer on a fake clock, as node_test.cpp does.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -179,6 +180,20 @@ TEST(NodeIdleRows, R296_AnIccnForNoCallIsAcknowledgedAndIgnored) {
   const auto out = drain(node, at(500ms));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].msg.is_zlb());
+}
+
+TEST(NodeIdleRows, R078_AStopCcnNamingAnotherAssignedTunnelIdIsReported) {
+  SeededRng rng(5);
+  Node node(lns_node(), rng);
+  const std::uint16_t ours = established(node);
+  auto stop = wire::make_control(MessageType::StopCcn, TunnelId{}, SessionId{});
+  stop.avps.push_back(make_avp(AvpType::AssignedTunnelId, std::uint16_t{kPeerTunnel + 1}));
+  stop.avps.push_back(make_avp(AvpType::ResultCode, avp::ResultCode{1, std::nullopt, ""}));
+  node.handle_datagram(kNodeAddr, kPeerAddr, encode(stop, ours, 0, 2, 1), at(200ms));
+  drain(node, at(200ms));
+  const auto v = violations(node);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].rule, Rule::R078);
 }
 
 }  // namespace
