@@ -123,11 +123,21 @@ Result<void, std::string> Automaton::adopt(Bytes our_options, Bytes peer_options
 void Automaton::handle_timeout(Time now) {
   if (!timer_ || now < *timer_) return;
   timer_.reset();
-  if (restart_count_ > 0) {
+  // Each Configure-Ack of ours restarts the count (irc, RFC 1661 4.1), so a peer that
+  // acknowledges our requests but never sends its own (5.1) would keep us between Req-Sent and
+  // Ack-Rcvd for ever: after Max-Configure requests with none of the peer's in between, give up
+  // as the count running out would (TO-).
+  const bool peer_silent =
+      (state_ == S::ReqSent || state_ == S::AckRcvd) && sent_since_peer_request_ >= cfg_.max_configure;
+  if (restart_count_ > 0 && !peer_silent) {
     apply(Event::TOp, now);
     return;
   }
-  if (state_ == S::ReqSent || state_ == S::AckRcvd || state_ == S::AckSent) {
+  if (peer_silent && counters_.acks_received > 0) {
+    set_stop(Stop::ConfigureTimeout,
+             protocol_name(protocol_) + ": no Configure-Request from the peer after " +
+                 std::to_string(sent_since_peer_request_) + " of ours (state " + to_string(state_) + ")");
+  } else if (state_ == S::ReqSent || state_ == S::AckRcvd || state_ == S::AckSent) {
     set_stop(Stop::ConfigureTimeout, protocol_name(protocol_) + ": no Configure-Ack after " +
                                          std::to_string(cfg_.max_configure) + " Configure-Requests (state " +
                                          to_string(state_) + ")");
@@ -171,7 +181,10 @@ void Automaton::queue(Code code, std::uint8_t id, Bytes data) {
 void Automaton::set_stop(Stop why, std::string detail) {
   // The first cause of a stop is the one worth reporting (a Close that follows a failure, or
   // the Down that follows a Close, is a consequence).
-  if (stop_.why == Stop::None) stop_ = StopInfo{why, std::move(detail)};
+  if (stop_.why == Stop::None) {
+    stop_ = StopInfo{why, std::move(detail)};
+    stopped_from_ = state_;
+  }
 }
 
 void Automaton::fresh_start() {
@@ -179,6 +192,7 @@ void Automaton::fresh_start() {
   naks_sent_in_row_ = 0;
   refusals_sent_in_row_ = 0;
   refusals_received_in_row_ = 0;
+  sent_since_peer_request_ = 0;
   stop_ = {};
   fresh_done_ = true;
 }
@@ -201,6 +215,7 @@ void Automaton::fail_now(StopInfo info, Time now) {
   const Stop why = info.why;
   if (why != Stop::CodeRejected && why != Stop::ProtocolRejected) term_reason_ = info.detail;
   stop_ = std::move(info);
+  stopped_from_ = state_;
   const Event e = (why == Stop::CodeRejected || why == Stop::ProtocolRejected) ? Event::RXJm : Event::Close;
   if (rfc1661_transition(state_, e)) apply(e, now);
 }
@@ -223,6 +238,7 @@ void Automaton::send_configure_request(bool retransmit, Time now) {
   req_answered_ = false;
   queue(Code::ConfReq, req_id_, req_options_);
   ++counters_.conf_req_sent;
+  ++sent_since_peer_request_;
   if (restart_count_ > 0) --restart_count_;
   timer_ = now + cfg_.restart;
 }
@@ -267,6 +283,7 @@ void Automaton::apply(Event e, Time now, const Input& in) {
   }
   if (a & kSca) {
     queue(Code::ConfAck, in.id, in.data);  // P029: the options exactly as received
+    ++counters_.acks_sent;
   }
   if ((a & kScn) && in.reply) {
     queue(in.reply_code, in.id, *in.reply);
@@ -345,6 +362,7 @@ void Automaton::handle_packet(Bytes cp, Time now) {
 
 void Automaton::on_configure_request(const Packet& p, Time now) {
   ++counters_.conf_req_received;
+  sent_since_peer_request_ = 0;
   if (!rfc1661_transition(state_, Event::RCRp)) {
     ++counters_.discarded;
     return;
@@ -420,6 +438,7 @@ void Automaton::on_configure_reply(const Packet& p, Time now) {
     }
   }
   req_answered_ = true;
+  if (p.code == Code::ConfAck) ++counters_.acks_received;
   if (p.code == Code::ConfNak) ++counters_.naks_received;
   if (p.code == Code::ConfRej) ++counters_.rejects_received;
   if (negotiating) {

@@ -231,12 +231,17 @@ class Automaton {
   State state() const { return state_; }
   bool opened() const { return state_ == State::Opened; }
   const StopInfo& stop_info() const { return stop_; }
+  // The state the automaton was in when the cause in stop_info() arose (for a Max-Configure
+  // timeout: which of the two Configure-Requests had been acknowledged, RFC 1661 4.2).
+  State stopped_from() const { return stopped_from_; }
   std::uint16_t protocol() const { return protocol_; }
   unsigned restart_count() const { return restart_count_; }
 
   struct Counters {
     std::uint64_t conf_req_sent = 0;  // every transmission, retransmissions included
     std::uint64_t conf_req_received = 0;
+    std::uint64_t acks_sent = 0;      // Configure-Acks we sent (the peer's request accepted)
+    std::uint64_t acks_received = 0;  // valid Configure-Acks of our request
     std::uint64_t naks_sent = 0;
     std::uint64_t naks_received = 0;
     std::uint64_t rejects_sent = 0;
@@ -296,11 +301,14 @@ class Automaton {
   unsigned naks_sent_in_row_ = 0;
   unsigned refusals_sent_in_row_ = 0;
   unsigned refusals_received_in_row_ = 0;
+  // Configure-Requests we sent since the peer's last one (the wait for the peer's, 5.1).
+  unsigned sent_since_peer_request_ = 0;
 
   std::uint16_t peer_mru_ = 1500;
   std::deque<Buffer> tx_;
   std::deque<LayerEvent> events_;
   StopInfo stop_;
+  State stopped_from_ = State::Initial;
   Counters counters_;
 };
 

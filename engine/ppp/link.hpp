@@ -107,6 +107,11 @@ struct LinkStats {
   std::uint64_t ip_in = 0, ip_out = 0, ipv6_in = 0, bridged_in = 0;
 };
 
+// Why a Configure-Request exchange (LCP or an NCP) ran out of Max-Configure, told from our side:
+// which request (ours, the peer's) never got through, what the peer sent, and the RFC 1661
+// clauses (LinkDown::reason).
+std::string configure_timeout_reason(const Automaton& a, const AutomatonConfig& fsm);
+
 class Link {
  public:
   Link(const LinkConfig& cfg, Rng& rng, Time now);

@@ -156,9 +156,11 @@ void Client::handle_timeout(Time now) {
   if (method_ == Method::Pap) {
     // P065, P010: repeat the request, and give up only after max_attempts.
     if (pap_requests_ < cfg_.max_attempts) return send_pap_request(now);
+    timed_out_ = true;
     return finish(Outcome::Failure,
                   "no response to PAP request after " + std::to_string(pap_requests_) + " attempts");
   }
+  timed_out_ = true;
   finish(Outcome::Failure, have_challenge_ ? "no Success or Failure from the peer after our Response"
                                            : "no Challenge from the peer");
 }

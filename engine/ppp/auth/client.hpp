@@ -59,6 +59,10 @@ class Client {
   const std::optional<MsChapFailure>& mschap_failure() const { return mschap_failure_; }
   // Packets sent for this exchange (PAP requests or CHAP Responses, repeats included).
   unsigned transmissions() const { return transmissions_; }
+  // The Failure is a timeout: no PAP Ack/Nak, no Challenge, or no verdict after our Response.
+  bool timed_out() const { return timed_out_; }
+  // A CHAP-family Challenge has arrived.
+  bool challenged() const { return have_challenge_; }
   std::uint64_t discarded() const { return discarded_; }
 
  private:
@@ -84,6 +88,7 @@ class Client {
   std::deque<Buffer> out_;
   unsigned transmissions_ = 0;
   std::uint64_t discarded_ = 0;
+  bool timed_out_ = false;
 
   // PAP: the Identifier of the last request and every Identifier used, so a late Ack for an
   // earlier copy of the request still counts.

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 
 #include "engine/ppp/auth/verify.hpp"
@@ -55,12 +56,12 @@ struct Pair {
         moved = true;
         ++client_frames;
         count_lcp(f, client_lcp);
-        if (!drop_client_to_server) server->handle_frame(f, now);
+        if (!drop_client_to_server && !(drop && drop(true, f))) server->handle_frame(f, now);
       }
       while (server->poll_transmit(f)) {
         moved = true;
         count_lcp(f, server_lcp);
-        if (!drop_server_to_client) client->handle_frame(f, now);
+        if (!drop_server_to_client && !(drop && drop(false, f))) client->handle_frame(f, now);
       }
       while (auto e = client->poll_event()) {
         moved = true;
@@ -102,9 +103,19 @@ struct Pair {
   std::optional<Link> client, server;
   std::vector<LinkEvent> client_events, server_events;
   bool drop_client_to_server = false, drop_server_to_client = false;
+  // Drops single frames: `to_server` says the direction (see the frame_is helper below).
+  std::function<bool(bool to_server, Bytes frame)> drop;
   std::size_t client_frames = 0;
   std::map<Code, int> client_lcp, server_lcp;  // LCP packets sent, by code
 };
+
+// `frame` carries `protocol` (and, when given, a packet with that Code).
+inline bool frame_is(Bytes frame, std::uint16_t protocol, std::optional<std::uint8_t> code = std::nullopt) {
+  auto f = parse_frame(frame);
+  if (!f || f->protocol != protocol) return false;
+  if (!code) return true;
+  return !f->payload.empty() && f->payload[0] == *code;
+}
 
 inline LinkConfig client_config(std::vector<auth::Method> allow, std::string password = "secret") {
   LinkConfig c;
