@@ -61,6 +61,18 @@ PacketRecord analyse(const PacketInput& in, std::optional<Bytes> secret) {
   }
   if (in.payload.size() >= 2) r.version = in.payload[1] & wire::kVersionMask;
   auto header = wire::decode_header(in.payload);
+  // R004/R007: a control message without the L or S bit. The engine drops it; a decoder reads
+  // on, as Wireshark does, and shows what it says (tunnel, session, message, AVPs), flagged.
+  std::vector<DecodeError> header_faults;
+  auto mode = wire::HeaderMode::Strict;
+  if (!header && (header.error().kind == DecodeErrorKind::ControlWithoutLength ||
+                  header.error().kind == DecodeErrorKind::ControlWithoutSequence)) {
+    if (auto lenient = wire::decode_header(in.payload, wire::HeaderMode::Lenient)) {
+      header_faults = wire::missing_control_bits(*lenient);
+      mode = wire::HeaderMode::Lenient;
+      header = std::move(lenient);
+    }
+  }
   if (!header) {
     switch (header.error().kind) {
       case DecodeErrorKind::L2tpv3:
@@ -88,7 +100,8 @@ PacketRecord analyse(const PacketInput& in, std::optional<Bytes> secret) {
     if (!r.truncated) r.violations = wire::check_data(*header, in.payload.size());
     return r;
   }
-  auto msg = wire::decode_control(in.payload, secret);
+  for (const auto& e : header_faults) r.violations.push_back(wire::violation_of(e));
+  auto msg = wire::decode_control(in.payload, secret, mode);
   if (!msg) {
     fill_error(r, msg.error());
     return r;
@@ -113,7 +126,10 @@ PacketRecord analyse(const PacketInput& in, std::optional<Bytes> secret) {
     if (a.is(AvpType::AssignedSessionId))
       if (const auto* v = a.get<std::uint16_t>()) r.assigned_session = *v;
   }
-  if (!r.truncated) r.violations = wire::check_control(*msg, in.payload.size());
+  if (!r.truncated) {
+    auto found = wire::check_control(*msg, in.payload.size());
+    r.violations.insert(r.violations.end(), found.begin(), found.end());
+  }
   return r;
 }
 

@@ -30,7 +30,7 @@ Header control_header(TunnelId tunnel, SessionId session, Seq ns, Seq nr) {
   return h;
 }
 
-Result<Header, DecodeError> decode_header(Bytes dgram) {
+Result<Header, DecodeError> decode_header(Bytes dgram, HeaderMode mode) {
   Reader r(dgram);
   auto fail = [&](DecodeErrorKind kind, Rule rule) {
     return unexpected(DecodeError{kind, rule, r.offset(), std::nullopt});
@@ -53,8 +53,10 @@ Result<Header, DecodeError> decode_header(Bytes dgram) {
   h.priority = w & kFlagP;
   h.reserved_bits = w & kReservedMask;
 
-  if (h.control && !h.has_length) return fail(DecodeErrorKind::ControlWithoutLength, Rule::R004);
-  if (h.control && !h.has_sequence) return fail(DecodeErrorKind::ControlWithoutSequence, Rule::R007);
+  if (mode == HeaderMode::Strict) {
+    if (h.control && !h.has_length) return fail(DecodeErrorKind::ControlWithoutLength, Rule::R004);
+    if (h.control && !h.has_sequence) return fail(DecodeErrorKind::ControlWithoutSequence, Rule::R007);
+  }
 
   if (h.has_length && !r.u16(h.length)) return fail(DecodeErrorKind::Truncated, Rule::R013);
   if (!r.u16(h.tunnel.value) || !r.u16(h.session.value)) return fail(DecodeErrorKind::Truncated, Rule::R013);
@@ -76,6 +78,16 @@ Result<Header, DecodeError> decode_header(Bytes dgram) {
         DecodeError{DecodeErrorKind::OffsetBeyondEnd, Rule::R019, r.offset() - 2, std::nullopt});
   h.header_size = static_cast<std::uint16_t>(r.offset() + (h.has_offset ? h.offset_size : 0));
   return h;
+}
+
+std::vector<DecodeError> missing_control_bits(const Header& h) {
+  std::vector<DecodeError> out;
+  if (!h.control) return out;
+  if (!h.has_length)
+    out.push_back(DecodeError{DecodeErrorKind::ControlWithoutLength, Rule::R004, 2, std::nullopt});
+  if (!h.has_sequence)
+    out.push_back(DecodeError{DecodeErrorKind::ControlWithoutSequence, Rule::R007, 2, std::nullopt});
+  return out;
 }
 
 void encode_header(const Header& h, Buffer& out) {

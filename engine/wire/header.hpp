@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "engine/util/bytes.hpp"
 #include "engine/util/result.hpp"
@@ -49,9 +50,19 @@ struct Header {
 // A correct control header (T, L, S set; R002, R004, R007).
 Header control_header(TunnelId tunnel, SessionId session, Seq ns, Seq nr);
 
+// How decode_header treats a control message without the L or S bit (R004, R007). Strict: an
+// error, as the engine needs (no Ns/Nr, nothing to deliver). Lenient: the header is read as
+// its flags say (no Length: the message runs to the end of the datagram; no S: no Ns/Nr), so a
+// capture decoder can still show what the packet says, as Wireshark does; the caller flags
+// the rule (missing_control_bits).
+enum class HeaderMode : std::uint8_t { Strict, Lenient };
+
 // Decodes the header of one datagram. Checks Ver first (R012), then every length against the
 // datagram, so the payload view [header_size, length) is always in bounds.
-Result<Header, DecodeError> decode_header(Bytes dgram);
+Result<Header, DecodeError> decode_header(Bytes dgram, HeaderMode mode = HeaderMode::Strict);
+
+// The R004/R007 errors a Strict decode_header reports, all of them, for a header read Leniently.
+std::vector<DecodeError> missing_control_bits(const Header& h);
 
 // Appends the header; if has_length, the Length field is written as `length` (callers patch it
 // afterwards with patch_length when they do not know it up front). Offset padding is zeroes.

@@ -41,8 +41,9 @@ ControlMessage make_zlb(TunnelId tunnel, Seq ns, Seq nr) {
   return m;
 }
 
-Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<Bytes> secret) {
-  auto header = decode_header(dgram);
+Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<Bytes> secret,
+                                                   HeaderMode mode) {
+  auto header = decode_header(dgram, mode);
   if (!header) return unexpected(header.error());
   if (!header->control)
     return unexpected(DecodeError{DecodeErrorKind::NotControl, Rule::R002, 0, std::nullopt});

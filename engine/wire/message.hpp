@@ -35,7 +35,9 @@ ControlMessage make_zlb(TunnelId tunnel, Seq ns, Seq nr);
 // Random Vector before them (R038); without one they stay Concealed. Errors are structural only
 // (header, AVP framing); a value that breaks its attribute's format is kept Raw and flagged for
 // the checker, so the checker sees everything the peer sent.
-Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<Bytes> secret = std::nullopt);
+// `mode` Lenient reads a control message without L or S bit too (see HeaderMode).
+Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<Bytes> secret = std::nullopt,
+                                                   HeaderMode mode = HeaderMode::Strict);
 
 struct DataMessage {
   Header header;

@@ -83,5 +83,53 @@ TEST(PacketRecord, TruncatedCaptureErrorsAreNotViolations) {
   EXPECT_FALSE(analyse(in, std::nullopt).violations.empty());  // the same bytes, sent short: R013
 }
 
+// RFC 2661 3.1 forbids a control message without the S bit (R007); the engine drops it, but
+// decode shows its tunnel, session, message type and AVPs, as Wireshark does, and flags R007.
+TEST(PacketRecord, R007_ControlMessageWithoutSequenceIsDecodedAndFlagged) {
+  auto msg = testing::sample_messages(false)[0];
+  msg.header.tunnel = TunnelId{560};
+  msg.header.session = SessionId{2056};
+  msg.header.has_sequence = false;
+  Buffer b;
+  ASSERT_TRUE(wire::encode_control(msg, {}, b));
+  const auto r = analyse(input(b), std::nullopt);
+  EXPECT_EQ(r.kind, PacketKind::L2tpv2);
+  EXPECT_FALSE(r.error.has_value()) << *r.error;
+  EXPECT_EQ(r.tunnel, 560);
+  EXPECT_EQ(r.session, 2056);
+  EXPECT_EQ(r.msg_type, msg.message_type());
+  EXPECT_EQ(r.avps.size(), msg.avps.size());
+  ASSERT_FALSE(r.violations.empty());
+  EXPECT_EQ(r.violations.front().rule, Rule::R007);
+
+  const auto j = to_json(r);
+  EXPECT_EQ(j["kind"], "L2TPv2");
+  EXPECT_EQ(j["tunnel"], 560);
+  EXPECT_FALSE(j.contains("ns"));
+  EXPECT_EQ(j["flags"]["s"], false);
+  EXPECT_EQ(j["msg_name"], message_name(r));
+  EXPECT_EQ(j["violations"][0], "R007");
+  const std::string text = to_text(r, 0, true);
+  EXPECT_NE(text.find("tunnel 560 session 2056  " + message_name(r)), std::string::npos) << text;
+  EXPECT_NE(text.find("! R007 (MUST, RFC 2661 3.1): control message without S bit"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Message Type [M] len 8"), std::string::npos) << text;
+}
+
+// Without L and S both rules are flagged, and the message runs to the end of the datagram.
+TEST(PacketRecord, R004_R007_ControlMessageWithoutLengthOrSequenceIsDecodedAndFlagged) {
+  auto msg = testing::sample_messages(false)[0];
+  msg.header.has_sequence = false;
+  msg.header.has_length = false;
+  Buffer b;
+  ASSERT_TRUE(wire::encode_control(msg, {}, b));
+  const auto r = analyse(input(b), std::nullopt);
+  EXPECT_EQ(r.kind, PacketKind::L2tpv2);
+  EXPECT_EQ(r.avps.size(), msg.avps.size());
+  ASSERT_GE(r.violations.size(), 2u);
+  EXPECT_EQ(r.violations[0].rule, Rule::R004);
+  EXPECT_EQ(r.violations[1].rule, Rule::R007);
+}
+
 }  // namespace
 }  // namespace l2tp::reports

@@ -132,6 +132,31 @@ TEST(Header, R004_R007_ControlWithoutLengthOrSequenceIsRejected) {
   EXPECT_EQ(decode_header(encode(h)).error().kind, DecodeErrorKind::ControlWithoutSequence);
 }
 
+TEST(Header, R004_R007_LenientModeReadsWhatTheFlagsSayAndNamesTheMissingBits) {
+  Header h = control_header(TunnelId{7}, SessionId{9}, Seq{}, Seq{});
+  h.has_sequence = false;
+  Buffer b = encode(h);
+  const auto d = decode_header(b, HeaderMode::Lenient);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->control);
+  EXPECT_FALSE(d->has_sequence);
+  EXPECT_EQ(d->tunnel.value, 7);
+  EXPECT_EQ(d->session.value, 9);
+  EXPECT_EQ(d->header_size, 8);  // flags, Length, Tunnel ID, Session ID
+  const auto missing = missing_control_bits(*d);
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].rule, Rule::R007);
+
+  h.has_length = false;
+  const auto both = decode_header(encode(h), HeaderMode::Lenient);
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->header_size, 6);
+  EXPECT_EQ(missing_control_bits(*both).size(), 2u);
+  EXPECT_TRUE(
+      missing_control_bits(*decode_header(encode(control_header(TunnelId{1}, SessionId{0}, Seq{}, Seq{}))))
+          .empty());
+}
+
 TEST(Header, R005_ReservedBitsAreKeptForTheChecker) {
   Header h = control_header(TunnelId{1}, SessionId{0}, Seq{}, Seq{});
   h.reserved_bits = kReservedMask;
