@@ -34,7 +34,13 @@ constexpr const char* kLacHelp =
 
 }  // namespace
 
-std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help) {
+namespace {
+
+// `prefer_1701`: `l2tpsim lac` itself (not a scenario's lac: block) sends from UDP port 1701 where
+// the user gave no port, when it is free (RouterOS, Cisco and xl2tpd do; some LNSs answer
+// nothing else), else from an ephemeral port (peers/lac_runner.cpp).
+std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help,
+                                                     bool prefer_1701) {
   std::string connect_to, tunnels = "1", sessions = "1", port = "0", setup_rate = "0";
   std::vector<std::string> local_addresses;
   CommonOptions common;
@@ -49,8 +55,11 @@ std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::
       "address to send from; repeat it to spread the tunnels round-robin over several (default: the "
       "address the kernel routes --connect-to from)")(
       "port", po::value(&port)->value_name("N"),
-      "local UDP port for --local-address values without one (default 0: one ephemeral port per "
-      "address; many tunnels share it)")(
+      prefer_1701 ? "local UDP port for --local-address values without one (default: 1701 when it is "
+                    "free, as RouterOS, Cisco and xl2tpd send from, else an ephemeral port, with a note; "
+                    "0: ephemeral; many tunnels share it)"
+                  : "local UDP port for --local-address values without one (default 0: one ephemeral port "
+                    "per address; many tunnels share it)")(
       "setup-rate", po::value(&setup_rate)->value_name("N"),
       "calls opened per second across all tunnels (default 0: all at once)");
   common.add_to(opts, "lac");
@@ -72,15 +81,25 @@ std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::
     cfg.sessions_per_tunnel = static_cast<unsigned>(parse_uint("sessions", sessions, 0, 65535));
     cfg.setup_rate = parse_number("setup-rate", setup_rate, 0, 1e9);
     const auto local_port = static_cast<std::uint16_t>(parse_uint("port", port, 0, 65535));
+    // No port from the user, neither --port nor ADDR:PORT: 1701 if free (l2tpsim lac only).
+    const bool port_open = prefer_1701 && vm.count("port") == 0;
+    constexpr std::uint16_t kL2tpPort = 1701;
     for (const auto& a : local_addresses) {
       auto ep = parse_endpoint("local-address", a, local_port);
       if (ep.addr.v6 != cfg.connect_to.addr.v6)
         throw UsageError("--local-address " + a + " is " + (ep.addr.v6 ? "IPv6" : "IPv4") +
                          " but --connect-to is " + (cfg.connect_to.addr.v6 ? "IPv6" : "IPv4"));
+      // The same text with another default port parses to another port: none was written.
+      const bool preferred = port_open && parse_endpoint("local-address", a, 1).port == 1 && ep.port == 0;
+      if (preferred) ep.port = kL2tpPort;
       cfg.local.push_back(ep);
+      cfg.local_port_preferred.push_back(preferred);
     }
-    if (cfg.local.empty())
-      cfg.local.push_back(l2tp::net::Endpoint{default_source_for(cfg.connect_to), local_port});
+    if (cfg.local.empty()) {
+      cfg.local.push_back(
+          l2tp::net::Endpoint{default_source_for(cfg.connect_to), port_open ? kL2tpPort : local_port});
+      cfg.local_port_preferred.push_back(port_open);
+    }
     common.apply(cfg);
     ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
@@ -88,10 +107,18 @@ std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::
   return cfg;
 }
 
+}  // namespace
+
+// A scenario's lac: block (l2tpsim run, conform): an ephemeral port unless it names one, as
+// before; only the lac command prefers 1701.
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help) {
+  return lac_options(argc, argv, help, false);
+}
+
 int run_lac(int argc, char** argv) {
   std::optional<l2tp::peers::RunnerConfig> cfg;
   try {
-    cfg = lac_config(argc, argv, std::cout);
+    cfg = lac_options(argc, argv, std::cout, true);
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
     return 2;

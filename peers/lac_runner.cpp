@@ -24,8 +24,23 @@ class LacRunner final : public Runner {
 
  protected:
   std::optional<std::string> bind_sockets() override {
-    for (const auto& local : cfg_.local) {
+    for (std::size_t i = 0; i < cfg_.local.size(); ++i) {
+      const auto& local = cfg_.local[i];
       auto bound = shard_.bind(local);
+      if (!bound && i < cfg_.local_port_preferred.size() && cfg_.local_port_preferred[i]) {
+        // Port 1701 is only preferred: taken (another LAC, an LNS on the same address), an
+        // ephemeral port does, but an LNS that answers only port 1701 will stay silent.
+        net::Endpoint any = local;
+        any.port = 0;
+        const std::string error = bound.error();
+        const auto colon = error.rfind(": ");  // "cannot bind UDP ADDR:PORT: what the kernel said"
+        const std::string why = colon == std::string::npos ? error : error.substr(colon + 2);
+        bound = shard_.bind(any);
+        if (bound)
+          err_ << "l2tpsim lac: note: UDP port " << local.port << " on " << local.addr.to_string()
+               << " is not free (" << why << "); sending from " << bound->to_string()
+               << " instead (an LNS that answers only port " << local.port << " will not answer)\n";
+      }
       if (!bound) return "--local-address: " + bound.error();
       locals_.push_back(*bound);
     }

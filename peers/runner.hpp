@@ -33,6 +33,10 @@ struct RunnerConfig {
   // LAC: the addresses to send from (port 0: ephemeral), tunnels round-robin over them.
   // LNS: the addresses to listen on.
   std::vector<net::Endpoint> local;
+  // LAC, parallel to `local` (or empty): true where the port is only a preference (`l2tpsim lac`
+  // without a port asks for 1701, as RouterOS, Cisco and xl2tpd send from): when it cannot be
+  // bound, an ephemeral port is used instead and a note goes to stderr.
+  std::vector<bool> local_port_preferred;
   net::Endpoint connect_to;          // LAC: the LNS
   unsigned tunnels = 1;              // LAC
   unsigned sessions_per_tunnel = 1;  // LAC
