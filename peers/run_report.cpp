@@ -34,10 +34,55 @@ double setup_rate(const RunStats& s) {
   return static_cast<double>(s.sessions_established) / span;
 }
 
+std::string unanswered_message(const RunStats& s, const RunSummary& r) {
+  if (s.tunnels_unanswered == 0) return "";
+  const std::string peer = r.peer.empty() ? "the peer" : r.peer;
+  std::string m = "no answer from " + peer + " to " + std::to_string(r.sends_per_message) + " SCCRQ" +
+                  (r.sends_per_message == 1 ? "" : "s");
+  if (s.tunnels_attempted > 1) {
+    m += s.tunnels_unanswered == s.tunnels_attempted
+             ? " in each of its " + std::to_string(s.tunnels_attempted) + " tunnels"
+             : " in " + std::to_string(s.tunnels_unanswered) + " of " + std::to_string(s.tunnels_attempted) +
+                   " tunnels";
+  }
+  if (r.transport.received > 0) {
+    m += " (" + std::to_string(r.transport.received) + " datagram" + (r.transport.received == 1 ? "" : "s") +
+         " did arrive: " + std::to_string(r.node.decode_errors) + " malformed, " +
+         std::to_string(r.node.unknown_tunnel) + " for no tunnel of ours, " +
+         std::to_string(r.node.not_l2tpv2) + " not L2TPv2)";
+  }
+  return m;
+}
+
+std::vector<std::string> unanswered_causes(const RunSummary& r) {
+  std::string host = r.peer, port = "1701";
+  if (const auto colon = r.peer.rfind(':'); colon != std::string::npos && r.peer.back() != ']') {
+    host = r.peer.substr(0, colon);
+    port = r.peer.substr(colon + 1);
+  }
+  std::vector<std::string> causes;
+  causes.push_back("nothing listens on UDP port " + port + " of " + host +
+                   " (no LNS running there, or it "
+                   "listens on another address or port)");
+  causes.push_back("a firewall drops the SCCRQs or the answers (UDP " + port + " both ways)");
+  std::string elsewhere;
+  for (const auto& l : r.local)
+    if (l.port != 1701) elsewhere += (elsewhere.empty() ? "" : ", ") + l.to_string();
+  if (!elsewhere.empty())
+    causes.push_back("the LNS answers only LACs sending from UDP port 1701, as some do (we sent from " +
+                     elsewhere + "; free port 1701 or give --local-address ADDR:1701)");
+  causes.push_back(
+      "the LNS drops SCCRQs it refuses without a StopCCN (l2tpns does), e.g. from an address "
+      "it does not serve");
+  causes.push_back("the address is wrong (" + host + ")");
+  return causes;
+}
+
 std::string describe(const Failure& f) {
   std::string s = "tunnel " + std::to_string(f.tunnel.value);
   if (f.session) s += " session " + std::to_string(f.session->value);
   s += ": failed in " + f.phase;
+  if (f.unanswered) s += ": SCCRQ never answered";
   if (f.result) s += (f.by_peer ? ", peer sent " : ", we sent ") + f.result->to_string();
   if (!f.reason.empty() && !(f.result && f.result->message == f.reason)) s += " (" + f.reason + ")";
   return s;
@@ -99,6 +144,10 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   }
   if (s.cancelled.size() > kShownCancelled)
     o << "  ... and " << s.cancelled.size() - kShownCancelled << " more cancelled\n";
+  if (const auto unanswered = unanswered_message(s, r); !unanswered.empty()) {
+    o << "  " << unanswered << "; likely causes:\n";
+    for (const auto& c : unanswered_causes(r)) o << "    - " << c << "\n";
+  }
   constexpr std::size_t kShown = 20;
   for (std::size_t i = 0; i < s.failures.size() && i < kShown; ++i)
     o << "  " << describe(s.failures[i]) << "\n";
@@ -108,6 +157,7 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
 
 nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   nlohmann::json failures = nlohmann::json::array();
+  const std::string unanswered = unanswered_message(s, r);
   for (const auto& f : s.failures) {
     nlohmann::json j{
         {"tunnel", f.tunnel.value}, {"phase", f.phase}, {"by_peer", f.by_peer}, {"reason", f.reason}};
@@ -115,6 +165,10 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
     j["result"] = f.result ? nlohmann::json(f.result->result) : nlohmann::json(nullptr);
     j["error"] = f.result && f.result->error ? nlohmann::json(*f.result->error) : nlohmann::json(nullptr);
     j["message"] = f.result && !f.result->message.empty() ? f.result->message : f.reason;
+    j["unanswered"] = f.unanswered;
+    if (f.unanswered)
+      j["message"] = "no answer from " + (r.peer.empty() ? std::string("the peer") : r.peer) + " to " +
+                     std::to_string(r.sends_per_message) + " SCCRQs";
     failures.push_back(std::move(j));
   }
   nlohmann::json j;
@@ -133,6 +187,16 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["sessions_closed"] = s.sessions_closed;
   j["sessions_closed_by_peer"] = s.sessions_closed_by_peer;
   j["failures"] = std::move(failures);
+  j["tunnels_unanswered"] = s.tunnels_unanswered;
+  if (unanswered.empty()) {
+    j["unanswered"] = nullptr;
+  } else {
+    j["unanswered"] = {{"peer", r.peer},
+                       {"tunnels", s.tunnels_unanswered},
+                       {"sccrqs_per_tunnel", r.sends_per_message},
+                       {"message", unanswered},
+                       {"likely_causes", unanswered_causes(r)}};
+  }
   nlohmann::json cancelled = nlohmann::json::array();
   for (const auto& c : s.cancelled) {
     nlohmann::json e{{"tunnel", c.tunnel.value}, {"phase", c.phase}};

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "peers/passive_checker.hpp"
 #include "peers/run_stats.hpp"
@@ -25,7 +26,17 @@ struct RunSummary {
   TransportStats transport;
   std::uint64_t pcap_frames = 0;
   std::vector<CheckedViolation> violations;  // the first ones the passive checker found
+  // LAC: where the SCCRQs went, from where, and how often a tunnel sends each control message
+  // before it gives up (1 + --max-retries); they explain unanswered SCCRQs. Empty for the LNS.
+  std::string peer;
+  std::vector<net::Endpoint> local;
+  unsigned sends_per_message = 0;
 };
+
+// LAC: tunnels whose SCCRQ went unanswered, in plain words: "no answer from ADDR:PORT to N
+// SCCRQs", and the likely causes (below). Empty when every SCCRQ got an answer.
+std::string unanswered_message(const RunStats& s, const RunSummary& r);
+std::vector<std::string> unanswered_causes(const RunSummary& r);
 
 // Established sessions per second over the setup phase (0 before any).
 double setup_rate(const RunStats& s);

@@ -82,8 +82,14 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
           Failure{tid, std::nullopt, std::string(to_string(down->phase)), false, std::nullopt, ""});
     } else {
       ++tunnels_failed;
-      failures.push_back(Failure{tid, std::nullopt, std::string(to_string(down->phase)), down->by_peer,
-                                 down->result, down->reason});
+      Failure f{tid,           std::nullopt, std::string(to_string(down->phase)),
+                down->by_peer, down->result, down->reason};
+      // Still waiting for the SCCRP, no StopCCN and no Result Code of ours: the control channel
+      // gave up retransmitting the SCCRQ, so not even a ZLB acknowledged it.
+      f.unanswered =
+          down->phase == tunnel::TunnelState::WaitCtlReply && !down->by_peer && !down->result.has_value();
+      tunnels_unanswered += f.unanswered ? 1 : 0;
+      failures.push_back(std::move(f));
     }
   } else if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
     const SessionKey key{tid.value, up->local.value};

@@ -24,6 +24,9 @@ struct Failure {
   bool by_peer = false;              // the peer's StopCCN/CDN, or our decision/timeout
   std::optional<ResultInfo> result;  // the Result Code AVP (ours or the peer's)
   std::string reason;
+  // LAC: the tunnel's SCCRQ was never answered, not even acknowledged, through every
+  // retransmission (RFC 2661 5.8): nothing came back from the LNS for this tunnel.
+  bool unanswered = false;
 };
 
 struct Percentiles {
@@ -53,6 +56,7 @@ class RunStats {
   // Counters.
   std::uint64_t tunnels_attempted = 0, tunnels_established = 0, tunnels_failed = 0;
   std::uint64_t tunnels_cancelled = 0, tunnels_closed = 0, tunnels_closed_by_peer = 0;
+  std::uint64_t tunnels_unanswered = 0;  // failures with Failure::unanswered
   std::uint64_t sessions_attempted = 0, sessions_established = 0, sessions_failed = 0;
   std::uint64_t sessions_cancelled = 0, sessions_closed = 0, sessions_closed_by_peer = 0;
   std::uint64_t peer_violations = 0;  // from the passive checker, at the end of the run

@@ -142,6 +142,11 @@ int Runner::run() {
   stats_.peer_violations = checker_.total();
   stats_.violations_by_rule = checker_.by_rule();
   r.violations = checker_.kept();
+  if (role_ == "lac") {
+    r.peer = cfg_.connect_to.to_string();
+    r.local = shard_.local_endpoints();
+    r.sends_per_message = 1 + cfg_.node.tunnel.reliability.max_retries;
+  }
   out_ << to_text(stats_, r);
   if (ppp_) out_ << ppp_text(*ppp_, role_ == "lac" ? ppp::Role::Client : ppp::Role::Server);
   if (duration_ended_ && !setup_finished())
