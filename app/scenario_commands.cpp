@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "app/commands.hpp"
@@ -470,6 +471,22 @@ int run_conform(int argc, char** argv) {
     suite.pcap_path = out.pcap;
     suite.strict = strict;
     suite.cases_planned = selected.size();
+    {
+      // What the whole suite (not only the selected cases) covers for this role, for the report.
+      std::vector<l2tp::reports::CoverageCase> all;
+      for (const auto& f : files)
+        if (auto sc_file = sc::load_scenario(f.string(), v); sc_file && sc_file->case_info)
+          all.push_back({sc_file->case_info->id, dut, sc_file->case_info->requirements});
+      std::vector<l2tp::reports::NotTestable> nt;
+      std::ifstream list(fs::path(suite_dir) / "not-testable.tsv");
+      if (list) {
+        std::stringstream text;
+        text << list.rdbuf();
+        if (auto parsed = l2tp::reports::parse_not_testable(text.str(), "not-testable.tsv"))
+          nt = std::move(*parsed);
+      }
+      suite.coverage = l2tp::reports::compute_coverage(l2tp::kRuleTable, all, nt, dut);
+    }
     sc::CaseEnv env;
     env.pcap = open_pcap(out.pcap);
     env.run_start = l2tp::peers::SteadyTime::now();

@@ -204,6 +204,7 @@ class Page {
     summary();
     cases();
     requirements();
+    coverage();
     footer();
     o_ += "</main>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
     return std::move(o_);
@@ -287,6 +288,9 @@ class Page {
       if (s_.count(v) || (v != Verdict::NotRun && v != Verdict::Warn))
         o_ += "<span class=\"badge big v-" + std::string(to_string(v)) + "\">" + std::to_string(s_.count(v)) +
               " " + name + "</span>";
+    if (s_.coverage)
+      o_ += "<a class=\"count\" href=\"#coverage\" style=\"margin-left:12px\">coverage: " +
+            esc(totals_line(*s_.coverage)) + "</a>";
     o_ += "</div></section>\n";
   }
 
@@ -415,6 +419,28 @@ class Page {
       o_ += "</td></tr>\n";
     }
     o_ += "</tbody></table>\n";
+  }
+
+  // Which binding requirements of this DUT role the suite cites at all (l2tpsim rules --coverage).
+  void coverage() {
+    if (!s_.coverage) return;
+    const Coverage& c = *s_.coverage;
+    o_ += "<h2 id=\"coverage\">Coverage<span class=\"hint\">" + esc(totals_line(c)) +
+          " (every MUST, MUST NOT and state-table row binding a DUT " + esc(c.dut_role) +
+          "; l2tpsim rules --coverage --dut-role " + esc(c.dut_role) + ")</span></h2>\n";
+    o_ += "<details><summary>The " + std::to_string(c.uncovered + c.not_testable) +
+          " requirements no case cites</summary><table class=\"reqs\"><thead><tr><th>ID</th><th>Level</th>"
+          "<th>Section</th><th>Requirement</th><th>Status</th></tr></thead><tbody>\n";
+    for (const auto& r : c.rows) {
+      if (r.status == CoverageStatus::Covered) continue;
+      o_ += "<tr><td class=\"rid mono\">" + esc(r.id) + "</td><td><span class=\"" + level_class(r.level) +
+            "\">" + esc(r.level) + "</span></td><td class=\"sec\">" + esc(section_label(r.section)) +
+            "</td><td>" + esc(r.text) + "</td><td>" +
+            (r.status == CoverageStatus::NotTestable ? "not testable here: " + esc(r.reason)
+                                                     : std::string("<b>uncovered</b>")) +
+            "</td></tr>\n";
+    }
+    o_ += "</tbody></table></details>\n";
   }
 
   void footer() {

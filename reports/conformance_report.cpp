@@ -288,7 +288,13 @@ nlohmann::json to_json(const SuiteResult& s) {
             {"not_applicable", s.count(Verdict::NotApplicable)},
             {"not_run", s.count(Verdict::NotRun)},
             {"total", s.cases.size()}}},
-          {"requirements", std::move(requirements)}};
+          {"requirements", std::move(requirements)},
+          {"coverage", s.coverage ? nlohmann::json{{"dut_role", s.coverage->dut_role},
+                                                   {"covered", s.coverage->covered},
+                                                   {"not_testable", s.coverage->not_testable},
+                                                   {"uncovered", s.coverage->uncovered},
+                                                   {"total", s.coverage->total()}}
+                                  : nlohmann::json(nullptr)}};
 }
 
 std::string to_junit(const SuiteResult& s) {

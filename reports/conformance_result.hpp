@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/wire/rules.hpp"
+#include "reports/coverage.hpp"
 
 namespace l2tp::reports {
 
@@ -91,9 +92,10 @@ struct SuiteResult {
   std::string pcap_path;  // "" when none was written
   std::vector<CaseResult> cases;
   DutHealth dut;
-  bool incomplete = false;        // interrupted (SIGINT): the cases run so far
-  std::size_t cases_planned = 0;  // how many were selected to run
-  bool strict = false;            // --strict: a warn counts as a fail for the exit status
+  bool incomplete = false;           // interrupted (SIGINT): the cases run so far
+  std::size_t cases_planned = 0;     // how many were selected to run
+  bool strict = false;               // --strict: a warn counts as a fail for the exit status
+  std::optional<Coverage> coverage;  // of the whole suite for this DUT role, when computed
 
   std::size_t count(Verdict v) const;
   // A DUT that stopped answering fails the run even when no case could be blamed (it was
