@@ -15,6 +15,19 @@ Evidence ev(std::uint64_t frame, double t, std::string summary) {
   return Evidence{frame, t, std::move(summary)};
 }
 
+CheckResult check(std::string description, bool passed, std::string detail, std::vector<Evidence> evidence,
+                  std::string requirement = "R024", std::string level = "MUST") {
+  CheckResult c;
+  c.description = std::move(description);
+  c.passed = passed;
+  c.detail = std::move(detail);
+  c.evidence = std::move(evidence);
+  c.requirement = std::move(requirement);
+  c.level = std::move(level);
+  c.clause = "4.1: MUST cause the tunnel to be terminated";
+  return c;
+}
+
 CaseResult make_case(std::string id, std::string title, std::vector<std::string> reqs, Verdict v,
                      std::string reason = "") {
   CaseResult c;
@@ -41,10 +54,8 @@ SuiteResult sample() {
 
   CaseResult pass = make_case("LNS-HDR-001", "Control messages carry L=1, S=1 and zero reserved bits",
                               {"R004", "R005"}, Verdict::Pass);
-  pass.checks.push_back({"every DUT control message has L=1 and S=1",
-                         true,
-                         "14 messages checked",
-                         {ev(2, 0.004, "DUT -> us SCCRP tunnel 1 Ns 0 Nr 1")}});
+  pass.checks.push_back(check("every DUT control message has L=1 and S=1", true, "14 messages checked",
+                              {ev(2, 0.004, "DUT -> us SCCRP tunnel 1 Ns 0 Nr 1")}));
   pass.started_s = 0.0;
   pass.duration_s = 1.204;
   pass.first_frame = 1;
@@ -54,13 +65,12 @@ SuiteResult sample() {
   CaseResult fail =
       make_case("LNS-AVP-003", "Unknown mandatory AVP in SCCRQ clears the tunnel", {"R024", "R053"},
                 Verdict::Fail, "DUT answered with SCCRP <instead> of StopCCN & kept the \"tunnel\"");
-  fail.checks.push_back({"expect StopCCN with Result Code 2 within 5 s",
-                         false,
-                         "saw SCCRP at 0.531 s, then nothing for 5 s",
-                         {ev(12, 0.532, "DUT -> us SCCRP tunnel 7 Ns 0 Nr 1")}});
-  fail.checks.push_back({"no session survives the tunnel", true, "", {}});
-  fail.violations.push_back(
-      {"R024", "accepted an SCCRQ carrying vendor 0 type 99 with M=1", ev(12, 0.532, "DUT -> us SCCRP")});
+  fail.checks.push_back(check("expect StopCCN with Result Code 2 within 5 s", false,
+                              "saw SCCRP at 0.531 s, then nothing for 5 s",
+                              {ev(12, 0.532, "DUT -> us SCCRP tunnel 7 Ns 0 Nr 1")}));
+  fail.checks.push_back(check("no session survives the tunnel", true, "", {}));
+  fail.violations.push_back({"R024", "accepted an SCCRQ carrying vendor 0 type 99 with M=1",
+                             ev(12, 0.532, "DUT -> us SCCRP"), "MUST"});
   fail.started_s = 1.3;
   fail.duration_s = 5.871;
   fail.first_frame = 7;
@@ -70,7 +80,7 @@ SuiteResult sample() {
   CaseResult inconclusive = make_case(
       "LNS-TIE-001", "Tie breaker: the lower value wins and the loser stays silent", {"R064", "R065"},
       Verdict::Inconclusive, "no SCCRQ from the DUT within 10 s; cannot provoke a tie");
-  inconclusive.checks.push_back({"DUT sends its own SCCRQ", false, "nothing received", {}});
+  inconclusive.checks.push_back(check("DUT sends its own SCCRQ", false, "nothing received", {}));
   inconclusive.started_s = 7.2;
   inconclusive.duration_s = 10.002;
   s.cases.push_back(inconclusive);
@@ -83,10 +93,8 @@ SuiteResult sample() {
 
   CaseResult hostile = make_case("LNS-AVP-004", "Host Name <script>alert(1)</script> is echoed safely",
                                  {"R024"}, Verdict::Pass);
-  hostile.checks.push_back({"DUT's Host Name decoded",
-                            true,
-                            "Host Name \"lns&co\"",
-                            {ev(20, 17.9, "DUT -> us SCCRP Host Name <lns>")}});
+  hostile.checks.push_back(check("DUT's Host Name decoded", true, "Host Name \"lns&co\"",
+                                 {ev(20, 17.9, "DUT -> us SCCRP Host Name <lns>")}));
   hostile.started_s = 17.3;
   hostile.duration_s = 0.81;
   hostile.first_frame = 16;
@@ -112,7 +120,7 @@ SuiteResult screenshot_sample() {
   for (const auto& [title, reqs] : more) {
     CaseResult c = make_case("LNS-GEN-0" + std::to_string(n++), title, reqs, Verdict::Pass);
     c.checks.push_back(
-        {"expected exchange seen", true, "matched", {ev(frame + 1, t + 0.01, "DUT -> us ZLB")}});
+        check("expected exchange seen", true, "matched", {ev(frame + 1, t + 0.01, "DUT -> us ZLB")}));
     c.started_s = t;
     c.duration_s = 2.5;
     c.first_frame = frame;
@@ -154,7 +162,8 @@ TEST(ConformanceReport, TableHasTotalsAndEachReason) {
   std::ostringstream out;
   print_table(out, sample());
   const std::string t = out.str();
-  EXPECT_NE(t.find("5 cases: 2 pass, 1 fail, 1 inconclusive, 1 not applicable"), std::string::npos) << t;
+  EXPECT_NE(t.find("5 cases: 2 pass, 0 warn, 1 fail, 1 inconclusive, 1 not applicable"), std::string::npos)
+      << t;
   EXPECT_NE(t.find("reason: DUT answered with SCCRP <instead>"), std::string::npos) << t;
   EXPECT_NE(t.find("reason: no SCCRQ from the DUT within 10 s"), std::string::npos) << t;
   EXPECT_NE(t.find("reason: the DUT is an LNS without outgoing call support"), std::string::npos) << t;
@@ -169,9 +178,13 @@ TEST(ConformanceReport, JsonNamesEveryField) {
   for (const char* k : {"tool_version", "target", "dut_role", "started", "duration_s", "pcap", "cases",
                         "totals", "requirements"})
     EXPECT_TRUE(j.contains(k)) << k;
-  EXPECT_EQ(
-      j["totals"],
-      (nlohmann::json{{"pass", 2}, {"fail", 1}, {"inconclusive", 1}, {"not_applicable", 1}, {"total", 5}}));
+  EXPECT_EQ(j["totals"], (nlohmann::json{{"pass", 2},
+                                         {"warn", 0},
+                                         {"fail", 1},
+                                         {"inconclusive", 1},
+                                         {"not_applicable", 1},
+                                         {"not_run", 0},
+                                         {"total", 5}}));
   const auto& c = j["cases"][1];
   for (const char* k : {"id", "title", "file", "dut_role", "requirements", "verdict", "reason", "checks",
                         "violations", "started_s", "duration_s", "first_frame", "last_frame"})
@@ -184,6 +197,11 @@ TEST(ConformanceReport, JsonNamesEveryField) {
   EXPECT_EQ(c["checks"][0]["passed"], false);
   EXPECT_TRUE(c["checks"][0].contains("description"));
   EXPECT_TRUE(c["checks"][0].contains("detail"));
+  EXPECT_EQ(c["checks"][0]["requirement"], "R024");
+  EXPECT_EQ(c["checks"][0]["level"], "MUST");
+  EXPECT_EQ(c["checks"][0]["outcome"], "fail");
+  EXPECT_EQ(j["dut"]["alive"], true);
+  EXPECT_TRUE(j["dut"]["stopped"].empty());
   EXPECT_EQ(c["violations"][0]["rule"], "R024");
   EXPECT_EQ(c["violations"][0]["evidence"]["frame"], 12);
   EXPECT_TRUE(c["violations"][0].contains("detail"));
@@ -279,6 +297,92 @@ TEST(ConformanceReport, HtmlHasNoExternalReferences) {
   EXPECT_EQ(h.find("url("), std::string::npos);
   // L2TPSIM_REPORT_SAMPLE=/tmp/sample.html keeps the page to look at in a browser.
   if (const char* path = std::getenv("L2TPSIM_REPORT_SAMPLE")) std::ofstream(path) << h;
+}
+
+// A miss of a MUST fails; a miss of a SHOULD, a state-table row or a definition warns; a premise
+// that did not hold is neither; a scenario's own expectation (no requirement) is the user's MUST.
+TEST(ConformanceResult, CheckOutcomeFollowsTheRequirementLevel) {
+  EXPECT_EQ(check("x", false, "", {}, "R024", "MUST").outcome(), CheckOutcome::Fail);
+  EXPECT_EQ(check("x", false, "", {}, "R202", "MUST NOT").outcome(), CheckOutcome::Fail);
+  EXPECT_EQ(check("x", false, "", {}, "R002", "must").outcome(), CheckOutcome::Fail);
+  EXPECT_EQ(check("x", false, "", {}, "R250", "should").outcome(), CheckOutcome::Warn);
+  EXPECT_EQ(check("x", false, "", {}, "R262", "FSM").outcome(), CheckOutcome::Warn);
+  EXPECT_EQ(check("x", false, "", {}, "R051", "DEF").outcome(), CheckOutcome::Warn);
+  EXPECT_EQ(check("x", false, "", {}, "R188", "MAY").outcome(), CheckOutcome::Warn);
+  EXPECT_EQ(check("x", false, "", {}, "", "").outcome(), CheckOutcome::Fail);
+  EXPECT_EQ(check("x", true, "", {}, "R024", "MUST").outcome(), CheckOutcome::Pass);
+  EXPECT_TRUE(is_mandatory_level("SHALL"));
+  EXPECT_FALSE(is_mandatory_level("SHOULD NOT"));
+}
+
+TEST(ConformanceResult, WarnFailsOnlyWithStrictAndADeadDutFailsTheRun) {
+  SuiteResult s;
+  s.cases.push_back(
+      make_case("LNS-AVP-001", "t", {"R051"}, Verdict::Warn, "R051 (DEF): Error Code 6, not 8"));
+  EXPECT_FALSE(s.any_failed());
+  s.strict = true;
+  EXPECT_TRUE(s.any_failed());
+  s.strict = false;
+  s.dut.stopped.push_back({"liveness-check", 0.5, "no answer"});
+  EXPECT_TRUE(s.any_failed());
+  EXPECT_EQ(worse(Verdict::Warn, Verdict::Pass), Verdict::Warn);
+  EXPECT_EQ(worse(Verdict::Warn, Verdict::Fail), Verdict::Fail);
+  EXPECT_EQ(worse(Verdict::NotRun, Verdict::Warn), Verdict::NotRun);
+  EXPECT_STREQ(to_string(Verdict::NotRun), "not-run");
+}
+
+// A dead DUT is the first thing in every form; a warn is a passed JUnit testcase with the finding
+// in a property and in system-out; an interrupted run says so.
+TEST(ConformanceReport, DeadDutWarnAndIncompleteInEveryForm) {
+  SuiteResult s = sample();
+  CaseResult warn = make_case("LNS-AVP-009", "Unknown M=1 AVP", {"R051"}, Verdict::Warn,
+                              "R051 (DEF): expect StopCCN result 2 error 8: saw 2/6");
+  warn.checks.push_back(check("expect StopCCN with Result Code 2/8", false, "saw 2/6", {}, "R051", "DEF"));
+  s.cases.push_back(warn);
+  s.cases[1].dut_stopped = true;
+  s.dut.checked = true;
+  s.dut.alive = false;
+  s.dut.stopped.push_back({"LNS-AVP-003", 7.1, "no answer to a new tunnel's SCCRQ"});
+  CaseResult nr = make_case("LNS-TUN-001", "t", {"R189"}, Verdict::NotRun, "the DUT had stopped answering");
+  s.cases.push_back(nr);
+  s.incomplete = true;
+  s.cases_planned = 9;
+
+  std::ostringstream out;
+  print_table(out, s);
+  const std::string t = out.str();
+  EXPECT_EQ(t.find("!! THE DUT STOPPED ANSWERING"), 0u) << t;
+  EXPECT_NE(t.find("during LNS-AVP-003"), std::string::npos) << t;
+  EXPECT_NE(t.find("1 warn"), std::string::npos) << t;
+  EXPECT_NE(t.find("1 not run"), std::string::npos) << t;
+  EXPECT_NE(t.find("interrupted: 7 of 9 cases"), std::string::npos) << t;
+
+  const auto j = to_json(s);
+  EXPECT_EQ(j["dut"]["alive"], false);
+  EXPECT_EQ(j["dut"]["stopped"][0]["case"], "LNS-AVP-003");
+  EXPECT_EQ(j["dut"]["restarts"], 0);
+  EXPECT_EQ(j["incomplete"], true);
+  EXPECT_EQ(j["cases"][5]["verdict"], "warn");
+  EXPECT_EQ(j["cases"][5]["checks"][0]["outcome"], "warn");
+  EXPECT_EQ(j["cases"][6]["verdict"], "not-run");
+  EXPECT_EQ(j["totals"]["warn"], 1);
+
+  const std::string x = to_junit(s);
+  const auto tc = x.find("LNS-AVP-009");
+  ASSERT_NE(tc, std::string::npos);
+  const auto end = x.find("</testcase>", tc);
+  const std::string one = x.substr(tc, end - tc);
+  EXPECT_EQ(one.find("<failure"), std::string::npos) << one;
+  EXPECT_NE(one.find("name=\"warn\""), std::string::npos) << one;
+  EXPECT_NE(one.find("[WARN]"), std::string::npos) << one;
+  EXPECT_NE(x.find("name=\"incomplete\" value=\"true\""), std::string::npos);
+
+  const std::string h = to_html(s);
+  const auto alert = h.find("The device under test stopped answering");
+  ASSERT_NE(alert, std::string::npos);
+  EXPECT_LT(alert, h.find("<h2>Cases"));
+  EXPECT_NE(h.find("Incomplete run"), std::string::npos);
+  EXPECT_NE(h.find("class=\"mark v-warn\">WARN"), std::string::npos);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 constexpr const char* kCase = R"(case:
   id: LNS-AVP-002
   title: Unknown M=1 AVP in ICRQ
-  requirements: [R023]
+  requirements: [R023, R051]
   dut: lns
   needs: [secret]
 seed: 7
@@ -36,8 +36,9 @@ steps:
   - open-tunnels: 1
   - expect: {event: tunnel-up, within: 5s, setup: true}
   - open-sessions: ${calls}
-  - expect: {message: CDN, result: 2, error: 8, within: 4s, has-avp: [result-code, 14]}
-  - expect-none: {event: session-up, within: 1s}
+  - expect: {message: CDN, result: 2, error: 8, within: 4s, has-avp: [result-code, 14], requirement: R051,
+             clause: "4.4.2: Error Code 8"}
+  - expect-none: {event: session-up, within: 1s, requirement: R023, clause: "4.1: MUST be terminated"}
   - wait: 1.5
   - close-tunnels: {result: 6}
   - shell: {command: "echo hi", timeout: 2s, background: true}
@@ -53,7 +54,7 @@ TEST(ScenarioParser, ReadsAWholeCase) {
   ASSERT_TRUE(s) << s.error().to_string();
   ASSERT_TRUE(s->case_info);
   EXPECT_EQ(s->case_info->id, "LNS-AVP-002");
-  EXPECT_EQ(s->case_info->requirements, std::vector<std::string>{"R023"});
+  EXPECT_EQ(s->case_info->requirements, (std::vector<std::string>{"R023", "R051"}));
   EXPECT_EQ(s->case_info->dut, Role::Lns);
   EXPECT_EQ(s->case_info->needs, std::vector<std::string>{"secret"});
   EXPECT_EQ(s->seed, 7u);
@@ -93,6 +94,8 @@ TEST(ScenarioParser, ReadsAWholeCase) {
   EXPECT_EQ(m.error, 8);
   EXPECT_EQ(m.has_avps, (std::vector<std::uint16_t>{1, 14}));
   EXPECT_EQ(e.within, std::chrono::duration_cast<Duration>(4s));
+  EXPECT_EQ(e.requirement, "R051");
+  EXPECT_EQ(e.clause, "4.4.2: Error Code 8");
   EXPECT_TRUE(std::get<Expect>(s->steps[1].step).setup);
   EXPECT_TRUE(std::get<Expect>(s->steps[4].step).none);
   EXPECT_EQ(std::get<Wait>(s->steps[5].step).time, std::chrono::duration_cast<Duration>(1500ms));
@@ -296,6 +299,23 @@ INSTANTIATE_TEST_SUITE_P(
             "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
                 "steps:\n  - open-tunnels: 1\n",
             4, 3, "steps", "at least one expect"},
+        Bad{"CaseCheckWithoutRequirement",
+            "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
+                "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up}\n",
+            5, 5, "steps[1].expect", "names the requirement it judges"},
+        Bad{"CaseCheckWithoutClause",
+            "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
+                "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up, requirement: R023}\n",
+            5, 5, "steps[1].expect", "quotes its clause"},
+        Bad{"CaseCheckRequirementNotListed",
+            "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
+                "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up, requirement: R024, clause: x}\n",
+            5, 5, "steps[1].expect", "not in case.requirements"},
+        Bad{"CheckRequirementUnknown",
+            "case: {id: a, title: t, requirements: [R023], dut: lns}\n" + kLac +
+                "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up, requirement: R9999, clause: "
+                "x}\n",
+            5, 45, "steps[1].expect.requirement", "not in the requirement catalogue"},
         Bad{"NotAMap", "- a\n- b\n", 1, 1, "", "expected a map"}),
     [](const ::testing::TestParamInfo<Bad>& info) { return std::string(info.param.name); });
 
