@@ -4,8 +4,10 @@
 // likely causes, in the summary and the JSON. Loopback only: 127.0.0.31 (us) to 127.0.0.32,
 // where nothing listens.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +47,23 @@ class BoundPort {
   int fd_;
 };
 
+// Held for the test's length: another copy of this test (CI runs the interop tests of build/
+// and build-asan/ at the same time) waits instead of taking 127.0.0.31:1701 from under us.
+class HostLock {
+ public:
+  explicit HostLock(const char* path) : fd_(::open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~HostLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  HostLock(const HostLock&) = delete;
+  HostLock& operator=(const HostLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 // A LAC to a port of 127.0.0.32 where nothing listens, retransmitting fast: 3 SCCRQs, then
 // the tunnel gives up (well under a second).
 CommandOutput run_lac(const std::string& local_args, const std::string& json) {
@@ -62,6 +81,7 @@ int exit_code(const CommandOutput& r) {
 
 // One test, run in order: the three runs share 127.0.0.31:1701.
 TEST(LacDefaults, SendsFromPort1701WhenFreeElseEphemeralAndSaysSccrqsWentUnanswered) {
+  const HostLock lock("/tmp/l2tpsim-127.0.0.31-1701.lock");
   const std::string dir = make_temp_dir("l2tpsim-lac-defaults");
   const std::string json = dir + "/lac.json";
   {
