@@ -124,7 +124,7 @@ TEST(Conformance, BadUsageAndBadCaseFilesExitTwoWithTheReason) {
   run_command("mkdir -p " + dir);
   std::ofstream(dir + "/bad.yaml")
       << "case: {id: X-1, title: t, requirements: [R023], dut: lns}\nlac:\n  no-pp: true\n"
-      << "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up}\n";
+      << "steps:\n  - open-tunnels: 1\n  - expect: {event: tunnel-up, requirement: R023, clause: x}\n";
   out = run_command(std::string(L2TPSIM_BINARY) + " conform --dut-role lns --target 127.0.0.3:1 --suite " +
                         pair.file("suite") + " 2>&1",
                     &status);
