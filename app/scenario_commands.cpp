@@ -463,6 +463,27 @@ int run_conform(int argc, char** argv) {
       return 0;
     }
 
+    // Every selected case's role options are checked now, so a bad case file is exit status 2
+    // before anything is sent, whatever the DUT does later.
+    for (const auto& s : selected) {
+      const sc::Role tester = tester_role(s);
+      const auto& block = tester == sc::Role::Lac ? s.lac : s.lns;
+      bool applicable = true;  // a case that will be not applicable is not configured
+      for (const auto& n : s.case_info->needs)
+        applicable = applicable && !((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
+                                     (n == "trigger" && trigger.empty()));
+      if (!block || !applicable) continue;
+      RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
+      if (tester == sc::Role::Lac)
+        d["connect-to"] = target;
+      else
+        d["listen"] = listen;
+      if (auto c = role_runner_config(*block, d); !c) {
+        std::cerr << c.error().to_string() << "\n";
+        return 2;
+      }
+    }
+
     l2tp::reports::SuiteResult suite;
     suite.tool_version = L2TPSIM_VERSION;
     suite.target = dut == "lns" ? target : listen;
