@@ -2,7 +2,61 @@
 
 #include <tuple>
 
+#include "engine/wire/checker.hpp"
+
 namespace l2tp {
+namespace {
+
+// A control message whose header is sound but whose AVPs cannot all be framed: an AVP Length
+// below 6 (R026) or running past the end of the message (R028). 7.1 tells a malformed header
+// (discarded, R249) from a malformed AVP (M=1: the call or the tunnel is ended with a Result
+// Code, R250; M=0: ignored, R251). Returns the message as far as it can be read: its header,
+// the AVPs before the broken one (decoded as usual, hidden ones revealed), then the broken one
+// as an AVP whose value does not fit (Raw, its M bit as sent; M=1 when not even its flags are
+// there), which the tunnel judges like any other. Its header still has its Ns and Nr, so
+// reliable delivery takes it like any message (5.8). nullopt when the fault is the header's:
+// its Length ends inside an AVP that the datagram holds whole (R013, R249).
+std::optional<wire::ControlMessage> salvage_avps(Bytes dgram, const wire::Header& h, const DecodeError& err,
+                                                 std::optional<Bytes> secret) {
+  if (err.kind != DecodeErrorKind::AvpLengthBelowSix && err.kind != DecodeErrorKind::AvpBeyondMessage)
+    return std::nullopt;
+  const std::size_t end = h.length, at = err.offset;
+  if (!h.control || !h.has_length || at < h.header_size || at >= end || end > dgram.size())
+    return std::nullopt;
+  auto u16 = [&](std::size_t i) { return static_cast<std::uint16_t>(dgram[i] << 8 | dgram[i + 1]); };
+  if (end < dgram.size() && at + 2 <= dgram.size()) {
+    const std::size_t whole = u16(at) & wire::kAvpLengthMask;
+    if (whole >= kAvpHeaderSize && at + whole > end && at + whole <= dgram.size()) return std::nullopt;
+  }
+  // The AVPs before the broken one: the same bytes with the Length field (L is set, R004)
+  // ending the message there.
+  Buffer prefix(dgram.begin(), dgram.begin() + static_cast<std::ptrdiff_t>(at));
+  prefix[2] = static_cast<std::uint8_t>(at >> 8);
+  prefix[3] = static_cast<std::uint8_t>(at & 0xFF);
+  auto decoded = wire::decode_control(prefix, secret);
+  if (!decoded) return std::nullopt;
+  wire::ControlMessage m = std::move(*decoded);
+  m.header.length = h.length;
+  wire::Avp a;
+  const bool flags = at + 2 <= end;
+  a.mandatory = !flags || (u16(at) & wire::kAvpFlagM) != 0;
+  a.wire_length = flags ? static_cast<std::uint16_t>(u16(at) & wire::kAvpLengthMask) : 0;
+  a.offset = at;
+  a.malformed_value = true;
+  a.value = avp::Raw{};
+  if (at + kAvpHeaderSize <= end) {
+    a.vendor = u16(at + 2);
+    a.type = u16(at + 4);
+  } else {
+    // Not even its Vendor ID and Attribute Type are there. In first place it stands where the
+    // Message Type belongs.
+    a.type = m.avps.empty() ? static_cast<std::uint16_t>(AvpType::MessageType) : std::uint16_t{0xFFFF};
+  }
+  m.avps.push_back(std::move(a));
+  return m;
+}
+
+}  // namespace
 
 bool Node::PeerKey::operator<(const PeerKey& o) const {
   return std::tie(peer.addr.v6, peer.addr.bytes, peer.port, assigned) <
@@ -125,8 +179,13 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
     collect(*it->second);
     return;
   }
-  auto msg = wire::decode_control(dgram, as_bytes(cfg_.tunnel.secret));
-  if (!msg) {
+  const auto secret = as_bytes(cfg_.tunnel.secret);
+  std::optional<wire::ControlMessage> msg;
+  if (auto decoded = wire::decode_control(dgram, secret)) {
+    msg = std::move(*decoded);
+  } else if ((msg = salvage_avps(dgram, *header, decoded.error(), secret))) {
+    ++stats_.malformed_avps;
+  } else {
     ++stats_.decode_errors;
     return;
   }
@@ -210,27 +269,32 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
     }
     by_peer_assigned_.erase(known);
   }
-  if (!cfg_.accept_tunnels) {
-    ++stats_.refused_tunnels;
-    return;
-  }
-  // 4.4.3 tie breaker: our own SCCRQ to the same peer address is still unanswered.
+  // 4.4.3 tie breaker (R064): our own SCCRQ to the same peer address is still unanswered. This
+  // comes first even on a node that takes no incoming tunnels: losing gives up our attempt all
+  // the same (R065). A malformed SCCRQ (R250) takes no part: it is refused below.
   std::optional<std::uint64_t> theirs;
   if (const auto* a = msg.find(AvpType::TieBreaker))
     if (const auto* v = a->get<std::uint64_t>()) theirs = *v;
   std::size_t requeued = 0;
+  const bool malformed = wire::malformed_mandatory_avp(msg) != nullptr;
   for (auto& [id, e] : tunnels_) {
+    if (malformed) break;
     tunnel::Tunnel& t = *e->tunnel;
     if (t.state() != tunnel::TunnelState::WaitCtlReply || !(e->peer.addr == from.addr)) continue;
     const auto ours = t.our_tie_breaker();
     if (!ours && !theirs) continue;  // R067: neither has one, so two tunnels are opened
     ++stats_.tie_breaks;
     if (ours && (!theirs || *ours < *theirs)) return;  // R065/R067: we win; the peer drops its SCCRQ
-    // We lose (R065), or both lose on equal values (R066): drop ours silently (7.2.1 row 8).
-    t.lose_tie_breaker(now);
+    // We lose (R065), or both lose on equal values (R066): drop ours silently (7.2.1 row 8). Its
+    // calls move to the peer's tunnel, if this node takes it.
+    t.lose_tie_breaker(now, cfg_.accept_tunnels);
     requeued += t.take_requeued_calls();
     collect(*e);
     if (ours && theirs && *ours == *theirs) return;  // R066: the peer discards its tunnel too
+  }
+  if (!cfg_.accept_tunnels) {  // answered by no tunnel, as any SCCRQ to this node
+    ++stats_.refused_tunnels;
+    return;
   }
   std::optional<ResultInfo> refusal;
   if (cfg_.max_tunnels != 0 && live_tunnels() >= cfg_.max_tunnels) {

@@ -29,7 +29,10 @@ struct NodeConfig {
 
 struct NodeStats {
   std::uint64_t datagrams_in = 0, datagrams_out = 0;
-  std::uint64_t decode_errors = 0;   // malformed datagrams dropped
+  std::uint64_t decode_errors = 0;  // malformed datagrams dropped
+  // Control messages with a sound header whose AVPs could not all be framed (R026, R028): taken
+  // as far as they could be read, the broken AVP judged as malformed (7.1, R250, R251).
+  std::uint64_t malformed_avps = 0;
   std::uint64_t unknown_tunnel = 0;  // no tunnel with that ID
   std::uint64_t not_l2tpv2 = 0;      // other versions (R012, R340)
   std::uint64_t refused_tunnels = 0;

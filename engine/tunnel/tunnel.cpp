@@ -2,8 +2,22 @@
 #include "engine/tunnel/tunnel.hpp"
 
 #include "engine/wire/avp_spec.hpp"
+#include "engine/wire/checker.hpp"
 
 namespace l2tp::tunnel {
+namespace {
+
+// Why a malformed AVP makes its message unacceptable, for the Result Code's message.
+std::string describe_malformed(const wire::ControlMessage& m, const wire::Avp& a) {
+  const std::string name = avp_display_name(a.vendor, a.type);
+  const std::string length = "AVP Length " + std::to_string(a.wire_length);
+  if (a.wire_length < kAvpHeaderSize) return name + ": " + length + " is below 6";  // R026
+  if (m.header.has_length && a.offset + a.wire_length > m.header.length)
+    return name + ": " + length + " runs past the end of the message";  // R028
+  return name + " has a malformed value (" + length + ")";
+}
+
+}  // namespace
 
 Tunnel::Tunnel(TunnelId local, const TunnelConfig& cfg, Rng& rng, Time now)
     : cfg_(cfg), rng_(rng), local_(local), created_at_(now), channel_(cfg.reliability), last_receive_(now) {}
@@ -159,6 +173,14 @@ void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
       }
       break;
     case TunnelAction::Requeue:
+      if (!requeue_calls_) {
+        // R065: our attempt goes silently all the same; with no tunnel of the peer's to take
+        // them (this node answers no SCCRQ), the calls waiting for it end here.
+        go_down(prev, false, std::nullopt,
+                "lost the tie breaker to the peer's SCCRQ (4.4.3), and this node takes no incoming tunnels",
+                now);
+        break;
+      }
       // 7.2.1 row 8: drop our attempt silently; the calls move to the peer's tunnel.
       for (const auto& [id, s] : sessions_) requeued_calls_ += s.state == session::SessionState::WaitTunnel;
       sessions_.clear();
@@ -171,8 +193,17 @@ void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
 
 void Tunnel::process(const wire::ControlMessage& msg, Time now) {
   if (msg.is_zlb()) return;
+  // 7.1 (R250): a malformed AVP with the M bit set (a value that does not fit its attribute, or
+  // one whose AVP Length cannot frame it, which the node hands on as such) makes the message
+  // unacceptable: the call it belongs to or the tunnel is ended with Result 2, Error 2 ("Length
+  // is wrong"). With the M bit clear it is ignored and the message taken (R251).
+  const wire::Avp* malformed = wire::malformed_mandatory_avp(msg);
   const auto mt = msg.message_type();
   if (!mt) {
+    if (malformed == &msg.avps.front()) {
+      apply(TunnelInput::LocalClose, nullptr, now, ResultInfo{2, 2, describe_malformed(msg, *malformed)});
+      return;
+    }
     emit(now, PeerViolation{Rule::R039, "first AVP is not a Message Type"});
     apply(TunnelInput::LocalClose, nullptr, now, ResultInfo{2, 3, "first AVP is not Message Type"});
     return;
@@ -190,19 +221,19 @@ void Tunnel::process(const wire::ControlMessage& msg, Time now) {
   // R022-R024: an unrecognised AVP (or one with reserved flag bits) marked mandatory makes the
   // message unacceptable: the call it belongs to is refused or cleared with CDN 2/8 (R023),
   // a tunnel-level message ends the tunnel with StopCCN 2/8 (R024).
-  std::optional<ResultInfo> unknown_mandatory;
+  std::optional<ResultInfo> refusal;
+  if (malformed) refusal = ResultInfo{2, 2, describe_malformed(msg, *malformed)};
   for (const auto& a : msg.avps) {
     const bool unknown = !find_avp_spec(a.vendor, a.type) || a.reserved_bits != 0;
-    if (unknown && a.mandatory) {
-      unknown_mandatory =
-          ResultInfo{2, 8, "unknown mandatory AVP " + avp_display_name(a.vendor, a.type)};  // R053
+    if (!refusal && unknown && a.mandatory) {
+      refusal = ResultInfo{2, 8, "unknown mandatory AVP " + avp_display_name(a.vendor, a.type)};  // R053
       break;
     }
   }
   if (is_session_message(type)) {
-    process_session_message(type, msg, now, unknown_mandatory);
+    process_session_message(type, msg, now, refusal);
   } else {
-    process_tunnel_message(type, msg, now, unknown_mandatory);
+    process_tunnel_message(type, msg, now, refusal);
   }
 }
 

@@ -51,8 +51,14 @@ class Tunnel {
   // Administrative close: StopCCN with `result`, then clean-up once it is delivered.
   void close(const ResultInfo& result, Time now);
 
-  // The node found our SCCRQ crossing the peer's and we lost the tie breaker (4.4.3).
-  void lose_tie_breaker(Time now) { apply(TunnelInput::RecvSccrqLoseTie, nullptr, now); }
+  // The node found our SCCRQ crossing the peer's and we lost the tie breaker (4.4.3): our
+  // attempt goes silently. `requeue`: the calls waiting for it move to the peer's tunnel
+  // (take_requeued_calls, 7.2.1 row 8); false when the node takes no incoming tunnels, so
+  // there is none for them to move to and they end with it (SessionDown).
+  void lose_tie_breaker(Time now, bool requeue = true) {
+    requeue_calls_ = requeue;
+    apply(TunnelInput::RecvSccrqLoseTie, nullptr, now);
+  }
   // Refuse the SCCRQ about to be handled with this StopCCN result (node-level limits).
   void refuse_with(const ResultInfo& r) { refusal_ = r; }
 
@@ -144,6 +150,7 @@ class Tunnel {
   Time last_receive_;
   std::optional<Time> linger_until_;
   std::size_t requeued_calls_ = 0;
+  bool requeue_calls_ = true;  // on losing the tie breaker (lose_tie_breaker)
   std::optional<ResultInfo> refusal_;
   std::map<std::uint16_t, session::Session> sessions_;  // by local Session ID
   std::uint16_t next_session_id_ = 1;

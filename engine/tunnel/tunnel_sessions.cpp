@@ -276,10 +276,7 @@ Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::opt
 }
 
 std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const wire::ControlMessage& m) {
-  if (const auto* a = wire::malformed_mandatory_avp(m))  // R248
-    return ResultInfo{2, 2,
-                      avp_display_name(a->vendor, a->type) + " has a malformed value (AVP Length " +
-                          std::to_string(a->wire_length) + ")"};
+  // A malformed mandatory AVP was refused before the message got here (Tunnel::process, R250).
   const auto absent = wire::missing_mandatory_avps(m);
   if (!absent.empty())
     return ResultInfo{2, 0,
@@ -309,6 +306,10 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     auto it = sessions_.find(msg.header.session.value);
     if (it == sessions_.end() || it->second.state != SessionState::Established) {
       ++stats_.messages_ignored;
+      return;
+    }
+    if (refusal) {  // R023, R250: a malformed or unknown M=1 AVP clears the call
+      session_step(it->second, SessionEvent::LocalClose, nullptr, now, refusal);
       return;
     }
     emit(now, SessionInfo{it->second.local, type, value_of<avp::CallErrors>(msg, AvpType::CallErrors),

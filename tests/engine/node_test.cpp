@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -346,14 +347,194 @@ TEST(Node, R012_R340_L2tpv3AndL2fPacketsAreDiscardedAndCounted) {
   EXPECT_EQ(node.tunnel(id)->state(), tunnel::TunnelState::Established);
 }
 
+// ---- 7.1: malformed AVPs -----------------------------------------------------------------------
+
+// An LNS node with one established tunnel from the peer (its SCCRQ Ns 0, SCCCN Ns 1): the next
+// message from the peer has Ns 2 and acknowledges our SCCRP (Nr 1).
+struct Established {
+  SeededRng rng{11};
+  Node node{lns_node(), rng};
+  TunnelId id;
+
+  Established() {
+    node.handle_datagram(kNodeAddr, kPeerAddr, sccrq(kPeerTunnel), at(0s));
+    const auto answer = drain(node, at(0s));
+    EXPECT_EQ(answer.size(), 1u);
+    if (answer.empty()) return;
+    id = TunnelId{answer[0].value<std::uint16_t>(AvpType::AssignedTunnelId).value_or(0)};
+    node.handle_datagram(
+        kNodeAddr, kPeerAddr,
+        encode(wire::make_control(MessageType::Scccn, TunnelId{}, SessionId{}), id, Seq{1}, Seq{1}),
+        at(10ms));
+    drain(node, at(1s));
+    events(node);
+    EXPECT_NE(node.tunnel(id), nullptr);
+    if (node.tunnel(id)) {
+      EXPECT_EQ(node.tunnel(id)->state(), tunnel::TunnelState::Established);
+    }
+  }
+};
+
+constexpr std::uint16_t kPeerSession = 0x0777;
+
+// An ICRQ whose Call Serial Number says AVP Length `csn_length` (its true length is 10).
+wire::ControlMessage icrq_with_csn_length(std::uint16_t csn_length) {
+  auto m = wire::make_control(MessageType::Icrq, TunnelId{}, SessionId{});
+  m.avps.push_back(make_avp(AvpType::AssignedSessionId, kPeerSession));
+  auto csn = make_avp(AvpType::CallSerialNumber, std::uint32_t{1});
+  csn.fault.length_field = csn_length;
+  m.avps.push_back(std::move(csn));
+  m.avps.push_back(make_avp(AvpType::BearerType, std::uint32_t{2}));
+  return m;
+}
+
+std::optional<avp::ResultCode> result_of(const Dgram& d) {
+  return d.value<avp::ResultCode>(AvpType::ResultCode);
+}
+
+// 7.1 (R250): an AVP Length below 6 (R026) on an M=1 AVP. The message's header is sound, so
+// reliable delivery takes it (the CDN acknowledges it, and a retransmission of it is only
+// acknowledged again); the call it asked for is refused with CDN Result 2, Error 2.
+TEST(NodeMalformedAvp, R250_R026_IcrqWithAvpLengthBelowSixGetsCdn2_2) {
+  Established t;
+  const Buffer bad = encode(icrq_with_csn_length(5), t.id, Seq{2}, Seq{1});
+  t.node.handle_datagram(kNodeAddr, kPeerAddr, bad, at(2s));
+  auto out = drain(t.node, at(2s));
+  EXPECT_EQ(count(out, MessageType::Icrp), 0u);
+  ASSERT_EQ(count(out, MessageType::Cdn), 1u);
+  const Dgram& cdn = out[0];
+  EXPECT_EQ(cdn.header.tunnel, TunnelId{kPeerTunnel});
+  EXPECT_EQ(cdn.header.session, SessionId{kPeerSession});
+  EXPECT_EQ(cdn.header.nr, Seq{3});  // the ICRQ is acknowledged
+  const auto rc = result_of(cdn);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->result, 2);
+  EXPECT_EQ(rc->error, 2);  // Length is wrong
+  EXPECT_NE(rc->message.find("Call Serial Number"), std::string::npos) << rc->message;
+  EXPECT_EQ(t.node.stats().malformed_avps, 1u);
+  EXPECT_EQ(t.node.stats().decode_errors, 0u);
+  EXPECT_TRUE(of<SessionUp>(events(t.node)).empty());
+  ASSERT_EQ(t.node.tunnel(t.id)->state(), tunnel::TunnelState::Established);  // only the call
+
+  // The peer did not hear the CDN and sends its ICRQ again: a duplicate, re-acknowledged only.
+  t.node.handle_datagram(kNodeAddr, kPeerAddr, bad, at(2500ms));
+  out = drain(t.node, at(2500ms));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].is_zlb());
+  EXPECT_EQ(out[0].header.nr, Seq{3});
+  EXPECT_EQ(t.node.tunnel(t.id)->channel().stats().duplicates, 1u);
+}
+
+// 7.1 (R250): an M=1 AVP whose Length runs past the end of the message (R028), in a message of
+// the tunnel (HELLO): the tunnel ends with StopCCN 2/2, which acknowledges the HELLO.
+TEST(NodeMalformedAvp, R250_R028_HelloWithAvpBeyondTheMessageEndsTheTunnelWithStopCcn2_2) {
+  Established t;
+  auto hello = wire::make_control(MessageType::Hello, TunnelId{}, SessionId{});
+  auto extra = make_avp(AvpType::ReceiveWindowSize, std::uint16_t{4});  // M=1
+  extra.fault.length_field = 300;
+  hello.avps.push_back(std::move(extra));
+  t.node.handle_datagram(kNodeAddr, kPeerAddr, encode(std::move(hello), t.id, Seq{2}, Seq{1}), at(2s));
+  const auto out = drain(t.node, at(2s));
+  ASSERT_EQ(count(out, MessageType::StopCcn), 1u);
+  EXPECT_EQ(out[0].header.nr, Seq{3});
+  const auto rc = result_of(out[0]);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->result, 2);
+  EXPECT_EQ(rc->error, 2);
+  EXPECT_NE(rc->message.find("past the end"), std::string::npos) << rc->message;
+  EXPECT_EQ(of<TunnelDown>(events(t.node), t.id).size(), 1u);
+}
+
+// An SCCRQ that made no tunnel: the StopCCN goes to the Assigned Tunnel ID when it comes before
+// the broken AVP, else with Tunnel ID 0, as any message before the peer's ID is known (R077).
+TEST(NodeMalformedAvp, R250_R028_SccrqWithAvpBeyondTheMessageGetsStopCcn2_2AndNoTunnel) {
+  for (const bool id_first : {false, true}) {
+    SCOPED_TRACE(id_first ? "Assigned Tunnel ID before the broken AVP" : "after it");
+    SeededRng rng(12);
+    Node node(lns_node(), rng);
+    auto rq = tunnel_request(MessageType::Sccrq, kPeerTunnel);
+    for (auto& a : rq.avps)
+      if (a.is(AvpType::HostName)) a.fault.length_field = 1000;
+    if (id_first) {
+      auto it = std::find_if(rq.avps.begin(), rq.avps.end(),
+                             [](const wire::Avp& a) { return a.is(AvpType::AssignedTunnelId); });
+      ASSERT_NE(it, rq.avps.end());
+      wire::Avp id = *it;
+      rq.avps.erase(it);
+      rq.avps.insert(rq.avps.begin() + 1, std::move(id));
+    }
+    node.handle_datagram(kNodeAddr, kPeerAddr, encode(std::move(rq), TunnelId{}, Seq{0}, Seq{0}), at(0s));
+    const auto out = drain(node, at(0s));
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_TRUE(out[0].is(MessageType::StopCcn));
+    EXPECT_EQ(out[0].to, kPeerAddr);
+    EXPECT_EQ(out[0].header.tunnel, id_first ? TunnelId{kPeerTunnel} : TunnelId{});
+    EXPECT_EQ(out[0].header.nr, Seq{1});
+    const auto rc = result_of(out[0]);
+    ASSERT_TRUE(rc);
+    EXPECT_EQ(rc->result, 2);
+    EXPECT_EQ(rc->error, 2);
+    EXPECT_NE(out[0].value<std::uint16_t>(AvpType::AssignedTunnelId).value_or(0), 0);  // R078
+    EXPECT_EQ(node.live_tunnels(), 0u);
+    EXPECT_TRUE(of<TunnelUp>(events(node)).empty());
+    EXPECT_EQ(node.stats().malformed_avps, 1u);
+  }
+}
+
+// 7.1 (R249): a header whose Length ends inside an AVP the datagram holds whole is the header's
+// fault, not the AVP's: discarded, not even acknowledged.
+TEST(NodeMalformedAvp, R249_HeaderLengthEndingInsideAnAvpIsDiscarded) {
+  SeededRng rng(13);
+  Node node(lns_node(), rng);
+  Buffer rq = sccrq(kPeerTunnel);
+  rq[2] = 0;
+  rq[3] = 14;  // two octets into the Message Type AVP
+  node.handle_datagram(kNodeAddr, kPeerAddr, rq, at(0s));
+  EXPECT_TRUE(drain(node, at(1s)).empty());
+  EXPECT_EQ(node.tunnel_count(), 0u);
+  EXPECT_EQ(node.stats().decode_errors, 1u);
+  EXPECT_EQ(node.stats().malformed_avps, 0u);
+}
+
+// 7.1 (R251): the same fault on an M=0 AVP is ignored and the message taken.
+TEST(NodeMalformedAvp, R251_AvpBeyondTheMessageWithMBitClearIsIgnored) {
+  Established t;
+  auto m = icrq_with_csn_length(10);
+  auto extra = wire::make_raw_avp(kIetfVendor, 24 /* Tx Connect Speed */, false, Buffer{0, 0, 0x27, 0x10});
+  extra.fault.length_field = 200;
+  m.avps.push_back(std::move(extra));
+  t.node.handle_datagram(kNodeAddr, kPeerAddr, encode(std::move(m), t.id, Seq{2}, Seq{1}), at(2s));
+  const auto out = drain(t.node, at(2s));
+  EXPECT_EQ(count(out, MessageType::Icrp), 1u);
+  EXPECT_EQ(count(out, MessageType::Cdn), 0u);
+  EXPECT_EQ(t.node.stats().malformed_avps, 1u);
+}
+
+// The Message Type AVP itself cannot be framed: the message is no message the tunnel can take,
+// and the tunnel ends with StopCCN 2/2 (R250), acknowledging it.
+TEST(NodeMalformedAvp, R250_MessageTypeAvpBelowSixEndsTheTunnel) {
+  Established t;
+  auto hello = wire::make_control(MessageType::Hello, TunnelId{}, SessionId{});
+  hello.avps.front().fault.length_field = 4;
+  t.node.handle_datagram(kNodeAddr, kPeerAddr, encode(std::move(hello), t.id, Seq{2}, Seq{1}), at(2s));
+  const auto out = drain(t.node, at(2s));
+  ASSERT_EQ(count(out, MessageType::StopCcn), 1u);
+  EXPECT_EQ(out[0].header.nr, Seq{3});
+  const auto rc = result_of(out[0]);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->result, 2);
+  EXPECT_EQ(rc->error, 2);
+}
+
 // ---- 4.4.3 Tie Breaker -----------------------------------------------------------------------
 
 // Our SCCRQ to kPeerAddr is out (wait-ctl-reply) when the peer's own SCCRQ arrives.
 class Collision : public ::testing::Test {
  protected:
-  void open(bool send_tie_breaker = true) {
+  // `accept_tunnels` false: an LAC as `l2tpsim lac` runs it, answering no SCCRQ.
+  void open(bool send_tie_breaker = true, bool accept_tunnels = true) {
     auto cfg = lac_node();
-    cfg.accept_tunnels = true;  // an LAC that also answers SCCRQs, so the two can cross
+    cfg.accept_tunnels = accept_tunnels;  // true: an LAC that also answers SCCRQs
     cfg.tunnel.send_tie_breaker = send_tie_breaker;
     node_ = std::make_unique<Node>(cfg, rng_);
     ours_ = node_->open_tunnel(kNodeAddr, kPeerAddr, at(0s));
@@ -457,6 +638,50 @@ TEST_F(Collision, R066_EqualValuesMakeBothSidesDropTheirTunnels) {
   EXPECT_EQ(of<TunnelDown>(events(*node_), ours_).size(), 1u);
   drain(*node_, at(1s));  // closed tunnels are reaped
   EXPECT_EQ(node_->tunnel_count(), 0u);
+}
+
+// R064: the comparison comes before the node's own refusal of incoming tunnels. Losing, it
+// gives up its attempt silently all the same (R065); with no tunnel of the peer's to move to,
+// its waiting call ends, and the peer's SCCRQ is answered by nothing, as any SCCRQ to it.
+TEST_F(Collision, R064_R065_ANodeThatTakesNoTunnelsStillGivesUpItsAttemptWhenItLoses) {
+  open(/*send_tie_breaker=*/true, /*accept_tunnels=*/false);
+  const auto call = node_->open_session(ours_, at(10ms));
+  ASSERT_TRUE(call);
+  const auto out = collide(our_tb_ - 1);
+  EXPECT_TRUE(out.empty()) << "neither SCCRP nor StopCCN";
+  EXPECT_EQ(our_state(), tunnel::TunnelState::Closed);
+  EXPECT_EQ(node_->live_tunnels(), 0u);
+  EXPECT_EQ(node_->stats().tie_breaks, 1u);
+  EXPECT_EQ(node_->stats().refused_tunnels, 1u);
+  const auto evs = events(*node_);
+  const auto down = of<TunnelDown>(evs, ours_);
+  ASSERT_EQ(down.size(), 1u);
+  EXPECT_EQ(down[0].phase, tunnel::TunnelState::WaitCtlReply);
+  EXPECT_FALSE(down[0].by_peer);
+  EXPECT_FALSE(down[0].result);
+  EXPECT_NE(down[0].reason.find("tie breaker"), std::string::npos) << down[0].reason;
+  const auto calls = of<SessionDown>(evs, ours_);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].local, *call);
+  // 7.2.1 row 8: our SCCRQ is not retransmitted; the peer's retransmission is not answered.
+  EXPECT_TRUE(drain(*node_, at(10s)).empty());
+  node_->handle_datagram(kNodeAddr, kPeerAddr, sccrq(kPeerTunnel, our_tb_ - 1), at(11s));
+  EXPECT_TRUE(drain(*node_, at(11s)).empty());
+  EXPECT_EQ(node_->tunnel_count(), 0u);
+}
+
+TEST_F(Collision, R065_ANodeThatTakesNoTunnelsKeepsItsAttemptWhenItWins) {
+  open(/*send_tie_breaker=*/true, /*accept_tunnels=*/false);
+  expect_we_won(collide(our_tb_ + 1));
+  EXPECT_EQ(node_->stats().tie_breaks, 1u);
+  EXPECT_EQ(node_->stats().refused_tunnels, 0u);
+}
+
+TEST_F(Collision, R066_EqualValuesMakeANodeThatTakesNoTunnelsDropItsAttemptToo) {
+  open(/*send_tie_breaker=*/true, /*accept_tunnels=*/false);
+  EXPECT_TRUE(collide(our_tb_).empty());
+  EXPECT_EQ(our_state(), tunnel::TunnelState::Closed);
+  EXPECT_EQ(node_->live_tunnels(), 0u);
 }
 
 TEST_F(Collision, R067_OnlyOurSccrqHasATieBreakerSoWeWin) {

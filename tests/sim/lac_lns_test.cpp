@@ -171,6 +171,52 @@ TEST(LacLns, R065_TieBreakerLowerValueWins) {
   EXPECT_EQ(a.stats().tie_breaks + b.stats().tie_breaks, 2u);
 }
 
+// R064/R065: an LAC that takes no incoming tunnels (as `l2tpsim lac`) and an LNS that dials it
+// at the same time. The LAC compares Tie Breakers all the same: winning, its tunnel comes up
+// (the LNS gives up its own and answers); losing, it gives up its own attempt at once (one
+// SCCRQ, never retransmitted) and its call ends with it, the LNS's SCCRQ answered by nothing.
+TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
+  unsigned won = 0, lost = 0;
+  for (std::uint64_t seed = 1; seed <= 16; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    SimNet net(seed, LinkConfig{});
+    Node& lac = net.add_node(ep(2), lac_config());
+    Node& lns = net.add_node(ep(3), lns_config());
+    const TunnelId a = lac.open_tunnel(ep(2), ep(3), net.now());
+    const TunnelId b = lns.open_tunnel(ep(3), ep(2), net.now());  // the two SCCRQs cross
+    ASSERT_TRUE(lac.open_session(a, net.now()));
+    const auto lac_tb = lac.tunnel(a)->our_tie_breaker();
+    const auto lns_tb = lns.tunnel(b)->our_tie_breaker();
+    ASSERT_TRUE(lac_tb && lns_tb);
+    ASSERT_NE(*lac_tb, *lns_tb);
+    net.run(at(60));
+    std::size_t lac_sccrqs = 0;
+    for (const auto& d : net.wire_log())
+      if (d.from == ep(2))
+        if (auto m = wire::decode_control(d.bytes); m && m->known_type() == MessageType::Sccrq) ++lac_sccrqs;
+    EXPECT_EQ(lac.stats().tie_breaks, 1u);
+    if (*lac_tb < *lns_tb) {
+      ++won;
+      EXPECT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
+      EXPECT_EQ(of<SessionUp>(net.events(lac)).size(), 1u);
+      EXPECT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
+    } else {
+      ++lost;
+      EXPECT_EQ(lac_sccrqs, 1u) << "the losing LAC retransmitted its SCCRQ";
+      EXPECT_TRUE(of<TunnelUp>(net.events(lac)).empty());
+      const auto down = of<TunnelDown>(net.events(lac));
+      ASSERT_EQ(down.size(), 1u);
+      EXPECT_NE(down[0].reason.find("tie breaker"), std::string::npos) << down[0].reason;
+      EXPECT_EQ(of<SessionDown>(net.events(lac)).size(), 1u);
+      EXPECT_GE(lac.stats().refused_tunnels, 1u);
+      EXPECT_TRUE(of<TunnelUp>(net.events(lns)).empty());
+    }
+    EXPECT_EQ(lac.live_tunnels(), 0u + (*lac_tb < *lns_tb));
+  }
+  EXPECT_GT(won, 0u);
+  EXPECT_GT(lost, 0u);
+}
+
 TEST(LacLns, R080_PeerSilentTunnelGoesDownAfterRetries) {
   SimNet net(6, LinkConfig{});
   auto lc = lac_config();
