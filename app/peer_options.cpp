@@ -198,7 +198,8 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
           : "run this long, then tear everything down (CDN, StopCCN) and exit; default: until "
             "SIGINT/SIGTERM")(
       "teardown-timeout", po::value(&teardown_)->value_name("SECONDS"),
-      "how long the teardown may wait for the peer to acknowledge the StopCCNs (default 10)")(
+      "how long the teardown may wait for the peer to acknowledge the StopCCNs (default 10); also "
+      "the longest wait to re-acknowledge a StopCCN from the peer (else a full retransmission cycle, 31 s)")(
       "json", po::value(&json_)->value_name("FILE"), "write a JSON summary of the run to FILE")(
       "pcap", po::value(&pcap_)->value_name("FILE"),
       "record every datagram sent and received to FILE (pcap, raw IP, real addresses and ports)")(
@@ -257,7 +258,10 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
     t.reliability.max_retries = static_cast<unsigned>(parse_uint("max-retries", max_retries_, 0, 100));
   t.data_sequencing = data_sequencing_ ? l2tp::tunnel::DataSequencing::On : l2tp::tunnel::DataSequencing::Off;
   if (!duration_.empty()) cfg.duration = seconds(parse_number("duration", duration_, 0.001, 1e7));
-  if (!teardown_.empty()) cfg.teardown_limit = seconds(parse_number("teardown-timeout", teardown_, 0, 3600));
+  if (!teardown_.empty()) {
+    cfg.teardown_limit = seconds(parse_number("teardown-timeout", teardown_, 0, 3600));
+    cfg.teardown_limit_given = true;
+  }
   cfg.json_path = json_;
   cfg.pcap_path = pcap_;
   cfg.progress = progress_;

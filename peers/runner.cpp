@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <ostream>
@@ -191,7 +193,10 @@ void Runner::on_signal(const boost::system::error_code& ec, int sig) {
     signals_.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
     return;
   }
-  interrupted_ = true;
+  // Only re-acknowledging the peer's StopCCN left (5.7): our teardown is complete, so ending
+  // that wait cuts nothing short.
+  Time reack_until = SteadyTime::now();
+  interrupted_ = holding(reack_until) != Holding::Reack;
   finish();
 }
 
@@ -217,31 +222,63 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
   arm_teardown_check();
 }
 
-bool Runner::all_closed() const {
-  bool open = false;
+Runner::Holding Runner::holding(Time& reack_until) const {
+  bool open = false, reack = false;
   const Time now = SteadyTime::now();
   shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     using S = tunnel::TunnelState;
     const S s = t.state();
-    // A lingering tunnel (5.7) is done once its channel has nothing due (the ZLB acking the
-    // peer's StopCCN went out, our own StopCCN, if any, is acked) and the peer has had time to
-    // retransmit its StopCCN once or twice, should our ZLB have been lost (R161). The full 31 s
-    // linger would hold every run that long after an LNS clears its tunnels.
-    const bool recent = t.linger_until() && now < *t.linger_until() - t.config().stop_linger + kLingerOnExit;
-    const bool acking = s == S::Lingering && (t.channel().poll_timeout().has_value() || recent);
-    open = open || acking || s == S::WaitCtlReply || s == S::WaitCtlConn || s == S::Established ||
-           s == S::Closing;
+    if (s == S::Lingering) {
+      // The peer's StopCCN came in (5.7). Its ZLB (and our own StopCCN, if any) is still due:
+      // open. Then R161: the tunnel keeps re-acknowledging retransmissions of the StopCCN, should
+      // our ZLB have been lost, for a full retransmission cycle (stop_linger, 31 s), and the run
+      // stays for it. After a SIGINT/SIGTERM only for the first seconds after the StopCCN, long
+      // enough for the peer's first retransmissions or two.
+      if (t.channel().poll_timeout()) {
+        open = true;
+      } else if (t.linger_until() && signalled_) {
+        open = open || now < *t.linger_until() - t.config().stop_linger + kLingerOnExit;
+      } else if (t.linger_until()) {
+        reack = true;
+        reack_until = std::max(reack_until, *t.linger_until());
+      }
+      return;
+    }
+    open = open || s == S::WaitCtlReply || s == S::WaitCtlConn || s == S::Established || s == S::Closing;
   });
-  return !open;
+  return open ? Holding::Tunnels : reack ? Holding::Reack : Holding::Nothing;
 }
 
 void Runner::arm_teardown_check() {
   teardown_timer_.expires_after(kTeardownPoll);
   teardown_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    if (all_closed()) {
+    const Time now = SteadyTime::now();
+    Time reack_until = now;
+    const Holding h = holding(reack_until);
+    if (h == Holding::Nothing) {
       finish();
-    } else if (SteadyTime::now() - *teardown_started_ >= cfg_.teardown_limit) {
+    } else if (h == Holding::Reack) {
+      // Only the re-acknowledging is left: not bounded by the default teardown limit, only by
+      // one the user gave, and its end is not a failure (our part of the teardown is done).
+      const Duration left =
+          cfg_.teardown_limit_given
+              ? std::min(reack_until - now, cfg_.teardown_limit - (now - *teardown_started_))
+              : reack_until - now;
+      if (left <= Duration::zero()) {
+        finish();
+        return;
+      }
+      if (!reack_announced_) {
+        reack_announced_ = true;
+        if (status_shown_ && tty_) err_ << "\n";
+        err_ << "l2tpsim " << role_ << ": waiting up to "
+             << static_cast<long long>(std::ceil(to_seconds(left)))
+             << " s to re-acknowledge the peer's StopCCN (RFC 2661 5.7); SIGINT or SIGTERM to exit now\n"
+             << std::flush;
+      }
+      arm_teardown_check();
+    } else if (now - *teardown_started_ >= cfg_.teardown_limit) {
       torn_down_ = false;
       err_ << "l2tpsim " << role_ << ": teardown bound reached with tunnels still open\n";
       finish();

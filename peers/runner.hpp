@@ -43,6 +43,9 @@ struct RunnerConfig {
   double setup_rate = 0;             // LAC: sessions opened per second; 0: all at once
   std::optional<Duration> duration;  // from the start of setup to the teardown
   Duration teardown_limit = std::chrono::seconds(10);
+  // --teardown-timeout was given: it also bounds the wait to re-acknowledge the peer's StopCCN
+  // (RFC 2661 5.7), which otherwise lasts the tunnel's full linger (31 s).
+  bool teardown_limit_given = false;
   std::string json_path, pcap_path;
   bool progress = false;  // a status line every second even when stderr is not a terminal
   std::uint64_t seed = 0;
@@ -105,7 +108,11 @@ class Runner {
   void arm_tick();
   void on_tick();
   void arm_teardown_check();
-  bool all_closed() const;
+  // What keeps the run from ending once its teardown began: nothing; only tunnels lingering to
+  // re-acknowledge the peer's StopCCN (5.7, R161; the latest linger end in `reack_until`); or
+  // tunnels still open or closing.
+  enum class Holding : std::uint8_t { Nothing, Reack, Tunnels };
+  Holding holding(Time& reack_until) const;
   void finish();
   void print_status();
   int exit_code() const;
@@ -124,6 +131,7 @@ class Runner {
   bool torn_down_ = true;
   bool tty_ = false;
   bool status_shown_ = false;
+  bool reack_announced_ = false;
   std::uint64_t last_established_ = 0;
   double last_tick_s_ = 0;
 };

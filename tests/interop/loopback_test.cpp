@@ -215,6 +215,47 @@ TEST_F(Loopback, SigintToLacTearsDownWithCdnAndStopCcnAndExitsZero) {
   EXPECT_EQ(count(w, "StopCCN", port_, false), 0u);  // the LNS did not have to clear anything itself
 }
 
+// R161 (RFC 2661 5.7): the LNS clears the LAC's tunnels (SIGTERM: StopCCN). The LAC, with
+// nothing left to do, stays to re-acknowledge a retransmitted StopCCN and says so on stderr:
+// up to --teardown-timeout when that is given (and reaching it is no failure), else a full
+// retransmission cycle (31 s), which a signal ends at once with status 0.
+TEST_F(Loopback, R161_LacWhoseTunnelsTheLnsClearedStaysToReackItsStopCcn) {
+  for (const bool bounded : {true, false}) {
+    SCOPED_TRACE(bounded ? "--teardown-timeout 3" : "no --teardown-timeout, then SIGTERM");
+    auto lns = start_lns();
+    ASSERT_TRUE(lns);
+    std::vector<std::string> extra{"--duration", "60", "--progress"};
+    if (bounded) extra.insert(extra.end(), {"--teardown-timeout", "3"});
+    auto lac = ChildProcess::start(lac_argv(extra), file("lac.log"));
+    ASSERT_TRUE(lac);
+    ASSERT_TRUE(
+        wait_until([&] { return read_file(file("lac.log")).find("sessions 15 up") != std::string::npos; },
+                   std::chrono::seconds(15)))
+        << logs();
+    EXPECT_EQ(stop_lns(*lns), 0) << logs();
+    const std::string waiting =
+        bounded ? "waiting up to 3 s to re-acknowledge the peer's StopCCN (RFC 2661 5.7)"
+                : "waiting up to 31 s to re-acknowledge the peer's StopCCN (RFC 2661 5.7)";
+    ASSERT_TRUE(wait_until([&] { return read_file(file("lac.log")).find(waiting) != std::string::npos; },
+                           std::chrono::seconds(5)))
+        << logs();
+    // Still there a while later (without a bound, past the 3 s an exit used to linger).
+    EXPECT_FALSE(lac->wait(std::chrono::milliseconds(bounded ? 1500 : 4000))) << logs();
+    if (bounded) {
+      EXPECT_EQ(lac->wait(std::chrono::seconds(5)).value_or(-1), 0) << logs();
+    } else {
+      lac->signal(SIGTERM);
+      EXPECT_EQ(lac->wait(std::chrono::seconds(2)).value_or(-1), 0) << "SIGTERM ends the wait at once\n"
+                                                                    << logs();
+    }
+    const auto j = read_json(file("lac.json"));
+    EXPECT_TRUE(j.value("torn_down", false)) << j.dump();
+    EXPECT_EQ(j.value("tunnels_closed_by_peer", -1), 3) << j.dump();
+    std::filesystem::remove(file("lac.log"));
+    std::filesystem::remove(file("lns.log"));
+  }
+}
+
 // Bad values are usage errors (exit 2) whose message names the option.
 TEST_F(Loopback, BadOptionsExitTwoNamingTheOption) {
   const std::string bin = L2TPSIM_BINARY;

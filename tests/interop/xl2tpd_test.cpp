@@ -144,10 +144,12 @@ TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
 TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
   require_xl2tpd();
   const std::string dir = make_temp_dir("l2tpsim-xl2tpd-lac");
-  auto lns =
-      ChildProcess::start({L2TPSIM_BINARY, "lns", "--no-ppp", "--listen", "127.0.2.3:1701", "--duration", "8",
-                           "--json", dir + "/lns.json", "--pcap", dir + "/lns.pcap"},
-                          dir + "/lns.log");
+  // xl2tpd clears its tunnel (StopCCN) when it hangs up: the LNS would stay up to 31 s after it
+  // to re-acknowledge a retransmission (RFC 2661 5.7); --teardown-timeout bounds that wait.
+  auto lns = ChildProcess::start(
+      {L2TPSIM_BINARY, "lns", "--no-ppp", "--listen", "127.0.2.3:1701", "--duration", "8",
+       "--teardown-timeout", "3", "--json", dir + "/lns.json", "--pcap", dir + "/lns.pcap"},
+      dir + "/lns.log");
   ASSERT_TRUE(lns);
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.2.2", "", false, false, "127.0.2.3"}, dir, err);
