@@ -1,11 +1,17 @@
 // The conformance suite against real devices: xl2tpd as an LNS and as a LAC, l2tpns as an LNS.
 // Each run's verdicts are compared with a committed file, tests/interop/expected/PEER.tsv (one
 // line per case: ID, verdict, why), so a change in the tester's judgement, or in the peer,
-// shows up as a test failure naming the case. Every fail and inconclusive in those files is a
-// real deviation or limit of that peer (or of its harness), explained with a requirement ID.
+// shows up as a test failure naming the case. Every verdict other than pass in those files
+// (fail, warn, inconclusive, not-applicable, not-run) is explained on its line: the requirement
+// ID, its level (MUST, SHOULD, MAY, FSM, DEF, or the catalogue's lower-case must/should), the RFC
+// sentence it rests on, and what the peer did. A fail is a MUST-level deviation of that peer; a
+// warn a miss of a weaker requirement; inconclusive and not-applicable a limit of the peer's
+// harness or of the case.
 //
 // L2TPSIM_UPDATE_EXPECTED=1 rewrites the files from the run (keeping the notes of cases whose
-// verdict did not change; new notes read "TODO"), for a human to explain and commit.
+// verdict did not change; new notes read "TODO" and the tester's reason), for a human to explain
+// and commit; the run's directory (suite.json with every check's requirement, level, clause and
+// evidence, suite.pcap, suite.html) is kept and its path printed.
 //
 // These runs are left out of the sanitizer build: they take minutes each, and the tester's
 // code under ASan is already exercised by conformance_test.cpp against l2tpsim itself.
@@ -15,7 +21,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "tests/support/child_process.hpp"
@@ -32,6 +40,11 @@ namespace {
 bool in_ci() {
   const char* ci = std::getenv("CI");
   return ci != nullptr && std::string(ci) == "true";
+}
+
+bool updating() {
+  const char* u = std::getenv("L2TPSIM_UPDATE_EXPECTED");
+  return u != nullptr && std::string(u) == "1";
 }
 
 struct Expected {
@@ -56,6 +69,26 @@ std::map<std::string, Expected> read_expected(const std::string& path) {
   return out;
 }
 
+// Every line of an expected file has a known verdict, and every verdict but pass says why: the
+// requirement's ID and its level (and, by convention, the RFC sentence and what the peer did).
+void check_explained(const std::string& path, const std::map<std::string, Expected>& expected) {
+  static const std::regex kVerdict("pass|warn|fail|inconclusive|not-applicable|not-run");
+  static const std::regex kRequirement("\\b[RP][0-9]{3}\\b");
+  static const std::regex kLevel("\\b(MUST|SHOULD|MAY|FSM|DEF|must|should)\\b");
+  for (const auto& [id, e] : expected) {
+    EXPECT_TRUE(std::regex_match(e.verdict, kVerdict))
+        << path << ": " << id << ": unknown verdict '" << e.verdict << "'";
+    if (e.verdict == "pass") continue;
+    EXPECT_TRUE(std::regex_search(e.note, kRequirement))
+        << path << ": " << id << " (" << e.verdict
+        << ") needs a reason naming the requirement ID (R123, P045)";
+    EXPECT_TRUE(std::regex_search(e.note, kLevel))
+        << path << ": " << id << " (" << e.verdict
+        << ") needs the requirement's level (MUST, SHOULD, MAY, FSM, DEF, must, should) in its reason";
+    EXPECT_EQ(e.note.find("TODO"), std::string::npos) << path << ": " << id << " is not explained yet";
+  }
+}
+
 // The run's verdicts against the committed ones, case by case.
 void compare_with_expected(const nlohmann::json& suite, const std::string& name, const std::string& header) {
   const std::string path = expected_path(name);
@@ -63,7 +96,7 @@ void compare_with_expected(const nlohmann::json& suite, const std::string& name,
   std::map<std::string, std::string> actual;
   for (const auto& c : suite["cases"]) actual[c["id"]] = c["verdict"];
   ASSERT_FALSE(actual.empty()) << "the suite ran no case";
-  if (const char* u = std::getenv("L2TPSIM_UPDATE_EXPECTED"); u && std::string(u) == "1") {
+  if (updating()) {
     std::ofstream out(path);
     out << header;
     for (const auto& c : suite["cases"]) {
@@ -84,14 +117,9 @@ void compare_with_expected(const nlohmann::json& suite, const std::string& name,
     EXPECT_EQ(v, it->second.verdict) << id << " changed verdict against " << name
                                      << "; expected because: " << it->second.note;
   }
-  for (const auto& [id, e] : expected) {
+  for (const auto& [id, e] : expected)
     if (!actual.count(id)) ADD_FAILURE() << id << " is in " << path << " but the suite did not run it";
-    // A fail or inconclusive must say why, citing the requirement.
-    if (e.verdict != "pass") {
-      EXPECT_NE(e.note.find_first_of("RP"), std::string::npos) << path << ": " << id << " needs a reason";
-      EXPECT_EQ(e.note.find("TODO"), std::string::npos) << path << ": " << id << " is not explained yet";
-    }
-  }
+  check_explained(path, expected);
 }
 
 nlohmann::json run_conform(const std::string& prefix, const std::string& args, const std::string& dir) {
@@ -119,10 +147,28 @@ std::string xl2tpd_missing() {
   return "";
 }
 
+// The run's directory goes unless a check failed or the expected file is being rewritten.
+void finish(const std::string& dir) {
+  if (updating() || ::testing::Test::HasFailure()) {
+    std::cout << "[ conform  ] run kept in " << dir << " (suite.json, suite.pcap, suite.html)\n";
+    return;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 constexpr const char* kHeader =
     "# Verdicts of the bundled conformance suite against this peer (tests/interop/"
-    "conformance_peers_test.cpp).\n# ID\tverdict\twhy (for fail and inconclusive: the peer's deviation, with "
-    "the requirement ID)\n";
+    "conformance_peers_test.cpp).\n# ID\tverdict\twhy (for every verdict but pass: requirement ID (level), "
+    "RFC section and sentence, what the peer did)\n";
+
+// The files' explanations are checked without the peers too (milliseconds, no root).
+TEST(ConformancePeers, ExpectedFilesExplainEveryVerdict) {
+  for (const char* name : {"xl2tpd-lns", "xl2tpd-lac", "l2tpns-lns"}) {
+    const auto expected = read_expected(expected_path(name));
+    EXPECT_FALSE(expected.empty()) << expected_path(name);
+    check_explained(expected_path(name), expected);
+  }
+}
 
 TEST(ConformancePeers, Xl2tpdAsLns) {
   require(xl2tpd_missing());
@@ -135,7 +181,7 @@ TEST(ConformancePeers, Xl2tpdAsLns) {
       "", "--dut-role lns --target 127.0.4.2:1701 --local-address 127.0.4.3 --secret s3cret", dir);
   peer->stop();
   compare_with_expected(j, "xl2tpd-lns", kHeader);
-  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+  finish(dir);
 }
 
 TEST(ConformancePeers, Xl2tpdAsLac) {
@@ -150,7 +196,7 @@ TEST(ConformancePeers, Xl2tpdAsLac) {
       "", "--dut-role lac --listen 127.0.4.7:1701 --secret s3cret --trigger \"" + trigger + "\"", dir);
   peer->stop();
   compare_with_expected(j, "xl2tpd-lac", kHeader);
-  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+  finish(dir);
 }
 
 TEST(ConformancePeers, L2tpnsAsLns) {
@@ -170,7 +216,7 @@ TEST(ConformancePeers, L2tpnsAsLns) {
                   dir);
   peer->stop();
   compare_with_expected(j, "l2tpns-lns", kHeader);
-  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+  finish(dir);
 }
 
 }  // namespace
