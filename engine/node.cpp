@@ -199,6 +199,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
       return;
     }
     ++stats_.unknown_tunnel;  // only an SCCRQ may use Tunnel ID 0 (R077)
+    ack_stray_stopccn(local, from, *msg);
     return;
   }
   auto it = tunnels_.find(header->tunnel.value);
@@ -208,6 +209,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
       return;
     }
     ++stats_.unknown_tunnel;
+    ack_stray_stopccn(local, from, *msg);
     return;
   }
   Entry& e = *it->second;
@@ -247,6 +249,24 @@ void Node::handle_stray_sccrp(const net::Endpoint& local, const net::Endpoint& f
   if (e.tunnel->local_id().value == 0) return;
   e.tunnel->handle_control(std::move(msg), now);
   collect(e);
+}
+
+void Node::ack_stray_stopccn(const net::Endpoint& local, const net::Endpoint& from,
+                             const wire::ControlMessage& msg) {
+  // 5.7: the sender of a StopCCN keeps its tunnel until it is acknowledged. One for a tunnel we
+  // do not have (sent to Tunnel ID 0 before our ID was known, or to a tunnel long gone) is
+  // acknowledged all the same with a ZLB to the Assigned Tunnel ID it names, so the peer can let
+  // go at once instead of retransmitting for a whole cycle (and meanwhile placing new calls on
+  // the dying tunnel, as xl2tpd does). A ZLB is no longer than the StopCCN: nothing to amplify.
+  if (msg.known_type() != MessageType::StopCcn || stray_acks_.size() >= 64) return;
+  const auto* a = msg.find(AvpType::AssignedTunnelId);
+  const auto* id = a ? a->get<std::uint16_t>() : nullptr;
+  if (!id || *id == 0) return;
+  Buffer out;
+  if (!wire::encode_control(wire::make_zlb(TunnelId{*id}, msg.header.nr, msg.header.ns.next()), {}, out))
+    return;
+  stray_acks_.push_back({local, from, std::move(out)});
+  ++stats_.stray_stopccn_acks;
 }
 
 void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
@@ -336,6 +356,15 @@ void Node::reap() {
 }
 
 bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to) {
+  if (!stray_acks_.empty()) {
+    StrayAck& a = stray_acks_.front();
+    out = std::move(a.bytes);
+    from = a.local;
+    to = a.peer;
+    stray_acks_.pop_front();
+    ++stats_.datagrams_out;
+    return true;
+  }
   while (!ready_.empty()) {
     auto it = tunnels_.find(ready_.front());
     if (it == tunnels_.end()) {

@@ -37,6 +37,7 @@ struct NodeStats {
   std::uint64_t not_l2tpv2 = 0;      // other versions (R012, R340)
   std::uint64_t refused_tunnels = 0;
   std::uint64_t tie_breaks = 0;
+  std::uint64_t stray_stopccn_acks = 0;  // StopCCNs for no tunnel of ours, acknowledged (5.7)
 };
 
 struct NodeEvent {
@@ -100,6 +101,8 @@ class Node {
                        Time now);
   void handle_stray_sccrp(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
                           Time now);
+  void ack_stray_stopccn(const net::Endpoint& local, const net::Endpoint& from,
+                         const wire::ControlMessage& msg);
   void collect(Entry& e);
   void reap();
 
@@ -110,6 +113,11 @@ class Node {
   std::uint16_t next_tunnel_id_ = 1;
   std::deque<NodeEvent> events_;
   std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
+  struct StrayAck {
+    net::Endpoint local, peer;
+    Buffer bytes;
+  };
+  std::deque<StrayAck> stray_acks_;  // ZLBs for StopCCNs of tunnels we do not have
   NodeStats stats_;
 };
 

@@ -124,6 +124,39 @@ TEST(NodeIdleRows, R263_AnSccrpForNoTunnelOfOursIsAnsweredWithStopCcn) {
   }
 }
 
+TEST(NodeIdleRows, R160_AStopCcnForNoTunnelOfOursIsAcknowledgedWithAZlb) {
+  // Sent to Tunnel ID 0 (the peer never learnt ours) or to a tunnel long gone: a ZLB to the
+  // Assigned Tunnel ID it names, acknowledging its Ns, so the peer can let its tunnel go.
+  for (const std::uint16_t header_tunnel : {std::uint16_t{0}, std::uint16_t{4242}}) {
+    SeededRng rng(3);
+    Node node(lns_node(), rng);
+    auto stop = wire::make_control(MessageType::StopCcn, TunnelId{}, SessionId{});
+    stop.avps.push_back(make_avp(AvpType::AssignedTunnelId, std::uint16_t{kPeerTunnel}));
+    stop.avps.push_back(make_avp(AvpType::ResultCode, avp::ResultCode{1, std::nullopt, ""}));
+    node.handle_datagram(kNodeAddr, kPeerAddr, encode(stop, header_tunnel, 0, 5, 3), at(0s));
+    const auto out = drain(node, at(0s));
+    ASSERT_EQ(out.size(), 1u) << "header Tunnel ID " << header_tunnel;
+    EXPECT_TRUE(out[0].msg.is_zlb());
+    EXPECT_EQ(out[0].to, kPeerAddr);
+    EXPECT_EQ(out[0].from, kNodeAddr);
+    EXPECT_EQ(out[0].msg.header.tunnel.value, kPeerTunnel);
+    EXPECT_EQ(out[0].msg.header.nr.value, 6);  // its Ns + 1
+    EXPECT_EQ(out[0].msg.header.ns.value, 3);  // what it expects from us
+    EXPECT_EQ(node.tunnel_count(), 0u);        // and no tunnel for it
+    EXPECT_EQ(node.stats().stray_stopccn_acks, 1u);
+  }
+  // Anything else for no tunnel, or a StopCCN naming no tunnel, stays unanswered.
+  SeededRng rng(4);
+  Node node(lns_node(), rng);
+  node.handle_datagram(kNodeAddr, kPeerAddr,
+                       encode(wire::make_control(MessageType::Hello, TunnelId{}, SessionId{}), 4242, 0, 5, 3),
+                       at(0s));
+  node.handle_datagram(
+      kNodeAddr, kPeerAddr,
+      encode(wire::make_control(MessageType::StopCcn, TunnelId{}, SessionId{}), 4242, 0, 6, 3), at(0s));
+  EXPECT_TRUE(drain(node, at(0s)).empty());
+}
+
 TEST(NodeIdleRows, R334_AMessageFromAnotherPortIsTakenButReportedOnce) {
   SeededRng rng(2);
   Node node(lns_node(), rng);
