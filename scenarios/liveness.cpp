@@ -31,4 +31,29 @@ Liveness probe_lns(const peers::RunnerConfig& cfg, const CaseEnv& env, Duration 
   return out;
 }
 
+int settle_lac(const peers::RunnerConfig& cfg, const CaseEnv& env, Duration quiet, int rounds) {
+  Scenario s;
+  s.file = "(between cases)";
+  s.lns = RoleConfig{};
+  s.lns->role = Role::Lns;
+  Expect none;
+  MessageMatch any;
+  any.message = "any";
+  none.what = any;
+  none.none = true;
+  none.within = quiet;
+  s.steps.push_back({none, {}});
+  CaseEnv q = env;
+  q.progress = nullptr;
+  q.teardown = std::chrono::seconds(1);
+  int heard = 0;
+  for (int i = 0; i < rounds; ++i) {
+    if (env.interrupted && *env.interrupted) break;
+    const auto r = run_case(s, Role::Lns, cfg, q);
+    if (r.first_frame == 0) break;  // nothing at all from the DUT
+    ++heard;
+  }
+  return heard;
+}
+
 }  // namespace l2tp::scenario

@@ -22,4 +22,11 @@ struct Liveness {
 // fresh port and its first Tunnel ID.
 Liveness probe_lns(const peers::RunnerConfig& cfg, const CaseEnv& env, Duration within);
 
+// After a case against a DUT LAC: listen as the case's LNS (`cfg`) until the DUT has been quiet
+// for `quiet`, at most `rounds` times. Whatever it still sends for the case's tunnels is
+// recorded (not judged); a StopCCN is acknowledged (the engine acks one for a tunnel it does not
+// have), so a device that withholds a new dial until its dying tunnel is gone (xl2tpd places
+// calls on it) starts the next case clean. Returns how many rounds heard something.
+int settle_lac(const peers::RunnerConfig& cfg, const CaseEnv& env, Duration quiet, int rounds);
+
 }  // namespace l2tp::scenario
