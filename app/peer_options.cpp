@@ -167,6 +167,9 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "AVPs to send hidden, comma-separated lower-case RFC names (e.g. "
       "assigned-tunnel-id,assigned-session-id,call-serial-number) or 'all' for every hideable AVP; "
       "needs --secret; repeatable")(
+      "hidden-padding", po::value(&hidden_padding_)->value_name("N"),
+      "random octets appended to each hidden value to obscure its length (RFC 2661 4.3; 0-255, "
+      "default 0; some peers, l2tpns among them, refuse a hidden value shorter than 8 octets)")(
       "keepalive-timeout", po::value(&keepalive_)->value_name("SECONDS"),
       "RouterOS keepalive-timeout: after this much silence a tunnel sends HELLO (RFC 2661 6.5) and a PPP "
       "link starts LCP Echo-Requests (see --echo-interval, --echo-failures); 0 disables both (default 60)")(
@@ -243,6 +246,8 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
   if (!t.hidden_avps.empty() && t.secret.empty())
     throw UsageError(
         "--hidden needs --secret: hidden AVPs are encrypted with the tunnel secret (RFC 2661 4.3)");
+  if (!hidden_padding_.empty())
+    t.hidden_padding = static_cast<std::uint16_t>(parse_uint("hidden-padding", hidden_padding_, 0, 255));
   if (!keepalive_.empty())
     t.keepalive_timeout = seconds(parse_number("keepalive-timeout", keepalive_, 0, 3600));
   if (!window_.empty())

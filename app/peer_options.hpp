@@ -47,6 +47,7 @@ class CommonOptions {
   std::string vendor_name_ = "l2tpsim", firmware_, framing_caps_, bearer_caps_;
   std::string duration_, teardown_, json_, pcap_, seed_;
   std::vector<std::string> hidden_;
+  std::string hidden_padding_;
   bool progress_ = false, data_sequencing_ = false;
   std::string role_;
 };
