@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 
 namespace l2tp::peers {
@@ -18,6 +19,23 @@ namespace {
 // default ~200 KiB socket buffers; the control channel would recover, but only after an RTO.
 constexpr int kSocketBuffer = 4 << 20;
 constexpr std::size_t kMaxDatagram = 65536;
+// Datagrams one wake-up of a socket takes before it drains and yields to the other handlers
+// (signals, timers, the status line): a flood cannot hold the io_context in one handler.
+constexpr std::size_t kBatch = 256;
+constexpr auto kHalfOpenRecount = std::chrono::milliseconds(50);
+// Under pressure (NewPeerLimits::soft_cap reached), a tunnel still waiting for the SCCCN this
+// long after the pressure noticed it is cleared: a real peer answers an SCCRP within a
+// retransmission or two, and a ZLB-acknowledged flood tunnel would otherwise wait for ever.
+constexpr auto kHalfOpenLifetime = std::chrono::seconds(10);
+// StopCCN Result Code 2, General error 4 (RFC 2661 4.4.2): insufficient resources.
+const ResultInfo kHalfOpenCleared{2, 4, "overloaded: no SCCCN in time"};
+
+// A control message to Tunnel ID 0 (an SCCRQ, or something stray): it may open a tunnel.
+bool may_open_tunnel(Bytes d) {
+  if (d.size() < 6 || (d[0] & 0x80) == 0) return false;
+  const std::size_t at = (d[0] & 0x40) != 0 ? 4 : 2;  // after the Length field, when present
+  return d[at] == 0 && d[at + 1] == 0;
+}
 
 void enlarge_buffers(udp::socket& s) {
   const int fd = s.native_handle();
@@ -92,6 +110,9 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local) {
   if (!ec) s->sock.bind(ep, ec);
   if (ec) return unexpected("cannot bind UDP " + local.to_string() + ": " + ec.message());
   enlarge_buffers(s->sock);
+  // The batch after each wake-up is read without blocking (the async receive is unaffected).
+  s->sock.non_blocking(true, ec);
+  if (ec) return unexpected("cannot make " + local.to_string() + " non-blocking: " + ec.message());
   s->local = endpoint_from_asio(s->sock.local_endpoint(ec));
   if (ec) return unexpected("cannot read the bound address of " + local.to_string() + ": " + ec.message());
   s->buf.resize(kMaxDatagram);
@@ -109,23 +130,74 @@ void Shard::start_receive(Socket& s) {
 
 void Shard::on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n) {
   if (stopped_ || ec == asio::error::operation_aborted) return;
-  if (ec) {
-    // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
-    ++stats_.receive_errors;
-    start_receive(s);
-    return;
-  }
-  ++stats_.received;
   const Time now = SteadyTime::now();
-  const net::Endpoint from = endpoint_from_asio(s.sender);
+  // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
+  if (ec)
+    ++stats_.receive_errors;
+  else
+    take(s, s.sender, n, now);
+  // What else is already queued, up to a batch, then one drain for all of it.
+  for (std::size_t i = 1; i < kBatch && !stopped_; ++i) {
+    boost::system::error_code e;
+    const std::size_t m = s.sock.receive_from(asio::buffer(s.buf), s.sender, 0, e);
+    if (e == asio::error::would_block || e == asio::error::try_again) break;
+    if (e) {
+      ++stats_.receive_errors;
+      continue;
+    }
+    take(s, s.sender, m, now);
+  }
+  watch_half_open(now);
+  drain(now);
+  if (!stopped_) start_receive(s);
+}
+
+void Shard::take(Socket& s, const udp::endpoint& sender, std::size_t n, Time now) {
+  ++stats_.received;
+  const net::Endpoint from = endpoint_from_asio(sender);
   const Bytes dgram(s.buf.data(), n);
   tee(WireDirection::In, from, s.local, dgram, now);
+  if (may_open_tunnel(dgram)) {
+    if (!gate_.admit(from.addr, half_open_, now)) {
+      ++stats_.new_peers_refused;
+      return;
+    }
+    ++half_open_;  // an estimate until the next count (a retransmitted SCCRQ opens nothing)
+    stats_.half_open_peak = std::max(stats_.half_open_peak, half_open_);
+  }
   if (filter_)
     filter_->take(WireDirection::In, from, s.local, dgram, now);
   else
     node_.handle_datagram(s.local, from, dgram, now);
-  drain(now);
-  start_receive(s);
+}
+
+void Shard::watch_half_open(Time now) {
+  if (half_open_counted_ && now - *half_open_counted_ < kHalfOpenRecount) return;
+  half_open_counted_ = now;
+  using tunnel::TunnelState;
+  std::size_t n = 0;
+  node_.for_each_tunnel([&](const tunnel::Tunnel& t) { n += t.state() == TunnelState::WaitCtlConn; });
+  half_open_ = n;
+  stats_.half_open_peak = std::max(stats_.half_open_peak, n);
+  if (n < gate_.limits().soft_cap) {
+    half_open_since_.clear();
+    return;
+  }
+  std::unordered_map<std::uint16_t, Time> since;
+  std::vector<TunnelId> expired;
+  node_.for_each_tunnel([&](const tunnel::Tunnel& t) {
+    if (t.state() != TunnelState::WaitCtlConn) return;
+    const auto it = half_open_since_.find(t.local_id().value);
+    const Time first = it == half_open_since_.end() ? now : it->second;
+    if (now - first >= kHalfOpenLifetime)
+      expired.push_back(t.local_id());
+    else
+      since.emplace(t.local_id().value, first);
+  });
+  half_open_since_ = std::move(since);
+  for (const TunnelId id : expired) node_.close_tunnel(id, kHalfOpenCleared, now);
+  stats_.half_open_cleared += expired.size();
+  half_open_ -= expired.size();
 }
 
 void Shard::act(const std::function<void(Node&, Time)>& f) {

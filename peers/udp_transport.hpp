@@ -5,6 +5,12 @@
 // dispatch poll_event, send until poll_transmit is empty, repeat until both are empty, then re-arm
 // the timer. Every datagram in and out is teed into an optional pcap (wall-clock timestamps, the
 // real addresses and ports).
+//
+// Under overload (a flood of SCCRQs) the shard stays responsive: each wake-up reads a bounded
+// batch of datagrams and drains once, so signal and timer handlers run between batches; the
+// datagrams that may open a tunnel (Tunnel ID 0) pass a NewPeerGate once tunnels waiting for an
+// SCCCN pile up, and those half-open past a lifetime are cleared; datagrams for existing tunnels
+// are always taken.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "capture/pcap_writer.hpp"
@@ -23,6 +30,7 @@
 #include "engine/node.hpp"
 #include "engine/util/result.hpp"
 #include "peers/datagram_filter.hpp"
+#include "peers/overload/new_peer_gate.hpp"
 
 namespace l2tp::peers {
 
@@ -42,6 +50,9 @@ struct TransportStats {
   std::uint64_t send_errors = 0;  // the kernel refused a datagram (the control channel retransmits)
   std::uint64_t no_socket = 0;    // the node sent from an address we have no socket for
   std::uint64_t timer_fires = 0;
+  std::uint64_t new_peers_refused = 0;  // datagrams to Tunnel ID 0 the NewPeerGate turned away
+  std::uint64_t half_open_cleared = 0;  // tunnels half-open past the lifetime, under pressure
+  std::size_t half_open_peak = 0;       // most tunnels seen waiting for an SCCCN at once
 };
 
 class Shard {
@@ -97,6 +108,11 @@ class Shard {
     send(from, to, Buffer(bytes.begin(), bytes.end()));
   }
 
+  // Limits for datagrams that may open a tunnel (see NewPeerGate).
+  void set_new_peer_limits(NewPeerLimits limits) { gate_ = NewPeerGate(limits); }
+  // Tunnels waiting for the peer's SCCCN (wait-ctl-conn), as last counted (at most every 50 ms).
+  std::size_t half_open() const { return half_open_; }
+
   // Closes the sockets and the timer; the shard does nothing more. Flushes the pcap.
   void stop();
   bool stopped() const { return stopped_; }
@@ -118,6 +134,11 @@ class Shard {
 
   void start_receive(Socket& s);
   void on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n);
+  // One received datagram, into the gate, the filter or the node (no drain).
+  void take(Socket& s, const boost::asio::ip::udp::endpoint& sender, std::size_t n, Time now);
+  // Recounts the half-open tunnels (at most every 50 ms) and, under pressure, clears those
+  // half-open for longer than the lifetime.
+  void watch_half_open(Time now);
   void on_timer(std::uint64_t generation, const boost::system::error_code& ec);
   void drain(Time now);
   void rearm();
@@ -145,6 +166,10 @@ class Shard {
   NextTimeout layer_next_;
   TimeoutHook layer_fire_;
   Buffer out_;
+  NewPeerGate gate_;
+  std::size_t half_open_ = 0;
+  std::optional<Time> half_open_counted_;
+  std::unordered_map<std::uint16_t, Time> half_open_since_;  // under pressure: first seen half-open
   bool draining_ = false;
   bool stopped_ = false;
   TransportStats stats_;
