@@ -19,6 +19,9 @@ constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kTeardownPoll = std::chrono::milliseconds(20);
 constexpr auto kAccountingGrace = std::chrono::seconds(2);
 constexpr auto kLingerOnExit = std::chrono::seconds(3);
+// The status line shows the tunnels waiting for an SCCCN from this many on (or once any SCCRQ
+// was refused under pressure).
+constexpr std::size_t kHalfOpenShown = 16;
 
 // CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
 const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
@@ -90,6 +93,12 @@ int Runner::run() {
   shard_.set_tap(&checker_tap_);
   shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
     stats_.on_event(ev, tearing_down_);
+    if (std::holds_alternative<TunnelUp>(ev.event.body)) {
+      half_open_gone_.erase(ev.tunnel.value);
+    } else if (const auto* down = std::get_if<TunnelDown>(&ev.event.body);
+               down && down->phase == tunnel::TunnelState::WaitCtlConn) {
+      half_open_gone_.insert(ev.tunnel.value);
+    }
     if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
       checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
     if (ppp_) ppp_->on_event(node, ev, now);
@@ -150,6 +159,10 @@ int Runner::run() {
     r.sends_per_message = 1 + cfg_.node.tunnel.reliability.max_retries;
   }
   out_ << to_text(stats_, r);
+  if (const auto& t = shard_.stats(); t.new_peers_refused || t.half_open_cleared)
+    out_ << "  overload: " << t.new_peers_refused << " datagrams to Tunnel ID 0 refused, "
+         << t.half_open_cleared << " half-open tunnels cleared, at most " << t.half_open_peak
+         << " half-open at once\n";
   if (ppp_) out_ << ppp_text(*ppp_, role_ == "lac" ? ppp::Role::Client : ppp::Role::Server);
   if (duration_ended_ && !setup_finished())
     out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
@@ -165,6 +178,10 @@ int Runner::run() {
       j["ppp"]["setup_s"] = s;
       j["ppp"]["setup_rate_sessions_per_s"] = s > 0 ? static_cast<double>(c.up) / s : 0.0;
     }
+    const auto& t = shard_.stats();
+    j["overload"] = {{"new_peers_refused", t.new_peers_refused},
+                     {"half_open_cleared", t.half_open_cleared},
+                     {"half_open_peak", t.half_open_peak}};
     extend_json(j);
     std::ofstream f(cfg_.json_path);
     f << j.dump(2) << "\n";
@@ -228,6 +245,9 @@ Runner::Holding Runner::holding(Time& reack_until) const {
   shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     using S = tunnel::TunnelState;
     const S s = t.state();
+    // A tunnel the peer never completed (no SCCCN: a flood's, or one caught mid-setup) has no
+    // calls and no state worth a graceful exchange: its StopCCN goes out, unwaited for.
+    if (s == S::WaitCtlConn || half_open_gone_.contains(t.local_id().value)) return;
     if (s == S::Lingering) {
       // The peer's StopCCN came in (5.7). Its ZLB (and our own StopCCN, if any) is still due:
       // open. Then R161: the tunnel keeps re-acknowledging retransmissions of the StopCCN, should
@@ -312,6 +332,9 @@ void Runner::print_status() {
   if (ppp_)
     line += "  ppp " + std::to_string(ppp_->links_up()) + " up " + std::to_string(ppp_->counters().failed) +
             " failed";
+  if (const auto& t = shard_.stats(); t.new_peers_refused || shard_.half_open() >= kHalfOpenShown)
+    line += "  half-open " + std::to_string(shard_.half_open()) + " refused " +
+            std::to_string(t.new_peers_refused);
   if (tty_)
     err_ << "\r" << line << "\x1b[K" << std::flush;
   else

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/node.hpp"
@@ -132,6 +133,10 @@ class Runner {
   bool tty_ = false;
   bool status_shown_ = false;
   bool reack_announced_ = false;
+  // Tunnels the peer opened that went down before they were established (a flood's half-open
+  // tunnels, cleared by the shard or by our teardown): the teardown does not wait for their
+  // StopCCN to be acknowledged. Our ID; dropped again when an ID comes up anew.
+  std::unordered_set<std::uint16_t> half_open_gone_;
   std::uint64_t last_established_ = 0;
   double last_tick_s_ = 0;
 };
