@@ -123,7 +123,7 @@ ReceiveOutcome ControlChannel::handle_receive(wire::ControlMessage msg, Time now
 
   const Seq ns = msg.header.ns;
   const std::uint16_t ahead = Seq::distance(nr_, ns);
-  const auto ack_now = [&] { ack_due_ = ack_due_ ? std::min(*ack_due_, now) : now; };
+  const auto ack_now = [&] { acknowledge_now(now); };
 
   if (ahead == 0) {
     // R168 (RFC 2661 5.8): in order, once; then any held successors, still in order.

@@ -10,6 +10,7 @@
 // poll_timeout() (when to call handle_timeout next). After any input, drain the outputs.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -77,6 +78,11 @@ class ControlChannel {
   // retransmission, a queued message the window allows, or a ZLB when an ack is due and no
   // message will carry it. Returns false when nothing is to be sent now.
   bool poll_transmit(Time now, Buffer& out);
+
+  // Acknowledge what we have received at the next poll_transmit (piggybacked on a message
+  // going out then, else a ZLB) instead of after ack_delay: for a message the peer waits on
+  // and that no answer of ours will carry the ack for.
+  void acknowledge_now(Time now) { ack_due_ = ack_due_ ? std::min(*ack_due_, now) : now; }
 
   // The earliest time handle_timeout() has work (retransmission or delayed ack).
   std::optional<Time> poll_timeout() const;

@@ -33,8 +33,11 @@ struct Session {
   std::optional<Seq> data_expected;   // next data Ns expected from the peer
   DataStats data;
   std::optional<ProxyPpp> proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
-  std::optional<Seq> connect_ns;  // our ICCN, until it has been sent
-  std::vector<Buffer> held;       // data waiting for that
+  // LAC: the Ns of our ICCN/OCCN until the peer acknowledges it; the call is announced up
+  // (SessionUp) only then. Meanwhile data either way waits here, in order.
+  std::optional<Seq> connect_ns;
+  std::vector<Buffer> held;   // ours, encoded, to send once the peer has the call
+  std::vector<Buffer> early;  // the peer's PPP frames, to report after SessionUp
 };
 
 }  // namespace l2tp::session

@@ -42,6 +42,7 @@ void Tunnel::handle_control(wire::ControlMessage msg, Time now) {
     if (state_ == TunnelState::Closed) break;
     process(*m, now);
   }
+  if (!holding_.empty()) settle_connects(now);  // its Nr may acknowledge an ICCN/OCCN
   if (state_ == TunnelState::Closing && channel_.idle()) state_ = TunnelState::Closed;  // StopCCN delivered
 }
 
@@ -85,7 +86,6 @@ std::optional<Time> Tunnel::poll_timeout() const {
 bool Tunnel::poll_transmit(Time now, Buffer& out) {
   if (state_ == TunnelState::Closed) return false;
   if (channel_.poll_transmit(now, out)) return true;
-  if (!holding_.empty()) release_held_data();
   if (data_out_.empty()) return false;
   out = std::move(data_out_.front());
   data_out_.pop_front();

@@ -125,8 +125,10 @@ class Tunnel {
   void drop_all_sessions(const std::string& reason, bool by_peer, const std::optional<ResultInfo>& result,
                          Time now);
   Seq send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn);
-  // Data held until the call's ICCN/OCCN has gone out, so the peer knows the call first.
-  void release_held_data();
+  void announce_up(session::Session& s, Time now);
+  // LAC: the calls whose ICCN/OCCN the peer has now acknowledged come up (SessionUp), then
+  // what was held for them goes: our data to the wire, the peer's as SessionData.
+  void settle_connects(Time now);
   static void add_proxy_avps(wire::ControlMessage& m, const session::ProxyPpp& p);
   static std::optional<session::ProxyPpp> read_proxy_avps(const wire::ControlMessage& m);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
@@ -156,7 +158,7 @@ class Tunnel {
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
   std::deque<Buffer> data_out_;
-  std::vector<std::uint16_t> holding_;  // sessions with held data
+  std::vector<std::uint16_t> holding_;  // LAC: calls whose ICCN/OCCN awaits its ack
   std::deque<Event> events_;
   Buffer scratch_;
   TunnelStats stats_;

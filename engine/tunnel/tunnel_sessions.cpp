@@ -13,6 +13,9 @@ using session::SessionEvent;
 using session::SessionState;
 using wire::make_avp;
 
+// Frames the peer may send on a call whose ICCN we have not seen acknowledged (settle_connects).
+constexpr std::size_t kMaxEarlyFrames = 32;
+
 SessionEvent event_for(MessageType t, bool ok) {
   switch (t) {
     case MessageType::Icrq:
@@ -129,15 +132,21 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
   }
   const SessionState prev = s.state;
   s.state = t.next;
-  auto announce_up = [&] {
-    if (cfg_.role == Role::Lns && cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
-    SessionUp up{s.local, s.remote, s.kind, now - s.opened_at, s.sequencing, {}};
-    if (s.kind == CallKind::LnsIncoming) up.proxy = s.proxy;
-    emit(now, std::move(up));
+  // The LAC's call is established when it sends ICCN/OCCN (7.4.1, 7.5.1), but it is announced
+  // up, and so PPP starts, only once the peer has acknowledged that message. RFC 2661 does not
+  // forbid data before (5.8, 6.8), but the data channel is unreliable and not ordered with the
+  // control channel: a frame sent on an unacknowledged ICCN can reach an LNS that does not
+  // know the call yet (the ICCN lost, held for reordering or waiting for the window) and be
+  // dropped (R135), so the first LCP Configure-Request costs a 3 s restart. The ack is the
+  // first proof that the peer has the call. The LNS is up as soon as it has the ICCN.
+  auto await_ack = [&](Seq ns) {
+    if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;  // we asked for it (5.4)
+    s.connect_ns = ns;
+    holding_.push_back(s.local.value);
   };
   switch (t.action) {
     case SessionAction::None:
-      if (t.next == SessionState::Established && prev != SessionState::Established) announce_up();
+      if (t.next == SessionState::Established && prev != SessionState::Established) announce_up(s, now);
       break;
     case SessionAction::OpenTunnel:
       if (state_ == TunnelState::Established) session_step(s, SessionEvent::TunnelOpen, nullptr, now);
@@ -152,14 +161,10 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
       send_session_message(s, MessageType::Ocrq, std::nullopt);
       break;
     case SessionAction::SendIccn:
-      s.connect_ns = send_session_message(s, MessageType::Iccn, std::nullopt);
-      if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;  // we asked for it (5.4)
-      announce_up();
+      await_ack(send_session_message(s, MessageType::Iccn, std::nullopt));
       break;
     case SessionAction::SendOccn:
-      s.connect_ns = send_session_message(s, MessageType::Occn, std::nullopt);
-      if (cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
-      announce_up();
+      await_ack(send_session_message(s, MessageType::Occn, std::nullopt));
       break;
     case SessionAction::SendOcrp:
       send_session_message(s, MessageType::Ocrp, std::nullopt);
@@ -217,16 +222,27 @@ std::optional<session::ProxyPpp> Tunnel::read_proxy_avps(const wire::ControlMess
   return p;
 }
 
-void Tunnel::release_held_data() {
-  const Seq unsent = channel_.first_unsent_ns();
+void Tunnel::announce_up(session::Session& s, Time now) {
+  if (cfg_.role == Role::Lns && cfg_.data_sequencing == DataSequencing::On) s.sequencing = true;
+  SessionUp up{s.local, s.remote, s.kind, now - s.opened_at, s.sequencing, {}};
+  if (s.kind == CallKind::LnsIncoming) up.proxy = s.proxy;
+  emit(now, std::move(up));
+}
+
+void Tunnel::settle_connects(Time now) {
+  // Our messages are acknowledged in Ns order (5.8): those in flight are the last ones sent.
+  const Seq unacked{static_cast<std::uint16_t>(channel_.first_unsent_ns().value - channel_.in_flight())};
   std::erase_if(holding_, [&](std::uint16_t id) {
     auto it = sessions_.find(id);
-    if (it == sessions_.end()) return true;
+    if (it == sessions_.end() || !it->second.connect_ns) return true;  // gone (a CDN, StopCCN)
     session::Session& s = it->second;
-    if (s.connect_ns && !Seq::before(*s.connect_ns, unsent)) return false;  // not sent yet
-    for (auto& b : s.held) data_out_.push_back(std::move(b));
-    s.held.clear();
+    if (!Seq::before(*s.connect_ns, unacked)) return false;  // not acknowledged yet
     s.connect_ns.reset();
+    announce_up(s, now);
+    for (auto& b : s.held) data_out_.push_back(std::move(b));
+    for (auto& ppp : s.early) emit(now, SessionData{s.local, std::move(ppp)});
+    s.held.clear();
+    s.early.clear();
     return true;
   });
 }
@@ -361,6 +377,9 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     if (msg.find(AvpType::SequencingRequired)) s.sequencing = true;  // 5.4: the LAC asked for it
   if (type == MessageType::Iccn && s.kind == CallKind::LnsIncoming) s.proxy = read_proxy_avps(msg);
   session_step(s, event_for(type, !bad), &msg, now, bad);
+  // The LAC starts PPP only on our ack of its ICCN/OCCN (settle_connects), and no message of
+  // ours answers it to carry that ack: ack at once rather than after ack_delay.
+  if (type == MessageType::Iccn || type == MessageType::Occn) channel_.acknowledge_now(now);
 }
 
 void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
@@ -384,10 +403,8 @@ void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
   h.priority = summary.protocol == 0xC021 && summary.code && (*summary.code == 9 || *summary.code == 10);
   Buffer out;
   if (!wire::encode_data(h, ppp, out)) return;
-  if (s.connect_ns && !Seq::before(*s.connect_ns, channel_.first_unsent_ns())) {
-    // Our ICCN still waits for the peer's window: data first would reach a call it does not know.
-    if (s.held.empty()) holding_.push_back(s.local.value);
-    s.held.push_back(std::move(out));
+  if (s.connect_ns) {
+    s.held.push_back(std::move(out));  // the peer may not know the call yet (settle_connects)
   } else {
     data_out_.push_back(std::move(out));
   }
@@ -424,8 +441,18 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
     if (!s.data_expected || !Seq::before(msg.header.ns, *s.data_expected))
       s.data_expected = msg.header.ns.next();
   }
+  if (s.connect_ns && s.early.size() >= kMaxEarlyFrames) {
+    ++stats_.data_dropped;  // bounded: a peer flooding an unacknowledged call loses the excess
+    return;
+  }
   ++s.data.received;
   ++stats_.data_received;
+  if (s.connect_ns) {
+    // The LNS is up on our ICCN and may start LCP before its ack reaches us: the frames are
+    // reported after SessionUp, when PPP has started.
+    s.early.emplace_back(msg.ppp.begin(), msg.ppp.end());
+    return;
+  }
   emit(now, SessionData{s.local, Buffer(msg.ppp.begin(), msg.ppp.end())});
 }
 

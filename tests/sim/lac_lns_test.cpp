@@ -376,3 +376,50 @@ TEST(LacLnsData, DataWaitsForItsIccnToLeave) {
 
 }  // namespace
 }  // namespace l2tp::sim
+
+namespace l2tp::sim {
+namespace {
+
+// The LNS is up on the ICCN and starts LCP at once; its ack of the ICCN (a delayed ZLB) comes
+// later. The LAC announces the call up only on that ack, and the LNS's frame is not lost: it
+// is reported after the LAC's SessionUp, once PPP has started.
+TEST(LacLnsData, LacIsUpOnTheIccnAckAndKeepsTheLnsLcpSentBeforeIt) {
+  SimNet net(10, LinkConfig{});
+  Node& lac = net.add_node(ep(2), lac_config());
+  Node& lns = net.add_node(ep(3), lns_config());
+  const Buffer lcp = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
+  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  ASSERT_TRUE(lac.open_session(t, net.now()));
+  std::optional<Time> lns_up, lac_up;
+  std::size_t lac_in_flight_at_up = 99;
+  net.on_event([&](Node& n, const NodeEvent& ev) {
+    const auto* up = std::get_if<SessionUp>(&ev.event.body);
+    if (!up) return;
+    if (&n == &lns) {
+      lns_up = net.now();
+      lns.send_ppp(ev.tunnel, up->local, lcp, net.now());
+    } else {
+      lac_up = net.now();
+      lac_in_flight_at_up = lac.tunnel(ev.tunnel)->channel().in_flight();
+    }
+  });
+  net.run(at(2));
+  ASSERT_TRUE(lns_up && lac_up);
+  EXPECT_EQ(lac_in_flight_at_up, 0u) << "the ICCN was acknowledged when the LAC came up";
+  EXPECT_GT(*lac_up, *lns_up) << "the ICCN reached the LNS, and its ack came back, first";
+  const auto& evs = net.events(lac);
+  std::size_t up_at = evs.size(), data_at = evs.size();
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    if (std::holds_alternative<SessionUp>(evs[i].event.body) && up_at == evs.size()) up_at = i;
+    if (const auto* d = std::get_if<SessionData>(&evs[i].event.body); d && data_at == evs.size()) {
+      data_at = i;
+      EXPECT_EQ(d->ppp, lcp);
+    }
+  }
+  ASSERT_LT(data_at, evs.size()) << "the LNS's LCP frame was lost";
+  EXPECT_LT(up_at, data_at);
+  EXPECT_EQ(lac.tunnel(t)->stats().data_dropped, 0u);
+}
+
+}  // namespace
+}  // namespace l2tp::sim

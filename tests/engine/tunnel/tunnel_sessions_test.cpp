@@ -35,11 +35,96 @@ TEST(TunnelSessions, R284_R285_R092_LacCallWaitsForTheTunnelThenIcrqIccn) {
   EXPECT_EQ(cn.header.session, SessionId{0x77});  // R091
   EXPECT_TRUE(cn.value<std::uint32_t>(AvpType::TxConnectSpeed));
   EXPECT_TRUE(cn.value<std::uint32_t>(AvpType::FramingType));
+  EXPECT_EQ(p.dut.find_session(*sid)->state, session::SessionState::Established);
+  EXPECT_TRUE(of<SessionUp>(p.events).empty()) << "up only once the LNS has acknowledged the ICCN";
+  p.ack();
   const auto up = of<SessionUp>(p.events);
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0].local, *sid);
   EXPECT_EQ(up[0].remote, SessionId{0x77});
   EXPECT_EQ(p.dut.find_session(*sid)->state, session::SessionState::Established);
+}
+
+// An LAC call whose ICRP has come and whose ICCN is sent but not yet acknowledged.
+SessionId lac_call_sent_iccn(Peer& p) {
+  const auto sid = p.dut.open_session(p.now);
+  EXPECT_TRUE(sid);
+  establish_as_originator(p);
+  p.take();
+  p.send(icrp(sid.value_or(SessionId{}), 0x77));
+  one(p.take(), MessageType::Iccn);
+  return sid.value_or(SessionId{});
+}
+
+Buffer data_to_dut(SessionId sid, const Buffer& ppp) {
+  wire::Header h;
+  h.has_length = true;
+  h.tunnel = kDutId;
+  h.session = sid;
+  Buffer b;
+  EXPECT_TRUE(wire::encode_data(h, ppp, b));
+  return b;
+}
+
+template <typename T>
+std::size_t first_index(const std::vector<Event>& evs) {
+  for (std::size_t i = 0; i < evs.size(); ++i)
+    if (std::holds_alternative<T>(evs[i].body)) return i;
+  return evs.size();
+}
+
+// The LNS is up on the ICCN and may start LCP at once; its frames can beat its ack to us. The
+// LAC keeps them and reports them after SessionUp, when PPP has started; its own data waits.
+TEST(TunnelSessions, LacComesUpOnTheIccnAckAndKeepsTheLnsPppSentBefore) {
+  Peer p(lac_config());
+  const SessionId sid = lac_call_sent_iccn(p);
+  const Buffer lcp = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
+  deliver(p.dut, data_to_dut(sid, lcp), p.now);
+  p.dut.send_ppp(sid, kIpFrame, p.now);
+  p.pump();
+  EXPECT_TRUE(of<SessionUp>(p.events).empty());
+  EXPECT_TRUE(of<SessionData>(p.events).empty());
+  EXPECT_TRUE(data_messages(p.take()).empty()) << "our data waits until the LNS has the call";
+  EXPECT_EQ(p.dut.stats().data_dropped, 0u);
+
+  p.ack();  // a ZLB whose Nr covers the ICCN
+  const auto up = of<SessionUp>(p.events);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].local, sid);
+  const auto got = of<SessionData>(p.events);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].ppp, lcp);
+  EXPECT_LT(first_index<SessionUp>(p.events), first_index<SessionData>(p.events)) << "PPP starts first";
+  const auto sent = data_messages(p.take());
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].ppp, kIpFrame);
+  EXPECT_EQ(sent[0].header.session, SessionId{0x77});
+
+  // From now on data flows straight through.
+  deliver(p.dut, data_to_dut(sid, lcp), p.now);
+  p.pump();
+  EXPECT_EQ(of<SessionData>(p.events).size(), 2u);
+}
+
+TEST(TunnelSessions, LacComesUpOnAnIccnAckPiggybackedOnAControlMessage) {
+  Peer p(lac_config());
+  const SessionId sid = lac_call_sent_iccn(p);
+  p.send(wire::make_control(MessageType::Hello, TunnelId{}, SessionId{}));  // its Nr covers the ICCN
+  const auto up = of<SessionUp>(p.events);
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].local, sid);
+}
+
+TEST(TunnelSessions, LacCallClearedBeforeItsIccnAckNeverComesUp) {
+  Peer p(lac_config());
+  const SessionId sid = lac_call_sent_iccn(p);
+  auto cdn = wire::make_control(MessageType::Cdn, TunnelId{}, sid);
+  cdn.avps.push_back(make_avp(AvpType::ResultCode, avp::ResultCode{2, 0, "refused"}));
+  cdn.avps.push_back(make_avp(AvpType::AssignedSessionId, std::uint16_t{0x77}));
+  p.send(std::move(cdn));  // acknowledges the ICCN too
+  EXPECT_TRUE(of<SessionUp>(p.events).empty());
+  ASSERT_EQ(of<SessionDown>(p.events).size(), 1u);
+  EXPECT_EQ(p.dut.session_count(), 0u);
 }
 
 TEST(TunnelSessions, R293_R297_LnsAnswersIcrqAndComesUpOnIccn) {
