@@ -1,10 +1,26 @@
 #include "engine/node.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "engine/wire/checker.hpp"
 
 namespace l2tp {
+
+control::ChannelStats& control::operator+=(ChannelStats& a, const ChannelStats& b) {
+  a.sent += b.sent;
+  a.retransmissions += b.retransmissions;
+  a.received += b.received;
+  a.duplicates += b.duplicates;
+  a.out_of_order += b.out_of_order;
+  a.out_of_window += b.out_of_window;
+  a.zlb_sent += b.zlb_sent;
+  a.zlb_received += b.zlb_received;
+  a.acked += b.acked;
+  a.nr_beyond_sent += b.nr_beyond_sent;
+  return a;
+}
+
 namespace {
 
 // A control message whose header is sound but whose AVPs cannot all be framed: an AVP Length
@@ -85,7 +101,10 @@ Node::Entry& Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& p
   e->local = local;
   e->peer = peer;
   auto& ref = *e;
-  tunnels_[id.value] = std::move(e);
+  auto& slot = tunnels_[id.value];
+  if (slot && slot->live) --live_;  // only ID 0, when every ID is taken: the last such entry goes
+  slot = std::move(e);
+  track(ref);
   return ref;
 }
 
@@ -98,20 +117,9 @@ TunnelId Node::open_tunnel(const net::Endpoint& local, const net::Endpoint& peer
   return e.tunnel->local_id();
 }
 
-tunnel::Tunnel* Node::tunnel(TunnelId id) {
+const tunnel::Tunnel* Node::tunnel(TunnelId id) const {
   auto it = tunnels_.find(id.value);
   return it == tunnels_.end() ? nullptr : it->second->tunnel.get();
-}
-
-std::size_t Node::live_tunnels() const {
-  std::size_t n = 0;
-  // Tunnels on their way out (closing, or lingering to re-ack a StopCCN) do not count.
-  for (const auto& [id, e] : tunnels_) {
-    const auto st = e->tunnel->state();
-    n += st != tunnel::TunnelState::Closed && st != tunnel::TunnelState::Closing &&
-         st != tunnel::TunnelState::Lingering;
-  }
-  return n;
 }
 
 std::optional<SessionId> Node::open_session(TunnelId id, Time now, std::optional<session::ProxyPpp> proxy) {
@@ -134,6 +142,7 @@ void Node::send_ppp(TunnelId id, SessionId session, Bytes ppp, Time now) {
   if (it == tunnels_.end()) return;
   it->second->tunnel->send_ppp(session, ppp, now);
   ready_.push_back(id.value);
+  track(*it->second);
 }
 
 void Node::close_tunnel(TunnelId id, const ResultInfo& result, Time now) {
@@ -153,6 +162,24 @@ void Node::close_all(const ResultInfo& result, Time now) {
 void Node::collect(Entry& e) {
   while (auto ev = e.tunnel->poll_event()) events_.push_back(NodeEvent{e.tunnel->local_id(), std::move(*ev)});
   ready_.push_back(e.tunnel->local_id().value);
+  track(e);
+}
+
+void Node::track(Entry& e) {
+  using S = tunnel::TunnelState;
+  const std::uint16_t id = e.tunnel->local_id().value;
+  const S st = e.tunnel->state();
+  // Tunnels on their way out (closing, or lingering to re-ack a StopCCN) do not count.
+  const bool live = st != S::Closed && st != S::Closing && st != S::Lingering;
+  if (live != e.live) {
+    e.live = live;
+    live ? ++live_ : --live_;
+  }
+  timers_.set(id, e.tunnel->poll_timeout());  // O(1) when the deadline did not move
+  if (st == S::Closed && !e.reaping) {
+    e.reaping = true;
+    reap_.push_back(id);
+  }
 }
 
 void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now) {
@@ -332,27 +359,39 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
 }
 
 void Node::handle_timeout(Time now) {
-  for (auto& [id, e] : tunnels_) {
-    const auto t = e->tunnel->poll_timeout();
-    if (t && *t <= now) {
-      e->tunnel->handle_timeout(now);
-      collect(*e);
+  // Only the due tunnels, taken off the heap first (each goes back with its next deadline as it
+  // is handled), then run in Tunnel ID order, as a walk over every tunnel would run them.
+  due_.clear();
+  while (auto t = timers_.pop_due(now)) due_.push_back(static_cast<std::uint16_t>(t->key));
+  std::sort(due_.begin(), due_.end());
+  for (const std::uint16_t id : due_) {
+    auto it = tunnels_.find(id);
+    if (it == tunnels_.end()) continue;
+    Entry& e = *it->second;
+    if (const auto t = e.tunnel->poll_timeout(); !t || *t > now) {
+      track(e);  // not due after all (a kept deadline always is): back with its real one
+      continue;
     }
+    e.tunnel->handle_timeout(now);
+    collect(e);
   }
   reap();
 }
 
 void Node::reap() {
-  for (auto it = tunnels_.begin(); it != tunnels_.end();) {
-    if (it->second->tunnel->state() == tunnel::TunnelState::Closed) {
-      // Only its own entry: a newer tunnel may have taken the same key over.
-      const auto key = by_peer_assigned_.find(PeerKey{it->second->peer, it->second->peer_assigned});
-      if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);
-      it = tunnels_.erase(it);
-    } else {
-      ++it;
-    }
+  for (const std::uint16_t id : reap_) {
+    auto it = tunnels_.find(id);
+    if (it == tunnels_.end() || it->second->tunnel->state() != tunnel::TunnelState::Closed) continue;
+    Entry& e = *it->second;
+    retired_channels_ += e.tunnel->channel().stats();
+    // Only its own entry: a newer tunnel may have taken the same key over.
+    const auto key = by_peer_assigned_.find(PeerKey{e.peer, e.peer_assigned});
+    if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);
+    timers_.cancel(id);
+    if (e.live) --live_;
+    tunnels_.erase(it);
   }
+  reap_.clear();
 }
 
 bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to) {
@@ -372,7 +411,9 @@ bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoi
       continue;
     }
     Entry& e = *it->second;
-    if (e.tunnel->poll_transmit(now, out)) {
+    const bool sent = e.tunnel->poll_transmit(now, out);
+    track(e);  // a first sending arms its retransmission; a last one may end the channel
+    if (sent) {
       from = e.local;
       to = e.peer;
       ++stats_.datagrams_out;
@@ -381,15 +422,6 @@ bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoi
     ready_.pop_front();
   }
   return false;
-}
-
-std::optional<Time> Node::poll_timeout() const {
-  std::optional<Time> t;
-  for (const auto& [id, e] : tunnels_) {
-    const auto c = e->tunnel->poll_timeout();
-    if (c && (!t || *c < *t)) t = c;
-  }
-  return t;
 }
 
 std::optional<NodeEvent> Node::poll_event() {

@@ -11,12 +11,18 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/net/address.hpp"
 #include "engine/tunnel/tunnel.hpp"
 #include "engine/util/rng.hpp"
+#include "engine/util/timer_heap.hpp"
 
 namespace l2tp {
+namespace control {
+// Sums channel statistics: the tunnels a node has forgotten, a run's totals.
+ChannelStats& operator+=(ChannelStats& a, const ChannelStats& b);
+}  // namespace control
 
 struct NodeConfig {
   tunnel::TunnelConfig tunnel;
@@ -66,13 +72,19 @@ class Node {
 
   // The next datagram to send: its bytes in `out`, the addresses in `from`/`to`.
   bool poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to);
-  std::optional<Time> poll_timeout() const;
+  // The earliest deadline of any tunnel, in O(1): each tunnel's is kept in a heap, updated
+  // after anything touches that tunnel.
+  std::optional<Time> poll_timeout() const { return timers_.next(); }
   std::optional<NodeEvent> poll_event();
 
-  tunnel::Tunnel* tunnel(TunnelId id);
+  // Read-only: a tunnel changes only through the node, which keeps its deadline and counts.
+  const tunnel::Tunnel* tunnel(TunnelId id) const;
   std::size_t tunnel_count() const { return tunnels_.size(); }
   // Tunnels being set up or established (closing and lingering ones are on their way out).
-  std::size_t live_tunnels() const;
+  std::size_t live_tunnels() const { return live_; }
+  // The channel statistics of every tunnel this node has forgotten (Closed, then reaped by
+  // handle_timeout), summed as they were at the end.
+  const control::ChannelStats& retired_channels() const { return retired_channels_; }
   const NodeStats& stats() const { return stats_; }
   const NodeConfig& config() const { return cfg_; }
   template <typename F>
@@ -86,6 +98,8 @@ class Node {
     net::Endpoint local, peer;
     std::uint16_t peer_assigned = 0;  // from the peer's SCCRQ, to spot its retransmissions
     bool moved_reported = false;      // a datagram from another address or port was reported (R334)
+    bool live = false;                // counted in live_
+    bool reaping = false;             // Closed: listed in reap_
   };
   struct PeerKey {
     net::Endpoint peer;
@@ -104,6 +118,9 @@ class Node {
   void ack_stray_stopccn(const net::Endpoint& local, const net::Endpoint& from,
                          const wire::ControlMessage& msg);
   void collect(Entry& e);
+  // After anything touched a tunnel: its deadline in timers_, its count in live_, and reap_
+  // once it is Closed.
+  void track(Entry& e);
   void reap();
 
   NodeConfig cfg_;
@@ -113,6 +130,11 @@ class Node {
   std::uint16_t next_tunnel_id_ = 1;
   std::deque<NodeEvent> events_;
   std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
+  TimerHeap timers_;                 // each tunnel's poll_timeout(), by our Tunnel ID
+  std::vector<std::uint16_t> due_;   // handle_timeout's scratch: the tunnels due now
+  std::vector<std::uint16_t> reap_;  // Closed tunnels, forgotten at the next handle_timeout
+  std::size_t live_ = 0;
+  control::ChannelStats retired_channels_;
   struct StrayAck {
     net::Endpoint local, peer;
     Buffer bytes;

@@ -13,19 +13,6 @@ double to_ms(Duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
-void add(control::ChannelStats& a, const control::ChannelStats& b) {
-  a.sent += b.sent;
-  a.retransmissions += b.retransmissions;
-  a.received += b.received;
-  a.duplicates += b.duplicates;
-  a.out_of_order += b.out_of_order;
-  a.out_of_window += b.out_of_window;
-  a.zlb_sent += b.zlb_sent;
-  a.zlb_received += b.zlb_received;
-  a.acked += b.acked;
-  a.nr_beyond_sent += b.nr_beyond_sent;
-}
-
 }  // namespace
 
 Percentiles percentiles(std::vector<double> values) {
@@ -120,24 +107,9 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
   }
 }
 
-void RunStats::before_timeout(Node& node, Time now) {
-  due_.clear();
-  node.for_each_tunnel([&](const tunnel::Tunnel& t) {
-    const auto deadline = t.poll_timeout();
-    if (t.state() == tunnel::TunnelState::Closed || (deadline && *deadline <= now))
-      due_.emplace_back(t.local_id(), t.channel().stats());
-  });
-}
-
-void RunStats::after_timeout(Node& node) {
-  for (const auto& [id, stats] : due_)
-    if (node.tunnel(id) == nullptr) add(retired_, stats);
-  due_.clear();
-}
-
 control::ChannelStats RunStats::channel_totals(const Node& node) const {
-  control::ChannelStats total = retired_;
-  node.for_each_tunnel([&](const tunnel::Tunnel& t) { add(total, t.channel().stats()); });
+  control::ChannelStats total = node.retired_channels();
+  node.for_each_tunnel([&](const tunnel::Tunnel& t) { total += t.channel().stats(); });
   return total;
 }
 

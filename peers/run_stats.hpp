@@ -46,10 +46,10 @@ class RunStats {
   // tunnel we clear before it came up counts as cancelled, not failed.
   void on_event(const NodeEvent& ev, bool tearing_down);
 
-  // Around node.handle_timeout(), which forgets Closed tunnels: `before` notes the statistics
-  // of the tunnels it may close or forget, `after` keeps those of the ones that are gone.
-  void before_timeout(Node& node, Time now);
-  void after_timeout(Node& node);
+  // Around node.handle_timeout(). Nothing to do any more: the node keeps the statistics of the
+  // tunnels it forgets (Node::retired_channels). Kept for the callers that still hook them.
+  void before_timeout(Node&, Time) {}
+  void after_timeout(Node&) {}
   // Every tunnel the run had: the forgotten ones plus those the node still holds.
   control::ChannelStats channel_totals(const Node& node) const;
 
@@ -77,8 +77,6 @@ class RunStats {
  private:
   std::set<SessionKey> pending_sessions_, up_sessions_;
   std::set<std::uint16_t> pending_tunnels_, up_tunnels_;
-  control::ChannelStats retired_;
-  std::vector<std::pair<TunnelId, control::ChannelStats>> due_;
 };
 
 }  // namespace l2tp::peers

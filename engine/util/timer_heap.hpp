@@ -1,0 +1,57 @@
+// Deadlines by key: a binary min-heap of (deadline, key) with each key's place in the heap
+// remembered, so a key's deadline can be set, moved or cancelled in O(log n) and the earliest
+// read in O(1). At most one deadline per key; deadlines are kept exactly. Equal deadlines come
+// out in key order, so the order never depends on the history of the heap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/time.hpp"
+
+namespace l2tp {
+
+class TimerHeap {
+ public:
+  using Key = std::uint64_t;
+  struct Timer {
+    Time deadline;
+    Key key;
+  };
+
+  // Arms `key` at `deadline`, moving its deadline if it is armed already.
+  void schedule(Key key, Time deadline);
+  // Arms `key` at `deadline`, or disarms it when there is none.
+  void set(Key key, std::optional<Time> deadline);
+  // Disarms `key`. False when it was not armed.
+  bool cancel(Key key);
+
+  std::optional<Time> deadline(Key key) const;
+  bool contains(Key key) const { return pos_.count(key) != 0; }
+  // The earliest timer (the smallest key among equal deadlines); nullptr when empty.
+  const Timer* top() const { return heap_.empty() ? nullptr : &heap_.front(); }
+  std::optional<Time> next() const;
+  // Removes and returns the earliest timer if it is due at `now` (deadline <= now).
+  std::optional<Timer> pop_due(Time now);
+
+  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty(); }
+  void clear();
+
+ private:
+  static bool before(const Timer& a, const Timer& b) {
+    return a.deadline != b.deadline ? a.deadline < b.deadline : a.key < b.key;
+  }
+  void place(std::size_t i, Timer t);  // writes t at i and records its position
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  void remove_at(std::size_t i);
+
+  std::vector<Timer> heap_;
+  std::unordered_map<Key, std::size_t> pos_;  // key -> index in heap_
+};
+
+}  // namespace l2tp
