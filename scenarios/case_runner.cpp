@@ -193,6 +193,7 @@ class CaseRun {
   // Expectations look at what happened since the last action (open, close, shell, send): an
   // answer may arrive while an earlier expectation is still being checked.
   Time window_start_{};
+  std::optional<Time> last_match_at_;  // the frame or event that met the last expectation
   const Expect* expect_ = nullptr;
   Time expect_deadline_{};
   pid_t shell_pid_ = -1;
@@ -429,6 +430,7 @@ void CaseRun::next_step() {
           });
         } else if constexpr (std::is_same_v<T, Expect>) {
           say("expect " + st.to_string());
+          if (st.after_match && last_match_at_) window_start_ = *last_match_at_ + std::chrono::nanoseconds(1);
           expect_ = &st;
           expect_deadline_ = step_start_ + st.within;
           evaluate();
@@ -492,6 +494,7 @@ void CaseRun::evaluate() {
   const Expect& e = *expect_;
   const Time now = SteadyTime::now();
   std::vector<reports::Evidence> ev;
+  std::vector<Time> times;  // of every match, in order
   std::size_t matches = 0;
   if (const auto* m = std::get_if<MessageMatch>(&e.what)) {
     std::vector<const WireEntry*> hits;
@@ -499,8 +502,10 @@ void CaseRun::evaluate() {
       if (w.from_peer && !w.stale && w.at >= window_start_ && w.at <= expect_deadline_ &&
           message_matches(*m, w))
         hits.push_back(&w);
-    for (const auto* w : hits)
+    for (const auto* w : hits) {
       if (ev.size() < kMaxEvidence) ev.push_back(evidence_of(*w));
+      times.push_back(w->at);
+    }
     matches = hits.size();
     if (e.backoff && !e.none) {
       // The longest run of one message (same Ns) and whether its intervals grow exponentially.
@@ -516,6 +521,7 @@ void CaseRun::evaluate() {
       const bool growing = backoff_grows(gaps);
       // count means retransmissions: the first sending plus `count` more.
       if (sendings >= e.count + 1 && growing) {
+        last_match_at_ = times.back();
         finish_expect(
             true, std::to_string(sendings) + " sendings of one message, intervals growing exponentially", ev);
         return;
@@ -541,6 +547,7 @@ void CaseRun::evaluate() {
       if (em.error && r.error != em.error) continue;
       if (em.by_peer && *em.by_peer != r.by_peer) continue;
       ++matches;
+      times.push_back(r.at);
       if (ev.size() < kMaxEvidence) ev.push_back({0, since(r.at, env_.run_start), r.summary});
     }
   }
@@ -553,6 +560,7 @@ void CaseRun::evaluate() {
     return;
   }
   if (!e.backoff && matches >= e.count) {
+    last_match_at_ = times[e.count - 1];
     finish_expect(
         true, (matches > 1 ? std::to_string(matches) + " seen, the first: " : "") + ev.front().summary, ev);
     return;

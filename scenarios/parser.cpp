@@ -539,7 +539,8 @@ std::vector<std::uint16_t> avp_list(const Reader& r, const YAML::Node& n, const 
 Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key, bool none) {
   r.map(n, key,
         {"message", "event", "result", "error", "has-avp", "lacks-avp", "hidden", "ppp-protocol", "ppp-code",
-         "session-zero", "by-peer", "within", "count", "setup", "note", "backoff", "requirement", "clause"});
+         "session-zero", "by-peer", "within", "count", "setup", "note", "backoff", "requirement", "clause",
+         "after-match"});
   Expect e;
   e.none = none;
   e.where = r.where(n, key);
@@ -590,6 +591,7 @@ Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key,
              "'" + e.requirement + "' is not in the requirement catalogue (l2tpsim rules lists it)");
   }
   if (n["clause"]) e.clause = r.scalar(n["clause"], join(key, "clause"));
+  if (n["after-match"]) e.after_match = r.boolean(n["after-match"], join(key, "after-match"));
   if (none && (e.backoff || n["count"])) r.fail(n, key, "expect-none takes no count or backoff");
   return e;
 }

@@ -87,6 +87,10 @@ struct Expect {
   // Retransmissions: the matching messages must repeat at least `count` times with the same Ns,
   // each gap at least 1.5 times the one before or both at the 8 s cap (RFC 2661 5.8 backoff).
   bool backoff = false;
+  // Counts only what came after the frame (or event) that met the expectation before this one,
+  // not all since the last action: "the DUT's answer to what it just did" when that comes
+  // within a millisecond, faster than a step could begin.
+  bool after_match = false;
   Where where;
   std::string to_string() const;
 };

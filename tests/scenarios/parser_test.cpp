@@ -38,7 +38,7 @@ steps:
   - open-sessions: ${calls}
   - expect: {message: CDN, result: 2, error: 8, within: 4s, has-avp: [result-code, 14], requirement: R051,
              clause: "4.4.2: Error Code 8"}
-  - expect-none: {event: session-up, within: 1s, requirement: R023, clause: "4.1: MUST be terminated"}
+  - expect-none: {event: session-up, within: 1s, requirement: R023, clause: "4.1: MUST be terminated", after-match: true}
   - wait: 1.5
   - close-tunnels: {result: 6}
   - shell: {command: "echo hi", timeout: 2s, background: true}
@@ -98,6 +98,8 @@ TEST(ScenarioParser, ReadsAWholeCase) {
   EXPECT_EQ(e.clause, "4.4.2: Error Code 8");
   EXPECT_TRUE(std::get<Expect>(s->steps[1].step).setup);
   EXPECT_TRUE(std::get<Expect>(s->steps[4].step).none);
+  EXPECT_TRUE(std::get<Expect>(s->steps[4].step).after_match);
+  EXPECT_FALSE(std::get<Expect>(s->steps[3].step).after_match);
   EXPECT_EQ(std::get<Wait>(s->steps[5].step).time, std::chrono::duration_cast<Duration>(1500ms));
   EXPECT_EQ(std::get<CloseTunnels>(s->steps[6].step).result, 6);
   EXPECT_TRUE(std::get<Shell>(s->steps[7].step).background);
