@@ -18,7 +18,7 @@ bool NewPeerGate::admit(const net::IpAddress& source, std::size_t half_open, Tim
   const double tokens = tokens_at(b, now);
   bool ok = true;
   if (half_open >= limits_.hard_cap)
-    ok = tokens >= limits_.per_source_burst - 1;
+    ok = tokens >= limits_.per_source_burst;
   else if (half_open >= limits_.soft_cap)
     ok = tokens >= 1;
   b.tokens = std::max(0.0, tokens - 1);

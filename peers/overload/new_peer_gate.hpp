@@ -18,10 +18,12 @@
 namespace l2tp::peers {
 
 struct NewPeerLimits {
-  std::size_t soft_cap = 256;
-  std::size_t hard_cap = 2048;
-  double per_source_rate = 10;   // tunnels a second, under pressure
-  double per_source_burst = 20;  // what a quiet source may open at once, under pressure
+  // High enough that a LAC opening a thousand tunnels at once is not held back: its tunnels
+  // complete within milliseconds and the count is taken afresh every 50 ms.
+  std::size_t soft_cap = 1024;
+  std::size_t hard_cap = 4096;
+  double per_source_rate = 50;    // tunnels a second, under pressure
+  double per_source_burst = 100;  // what a quiet source may open at once, under pressure
 };
 
 class NewPeerGate {
