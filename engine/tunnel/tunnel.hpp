@@ -129,6 +129,7 @@ class Tunnel {
   // LAC: the calls whose ICCN/OCCN the peer has now acknowledged come up (SessionUp), then
   // what was held for them goes: our data to the wire, the peer's as SessionData.
   void settle_connects(Time now);
+  void connect_acknowledged(session::Session& s, Time now);  // its ICCN/OCCN acked: up
   static void add_proxy_avps(wire::ControlMessage& m, const session::ProxyPpp& p);
   static std::optional<session::ProxyPpp> read_proxy_avps(const wire::ControlMessage& m);
   std::optional<ResultInfo> judge_session_message(MessageType type, const wire::ControlMessage& m);
@@ -158,7 +159,8 @@ class Tunnel {
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
   std::deque<Buffer> data_out_;
-  std::vector<std::uint16_t> holding_;  // LAC: calls whose ICCN/OCCN awaits its ack
+  // LAC: calls whose ICCN/OCCN awaits its ack, in Ns order (so acks settle them from the front).
+  std::deque<std::uint16_t> holding_;
   std::deque<Event> events_;
   Buffer scratch_;
   TunnelStats stats_;

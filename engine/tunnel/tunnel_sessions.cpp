@@ -230,21 +230,27 @@ void Tunnel::announce_up(session::Session& s, Time now) {
 }
 
 void Tunnel::settle_connects(Time now) {
-  // Our messages are acknowledged in Ns order (5.8): those in flight are the last ones sent.
+  // Our messages are acknowledged in Ns order (5.8): those in flight are the last ones sent. The
+  // calls wait in the order of their ICCN's Ns, so only the front can be settled: the walk stops
+  // at the first call still unacknowledged (no scan of every waiting call per message).
   const Seq unacked{static_cast<std::uint16_t>(channel_.first_unsent_ns().value - channel_.in_flight())};
-  std::erase_if(holding_, [&](std::uint16_t id) {
-    auto it = sessions_.find(id);
-    if (it == sessions_.end() || !it->second.connect_ns) return true;  // gone (a CDN, StopCCN)
-    session::Session& s = it->second;
-    if (!Seq::before(*s.connect_ns, unacked)) return false;  // not acknowledged yet
-    s.connect_ns.reset();
-    announce_up(s, now);
-    for (auto& b : s.held) data_out_.push_back(std::move(b));
-    for (auto& ppp : s.early) emit(now, SessionData{s.local, std::move(ppp)});
-    s.held.clear();
-    s.early.clear();
-    return true;
-  });
+  while (!holding_.empty()) {
+    auto it = sessions_.find(holding_.front());
+    if (it != sessions_.end() && it->second.connect_ns) {         // else gone (a CDN, StopCCN)
+      if (!Seq::before(*it->second.connect_ns, unacked)) return;  // not acknowledged yet
+      connect_acknowledged(it->second, now);
+    }
+    holding_.pop_front();
+  }
+}
+
+void Tunnel::connect_acknowledged(session::Session& s, Time now) {
+  s.connect_ns.reset();
+  announce_up(s, now);
+  for (auto& b : s.held) data_out_.push_back(std::move(b));
+  for (auto& ppp : s.early) emit(now, SessionData{s.local, std::move(ppp)});
+  s.held.clear();
+  s.early.clear();
 }
 
 Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
