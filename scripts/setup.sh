@@ -129,10 +129,10 @@ case "${1:-}" in
     log "tests under ASan/UBSan (build-asan/): unit, simulation and fast interop tests (-LE slow)"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "${NICE[@]}" ctest --test-dir build-asan --output-on-failure -j "$JOBS" -LE slow | tee -a "$results"
-    log "fuzzing the decoder for ${FUZZ_SECONDS:-60} s"
-    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-60}"
-    log "fuzzing scenario files and the fault layer for ${SCENARIO_FUZZ_SECONDS:-30} s"
-    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${SCENARIO_FUZZ_SECONDS:-30}" scenario_fuzz
+    log "fuzzing the decoder for ${FUZZ_SECONDS:-45} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-45}"
+    log "fuzzing scenario files and the fault layer for ${SCENARIO_FUZZ_SECONDS:-20} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${SCENARIO_FUZZ_SECONDS:-20}" scenario_fuzz
     log "interop tests (build/), from the background"
     interop_status=0
     wait "$interop_pid" || interop_status=$?
