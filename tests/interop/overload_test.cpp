@@ -6,20 +6,18 @@
 // LNS under ASan at -O0 cannot take 15,000 datagrams a second), so it is in the slow set, which
 // runs only in build/.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
 namespace {
@@ -33,22 +31,6 @@ constexpr const char* kLacAddress = "127.0.22.2";
 constexpr const char* kFloodAddress = "127.0.22.50";
 constexpr const char* kFloodRate = "15000";  // the measurement: 120,000 in 8 s
 
-int random_port() {
-  std::random_device rd;
-  for (int tries = 0; tries < 100; ++tries) {
-    const int port = 20000 + static_cast<int>(rd() % 13000);
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(0x7F001601);  // 127.0.22.1
-    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    if (free) return port;
-  }
-  return 0;
-}
-
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -57,7 +39,7 @@ class Overload : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = make_temp_dir("l2tpsim-overload");
-    port_ = random_port();
+    port_ = random_lns_port(kLnsAddress);
     ASSERT_NE(port_, 0) << "no free UDP port on " << kLnsAddress;
   }
   void TearDown() override {

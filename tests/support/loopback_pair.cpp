@@ -1,5 +1,6 @@
 #include "tests/support/loopback_pair.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 
 namespace l2tp::testing {
 
-int random_lns_port() {
+int random_lns_port(const char* address) {
+  in_addr addr{};
+  if (::inet_pton(AF_INET, address, &addr) != 1) return 0;
   std::random_device rd;
   for (int tries = 0; tries < 100; ++tries) {
     const int port = 20000 + static_cast<int>(rd() % 13000);
@@ -21,7 +24,7 @@ int random_lns_port() {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(0x7F000003);  // 127.0.0.3
+    a.sin_addr = addr;
     const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     ::close(fd);
     if (free) return port;

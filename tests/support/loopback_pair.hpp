@@ -14,9 +14,10 @@ namespace l2tp::testing {
 
 inline constexpr const char* kLoopbackLns = "127.0.0.3";
 
-// A random UDP port in 20000-32999 that is free on 127.0.0.3 now (0 if none was found): below
-// the ephemeral range and the traceroute ports tshark flags with an expert note.
-int random_lns_port();
+// A random UDP port in 20000-32999 that is free on `address` (an IPv4 literal, 127.0.0.3 unless
+// given) now (0 if none was found): below the ephemeral range and the traceroute ports tshark
+// flags with an expert note.
+int random_lns_port(const char* address = kLoopbackLns);
 
 // The JSON file's object, or an empty object (and a test failure) when it is missing or broken.
 nlohmann::json read_json(const std::string& path);
