@@ -16,6 +16,8 @@
 #include "peers/ppp/ppp_layer.hpp"
 #include "peers/udp_transport.hpp"
 #include "scenarios/backoff.hpp"
+#include "scenarios/fault_filter.hpp"
+#include "scenarios/message_match.hpp"
 #include "scenarios/wire_log.hpp"
 
 namespace l2tp::scenario {
@@ -35,66 +37,6 @@ std::string secs(Duration d) {
 double since(Time t, Time origin) {
   return to_seconds(t - origin);
 }
-
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
-
-bool message_matches(const MessageMatch& m, const WireEntry& e) {
-  if (iequals(m.message, "any")) {
-  } else if (iequals(m.message, "control")) {
-    if (e.kind != WireEntry::Kind::Control) return false;
-  } else if (iequals(m.message, "data")) {
-    if (e.kind != WireEntry::Kind::Data) return false;
-  } else if (!iequals(m.message, e.name)) {
-    return false;
-  }
-  if (m.result && e.result != m.result) return false;
-  if (m.error && e.error != m.error) return false;
-  for (auto t : m.has_avps)
-    if (std::find(e.avps.begin(), e.avps.end(), t) == e.avps.end()) return false;
-  for (auto t : m.lacks_avps)
-    if (std::find(e.avps.begin(), e.avps.end(), t) != e.avps.end()) return false;
-  if (m.hidden && *m.hidden != e.any_hidden) return false;
-  if (m.ppp_protocol && e.ppp_protocol != m.ppp_protocol) return false;
-  if (m.ppp_code && e.ppp_code != m.ppp_code) return false;
-  if (m.session_zero && *m.session_zero != (e.session == 0)) return false;
-  return true;
-}
-
-// The FaultLayer behind the Shard's filter interface.
-class FaultFilter final : public peers::DatagramFilter {
- public:
-  explicit FaultFilter(std::vector<FaultRule> rules) : layer_(std::move(rules)) {}
-  void take(peers::WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
-            Time now) override {
-    layer_.handle(Datagram{dir == peers::WireDirection::Out ? Direction::Out : Direction::In, src, dst,
-                           Buffer(bytes.begin(), bytes.end())},
-                  now);
-  }
-  bool poll(Time now, peers::WireDirection& dir, net::Endpoint& src, net::Endpoint& dst,
-            Buffer& out) override {
-    auto d = layer_.poll(now);
-    if (!d) return false;
-    dir = d->direction == Direction::Out ? peers::WireDirection::Out : peers::WireDirection::In;
-    src = d->from;
-    dst = d->to;
-    out = std::move(d->bytes);
-    return true;
-  }
-  std::optional<Time> poll_timeout() const override { return layer_.poll_timeout(); }
-  const FaultLayer& layer() const { return layer_; }
-  // A restart: what the layer still holds (delayed, reordered) belonged to the forgotten node.
-  void forget() {
-    while (layer_.poll(Time::max())) {
-    }
-  }
-
- private:
-  FaultLayer layer_;
-};
 
 // Between the shards and the wire log: without a pcap each shard numbers its frames from 1, so
 // after a restart (a new shard) the log would see frame numbers again; here they run on.
