@@ -634,7 +634,7 @@ void CaseRun::done() {
   }
   if (filter_)
     for (const auto& st : filter_->layer().stats())
-      if (st.applied == 0 && failed.empty()) {
+      if (st.applied == 0 && st.required && failed.empty()) {
         result_.verdict = reports::Verdict::Inconclusive;
         result_.reason = "fault '" + st.name + "' never applied: nothing it matches went over the wire";
         return;

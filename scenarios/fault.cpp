@@ -275,8 +275,10 @@ void corrupt(Buffer& b, const FaultRule& r) {
 FaultLayer::FaultLayer(std::vector<FaultRule> rules) : rules_(std::move(rules)) {
   stats_.resize(rules_.size());
   skipped_.resize(rules_.size());
-  for (std::size_t i = 0; i < rules_.size(); ++i)
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
     stats_[i].name = rules_[i].name.empty() ? "rule " + std::to_string(i + 1) : rules_[i].name;
+    stats_[i].required = rules_[i].required;
+  }
 }
 
 void FaultLayer::deliver(Datagram d) {

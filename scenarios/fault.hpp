@@ -96,12 +96,15 @@ struct FaultRule {
   std::size_t truncate_to = 0;  // Truncate
   AvpEdit avp;                  // AddAvp, RemoveAvp, AlterAvp
   HeaderEdit header;            // AlterHeader
+  // False: a safeguard that may never apply (the case is still conclusive without it).
+  bool required = true;
 };
 
 struct FaultStats {
   std::string name;
   std::uint64_t matched = 0;  // datagrams that matched (skip included)
   std::uint64_t applied = 0;  // datagrams the action was applied to
+  bool required = true;       // FaultRule::required
 };
 
 class FaultLayer {

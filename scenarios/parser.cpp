@@ -411,11 +411,12 @@ FaultRule read_fault(const Reader& r, const YAML::Node& n, std::size_t index) {
   static const std::vector<std::string> actions = {"drop",      "delay",    "duplicate", "reorder",
                                                    "corrupt",   "truncate", "add-avp",   "remove-avp",
                                                    "alter-avp", "header"};
-  std::vector<std::string> known = {"name", "fault", "direction", "match"};
+  std::vector<std::string> known = {"name", "fault", "direction", "match", "required"};
   known.insert(known.end(), actions.begin(), actions.end());
   r.map(n, key, known);
   FaultRule f;
   f.name = n["name"] ? r.scalar(n["name"], join(key, "name")) : "fault " + std::to_string(index + 1);
+  if (n["required"]) f.required = r.boolean(n["required"], join(key, "required"));
   if (n["direction"]) {
     const std::string d = r.scalar(n["direction"], join(key, "direction"));
     if (d != "out" && d != "in")

@@ -2,6 +2,8 @@
 // reported with file, line, column, key and what was expected.
 #include "scenarios/parser.hpp"
 
+#include "scenarios/fault.hpp"
+
 #include <gtest/gtest.h>
 
 namespace l2tp::scenario {
@@ -177,6 +179,19 @@ TEST(ScenarioParser, ConfigurationFaultsChangeTheTesterNotTheWire) {
   ASSERT_EQ(s->faults.size(), 1u);
   EXPECT_EQ(s->faults[0].match.message, "HELLO");
   EXPECT_EQ(s->faults[0].action, FaultAction::Drop);
+}
+
+TEST(ScenarioParser, AFaultIsRequiredUnlessMarkedASafeguard) {
+  const auto s = parse(
+      "lac: {}\nfaults:\n  - drop: true\n    match: {message: control}\n"
+      "  - drop: true\n    match: {message: ZLB}\n    required: false\n");
+  ASSERT_TRUE(s) << s.error().to_string();
+  ASSERT_EQ(s->faults.size(), 2u);
+  EXPECT_TRUE(s->faults[0].required);
+  EXPECT_FALSE(s->faults[1].required);
+  FaultLayer layer(s->faults);
+  EXPECT_TRUE(layer.stats()[0].required);
+  EXPECT_FALSE(layer.stats()[1].required);
 }
 
 TEST(ScenarioParser, DurationsAndHex) {
