@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/driver/datagram_filter.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 #include "engine/wire/checker.hpp"
-#include "peers/datagram_filter.hpp"
 
 namespace l2tp::peers {
 

@@ -46,11 +46,8 @@ class RunStats {
   // tunnel we clear before it came up counts as cancelled, not failed.
   void on_event(const NodeEvent& ev, bool tearing_down);
 
-  // Around node.handle_timeout(). Nothing to do any more: the node keeps the statistics of the
-  // tunnels it forgets (Node::retired_channels). Kept for the callers that still hook them.
-  void before_timeout(Node&, Time) {}
-  void after_timeout(Node&) {}
-  // Every tunnel the run had: the forgotten ones plus those the node still holds.
+  // Every tunnel the run had: the forgotten ones plus those the node still holds (the node keeps
+  // the statistics of the tunnels it forgets, Node::retired_channels).
   control::ChannelStats channel_totals(const Node& node) const;
 
   // Counters.

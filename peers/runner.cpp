@@ -68,12 +68,11 @@ int Runner::run() {
   if (cfg_.ppp.enabled) {
     const auto role = role_ == "lac" ? ppp::Role::Client : ppp::Role::Server;
     if (cfg_.make_authorizer) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
-    ppp_ = std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
+    shard_.set_ppp(std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get()));
+    ppp_ = shard_.ppp();
     ppp_->on_later_decision([this](LinkKey key, Decision d) {
       shard_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
     });
-    shard_.on_layer_timeout([this] { return ppp_->poll_timeout(); },
-                            [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
     if (!cfg_.ppp.tun.empty()) {
       if (auto ok = TunDevice::check_available(); !ok) {
         err_ << prefix << "--tun: " << ok.error() << "\n";
@@ -101,7 +100,6 @@ int Runner::run() {
     }
     if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
       checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
-    if (ppp_) ppp_->on_event(node, ev, now);
     handle_event(node, ev, now);
     if (!tearing_down_ && finished_by_itself()) {
       // Not from inside the drain: the teardown acts on the node itself.
@@ -110,8 +108,6 @@ int Runner::run() {
       });
     }
   });
-  shard_.on_timeout([this](Node& node, Time now) { stats_.before_timeout(node, now); },
-                    [this](Node& node, Time) { stats_.after_timeout(node); });
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
 
   started_ = SteadyTime::now();

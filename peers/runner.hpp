@@ -17,11 +17,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/driver/authorizer.hpp"
+#include "engine/driver/ppp_layer.hpp"
+#include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
 #include "peers/passive_checker.hpp"
-#include "peers/ppp/authorizer.hpp"
-#include "peers/ppp/ppp_layer.hpp"
-#include "peers/ppp/ppp_settings.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
 #include "peers/tun/tun_sink.hpp"
@@ -98,8 +98,8 @@ class Runner {
   RunStats stats_;
   SeededRng ppp_rng_;
   std::unique_ptr<Authorizer> authorizer_;
-  std::unique_ptr<TunSink> tun_;  // --tun; declared before ppp_ so it outlives the layer
-  std::unique_ptr<PppLayer> ppp_;
+  std::unique_ptr<TunSink> tun_;  // --tun
+  PppLayer* ppp_ = nullptr;       // the shard's (its driver owns the links)
   // Every message from the peer against the rules (the checker sees the wire through the tap).
   PassiveChecker checker_;
   CheckingTap checker_tap_{checker_};

@@ -93,7 +93,7 @@ net::IpAddress from_asio(const asio::ip::address& a) {
 }
 
 Shard::Shard(asio::io_context& io, const NodeConfig& cfg, std::uint64_t seed)
-    : io_(io), rng_(seed), node_(cfg, rng_), timer_(io) {}
+    : io_(io), rng_(seed), driver_(cfg, rng_), timer_(io) {}
 
 Shard::~Shard() {
   stop();
@@ -165,10 +165,7 @@ void Shard::take(Socket& s, const udp::endpoint& sender, std::size_t n, Time now
     ++half_open_;  // an estimate until the next count (a retransmitted SCCRQ opens nothing)
     stats_.half_open_peak = std::max(stats_.half_open_peak, half_open_);
   }
-  if (filter_)
-    filter_->take(WireDirection::In, from, s.local, dgram, now);
-  else
-    node_.handle_datagram(s.local, from, dgram, now);
+  driver_.handle_datagram(s.local, from, dgram, now);
 }
 
 void Shard::watch_half_open(Time now) {
@@ -176,7 +173,8 @@ void Shard::watch_half_open(Time now) {
   half_open_counted_ = now;
   using tunnel::TunnelState;
   std::size_t n = 0;
-  node_.for_each_tunnel([&](const tunnel::Tunnel& t) { n += t.state() == TunnelState::WaitCtlConn; });
+  driver_.node().for_each_tunnel(
+      [&](const tunnel::Tunnel& t) { n += t.state() == TunnelState::WaitCtlConn; });
   half_open_ = n;
   stats_.half_open_peak = std::max(stats_.half_open_peak, n);
   if (n < gate_.limits().soft_cap) {
@@ -185,7 +183,7 @@ void Shard::watch_half_open(Time now) {
   }
   std::unordered_map<std::uint16_t, Time> since;
   std::vector<TunnelId> expired;
-  node_.for_each_tunnel([&](const tunnel::Tunnel& t) {
+  driver_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     if (t.state() != TunnelState::WaitCtlConn) return;
     const auto it = half_open_since_.find(t.local_id().value);
     const Time first = it == half_open_since_.end() ? now : it->second;
@@ -195,7 +193,7 @@ void Shard::watch_half_open(Time now) {
       since.emplace(t.local_id().value, first);
   });
   half_open_since_ = std::move(since);
-  for (const TunnelId id : expired) node_.close_tunnel(id, kHalfOpenCleared, now);
+  for (const TunnelId id : expired) driver_.node().close_tunnel(id, kHalfOpenCleared, now);
   stats_.half_open_cleared += expired.size();
   half_open_ -= expired.size();
 }
@@ -203,7 +201,7 @@ void Shard::watch_half_open(Time now) {
 void Shard::act(const std::function<void(Node&, Time)>& f) {
   if (stopped_) return;
   const Time now = SteadyTime::now();
-  f(node_, now);
+  f(driver_.node(), now);
   drain(now);
 }
 
@@ -212,47 +210,20 @@ void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& 
   armed_.reset();
   ++stats_.timer_fires;
   const Time now = SteadyTime::now();
-  if (const auto due = node_.poll_timeout(); due && *due <= now) {
-    if (before_timeout_) before_timeout_(node_, now);
-    node_.handle_timeout(now);
-    if (after_timeout_) after_timeout_(node_, now);
-  }
-  if (layer_fire_) layer_fire_(node_, now);
-  if (filter_) pump_filter(now);
+  driver_.handle_timeout(now);
   drain(now);
 }
 
 void Shard::drain(Time now) {
-  if (draining_) return;  // an EventHook acting through act(): the running drain picks it up
-  draining_ = true;
-  net::Endpoint from, to;
-  for (bool busy = true; busy && !stopped_;) {
-    busy = false;
-    // Events first: a hook may open or close calls, which then go out in this same drain.
-    while (auto ev = node_.poll_event()) {
-      busy = true;
-      if (on_event_) on_event_(node_, *ev, now);
-    }
-    while (node_.poll_transmit(now, out_, from, to)) {
-      busy = true;
-      if (filter_)
-        filter_->take(WireDirection::Out, from, to, out_, now);
-      else
-        send(from, to, out_);
-    }
-    if (filter_ && pump_filter(now)) busy = true;
-  }
-  draining_ = false;
+  if (stopped_) return;
+  // An EventHook acting through act() re-enters here: the running drain picks it up.
+  driver_.drain(now, *this);
   rearm();
 }
 
 void Shard::rearm() {
   if (stopped_) return;
-  auto next = node_.poll_timeout();
-  if (layer_next_)
-    if (const auto l = layer_next_(); l && (!next || *l < *next)) next = l;
-  if (filter_)
-    if (const auto f = filter_->poll_timeout(); f && (!next || *f < *next)) next = f;
+  const auto next = driver_.poll_timeout();
   if (next == armed_) return;
   armed_ = next;
   const std::uint64_t generation = ++generation_;
@@ -288,20 +259,6 @@ void Shard::send(const net::Endpoint& from, const net::Endpoint& to, const Buffe
   }
   ++stats_.sent;
   tee(WireDirection::Out, s->local, to, bytes, SteadyTime::now());
-}
-
-bool Shard::pump_filter(Time now) {
-  bool moved = false;
-  WireDirection dir{};
-  net::Endpoint src, dst;
-  while (filter_->poll(now, dir, src, dst, filtered_)) {
-    moved = true;
-    if (dir == WireDirection::Out)
-      send(src, dst, filtered_);
-    else
-      node_.handle_datagram(dst, src, filtered_, now);
-  }
-  return moved;
 }
 
 void Shard::tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,

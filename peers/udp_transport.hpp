@@ -1,8 +1,8 @@
-// The UDP transport: one single-threaded shard on a boost::asio::io_context that owns one Node,
-// one UDP socket per local address (IPv4 or IPv6; many tunnels share a socket) and ONE
-// steady_timer armed at node.poll_timeout(). After every input (a datagram, a timer expiry, a
-// command from the runner) it runs the drain every driver of the engine runs (tests/sim/sim_net.cpp):
-// dispatch poll_event, send until poll_transmit is empty, repeat until both are empty, then re-arm
+// The UDP transport: one single-threaded shard on a boost::asio::io_context that owns one
+// Driver (the Node, its PPP links, the optional filter), one UDP socket per local address (IPv4
+// or IPv6; many tunnels share a socket) and ONE steady_timer armed at the driver's
+// poll_timeout(). After every input (a datagram, a timer expiry, a command from the runner) it
+// runs the driver's drain (engine/driver/driver.hpp, the loop SimNet runs too), then re-arms
 // the timer. Every datagram in and out is teed into an optional pcap (wall-clock timestamps, the
 // real addresses and ports).
 //
@@ -26,10 +26,11 @@
 #include <vector>
 
 #include "capture/pcap_writer.hpp"
+#include "engine/driver/datagram_filter.hpp"
+#include "engine/driver/driver.hpp"
 #include "engine/net/address.hpp"
 #include "engine/node.hpp"
 #include "engine/util/result.hpp"
-#include "peers/datagram_filter.hpp"
 #include "peers/overload/new_peer_gate.hpp"
 
 namespace l2tp::peers {
@@ -55,17 +56,14 @@ struct TransportStats {
   std::size_t half_open_peak = 0;       // most tunnels seen waiting for an SCCCN at once
 };
 
-class Shard {
+class Shard : private DriverSink {
  public:
   // Called for every NodeEvent during a drain. It may act on the node directly (open_session,
   // close_session, ...); what that queues goes out in the same drain. It must not call act().
   using EventHook = std::function<void(Node&, const NodeEvent&, Time now)>;
-  // Called just before and just after node.handle_timeout(), which forgets Closed tunnels:
-  // the chance to read the statistics of tunnels that are about to go.
-  using TimeoutHook = std::function<void(Node&, Time now)>;
 
   Shard(boost::asio::io_context& io, const NodeConfig& cfg, std::uint64_t seed);
-  ~Shard();
+  ~Shard() override;
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
@@ -83,20 +81,13 @@ class Shard {
   void set_tap(WireTap* tap) { tap_ = tap; }
   // Every datagram crosses `filter` (not owned) between the node and the sockets. The pcap and
   // the tap see the wire: what left after the filter, what arrived before it.
-  void set_filter(DatagramFilter* filter) { filter_ = filter; }
+  void set_filter(DatagramFilter* filter) { driver_.set_filter(filter); }
+  // Every node event, after the PPP links saw it (during a drain; see EventHook).
   void on_event(EventHook hook) { on_event_ = std::move(hook); }
-  void on_timeout(TimeoutHook before, TimeoutHook after) {
-    before_timeout_ = std::move(before);
-    after_timeout_ = std::move(after);
-  }
-
-  // A second source of timeouts above the node (the PPP links): `next` says when it wants to
-  // run, `fire` runs what is due. Both are asked after every drain.
-  using NextTimeout = std::function<std::optional<Time>()>;
-  void on_layer_timeout(NextTimeout next, TimeoutHook fire) {
-    layer_next_ = std::move(next);
-    layer_fire_ = std::move(fire);
-  }
+  // PPP over every session that comes up (the driver owns it).
+  void set_ppp(std::unique_ptr<PppLayer> ppp) { driver_.set_ppp(std::move(ppp)); }
+  PppLayer* ppp() { return driver_.ppp(); }
+  const PppLayer* ppp() const { return driver_.ppp(); }
 
   // Runs `f` on the node at the current time, then drains. For the runner's own timers and
   // signal handlers (never from inside an EventHook).
@@ -117,8 +108,8 @@ class Shard {
   void stop();
   bool stopped() const { return stopped_; }
 
-  Node& node() { return node_; }
-  const Node& node() const { return node_; }
+  Node& node() { return driver_.node(); }
+  const Node& node() const { return driver_.node(); }
   const std::vector<net::Endpoint>& local_endpoints() const { return locals_; }
   const TransportStats& stats() const { return stats_; }
   const capture::PcapWriter* pcap() const { return pcap_.get(); }
@@ -145,12 +136,18 @@ class Shard {
   void send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes);
   Socket* socket_for(const net::Endpoint& from);
   void tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes, Time now);
-  // Moves what the filter lets through to the sockets and the node; true if anything moved.
-  bool pump_filter(Time now);
+  // DriverSink: where the drain delivers.
+  void transmit(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes, Time) override {
+    send(from, to, bytes);
+  }
+  void event(Node& node, const NodeEvent& ev, Time now) override {
+    if (on_event_) on_event_(node, ev, now);
+  }
+  bool halted() const override { return stopped_; }
 
   boost::asio::io_context& io_;
   SeededRng rng_;
-  Node node_;
+  Driver driver_;
   std::vector<std::unique_ptr<Socket>> sockets_;
   std::vector<net::Endpoint> locals_;
   boost::asio::steady_timer timer_;
@@ -158,19 +155,12 @@ class Shard {
   std::uint64_t generation_ = 0;
   std::shared_ptr<capture::PcapWriter> pcap_;
   WireTap* tap_ = nullptr;
-  DatagramFilter* filter_ = nullptr;
   std::uint64_t frames_ = 0;  // without a pcap: the frame numbers the tap sees
-  Buffer filtered_;
   EventHook on_event_;
-  TimeoutHook before_timeout_, after_timeout_;
-  NextTimeout layer_next_;
-  TimeoutHook layer_fire_;
-  Buffer out_;
   NewPeerGate gate_;
   std::size_t half_open_ = 0;
   std::optional<Time> half_open_counted_;
   std::unordered_map<std::uint16_t, Time> half_open_since_;  // under pressure: first seen half-open
-  bool draining_ = false;
   bool stopped_ = false;
   TransportStats stats_;
 };

@@ -12,8 +12,8 @@
 #include <ostream>
 #include <set>
 
+#include "engine/driver/ppp_layer.hpp"
 #include "engine/wire/rules.hpp"
-#include "peers/ppp/ppp_layer.hpp"
 #include "peers/udp_transport.hpp"
 #include "scenarios/backoff.hpp"
 #include "scenarios/fault_filter.hpp"
@@ -40,17 +40,17 @@ double since(Time t, Time origin) {
 
 // Between the shards and the wire log: without a pcap each shard numbers its frames from 1, so
 // after a restart (a new shard) the log would see frame numbers again; here they run on.
-class FrameTap final : public peers::WireTap {
+class FrameTap final : public WireTap {
  public:
-  FrameTap(peers::WireTap& log, bool own_numbers) : log_(log), own_numbers_(own_numbers) {}
-  void on_wire(const peers::WireDatagram& d) override {
+  FrameTap(WireTap& log, bool own_numbers) : log_(log), own_numbers_(own_numbers) {}
+  void on_wire(const WireDatagram& d) override {
     ++frames_;
     if (!own_numbers_) return log_.on_wire(d);
-    log_.on_wire(peers::WireDatagram{d.direction, d.src, d.dst, d.bytes, frames_, d.at});
+    log_.on_wire(WireDatagram{d.direction, d.src, d.dst, d.bytes, frames_, d.at});
   }
 
  private:
-  peers::WireTap& log_;
+  WireTap& log_;
   bool own_numbers_;  // no pcap: the shard's numbers restart with it
   std::uint64_t frames_ = 0;
 };
@@ -114,14 +114,13 @@ class CaseRun {
   FrameTap tap_;
   std::unique_ptr<FaultFilter> filter_;
   SeededRng ppp_rng_;
-  std::unique_ptr<peers::Authorizer> authorizer_;
+  std::unique_ptr<Authorizer> authorizer_;
   // After io_ and the authorizer: the shards' handlers and the authorizer's pending decisions
   // may still point into them until io_.run() returns.
   std::unique_ptr<peers::Shard> shard_;
-  std::unique_ptr<peers::PppLayer> ppp_;
+  PppLayer* ppp_ = nullptr;  // the shard's (its driver owns the links)
   // What restarts replaced: stopped, kept until the end (their cancelled handlers still run).
   std::vector<std::unique_ptr<peers::Shard>> old_shards_;
-  std::vector<std::unique_ptr<peers::PppLayer>> old_ppp_;
   unsigned restarts_ = 0;
   boost::asio::steady_timer step_timer_, poll_timer_;
 
@@ -187,14 +186,13 @@ std::optional<std::string> CaseRun::start_shard(std::uint64_t seed) {
   if (cfg_.ppp.enabled) {
     const auto role = tester_ == Role::Lac ? ppp::Role::Client : ppp::Role::Server;
     if (cfg_.make_authorizer && !authorizer_) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
-    ppp_ = std::make_unique<peers::PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get());
+    shard_->set_ppp(std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get()));
+    ppp_ = shard_->ppp();
     // A decision about a link of a layer a restart has replaced is for a forgotten call.
-    ppp_->on_later_decision([this, layer = ppp_.get()](peers::LinkKey key, peers::Decision d) {
-      if (layer != ppp_.get()) return;
+    ppp_->on_later_decision([this, layer = ppp_](LinkKey key, Decision d) {
+      if (layer != ppp_) return;
       shard_->act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
     });
-    shard_->on_layer_timeout([this] { return ppp_->poll_timeout(); },
-                             [this](Node& node, Time now) { ppp_->handle_timeout(node, now); });
   }
   shard_->on_event([this](Node& node, const NodeEvent& ev, Time now) { on_event(node, ev, now); });
   return std::nullopt;
@@ -207,7 +205,7 @@ void CaseRun::restart() {
   sync_ppp(SteadyTime::now());
   shard_->stop();
   old_shards_.push_back(std::move(shard_));
-  if (ppp_) old_ppp_.push_back(std::move(ppp_));
+  ppp_ = nullptr;
   ppp_up_seen_ = ppp_failed_seen_ = auth_failed_seen_ = 0;
   if (filter_) filter_->forget();
   // New Tunnel IDs past the old ones: a restarted peer's SCCRQ must not look like a
@@ -248,8 +246,7 @@ reports::CaseResult CaseRun::run() {
   return result_;
 }
 
-void CaseRun::on_event(Node& node, const NodeEvent& ev, Time now) {
-  if (ppp_) ppp_->on_event(node, ev, now);
+void CaseRun::on_event(Node&, const NodeEvent& ev, Time now) {
   const auto& b = ev.event.body;
   EventRecord r{EventKind::TunnelUp, now, {}, {}, false, {}};
   const std::string t = "tunnel " + std::to_string(ev.tunnel.value);

@@ -5,25 +5,24 @@
 #include <utility>
 #include <vector>
 
-#include "peers/datagram_filter.hpp"
+#include "engine/driver/datagram_filter.hpp"
 #include "scenarios/fault.hpp"
 
 namespace l2tp::scenario {
 
-class FaultFilter final : public peers::DatagramFilter {
+class FaultFilter final : public DatagramFilter {
  public:
   explicit FaultFilter(std::vector<FaultRule> rules) : layer_(std::move(rules)) {}
-  void take(peers::WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
+  void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
             Time now) override {
-    layer_.handle(Datagram{dir == peers::WireDirection::Out ? Direction::Out : Direction::In, src, dst,
+    layer_.handle(Datagram{dir == WireDirection::Out ? Direction::Out : Direction::In, src, dst,
                            Buffer(bytes.begin(), bytes.end())},
                   now);
   }
-  bool poll(Time now, peers::WireDirection& dir, net::Endpoint& src, net::Endpoint& dst,
-            Buffer& out) override {
+  bool poll(Time now, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) override {
     auto d = layer_.poll(now);
     if (!d) return false;
-    dir = d->direction == Direction::Out ? peers::WireDirection::Out : peers::WireDirection::In;
+    dir = d->direction == Direction::Out ? WireDirection::Out : WireDirection::In;
     src = d->from;
     dst = d->to;
     out = std::move(d->bytes);

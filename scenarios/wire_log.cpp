@@ -89,11 +89,11 @@ WireEntry describe_datagram(Bytes bytes, const Buffer& secret) {
   return e;
 }
 
-void WireLog::on_wire(const peers::WireDatagram& d) {
+void WireLog::on_wire(const WireDatagram& d) {
   WireEntry e = describe_datagram(d.bytes, secret_);
   e.frame = d.frame;
   e.at = d.at;
-  e.from_peer = d.direction == peers::WireDirection::In;
+  e.from_peer = d.direction == WireDirection::In;
   e.src = d.src;
   e.dst = d.dst;
   e.summary = std::string(e.from_peer ? "peer -> us " : "us -> peer ") + e.summary;

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/driver/datagram_filter.hpp"
 #include "engine/net/address.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
-#include "peers/datagram_filter.hpp"
 #include "peers/passive_checker.hpp"
 
 namespace l2tp::scenario {
@@ -39,7 +39,7 @@ struct WireEntry {
   bool stale = false;
 };
 
-class WireLog final : public peers::WireTap {
+class WireLog final : public WireTap {
  public:
   // `secret` reveals hidden AVPs for the checker (empty: they stay concealed).
   explicit WireLog(Buffer secret, std::function<bool(std::uint16_t)> earlier = {})
@@ -47,7 +47,7 @@ class WireLog final : public peers::WireTap {
         secret_(std::move(secret)),
         checker_(std::string(secret_.begin(), secret_.end()), SIZE_MAX) {}
 
-  void on_wire(const peers::WireDatagram& d) override;
+  void on_wire(const WireDatagram& d) override;
   // A rule the engine saw the peer break (PeerViolation), blamed on the last datagram in.
   void engine_violation(const std::string& rule, const std::string& detail, Time at);
 

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "peers/ppp/authorizer.hpp"
+#include "engine/driver/authorizer.hpp"
 #include "peers/users/address_plan.hpp"
 
 namespace l2tp::peers {

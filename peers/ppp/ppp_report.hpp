@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "peers/ppp/ppp_layer.hpp"
+#include "engine/driver/ppp_layer.hpp"
 
 namespace l2tp::peers {
 

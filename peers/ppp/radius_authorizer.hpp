@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "peers/ppp/authorizer.hpp"
+#include "engine/driver/authorizer.hpp"
 #include "peers/radius/radius_client.hpp"
 #include "peers/users/address_plan.hpp"
 

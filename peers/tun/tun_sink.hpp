@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "peers/ppp/ppp_layer.hpp"
+#include "engine/driver/ppp_layer.hpp"
 #include "peers/tun/tun_device.hpp"
 
 namespace l2tp::peers {

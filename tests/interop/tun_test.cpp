@@ -154,7 +154,7 @@ void in_namespace(const NetNs& ns, F body) {
 }
 
 struct Delivered {
-  peers::LinkKey key;
+  LinkKey key;
   Buffer packet;
 };
 
@@ -180,11 +180,11 @@ TEST_F(TunSinkInNamespace, EachLinkGetsItsInterfaceWithAddressesMtuAndTrafficBot
   in_namespace(*ns_, [&] {
     peers::TunSink sink(
         io_, "t{n}x{session}",
-        [this](peers::LinkKey k, Bytes p) {
+        [this](LinkKey k, Bytes p) {
           delivered_.push_back({k, Buffer(p.begin(), p.end())});
         },
         err_, "test: ");
-    const peers::LinkKey a{7, 9}, b{7, 10};
+    const LinkKey a{7, 9}, b{7, 10};
     sink.link_up(a, link_up(0, 1400));
     sink.link_up(b, link_up(1, 1280));
     ASSERT_EQ(sink.attached(), 2U) << err_.str();
@@ -226,7 +226,7 @@ TEST_F(TunSinkInNamespace, EachLinkGetsItsInterfaceWithAddressesMtuAndTrafficBot
     // No IPCP, no address: nothing to attach, and the sink says so.
     ppp::LinkUp no_ip = link_up(2, 1500);
     no_ip.ipv4 = false;
-    sink.link_up(peers::LinkKey{7, 11}, no_ip);
+    sink.link_up(LinkKey{7, 11}, no_ip);
     EXPECT_EQ(sink.attached(), 1U);
     EXPECT_NE(err_.str().find("IPCP was not negotiated"), std::string::npos) << err_.str();
   });
@@ -237,8 +237,8 @@ TEST_F(TunSinkInNamespace, EachLinkGetsItsInterfaceWithAddressesMtuAndTrafficBot
 TEST_F(TunSinkInNamespace, FixedNameServesOneLinkAtATime) {
   in_namespace(*ns_, [&] {
     peers::TunSink sink(
-        io_, "fx0", [](peers::LinkKey, Bytes) {}, err_, "test: ");
-    const peers::LinkKey a{1, 1}, b{1, 2}, c{1, 3};
+        io_, "fx0", [](LinkKey, Bytes) {}, err_, "test: ");
+    const LinkKey a{1, 1}, b{1, 2}, c{1, 3};
     sink.link_up(a, link_up(0, 1500));
     sink.link_up(b, link_up(1, 1500));
     EXPECT_EQ(sink.attached(), 1U);
@@ -259,8 +259,8 @@ TEST_F(TunSinkInNamespace, FixedNameServesOneLinkAtATime) {
 TEST_F(TunSinkInNamespace, NameOfAnotherKindOfInterfaceIsReportedAndTheLinkGoesOnWithout) {
   in_namespace(*ns_, [&] {
     peers::TunSink sink(
-        io_, "lo", [](peers::LinkKey, Bytes) {}, err_, "test: ");
-    sink.link_up(peers::LinkKey{3, 4}, link_up(0, 1500));
+        io_, "lo", [](LinkKey, Bytes) {}, err_, "test: ");
+    sink.link_up(LinkKey{3, 4}, link_up(0, 1500));
     EXPECT_EQ(sink.attached(), 0U);
     EXPECT_NE(err_.str().find("test: --tun: session 3/4: TUNSETIFF lo"), std::string::npos) << err_.str();
     EXPECT_NE(err_.str().find("goes on without an interface"), std::string::npos) << err_.str();

@@ -7,8 +7,9 @@
 #include <string>
 
 #include "engine/ppp/frame.hpp"
+#include "engine/sim/sim_net.hpp"
 #include "engine/wire/message.hpp"
-#include "tests/sim/sim_net.hpp"
+#include "scenarios/fault_filter.hpp"
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::scenario {
@@ -659,29 +660,7 @@ TEST(FaultMatch, ASkippingRuleTakesTheDatagram) {
   EXPECT_EQ(layer.stats()[1].matched, 0u);
 }
 
-// ---- in the simulated network ----
-
-// The fault layer on one node's output.
-class FaultHook : public sim::OutputHook {
- public:
-  explicit FaultHook(std::vector<FaultRule> rules) : layer_(std::move(rules)) {}
-  void take(const net::Endpoint& from, const net::Endpoint& to, Buffer bytes, Time now) override {
-    layer_.handle(Datagram{Direction::Out, from, to, std::move(bytes)}, now);
-  }
-  bool poll(Time now, net::Endpoint& from, net::Endpoint& to, Buffer& out) override {
-    auto d = layer_.poll(now);
-    if (!d) return false;
-    from = d->from;
-    to = d->to;
-    out = std::move(d->bytes);
-    return true;
-  }
-  std::optional<Time> poll_timeout() const override { return layer_.poll_timeout(); }
-  const FaultLayer& layer() const { return layer_; }
-
- private:
-  FaultLayer layer_;
-};
+// ---- in the simulated network (the fault layer between a node and the network: FaultFilter) ----
 
 NodeConfig lac_config() {
   NodeConfig c;
@@ -724,8 +703,8 @@ TEST(FaultSim, WithheldScccnAcksMakeTheLacRetransmitAndTheTunnelStillComesUp) {
   auto r = rule(FaultAction::Drop, "ZLB");
   r.name = "withheld-ack";
   r.match.count = 2;
-  FaultHook hook({r});
-  net.set_output_hook(lns, &hook);
+  FaultFilter hook({r});
+  net.set_filter(lns, &hook);
   const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
   net.run(Time{} + std::chrono::seconds(20));
   EXPECT_EQ(hook.layer().stats()[0].applied, 2u);
@@ -745,8 +724,8 @@ TEST(FaultSim, R023_UnknownMandatoryAvpInIcrqMakesTheLnsClearTheCall) {
   Node& lns = net.add_node(ep(3), lns_config());
   auto r = rule(FaultAction::AddAvp, "ICRQ");
   r.avp.type = 99;  // M=1 by default
-  FaultHook hook({r});
-  net.set_output_hook(lac, &hook);
+  FaultFilter hook({r});
+  net.set_filter(lac, &hook);
   const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
   net.run(Time{} + std::chrono::seconds(5));
@@ -791,8 +770,8 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
   r.avp.mandatory = false;
   r.avp.value = Buffer{'x'};
   r.avp.position = 1;  // before the Random Vector
-  FaultHook hook({r});
-  net.set_output_hook(lac, &hook);
+  FaultFilter hook({r});
+  net.set_filter(lac, &hook);
   const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
   net.run(Time{} + std::chrono::seconds(2));
@@ -814,8 +793,8 @@ TEST(FaultSim, ADelayedSccrpArrivesLateAndTheTunnelComesUp) {
   Node& lns = net.add_node(ep(3), lns_config());
   auto r = rule(FaultAction::Delay, "SCCRP");
   r.delay = std::chrono::milliseconds(400);
-  FaultHook hook({r});
-  net.set_output_hook(lns, &hook);
+  FaultFilter hook({r});
+  net.set_filter(lns, &hook);
   lac.open_tunnel(ep(2), ep(3), net.now());
   net.run(Time{} + std::chrono::seconds(3));
   const auto sccrp = sent(net, ep(3), MessageType::Sccrp);

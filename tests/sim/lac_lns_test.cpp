@@ -3,8 +3,8 @@
 
 #include <set>
 
+#include "engine/sim/sim_net.hpp"
 #include "engine/wire/message.hpp"
-#include "tests/sim/sim_net.hpp"
 
 namespace l2tp::sim {
 namespace {

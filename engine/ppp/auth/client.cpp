@@ -120,15 +120,26 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
   // RFC 1994 4.1: the Name is the peer's own identification (for MS-CHAP, with any domain).
   write_chap_value(response_, ChapCode::Response, id, response_value, user_);
   awaiting_status_ = true;
+  response_repeats_ = 0;
+  chap_ids_answered_.set(id);
+  constexpr std::size_t kUnansweredKept = 4;
+  if (method_ == Method::MsChapV2 || unanswered_.size() == kUnansweredKept) unanswered_.clear();
+  unanswered_.push_back(response_);
   ++transmissions_;
   out_.push_back(response_);
-  if (outcome_ == Outcome::Pending) deadline_ = now + cfg_.passive_wait();
+  if (outcome_ == Outcome::Pending) deadline_ = now + cfg_.restart;
 }
 
 void Client::handle_status(std::uint8_t code, std::uint8_t id, Bytes data) {
-  // Success/Failure answer our last Response and carry its Identifier (RFC 1994 4.2).
-  if (!awaiting_status_ || id != challenge_id_) return discard();
+  // Success/Failure carry the Identifier of the Response they answer (RFC 1994 4.2). Under
+  // reordering an old Challenge may arrive after the current one and be answered last, while
+  // the authenticator judges the Response to the current one: a verdict for any Challenge we
+  // answered counts (the password is the same). MS-CHAPv2's Success is checked against our
+  // last Response, so there only that one counts.
+  const bool answered = method_ == Method::MsChapV2 ? id == challenge_id_ : chap_ids_answered_.test(id);
+  if (!awaiting_status_ || !answered) return discard();
   awaiting_status_ = false;
+  unanswered_ = {};
   peer_message_ = std::string(as_string_view(data));
   if (static_cast<ChapCode>(code) == ChapCode::Failure) {
     if (method_ == Method::MsChapV1 || method_ == Method::MsChapV2) {
@@ -159,6 +170,17 @@ void Client::handle_timeout(Time now) {
     timed_out_ = true;
     return finish(Outcome::Failure,
                   "no response to PAP request after " + std::to_string(pap_requests_) + " attempts");
+  }
+  // A lost Success or Failure (or a lost Response the authenticator does not re-challenge for):
+  // the same Response again, every `restart`, up to max_attempts in all.
+  if (awaiting_status_ && response_repeats_ + 1 < cfg_.max_attempts) {
+    ++response_repeats_;
+    for (const Buffer& r : unanswered_) {
+      ++transmissions_;
+      out_.push_back(r);
+    }
+    deadline_ = now + cfg_.restart;
+    return;
   }
   timed_out_ = true;
   finish(Outcome::Failure, have_challenge_ ? "no Success or Failure from the peer after our Response"

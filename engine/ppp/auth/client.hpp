@@ -5,10 +5,13 @@
 // arrives, or max_attempts requests went unanswered ("no response to PAP request").
 // CHAP family (RFC 1994 4.1): start() waits for a Challenge and answers each one with a
 // Response carrying its Identifier (P073); a repeated Challenge (same Identifier and value)
-// gets the same Response again. Success/Failure must carry the Identifier of our last
-// Response. MS-CHAPv2 checks the authenticator response in Success (RFC 2759 5, P087): a
-// missing or wrong S= value is a Failure. The wait for a Challenge, and for the verdict
-// after our Response, is bounded by restart * max_attempts ("no Challenge from the peer").
+// gets the same Response again. Success/Failure must carry the Identifier of a Response we
+// sent (for MS-CHAPv2, of our last: its Success proves that Response). When neither comes
+// within `restart`, our unanswered Responses go again (the Success may have been lost, and
+// RFC 1994 4.1 has the authenticator answer repeated Responses alike, P075). MS-CHAPv2 checks
+// the authenticator response in Success (RFC 2759 5, P087): a missing or wrong S= value is a
+// Failure. The wait for a Challenge, and for the verdict after our Response, is bounded by
+// restart * max_attempts ("no Challenge from the peer").
 // After Success, a later Challenge (RFC 1994 4.1 re-challenge, P077) is answered and the
 // outcome stays Success unless a Failure follows. MS-CHAP "retry allowed" is not used: the
 // password is fixed, so a Failure is final.
@@ -22,6 +25,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/ppp/auth/auth.hpp"
 #include "engine/ppp/auth/mschap_message.hpp"
@@ -101,6 +105,14 @@ class Client {
   std::uint8_t challenge_id_ = 0;
   Buffer challenge_value_;
   Buffer response_;
+  unsigned response_repeats_ = 0;  // rounds of Responses sent again for want of a verdict
+  // Our Responses still without a verdict, oldest first (at most 4; MS-CHAPv2: the last only).
+  // All go again on a timeout: the authenticator answers only the one to its current Challenge,
+  // and a stale Challenge overtaken on the way may have been answered after it.
+  std::vector<Buffer> unanswered_;
+  // The Identifiers of every Challenge we answered: a verdict for an earlier one counts too
+  // (a Challenge overtaken on the way can make a stale one our last; MD5 and MS-CHAPv1 only).
+  std::bitset<256> chap_ids_answered_;
   bool awaiting_status_ = false;
   std::string expected_authenticator_response_;  // MS-CHAPv2
 };

@@ -1,7 +1,7 @@
-// Two or more Nodes on a simulated network in virtual time: per-datagram latency, loss,
-// duplication and reordering from a seeded RNG, so a run repeats exactly. The same drain
-// loop a real transport runs: after every input, send until poll_transmit is empty and
-// collect events; time jumps to the next arrival or timer.
+// Two or more drivers (engine/driver: a Node with its PPP links) on a simulated network in
+// virtual time: per-datagram latency, loss, duplication and reordering from a seeded RNG, so a
+// run repeats exactly. Each host runs the driver's drain, the loop the Asio shard runs; time
+// jumps to the next arrival or deadline.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/driver/driver.hpp"
 #include "engine/node.hpp"
 
 namespace l2tp::sim {
@@ -32,49 +33,51 @@ struct Delivered {
   Buffer bytes;
 };
 
-// An optional layer on a node's output (the scenario fault layer, for one): everything the
-// node sends goes to take(), and what poll() releases goes on the network. SimNet wakes at
-// poll_timeout() to poll again.
-class OutputHook {
- public:
-  virtual ~OutputHook() = default;
-  virtual void take(const net::Endpoint& from, const net::Endpoint& to, Buffer bytes, Time now) = 0;
-  virtual bool poll(Time now, net::Endpoint& from, net::Endpoint& to, Buffer& out) = 0;
-  virtual std::optional<Time> poll_timeout() const = 0;
-};
-
 class SimNet {
  public:
   SimNet(std::uint64_t seed, LinkConfig link);
 
-  // A node listening on `addr`; it lives as long as the SimNet.
-  Node& add_node(const net::Endpoint& addr, const NodeConfig& cfg);
+  // A driver (a node; PPP and a filter may be added to it) listening on `addr`; it lives as long
+  // as the SimNet.
+  Driver& add_driver(const net::Endpoint& addr, const NodeConfig& cfg);
+  Node& add_node(const net::Endpoint& addr, const NodeConfig& cfg) { return add_driver(addr, cfg).node(); }
+  Driver& driver(const Node& n);
   Rng& rng() { return rng_; }
   Time now() const { return now_; }
 
   // Runs until nothing is scheduled, `until` is reached, or `max_steps` steps were taken.
   // Returns the number of steps.
   std::size_t run(Time until, std::size_t max_steps = 10'000'000);
-  // Lets the test act between steps (e.g. open sessions as tunnels come up).
+  // Lets the test act between steps (e.g. open sessions as tunnels come up). Called from the
+  // drain, after the driver's PPP links saw the event.
   void on_event(std::function<void(Node&, const NodeEvent&)> f) { on_event_ = std::move(f); }
 
   const std::vector<NodeEvent>& events(const Node& n) const;
-  const std::vector<Delivered>& wire_log() const { return log_; }  // everything delivered
+  // Everything delivered, unless keep_wire_log(false) (large runs).
+  const std::vector<Delivered>& wire_log() const { return log_; }
+  void keep_wire_log(bool keep) { keep_log_ = keep; }
+  // Every event of every node, unless keep_events(false) (large runs).
+  void keep_events(bool keep) { keep_events_ = keep; }
+  std::uint64_t delivered() const { return delivered_; }
   std::uint64_t dropped() const { return dropped_; }
   std::uint64_t duplicated() const { return duplicated_; }
   std::uint64_t reordered() const { return reordered_; }
 
-  // Drains a node's outputs into the network (call after acting on a node directly).
+  // Runs a node's driver drain (call after acting on a node directly).
   void pump(Node& n);
-  // Puts `hook` (not owned; nullptr removes it) between node `n` and the network.
-  void set_output_hook(const Node& n, OutputHook* hook);
+  // Puts `filter` (not owned; nullptr removes it) between node `n` and the network.
+  void set_filter(const Node& n, DatagramFilter* filter) { driver(n).set_filter(filter); }
 
  private:
-  struct Host {
+  struct Host final : DriverSink {
+    SimNet* net = nullptr;
     net::Endpoint addr;
-    std::unique_ptr<Node> node;
+    std::unique_ptr<Driver> driver;
     std::vector<NodeEvent> events;
-    OutputHook* hook = nullptr;
+    void transmit(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes, Time) override {
+      net->send(from, to, bytes);
+    }
+    void event(Node& node, const NodeEvent& ev, Time) override;
   };
   struct InFlight {
     Time at;
@@ -85,8 +88,8 @@ class SimNet {
   };
 
   Host* host_at(const net::Endpoint& addr);
-  void send(const net::Endpoint& from, const net::Endpoint& to, Buffer bytes);
-  void flush_hook(Host& h);  // sends what the host's output hook releases now
+  Host& host_of(const Node& n);
+  void send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes);
 
   LinkConfig link_;
   SeededRng rng_;
@@ -96,7 +99,8 @@ class SimNet {
   std::uint64_t seq_ = 0;
   Time now_{};
   std::vector<Delivered> log_;
-  std::uint64_t dropped_ = 0, duplicated_ = 0, reordered_ = 0;
+  bool keep_log_ = true, keep_events_ = true;
+  std::uint64_t delivered_ = 0, dropped_ = 0, duplicated_ = 0, reordered_ = 0;
   std::function<void(Node&, const NodeEvent&)> on_event_;
 };
 

@@ -15,11 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/driver/authorizer.hpp"
+#include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
-#include "peers/ppp/authorizer.hpp"
-#include "peers/ppp/ppp_settings.hpp"
 
-namespace l2tp::peers {
+namespace l2tp {
 
 // One session's PPP as the summary reports it.
 struct PppRecord {
@@ -119,4 +119,4 @@ class PppLayer {
   Buffer frame_, packet_;
 };
 
-}  // namespace l2tp::peers
+}  // namespace l2tp

@@ -1,8 +1,8 @@
-#include "peers/ppp/ppp_layer.hpp"
+#include "engine/driver/ppp_layer.hpp"
 
 #include <algorithm>
 
-namespace l2tp::peers {
+namespace l2tp {
 
 namespace {
 
@@ -317,4 +317,4 @@ void PppLayer::stop_all(Time) {
   for (auto& [k, e] : links_) e->tearing_down = true;
 }
 
-}  // namespace l2tp::peers
+}  // namespace l2tp

@@ -9,7 +9,7 @@
 #include "engine/ip/probe.hpp"
 #include "engine/ppp/link.hpp"
 
-namespace l2tp::peers {
+namespace l2tp {
 
 struct PppSettings {
   bool enabled = true;  // false (--no-ppp): sessions carry no PPP at all
@@ -33,4 +33,4 @@ struct PppSettings {
 std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16_t tunnel,
                         std::uint16_t session);
 
-}  // namespace l2tp::peers
+}  // namespace l2tp

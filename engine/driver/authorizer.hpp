@@ -13,7 +13,7 @@
 #include "engine/ppp/auth/auth.hpp"
 #include "engine/time.hpp"
 
-namespace l2tp::peers {
+namespace l2tp {
 
 struct Decision {
   ppp::auth::Verdict verdict;
@@ -47,4 +47,4 @@ class Authorizer {
   virtual std::string describe() const = 0;  // for the startup line: "secrets file x (3 users)"
 };
 
-}  // namespace l2tp::peers
+}  // namespace l2tp

@@ -12,7 +12,7 @@
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 
-namespace l2tp::peers {
+namespace l2tp {
 
 // Out: sent by the node; In: received from the network.
 enum class WireDirection : std::uint8_t { Out, In };
@@ -46,4 +46,4 @@ class DatagramFilter {
   virtual std::optional<Time> poll_timeout() const = 0;
 };
 
-}  // namespace l2tp::peers
+}  // namespace l2tp
