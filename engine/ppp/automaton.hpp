@@ -11,10 +11,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 
+#include "engine/ppp/fifo.hpp"
 #include "engine/ppp/frame.hpp"
 #include "engine/ppp/protocol.hpp"
 #include "engine/time.hpp"
@@ -237,19 +237,20 @@ class Automaton {
   std::uint16_t protocol() const { return protocol_; }
   unsigned restart_count() const { return restart_count_; }
 
+  // 32 bits: per link, a control protocol never gets near 4 billion packets.
   struct Counters {
-    std::uint64_t conf_req_sent = 0;  // every transmission, retransmissions included
-    std::uint64_t conf_req_received = 0;
-    std::uint64_t acks_sent = 0;      // Configure-Acks we sent (the peer's request accepted)
-    std::uint64_t acks_received = 0;  // valid Configure-Acks of our request
-    std::uint64_t naks_sent = 0;
-    std::uint64_t naks_received = 0;
-    std::uint64_t rejects_sent = 0;
-    std::uint64_t rejects_received = 0;
-    std::uint64_t term_req_sent = 0;
-    std::uint64_t code_rejects_received = 0;
-    std::uint64_t code_rejects_sent = 0;
-    std::uint64_t discarded = 0;  // malformed packets, invalid replies, illegal-state packets
+    std::uint32_t conf_req_sent = 0;  // every transmission, retransmissions included
+    std::uint32_t conf_req_received = 0;
+    std::uint32_t acks_sent = 0;      // Configure-Acks we sent (the peer's request accepted)
+    std::uint32_t acks_received = 0;  // valid Configure-Acks of our request
+    std::uint32_t naks_sent = 0;
+    std::uint32_t naks_received = 0;
+    std::uint32_t rejects_sent = 0;
+    std::uint32_t rejects_received = 0;
+    std::uint32_t term_req_sent = 0;
+    std::uint32_t code_rejects_received = 0;
+    std::uint32_t code_rejects_sent = 0;
+    std::uint32_t discarded = 0;  // malformed packets, invalid replies, illegal-state packets
   };
   Counters counters() const { return counters_; }
 
@@ -305,8 +306,8 @@ class Automaton {
   unsigned sent_since_peer_request_ = 0;
 
   std::uint16_t peer_mru_ = 1500;
-  std::deque<Buffer> tx_;
-  std::deque<LayerEvent> events_;
+  Fifo<Buffer> tx_;
+  Fifo<LayerEvent> events_;
   StopInfo stop_;
   State stopped_from_ = State::Initial;
   Counters counters_;

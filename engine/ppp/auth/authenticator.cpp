@@ -73,7 +73,7 @@ void Authenticator::handle_pap_request(std::uint8_t id, Bytes data) {
       c.method = Method::Pap;
       c.user = user_;
       c.password = std::string(as_string_view(req->password));
-      to_verify_ = std::move(c);
+      to_verify_ = std::make_unique<Credentials>(std::move(c));
       state_ = State::Verifying;
       deadline_.reset();
       return;
@@ -130,11 +130,12 @@ void Authenticator::handle_response(std::uint8_t id, Bytes data, Time now) {
   c.chap_id = id;
   c.challenge = challenge_;
   c.response.assign(resp->value.begin(), resp->value.end());
-  to_verify_ = std::move(c);
+  to_verify_ = std::make_unique<Credentials>(std::move(c));
 }
 
 std::optional<Credentials> Authenticator::poll_verify() {
-  auto c = std::move(to_verify_);
+  if (!to_verify_) return std::nullopt;
+  std::optional<Credentials> c = std::move(*to_verify_);
   to_verify_.reset();
   return c;
 }

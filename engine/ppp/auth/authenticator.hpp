@@ -18,11 +18,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "engine/ppp/auth/auth.hpp"
+#include "engine/ppp/fifo.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 #include "engine/util/rng.hpp"
@@ -83,8 +84,8 @@ class Authenticator {
   std::string message_;
   std::string reason_;
   std::optional<Time> deadline_;
-  std::deque<Buffer> out_;
-  std::optional<Credentials> to_verify_;
+  Fifo<Buffer> out_;
+  std::unique_ptr<Credentials> to_verify_;  // on the heap: due only between a Response and its verdict
   std::uint64_t discarded_ = 0;
 
   std::uint8_t id_ = 0;  // CHAP: the current Challenge's; PAP: the request to answer

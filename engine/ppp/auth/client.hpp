@@ -22,13 +22,13 @@
 
 #include <bitset>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/ppp/auth/auth.hpp"
 #include "engine/ppp/auth/mschap_message.hpp"
+#include "engine/ppp/fifo.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 #include "engine/util/rng.hpp"
@@ -89,7 +89,7 @@ class Client {
   std::string peer_message_;
   std::optional<MsChapFailure> mschap_failure_;
   std::optional<Time> deadline_;
-  std::deque<Buffer> out_;
+  Fifo<Buffer> out_;
   unsigned transmissions_ = 0;
   std::uint64_t discarded_ = 0;
   bool timed_out_ = false;

@@ -1,0 +1,53 @@
+// A first-in first-out queue for the per-link queues of PPP (frames to send, events, notices).
+// A std::deque allocates a 512-octet block and its map as soon as it exists, empty or not; a
+// link had eight of them, most of a session's memory. These queues hold a few items between
+// an input and the drain that follows it, so a vector read from a moving head does, and its
+// storage is released once drained: an idle link holds nothing.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace l2tp::ppp {
+
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
+  T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+
+  void push_back(T v) { items_.push_back(std::move(v)); }
+  template <class... Args>
+  void emplace_back(Args&&... args) {
+    items_.emplace_back(std::forward<Args>(args)...);
+  }
+  void pop_front() {
+    if (++head_ == items_.size()) {
+      clear();
+    } else if (head_ >= kCompactAt && 2 * head_ >= items_.size()) {
+      // Never drained (a producer faster than its consumer): drop the consumed front.
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  // Removes and returns the oldest item.
+  T take_front() {
+    T v = std::move(items_[head_]);
+    pop_front();
+    return v;
+  }
+  void clear() {
+    std::vector<T>().swap(items_);
+    head_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kCompactAt = 32;
+  std::vector<T> items_;
+  std::size_t head_ = 0;
+};
+
+}  // namespace l2tp::ppp
