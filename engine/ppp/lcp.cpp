@@ -63,12 +63,15 @@ std::string to_string(const AuthProto& a) {
 }
 
 Lcp::Lcp(const LcpConfig& cfg, Rng& rng, const AutomatonConfig& acfg)
-    : cfg_(cfg), rng_(rng), automaton_(proto::kLcp, *this, acfg) {
+    : Lcp(std::make_shared<const LcpConfig>(cfg), rng, acfg) {}
+
+Lcp::Lcp(std::shared_ptr<const LcpConfig> cfg, Rng& rng, const AutomatonConfig& acfg)
+    : cfg_(std::move(cfg)), rng_(rng), automaton_(proto::kLcp, *this, acfg) {
   reset();
 }
 
 std::uint16_t Lcp::mtu() const {
-  return std::min(peer_mru_, cfg_.max_mtu);
+  return std::min(peer_mru_, cfg_->max_mtu);
 }
 
 std::uint32_t Lcp::new_magic() {
@@ -80,24 +83,24 @@ std::uint32_t Lcp::new_magic() {
 }
 
 std::optional<AuthProto> Lcp::current_auth() const {
-  if (auth_rejected_ || auth_index_ >= cfg_.require_auth.size()) return std::nullopt;
-  return cfg_.require_auth[auth_index_];
+  if (auth_rejected_ || auth_index_ >= cfg_->require_auth.size()) return std::nullopt;
+  return cfg_->require_auth[auth_index_];
 }
 
 void Lcp::reset() {
-  req_mru_ = cfg_.mru;
-  req_mru_on_ = cfg_.mru != kDefaultMru;  // P026: defaults are not requested
-  req_accm_ = cfg_.accm;
+  req_mru_ = cfg_->mru;
+  req_mru_on_ = cfg_->mru != kDefaultMru;  // P026: defaults are not requested
+  req_accm_ = cfg_->accm;
   auth_index_ = 0;
   auth_tried_.reset();
   auth_rejected_ = false;
-  req_magic_on_ = cfg_.magic;
-  req_magic_ = cfg_.magic ? new_magic() : 0;
-  req_pfc_ = cfg_.pfc;
-  req_acfc_ = cfg_.acfc;
-  req_mrru_ = cfg_.mrru;
-  req_ssn_ = cfg_.short_seq && cfg_.mrru.has_value();  // SSNHF only means something with MRRU
-  req_ed_ = cfg_.endpoint_discriminator;
+  req_magic_on_ = cfg_->magic;
+  req_magic_ = cfg_->magic ? new_magic() : 0;
+  req_pfc_ = cfg_->pfc;
+  req_acfc_ = cfg_->acfc;
+  req_mrru_ = cfg_->mrru;
+  req_ssn_ = cfg_->short_seq && cfg_->mrru.has_value();  // SSNHF only means something with MRRU
+  req_ed_ = cfg_->endpoint_discriminator;
   last_magic_nak_sent_.reset();
   loop_suspicions_ = 0;
 
@@ -151,9 +154,9 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
       case kMru: {
         const auto v = option_u16(o);
         if (!v) {
-          rb.nak_u16(o, std::max(cfg_.min_mru, kDefaultMru));  // P049: right length and value
-        } else if (*v < cfg_.min_mru) {
-          rb.nak_u16(o, cfg_.min_mru);  // P031
+          rb.nak_u16(o, std::max(cfg_->min_mru, kDefaultMru));  // P049: right length and value
+        } else if (*v < cfg_->min_mru) {
+          rb.nak_u16(o, cfg_->min_mru);  // P031
         } else {
           mru = *v;
         }
@@ -165,15 +168,15 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
         break;
       case kAuthProtocol: {
         // P052: the peer asks us to authenticate to it with this protocol.
-        if (cfg_.accept_auth.empty()) {
+        if (cfg_->accept_auth.empty()) {
           rb.reject(o);
           break;
         }
         const auto a = parse_auth(o.value);
-        if (a && std::ranges::find(cfg_.accept_auth, *a) != cfg_.accept_auth.end()) {
+        if (a && std::ranges::find(cfg_->accept_auth, *a) != cfg_->accept_auth.end()) {
           auth = *a;
         } else {
-          rb.nak(o, auth_value(cfg_.accept_auth.front()));  // P031, P049
+          rb.nak(o, auth_value(cfg_->accept_auth.front()));  // P031, P049
         }
         break;
       }
@@ -209,7 +212,7 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
         if (!multilink()) {
           rb.reject(o);
         } else if (!v) {
-          rb.nak_u16(o, cfg_.mrru.value_or(kDefaultMru));
+          rb.nak_u16(o, cfg_->mrru.value_or(kDefaultMru));
         } else {
           mrru = *v;
         }
@@ -237,7 +240,7 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
   }
 
   if (collision) {
-    if (++loop_suspicions_ >= cfg_.loopback_fail) {
+    if (++loop_suspicions_ >= cfg_->loopback_fail) {
       fail(Stop::LoopedBack, "LCP: " + std::to_string(loop_suspicions_) +
                                  " Configure-Requests in a row carried our own Magic-Number " +
                                  hex32(req_magic_) + ": the link is looped back");
@@ -294,7 +297,7 @@ std::optional<std::string> Lcp::adopt_request(Bytes options) {
     switch (o.type) {
       case kMru: {
         const auto v = option_u16(o);
-        if (!v || *v < cfg_.min_mru) return bad;
+        if (!v || *v < cfg_->min_mru) return bad;
         req_mru_ = *v;
         req_mru_on_ = true;
         break;
@@ -307,12 +310,12 @@ std::optional<std::string> Lcp::adopt_request(Bytes options) {
       }
       case kAuthProtocol: {
         const auto a = parse_auth(o.value);
-        const auto it = a ? std::ranges::find(cfg_.require_auth, *a) : cfg_.require_auth.end();
-        if (it == cfg_.require_auth.end())
+        const auto it = a ? std::ranges::find(cfg_->require_auth, *a) : cfg_->require_auth.end();
+        if (it == cfg_->require_auth.end())
           return "Authentication-Protocol " + (a ? to_string(*a) : std::string("(malformed)")) +
                  " is not one we demand (" +
-                 (cfg_.require_auth.empty() ? std::string("none") : auth_list(cfg_.require_auth)) + ")";
-        auth_index_ = static_cast<std::size_t>(it - cfg_.require_auth.begin());
+                 (cfg_->require_auth.empty() ? std::string("none") : auth_list(cfg_->require_auth)) + ")";
+        auth_index_ = static_cast<std::size_t>(it - cfg_->require_auth.begin());
         auth_rejected_ = false;
         break;
       }
@@ -346,8 +349,8 @@ std::optional<std::string> Lcp::adopt_request(Bytes options) {
         return option_name(o.type) + " is not an option we request";
     }
   }
-  if (!cfg_.require_auth.empty() && auth_rejected_)
-    return "no Authentication-Protocol, but we demand " + auth_list(cfg_.require_auth);
+  if (!cfg_->require_auth.empty() && auth_rejected_)
+    return "no Authentication-Protocol, but we demand " + auth_list(cfg_->require_auth);
   return std::nullopt;
 }
 
@@ -362,7 +365,7 @@ bool Lcp::handle_nak(Bytes options) {
         if (!v) break;
         // P034: take the peer's value when we can live with it; below our minimum we ask for
         // the minimum (a peer that insists ends in NegotiationFailed).
-        req_mru_ = std::max(*v, cfg_.min_mru);
+        req_mru_ = std::max(*v, cfg_->min_mru);
         req_mru_on_ = req_mru_ != kDefaultMru;
         break;
       }
@@ -370,20 +373,20 @@ bool Lcp::handle_nak(Bytes options) {
         if (auto v = option_u32(o)) req_accm_ = *v;
         break;
       case kAuthProtocol: {
-        if (cfg_.require_auth.empty() || !current_auth()) break;  // we asked for none
+        if (cfg_->require_auth.empty() || !current_auth()) break;  // we asked for none
         auth_tried_.set(auth_index_);
         const auto proposed = parse_auth(o.value);
         std::optional<std::size_t> next_index;
         // RFC 1661 6.2: take the peer's proposal if we allow it, else our next preference.
-        for (std::size_t i = 0; i < cfg_.require_auth.size() && i < auth_tried_.size(); ++i) {
-          if (proposed && cfg_.require_auth[i] == *proposed && !auth_tried_[i]) next_index = i;
+        for (std::size_t i = 0; i < cfg_->require_auth.size() && i < auth_tried_.size(); ++i) {
+          if (proposed && cfg_->require_auth[i] == *proposed && !auth_tried_[i]) next_index = i;
         }
-        for (std::size_t i = 0; !next_index && i < cfg_.require_auth.size() && i < auth_tried_.size(); ++i) {
+        for (std::size_t i = 0; !next_index && i < cfg_->require_auth.size() && i < auth_tried_.size(); ++i) {
           if (!auth_tried_[i]) next_index = i;
         }
         if (!next_index) {
           fail(Stop::NegotiationFailed,
-               "LCP: peer will not authenticate with " + auth_list(cfg_.require_auth) + " (it proposes " +
+               "LCP: peer will not authenticate with " + auth_list(cfg_->require_auth) + " (it proposes " +
                    (proposed ? to_string(*proposed) : std::string("an unknown protocol")) + ")");
           break;
         }
@@ -399,7 +402,7 @@ bool Lcp::handle_nak(Bytes options) {
         } else {
           req_magic_ = *v;
         }
-        if (!cfg_.magic) req_magic_on_ = true;  // solicited (P033)
+        if (!cfg_->magic) req_magic_on_ = true;  // solicited (P033)
         break;
       }
       case kPfc:
@@ -439,7 +442,7 @@ bool Lcp::handle_reject(Bytes options) {
       case kAuthProtocol:
         if (auto a = current_auth())
           fail(Stop::NegotiationFailed, "LCP: peer Configure-Rejects Authentication-Protocol; we require " +
-                                            auth_list(cfg_.require_auth));
+                                            auth_list(cfg_->require_auth));
         auth_rejected_ = true;
         break;
       case kMagicNumber:

@@ -9,7 +9,7 @@
 
 #include <bitset>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -95,12 +95,14 @@ using LcpNotice = std::variant<LcpEchoReply, LcpProtocolReject, LcpLoopDetected,
 class Lcp final : public OptionPolicy {
  public:
   Lcp(const LcpConfig& cfg, Rng& rng, const AutomatonConfig& acfg = {});
+  // Shares `cfg` instead of copying it (every link of a run has the same LCP settings).
+  Lcp(std::shared_ptr<const LcpConfig> cfg, Rng& rng, const AutomatonConfig& acfg);
   Lcp(const Lcp&) = delete;
   Lcp& operator=(const Lcp&) = delete;
 
   Automaton& automaton() { return automaton_; }
   const Automaton& automaton() const { return automaton_; }
-  const LcpConfig& config() const { return cfg_; }
+  const LcpConfig& config() const { return *cfg_; }
 
   // Results of negotiation, valid once opened.
   std::uint16_t peer_mru() const { return peer_mru_; }  // what the peer receives (1500 when not negotiated)
@@ -141,13 +143,14 @@ class Lcp final : public OptionPolicy {
   // Echo-Reply received (magic checked), Protocol-Reject received, loop detected...
   std::optional<LcpNotice> poll_notice();
 
+  // 32 bits: at one echo a second a link needs 136 years to wrap them.
   struct EchoCounters {
-    std::uint64_t requests_sent = 0;
-    std::uint64_t requests_received = 0;
-    std::uint64_t replies_sent = 0;
-    std::uint64_t replies_received = 0;
-    std::uint64_t bad_magic = 0;  // Echo/Discard with neither 0 nor the peer's number (RFC 1661 6.4)
-    std::uint64_t discards_received = 0;
+    std::uint32_t requests_sent = 0;
+    std::uint32_t requests_received = 0;
+    std::uint32_t replies_sent = 0;
+    std::uint32_t replies_received = 0;
+    std::uint32_t bad_magic = 0;  // Echo/Discard with neither 0 nor the peer's number (RFC 1661 6.4)
+    std::uint32_t discards_received = 0;
   };
   const EchoCounters& echo_counters() const { return echo_; }
 
@@ -168,12 +171,12 @@ class Lcp final : public OptionPolicy {
 
  private:
   std::uint32_t new_magic();
-  bool multilink() const { return cfg_.mrru.has_value() || cfg_.accept_mrru; }
+  bool multilink() const { return cfg_->mrru.has_value() || cfg_->accept_mrru; }
   // What the current request asks for.
   std::optional<AuthProto> current_auth() const;
   bool magic_ok_in_echo(std::uint32_t magic, const char* what);
 
-  LcpConfig cfg_;
+  std::shared_ptr<const LcpConfig> cfg_;
   Rng& rng_;
   Automaton automaton_;
 
@@ -203,7 +206,7 @@ class Lcp final : public OptionPolicy {
   bool peer_short_seq_ = false, our_short_seq_acked_ = false;
 
   std::bitset<256> echo_outstanding_;
-  std::deque<LcpNotice> notices_;
+  Fifo<LcpNotice> notices_;
   EchoCounters echo_;
 };
 
