@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/ppp/frame.hpp"
+#include "engine/ppp/link_reasons.hpp"
 #include "engine/ppp/protocol.hpp"
 #include "engine/ppp/proxy.hpp"
 
@@ -25,126 +26,6 @@ avp::DisconnectCause cause(std::uint16_t code, std::uint16_t protocol, std::uint
 std::optional<auth::Method> method_of(const AuthProto& a) {
   return auth::method_from_lcp(a.protocol,
                                a.protocol == proto::kChap ? std::optional(a.algorithm) : std::nullopt);
-}
-
-std::string seconds_text(Duration d) {
-  const double s = std::chrono::duration<double>(d).count();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-
-std::string plural(std::uint64_t n, const std::string& one, const std::string& many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-const char* method_label(auth::Method m) {
-  switch (m) {
-    case auth::Method::Pap:
-      return "PAP";
-    case auth::Method::ChapMd5:
-      return "CHAP";
-    case auth::Method::MsChapV1:
-      return "MS-CHAPv1";
-    case auth::Method::MsChapV2:
-      return "MS-CHAPv2";
-  }
-  return "?";
-}
-
-// The document that puts a control protocol on the RFC 1661 automaton, for NCPs.
-std::string automaton_rfc(std::uint16_t protocol) {
-  switch (protocol) {
-    case proto::kIpcp:
-      return "RFC 1332 2, ";
-    case proto::kIpv6cp:
-      return "RFC 5072 3, ";
-    case proto::kBcp:
-      return "RFC 3518 4, ";
-    default:
-      return "";
-  }
-}
-
-}  // namespace
-
-// A Configure-Request exchange that ran out of Max-Configure (RFC 1661 4.6), told from our
-// side: which of the two requests (ours, the peer's) never got through, and what the peer did
-// send. The state the automaton timed out in says which request was acknowledged last
-// (Ack-Rcvd: ours, Ack-Sent: the peer's, RFC 1661 4.2); the counters say whether the other
-// ever was.
-std::string configure_timeout_reason(const Automaton& a, const AutomatonConfig& fsm) {
-  const auto c = a.counters();
-  const State at = a.stopped_from();
-  const bool ours_acked = at == State::AckRcvd;
-  const bool peers_acked = at == State::AckSent;
-  const std::uint64_t refusals = c.naks_received + c.rejects_received;
-  const std::uint64_t answers = c.acks_received + refusals;
-  std::string what;
-  if (!ours_acked && !peers_acked && c.conf_req_received == 0 && answers == 0) {
-    what = "the peer sent nothing: no answer to our Configure-Request and no Configure-Request of its own";
-  } else {
-    std::vector<std::string> parts;
-    if (!peers_acked) {
-      if (c.conf_req_received == 0)
-        parts.push_back("the peer never sent its own Configure-Request");
-      else if (c.acks_sent == 0)
-        parts.push_back("we could acknowledge none of the peer's " +
-                        plural(c.conf_req_received, "Configure-Request", "Configure-Requests") +
-                        " (we sent Nak or Reject)");
-      else
-        parts.push_back("the peer sent no acceptable Configure-Request again");
-    }
-    if (!ours_acked) {
-      if (answers == 0)
-        parts.push_back("our Configure-Request was never acknowledged (no Ack, Nak or Reject came back)");
-      else if (c.acks_received == 0)
-        parts.push_back("our Configure-Request was never acknowledged (the peer sent " +
-                        plural(refusals, "Nak or Reject", "Naks or Rejects") + ")");
-      else
-        parts.push_back("our last Configure-Request was not acknowledged (the peer acknowledged " +
-                        plural(c.acks_received, "earlier one", "earlier ones") + ")");
-    }
-    for (std::size_t i = 0; i < parts.size(); ++i) what += (i == 0 ? "" : " and ") + parts[i];
-    if (ours_acked) what += "; it acknowledged ours";
-    if (peers_acked) what += "; we acknowledged the peer's";
-  }
-  return protocol_name(a.protocol()) + ": " + what + " (we sent " +
-         plural(c.conf_req_sent, "Configure-Request", "Configure-Requests") + ", " +
-         seconds_text(fsm.restart) + " apart, then gave up; " + automaton_rfc(a.protocol()) +
-         "RFC 1661 5.1: each end sends a Configure-Request and answers the other's; 4.6: Max-Configure " +
-         std::to_string(fsm.max_configure) + ")";
-}
-
-namespace {
-
-// We are the authenticating peer (RFC 1661 3.5) and stopped waiting for the authenticator.
-std::string client_auth_timeout_reason(const auth::Client& c, const auth::AuthConfig& cfg) {
-  const std::string m = method_label(c.method());
-  if (c.method() == auth::Method::Pap)
-    return "authentication: our PAP Authenticate-Request was never answered (we sent " +
-           std::to_string(c.transmissions()) + ", " + seconds_text(cfg.restart) +
-           " apart; RFC 1334 2.2.1: every Authenticate-Request gets an Authenticate-Ack or -Nak)";
-  if (!c.challenged())
-    return "authentication: the peer never sent a " + m + " Challenge (it asked for " + m +
-           " in LCP; we waited " + seconds_text(cfg.passive_wait()) +
-           "; RFC 1994 4.1: the authenticator sends a Challenge once the link is established)";
-  return "authentication: the peer never answered our " + m + " Response with Success or Failure (we sent " +
-         plural(c.transmissions(), "Response", "Responses") + " and waited " +
-         seconds_text(cfg.passive_wait()) + "; RFC 1994 4.1, 4.2)";
-}
-
-// We are the authenticator and stopped waiting for the peer.
-std::string server_auth_timeout_reason(const auth::Authenticator& a, const auth::AuthConfig& cfg) {
-  const std::string m = method_label(a.method());
-  if (a.method() == auth::Method::Pap)
-    return "authentication: the peer never sent a PAP Authenticate-Request (we asked for PAP in LCP and "
-           "waited " +
-           seconds_text(cfg.passive_wait()) +
-           "; RFC 1334 2.2.1: the peer sends Authenticate-Requests until it is answered)";
-  return "authentication: the peer never answered our " + m + " Challenge (we sent " +
-         std::to_string(a.challenges_sent()) + ", " + seconds_text(cfg.restart) +
-         " apart; RFC 1994 4.1: a Challenge is answered with a Response)";
 }
 
 }  // namespace
@@ -169,17 +50,28 @@ const char* to_string(ProxyMode m) {
   return m == ProxyMode::Accept ? "accept" : "renegotiate";
 }
 
-Link::Link(const LinkConfig& cfg, Rng& rng, Time now) : cfg_(cfg), rng_(rng), created_(now) {
-  if (cfg_.role == Role::Server) {
-    cfg_.lcp.require_auth.clear();
-    for (auto m : cfg_.methods)
-      cfg_.lcp.require_auth.push_back(AuthProto{auth::lcp_protocol(m), auth::chap_algorithm(m).value_or(0)});
-  } else {
-    cfg_.lcp.accept_auth.clear();
-    for (auto m : cfg_.methods)
-      cfg_.lcp.accept_auth.push_back(AuthProto{auth::lcp_protocol(m), auth::chap_algorithm(m).value_or(0)});
-  }
-  lcp_ = std::make_unique<Lcp>(cfg_.lcp, rng_, cfg_.fsm);
+LinkProfile::LinkProfile(LinkConfig cfg) : cfg_(std::move(cfg)) {
+  // LCP negotiates what `methods` lists: demanded of the peer (server) or allowed (client).
+  auto& list = cfg_.role == Role::Server ? cfg_.lcp.require_auth : cfg_.lcp.accept_auth;
+  list.clear();
+  for (auto m : cfg_.methods)
+    list.push_back(AuthProto{auth::lcp_protocol(m), auth::chap_algorithm(m).value_or(0)});
+}
+
+std::shared_ptr<const LinkProfile> LinkProfile::make(LinkConfig cfg) {
+  return std::shared_ptr<const LinkProfile>(new LinkProfile(std::move(cfg)));
+}
+
+Link::Link(const LinkConfig& cfg, Rng& rng, Time now) : Link(LinkProfile::make(cfg), cfg.user, rng, now) {}
+
+Link::Link(std::shared_ptr<const LinkProfile> profile, std::string user, Rng& rng, Time now)
+    : profile_(std::move(profile)), user_(std::move(user)), rng_(rng), created_(now) {
+  new_lcp();
+}
+
+void Link::new_lcp() {
+  // The LCP settings live in the profile: an aliasing pointer shares them.
+  lcp_ = std::make_unique<Lcp>(std::shared_ptr<const LcpConfig>(profile_, &cfg().lcp), rng_, cfg().fsm);
 }
 
 Link::~Link() = default;
@@ -229,7 +121,7 @@ void Link::start_proxied(const session::ProxyPpp& sent, Time now) {
   }
   lcp_was_opened_ = true;
   if (const auto demanded = lcp_->peer_requires()) method_ = method_of(*demanded);
-  auth_user_ = sent.authen_name.empty() ? cfg_.user : sent.authen_name;
+  auth_user_ = sent.authen_name.empty() ? user_ : sent.authen_name;
   auth_done_ = now;
   enter_network(now);
   after_input(now);
@@ -241,8 +133,8 @@ void Link::start_with_proxy(const session::ProxyPpp& proxy, Time now) {
     proxy_note_ = std::move(why);
     start(now);
   };
-  if (cfg_.role != Role::Server) return fall_back("proxy information is for the server side");
-  if (cfg_.proxy == ProxyMode::Renegotiate)
+  if (cfg().role != Role::Server) return fall_back("proxy information is for the server side");
+  if (cfg().proxy == ProxyMode::Renegotiate)
     return fall_back("proxy LCP and authentication ignored: configured to renegotiate");
   if (!proxy.has_lcp()) return fall_back("proxy information without LCP CONFREQs: negotiating LCP");
   auto creds = proxied_credentials(proxy);
@@ -257,7 +149,7 @@ void Link::start_with_proxy(const session::ProxyPpp& proxy, Time now) {
     const auto required = lcp_->we_require();
     const auto lcp_method = required ? method_of(*required) : std::nullopt;
     if (lcp_method != (*creds)->method) {
-      lcp_ = std::make_unique<Lcp>(cfg_.lcp, rng_, cfg_.fsm);  // back to Initial
+      new_lcp();  // back to Initial
       return fall_back(std::string("proxy authentication not used: it is ") +
                        auth::to_string((*creds)->method) + " but the proxied LCP negotiated " +
                        (required ? to_string(*required) : "none"));
@@ -348,7 +240,7 @@ void Link::authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time 
     return;
   }
   if (verdict.accepted) {
-    cfg_.ipcp = ipcp;
+    if (!ipcp_) authorized_ipcp_ = std::make_unique<IpcpConfig>(ipcp);  // what enter_network negotiates
     authorized_ = true;
   }
   after_input(now);
@@ -357,7 +249,8 @@ void Link::authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time 
 void Link::close(Time now, std::string reason) {
   if (down_reported_) return;
   if (!pending_down_)
-    pending_down_ = LinkDown{phase_, reason, cause(kNormal, 0, kAtLocal, reason), false, {}};
+    pending_down_ =
+        std::make_unique<LinkDown>(LinkDown{phase_, reason, cause(kNormal, 0, kAtLocal, reason), false, {}});
   if (phase_ == Phase::Dead) {
     report_down(now, pending_down_->phase, pending_down_->reason, pending_down_->cause, false, {});
     return;
@@ -391,7 +284,8 @@ void Link::fail(Time now, Phase phase, std::string reason, avp::DisconnectCause 
                 std::string peer_message) {
   if (down_reported_) return;
   if (!pending_down_)
-    pending_down_ = LinkDown{phase, std::move(reason), std::move(c), auth_failed, std::move(peer_message)};
+    pending_down_ = std::make_unique<LinkDown>(
+        LinkDown{phase, std::move(reason), std::move(c), auth_failed, std::move(peer_message)});
   if (phase_ == Phase::Terminate) return;
   phase_ = Phase::Terminate;
   // What authentication has to say (PAP Nak, CHAP Failure) goes out before the
@@ -428,9 +322,9 @@ void Link::down_ncps(Time now) {
 
 void Link::on_lcp_opened(Time now) {
   lcp_opened_ = now;
-  if (cfg_.role == Role::Server) {
+  if (cfg().role == Role::Server) {
     const auto required = lcp_->we_require();
-    if (!cfg_.methods.empty() && !required) {
+    if (!cfg().methods.empty() && !required) {
       fail(now, Phase::Establish, "the peer refused every authentication method we demand",
            cause(kAuthUnacceptable, proto::kLcp, kAtPeer, "authentication protocol unacceptable"), true);
       return;
@@ -443,7 +337,7 @@ void Link::on_lcp_opened(Time now) {
              cause(kAuthUnacceptable, proto::kLcp, kAtLocal, "authentication protocol unacceptable"), true);
         return;
       }
-      authenticator_ = std::make_unique<auth::Authenticator>(*method_, rng_, cfg_.auth, cfg_.name);
+      authenticator_ = std::make_unique<auth::Authenticator>(*method_, rng_, cfg().auth, cfg().name);
       authenticator_->start(now);
     } else {
       verdict_pending_ = true;  // no authentication: the driver still assigns addresses
@@ -464,8 +358,8 @@ void Link::on_lcp_opened(Time now) {
     return;
   }
   phase_ = Phase::Authenticate;
-  auth_user_ = cfg_.user;
-  auth_client_ = std::make_unique<auth::Client>(*method_, cfg_.user, cfg_.password, rng_, cfg_.auth);
+  auth_user_ = user_;
+  auth_client_ = std::make_unique<auth::Client>(*method_, user_, cfg().password, rng_, cfg().auth);
   auth_client_->start(now);
 }
 
@@ -484,16 +378,16 @@ void Link::check_auth(Time now) {
         const std::string msg = auth_client_->message();
         const bool timeout = auth_client_->timed_out();
         if (!pending_down_)
-          pending_down_ =
+          pending_down_ = std::make_unique<LinkDown>(
               LinkDown{Phase::Authenticate,
-                       timeout ? client_auth_timeout_reason(*auth_client_, cfg_.auth)
-                               : std::string("authentication as ") + cfg_.user + " failed: " + msg,
+                       timeout ? client_auth_timeout_reason(*auth_client_, cfg().auth)
+                               : std::string("authentication as ") + user_ + " failed: " + msg,
                        timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
                                : cause(kAuthFailed, protocol, kAtLocal, msg),
-                       true, msg};
+                       true, msg});
         // The authenticator ends the link (P008): give it a Restart interval to send its
         // Terminate-Request (or clear the call) before we terminate ourselves.
-        if (!timeout && !give_up_at_) give_up_at_ = now + cfg_.fsm.restart;
+        if (!timeout && !give_up_at_) give_up_at_ = now + cfg().fsm.restart;
         if (timeout || now >= *give_up_at_)
           fail(now, Phase::Authenticate, pending_down_->reason, pending_down_->cause, true, msg);
         return;
@@ -521,7 +415,7 @@ void Link::check_auth(Time now) {
         const std::string why = authenticator_->reason().empty() ? msg : authenticator_->reason();
         const bool timeout = authenticator_->user().empty();
         fail(now, Phase::Authenticate,
-             timeout ? server_auth_timeout_reason(*authenticator_, cfg_.auth)
+             timeout ? server_auth_timeout_reason(*authenticator_, cfg().auth)
                      : "authentication of " + authenticator_->user() + " failed: " + why,
              timeout ? cause(kAuthTimeout, protocol, kGlobal, msg)
                      : cause(kAuthFailed, protocol, kAtPeer, msg),
@@ -538,9 +432,12 @@ void Link::check_auth(Time now) {
 
 void Link::enter_network(Time now) {
   phase_ = Phase::Network;
-  if (cfg_.ipcp_enabled && !ipcp_) ipcp_ = std::make_unique<Ipcp>(cfg_.ipcp, cfg_.fsm);
-  if (cfg_.ipv6cp_enabled && !ipv6cp_) ipv6cp_ = std::make_unique<Ipv6cp>(cfg_.ipv6cp, rng_, cfg_.fsm);
-  if (cfg_.bcp_enabled && !bcp_) bcp_ = std::make_unique<Bcp>(cfg_.bcp, cfg_.fsm);
+  if (cfg().ipcp_enabled && !ipcp_) {
+    ipcp_ = std::make_unique<Ipcp>(authorized_ipcp_ ? *authorized_ipcp_ : cfg().ipcp, cfg().fsm);
+    authorized_ipcp_.reset();  // the Ipcp keeps its copy; a later authorize() changes nothing
+  }
+  if (cfg().ipv6cp_enabled && !ipv6cp_) ipv6cp_ = std::make_unique<Ipv6cp>(cfg().ipv6cp, rng_, cfg().fsm);
+  if (cfg().bcp_enabled && !bcp_) bcp_ = std::make_unique<Bcp>(cfg().bcp, cfg().fsm);
   if (ncps().empty()) {
     fail(now, Phase::Network, "no network protocol is enabled", cause(kNoNcp, 0, kGlobal, "no NCPs enabled"));
     return;
@@ -589,7 +486,7 @@ void Link::check_network(Time now) {
     const auto& info = failed->stop_info();
     const bool timeout = info.why == Stop::ConfigureTimeout;
     fail(now, Phase::Network,
-         timeout ? configure_timeout_reason(*failed, cfg_.fsm)
+         timeout ? configure_timeout_reason(*failed, cfg().fsm)
                  : std::string(protocol_name(failed->protocol())) +
                        " failed: " + (info.detail.empty() ? "no network protocol opened" : info.detail),
          cause(timeout ? kNcpTimeout : kNoNcp, failed->protocol(), kGlobal, info.detail));
@@ -597,18 +494,18 @@ void Link::check_network(Time now) {
 }
 
 void Link::keepalive(Time now) {
-  if (!cfg_.keepalive.enabled || down_reported_ || !lcp_->automaton().opened() || phase_ == Phase::Terminate)
+  if (!cfg().keepalive.enabled || down_reported_ || !lcp_->automaton().opened() || phase_ == Phase::Terminate)
     return;
   if (!next_echo_) {
-    next_echo_ = last_rx_ + cfg_.keepalive.idle;
+    next_echo_ = last_rx_ + cfg().keepalive.idle;
     if (now < *next_echo_) return;
   }
   if (now < *next_echo_) return;
-  if (echoes_unanswered_ >= cfg_.keepalive.max_missed) {
+  if (echoes_unanswered_ >= cfg().keepalive.max_missed) {
     // The peer is gone: no Terminate exchange (it would only time out), report at once.
     const std::string why =
         std::to_string(echoes_unanswered_) + " LCP Echo-Requests unanswered after " +
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(cfg_.keepalive.idle).count()) +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(cfg().keepalive.idle).count()) +
         " s of silence";
     const Phase at = phase_;
     lcp_->automaton().down(now);
@@ -619,7 +516,7 @@ void Link::keepalive(Time now) {
   lcp_->send_echo_request();
   ++stats_.echo_sent;
   ++echoes_unanswered_;
-  next_echo_ = now + cfg_.keepalive.interval;
+  next_echo_ = now + cfg().keepalive.interval;
 }
 
 void Link::after_input(Time now) {
@@ -676,7 +573,7 @@ void Link::after_input(Time now) {
         case Stop::ConfigureTimeout: {
           const auto c = lcp_->automaton().counters();
           const bool heard = c.conf_req_received + c.acks_received + c.naks_received + c.rejects_received > 0;
-          report_down(now, at, configure_timeout_reason(lcp_->automaton(), cfg_.fsm),
+          report_down(now, at, configure_timeout_reason(lcp_->automaton(), cfg().fsm),
                       heard ? cause(kFsmTimeout, proto::kLcp, kGlobal, "LCP timeout")
                             : cause(kNoLcp, proto::kLcp, kGlobal, "no LCP packets received"),
                       false, {});
@@ -742,8 +639,8 @@ std::optional<Time> Link::poll_timeout() const {
   if (ipcp_) take(ipcp_->automaton().poll_timeout());
   if (ipv6cp_) take(ipv6cp_->automaton().poll_timeout());
   if (bcp_) take(bcp_->automaton().poll_timeout());
-  if (cfg_.keepalive.enabled && lcp_->automaton().opened() && phase_ != Phase::Terminate)
-    take(next_echo_ ? *next_echo_ : last_rx_ + cfg_.keepalive.idle);
+  if (cfg().keepalive.enabled && lcp_->automaton().opened() && phase_ != Phase::Terminate)
+    take(next_echo_ ? *next_echo_ : last_rx_ + cfg().keepalive.idle);
   if (give_up_at_ && phase_ == Phase::Authenticate) take(*give_up_at_);
   return t;
 }

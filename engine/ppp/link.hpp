@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +18,7 @@
 #include "engine/ppp/auth/authenticator.hpp"
 #include "engine/ppp/auth/client.hpp"
 #include "engine/ppp/bcp.hpp"
+#include "engine/ppp/fifo.hpp"
 #include "engine/ppp/ipcp.hpp"
 #include "engine/ppp/ipv6cp.hpp"
 #include "engine/ppp/lcp.hpp"
@@ -70,6 +70,18 @@ struct LinkConfig {
   bool proxy_auth = false;
 };
 
+// A LinkConfig made ready once (LCP's authentication lists derived from `methods`) and shared
+// by every link built from it, instead of a copy of some 500 octets (and its vectors) per link.
+class LinkProfile {
+ public:
+  static std::shared_ptr<const LinkProfile> make(LinkConfig cfg);
+  const LinkConfig& config() const { return cfg_; }
+
+ private:
+  explicit LinkProfile(LinkConfig cfg);
+  LinkConfig cfg_;
+};
+
 // Server: credentials to judge (nullopt when no authentication was negotiated; the driver still
 // answers, with the addresses to give).
 struct NeedVerdict {
@@ -115,6 +127,9 @@ std::string configure_timeout_reason(const Automaton& a, const AutomatonConfig& 
 class Link {
  public:
   Link(const LinkConfig& cfg, Rng& rng, Time now);
+  // Shares `profile` with other links; `user` is this link's own (client: whom we authenticate
+  // as; it replaces the profile's LinkConfig::user).
+  Link(std::shared_ptr<const LinkProfile> profile, std::string user, Rng& rng, Time now);
   ~Link();
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
@@ -170,6 +185,8 @@ class Link {
   const std::string& proxy_note() const { return proxy_note_; }
 
  private:
+  const LinkConfig& cfg() const { return profile_->config(); }
+  void new_lcp();
   void after_input(Time now);
   void adopted(Time now);
   void on_lcp_opened(Time now);
@@ -188,7 +205,8 @@ class Link {
   void down_ncps(Time now);
   std::vector<Automaton*> ncps();
 
-  LinkConfig cfg_;
+  std::shared_ptr<const LinkProfile> profile_;
+  std::string user_;
   Rng& rng_;
   Phase phase_ = Phase::Dead;
   std::unique_ptr<Lcp> lcp_;
@@ -202,18 +220,20 @@ class Link {
   bool lcp_was_opened_ = false;
   bool proxied_ = false;
   std::string proxy_note_;
+  // Server: the addresses authorize() gave, until IPCP starts with them.
+  std::unique_ptr<IpcpConfig> authorized_ipcp_;
   bool verdict_pending_ = false;
   bool authorized_ = false;
   bool up_reported_ = false, down_reported_ = false;
   // A failure decided while LCP terminates: reported once the Terminate exchange ends.
-  std::optional<LinkDown> pending_down_;
+  std::unique_ptr<LinkDown> pending_down_;
   Time created_, started_{}, lcp_opened_{}, auth_done_{};
   Time last_rx_{};
   std::optional<Time> next_echo_;
   std::optional<Time> give_up_at_;  // client refused: when we stop waiting for the authenticator
   unsigned echoes_unanswered_ = 0;
-  std::deque<Buffer> out_;
-  std::deque<LinkEvent> events_;
+  Fifo<Buffer> out_;
+  Fifo<LinkEvent> events_;
   Buffer scratch_;
   LinkStats stats_;
 };

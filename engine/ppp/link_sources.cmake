@@ -1,1 +1,2 @@
-target_sources(l2tp_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/link.cpp ${CMAKE_CURRENT_LIST_DIR}/proxy.cpp)
+target_sources(l2tp_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/link.cpp ${CMAKE_CURRENT_LIST_DIR}/link_reasons.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/proxy.cpp)
