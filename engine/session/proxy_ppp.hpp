@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,37 @@ struct ProxyPpp {
   bool has_lcp() const { return !last_sent_confreq.empty() || !last_received_confreq.empty(); }
   bool has_auth() const { return authen_type.has_value(); }
   bool operator==(const ProxyPpp&) const = default;
+};
+
+// An optional ProxyPpp kept on the heap: a Session holds one, and most calls carry none, so
+// the 170 octets of an empty std::optional<ProxyPpp> in every session shrink to a pointer.
+// Reads like the optional it replaces and converts to one.
+class ProxyPppBox {
+ public:
+  ProxyPppBox() = default;
+  ProxyPppBox(std::optional<ProxyPpp> p) { *this = std::move(p); }  // NOLINT: implicit, as optional
+  ProxyPppBox(const ProxyPppBox& o) : p_(o.p_ ? std::make_unique<ProxyPpp>(*o.p_) : nullptr) {}
+  ProxyPppBox(ProxyPppBox&&) noexcept = default;
+  ProxyPppBox& operator=(const ProxyPppBox& o) {
+    p_ = o.p_ ? std::make_unique<ProxyPpp>(*o.p_) : nullptr;
+    return *this;
+  }
+  ProxyPppBox& operator=(ProxyPppBox&&) noexcept = default;
+  ProxyPppBox& operator=(std::optional<ProxyPpp> p) {
+    p_ = p ? std::make_unique<ProxyPpp>(std::move(*p)) : nullptr;
+    return *this;
+  }
+
+  explicit operator bool() const { return p_ != nullptr; }
+  bool has_value() const { return p_ != nullptr; }
+  const ProxyPpp& operator*() const { return *p_; }
+  const ProxyPpp* operator->() const { return p_.get(); }
+  operator std::optional<ProxyPpp>() const {  // NOLINT: implicit, so optional = box works
+    return p_ ? std::optional<ProxyPpp>(*p_) : std::nullopt;
+  }
+
+ private:
+  std::unique_ptr<ProxyPpp> p_;
 };
 
 }  // namespace l2tp::session

@@ -32,7 +32,7 @@ struct Session {
   Seq data_ns;                        // next data Ns to send
   std::optional<Seq> data_expected;   // next data Ns expected from the peer
   DataStats data;
-  std::optional<ProxyPpp> proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
+  ProxyPppBox proxy;  // LAC: sent in ICCN; LNS: as the ICCN carried it
   // LAC: the Ns of our ICCN/OCCN until the peer acknowledges it; the call is announced up
   // (SessionUp) only then. Meanwhile data either way waits here, in order.
   std::optional<Seq> connect_ns;

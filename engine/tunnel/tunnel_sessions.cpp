@@ -76,7 +76,7 @@ std::optional<SessionId> Tunnel::open_session(Time now, std::optional<session::P
   s.call_serial = next_call_serial_++;
   s.opened_at = now;
   if (s.kind == CallKind::LacIncoming) s.proxy = std::move(proxy);
-  auto& ref = sessions_.emplace(id.value, s).first->second;
+  auto& ref = sessions_.emplace(id.value, std::move(s)).first->second;
   session_step(ref, SessionEvent::LocalOpen, nullptr, now);
   return id;
 }
@@ -249,8 +249,9 @@ void Tunnel::connect_acknowledged(session::Session& s, Time now) {
   announce_up(s, now);
   for (auto& b : s.held) data_out_.push_back(std::move(b));
   for (auto& ppp : s.early) emit(now, SessionData{s.local, std::move(ppp)});
-  s.held.clear();
-  s.early.clear();
+  // Released, not just cleared: nothing more is held once the call is up.
+  s.held = std::vector<Buffer>();
+  s.early = std::vector<Buffer>();
 }
 
 Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
@@ -352,7 +353,8 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     s.local = allocate_session_id();
     if (s.local.value == 0) bad = ResultInfo{4, std::nullopt, "no free Session ID"};
     if (bad && s.local.value == 0) return;
-    auto& ref = sessions_.emplace(s.local.value, s).first->second;
+    const std::uint16_t key = s.local.value;
+    auto& ref = sessions_.emplace(key, std::move(s)).first->second;
     session_step(ref, event_for(type, !bad), &msg, now, bad);
     return;
   }
@@ -368,7 +370,8 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
       s.opened_at = now;
       s.local = allocate_session_id();
       if (s.local.value == 0) return;
-      auto& ref = sessions_.emplace(s.local.value, s).first->second;
+      const std::uint16_t key = s.local.value;
+      auto& ref = sessions_.emplace(key, std::move(s)).first->second;
       session_step(ref, event_for(type, !bad), &msg, now,
                    ResultInfo{2, 5, "ICRP for no call of ours (an LNS places no incoming calls)"});
       return;
