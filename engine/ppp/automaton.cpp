@@ -40,7 +40,8 @@ std::string OptionPolicy::option_name(std::uint8_t type) const {
 }
 
 std::optional<StopInfo> OptionPolicy::take_failure() {
-  auto f = std::move(failure_);
+  if (!failure_) return std::nullopt;
+  std::optional<StopInfo> f = std::move(*failure_);
   failure_.reset();
   return f;
 }
@@ -50,7 +51,7 @@ std::optional<std::string> OptionPolicy::adopt_request(Bytes) {
 }
 
 void OptionPolicy::fail(Stop why, std::string detail) {
-  if (!failure_) failure_ = StopInfo{why, std::move(detail)};
+  if (!failure_) failure_ = std::make_unique<StopInfo>(StopInfo{why, std::move(detail)});
 }
 
 Automaton::Automaton(std::uint16_t protocol, OptionPolicy& policy, const AutomatonConfig& cfg)

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -180,7 +181,7 @@ class OptionPolicy {
   void fail(Stop why, std::string detail);
 
  private:
-  std::optional<StopInfo> failure_;
+  std::unique_ptr<StopInfo> failure_;  // rarely set: a pointer, not 48 octets in every policy
 };
 
 class Automaton {
@@ -281,20 +282,22 @@ class Automaton {
   void on_code_reject(const Packet& p, Bytes raw, Time now);
   void on_extra(const Packet& p, Bytes raw, Time now);
 
+  // The one-octet and two-octet fields first, together: no padding between them.
   std::uint16_t protocol_;
-  OptionPolicy& policy_;
-  AutomatonConfig cfg_;
+  std::uint16_t peer_mru_ = 1500;
   State state_ = State::Initial;
-  unsigned restart_count_ = 0;
-  std::optional<Time> timer_;
+  State stopped_from_ = State::Initial;
   std::uint8_t next_id_ = 1;
-
-  // Our last Configure-Request: its id and options, and whether a valid reply came.
+  // Our last Configure-Request: its id, whether a valid reply came, and (req_options_) its options.
   std::uint8_t req_id_ = 0;
-  Buffer req_options_;
   bool req_answered_ = true;
   bool fresh_done_ = false;  // policy reset already done for the event being processed
   std::uint8_t term_id_ = 0;
+  unsigned restart_count_ = 0;
+  OptionPolicy& policy_;
+  AutomatonConfig cfg_;
+  std::optional<Time> timer_;
+  Buffer req_options_;
   std::string term_reason_;
 
   // Convergence guards (see the .cpp): Naks we sent since our last Ack, Naks+Rejects we
@@ -305,11 +308,9 @@ class Automaton {
   // Configure-Requests we sent since the peer's last one (the wait for the peer's, 5.1).
   unsigned sent_since_peer_request_ = 0;
 
-  std::uint16_t peer_mru_ = 1500;
   Fifo<Buffer> tx_;
   Fifo<LayerEvent> events_;
   StopInfo stop_;
-  State stopped_from_ = State::Initial;
   Counters counters_;
 };
 

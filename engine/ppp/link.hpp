@@ -208,23 +208,24 @@ class Link {
   std::shared_ptr<const LinkProfile> profile_;
   std::string user_;
   Rng& rng_;
+  // The one-octet fields together, with no padding between them.
   Phase phase_ = Phase::Dead;
+  std::optional<auth::Method> method_;
+  bool lcp_was_opened_ = false;
+  bool proxied_ = false;
+  bool verdict_pending_ = false;
+  bool authorized_ = false;
+  bool up_reported_ = false, down_reported_ = false;
   std::unique_ptr<Lcp> lcp_;
   std::unique_ptr<auth::Client> auth_client_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<Ipcp> ipcp_;
   std::unique_ptr<Ipv6cp> ipv6cp_;
   std::unique_ptr<Bcp> bcp_;
-  std::optional<auth::Method> method_;
   std::string auth_user_;
-  bool lcp_was_opened_ = false;
-  bool proxied_ = false;
   std::string proxy_note_;
   // Server: the addresses authorize() gave, until IPCP starts with them.
   std::unique_ptr<IpcpConfig> authorized_ipcp_;
-  bool verdict_pending_ = false;
-  bool authorized_ = false;
-  bool up_reported_ = false, down_reported_ = false;
   // A failure decided while LCP terminates: reported once the Terminate exchange ends.
   std::unique_ptr<LinkDown> pending_down_;
   Time created_, started_{}, lcp_opened_{}, auth_done_{};

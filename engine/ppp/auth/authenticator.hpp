@@ -74,12 +74,16 @@ class Authenticator {
   void discard() { ++discarded_; }
 
   Method method_;
+  // The one-octet fields next to method_: no padding between them.
+  State state_ = State::Idle;
+  Outcome outcome_ = Outcome::Pending;
+  std::uint8_t id_ = 0;  // CHAP: the current Challenge's; PAP: the request to answer
+  bool accepted_ = false;
+  unsigned challenges_sent_ = 0;
   Rng& rng_;
   AuthConfig cfg_;
   std::string name_;
 
-  State state_ = State::Idle;
-  Outcome outcome_ = Outcome::Pending;
   std::string user_;
   std::string message_;
   std::string reason_;
@@ -88,10 +92,7 @@ class Authenticator {
   std::unique_ptr<Credentials> to_verify_;  // on the heap: due only between a Response and its verdict
   std::uint64_t discarded_ = 0;
 
-  std::uint8_t id_ = 0;  // CHAP: the current Challenge's; PAP: the request to answer
   Buffer challenge_;
-  unsigned challenges_sent_ = 0;
-  bool accepted_ = false;
   Buffer reply_;  // the Success/Failure or Ack/Nak, for repeats
 };
 
