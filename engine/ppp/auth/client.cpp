@@ -143,7 +143,7 @@ void Client::handle_status(std::uint8_t code, std::uint8_t id, Bytes data) {
   peer_message_ = std::string(as_string_view(data));
   if (static_cast<ChapCode>(code) == ChapCode::Failure) {
     if (method_ == Method::MsChapV1 || method_ == Method::MsChapV2) {
-      mschap_failure_ = parse_mschap_failure(peer_message_);
+      mschap_failure_ = std::make_unique<MsChapFailure>(parse_mschap_failure(peer_message_));
       return finish(Outcome::Failure, describe(*mschap_failure_));
     }
     return finish(Outcome::Failure, peer_message_.empty() ? "CHAP Failure without a message"

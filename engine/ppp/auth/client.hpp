@@ -22,6 +22,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,7 +61,9 @@ class Client {
   // The raw Message field of the peer's last Ack/Nak/Success/Failure.
   const std::string& peer_message() const { return peer_message_; }
   // The decoded text of an MS-CHAP Failure, when one arrived.
-  const std::optional<MsChapFailure>& mschap_failure() const { return mschap_failure_; }
+  std::optional<MsChapFailure> mschap_failure() const {
+    return mschap_failure_ ? std::optional(*mschap_failure_) : std::nullopt;
+  }
   // Packets sent for this exchange (PAP requests or CHAP Responses, repeats included).
   unsigned transmissions() const { return transmissions_; }
   // The Failure is a timeout: no PAP Ack/Nak, no Challenge, or no verdict after our Response.
@@ -78,31 +81,33 @@ class Client {
   void discard() { ++discarded_; }
 
   Method method_;
+  // The one-octet fields next to method_: no padding between them.
+  bool started_ = false;
+  Outcome outcome_ = Outcome::Pending;
+  bool timed_out_ = false;
+  std::uint8_t pap_id_ = 0;      // PAP: the Identifier of the last request
+  bool have_challenge_ = false;  // CHAP: a Challenge has come (challenge_id_ is its Identifier)
+  std::uint8_t challenge_id_ = 0;
+  bool awaiting_status_ = false;  // CHAP: the verdict on our Response is due
+  unsigned transmissions_ = 0;
   std::string user_;
   std::string password_;
   Rng& rng_;
   AuthConfig cfg_;
 
-  bool started_ = false;
-  Outcome outcome_ = Outcome::Pending;
   std::string message_;
   std::string peer_message_;
-  std::optional<MsChapFailure> mschap_failure_;
+  std::unique_ptr<MsChapFailure> mschap_failure_;  // only after an MS-CHAP Failure: 96 octets
   std::optional<Time> deadline_;
   Fifo<Buffer> out_;
-  unsigned transmissions_ = 0;
   std::uint64_t discarded_ = 0;
-  bool timed_out_ = false;
 
-  // PAP: the Identifier of the last request and every Identifier used, so a late Ack for an
-  // earlier copy of the request still counts.
-  std::uint8_t pap_id_ = 0;
+  // PAP: every Identifier used (pap_id_ is the last), so a late Ack for an earlier copy of the
+  // request still counts.
   std::bitset<256> pap_ids_sent_;
   unsigned pap_requests_ = 0;
 
-  // CHAP: the Challenge we last answered, our Response to it, and whether its verdict is due.
-  bool have_challenge_ = false;
-  std::uint8_t challenge_id_ = 0;
+  // CHAP: the Challenge we last answered and our Response to it.
   Buffer challenge_value_;
   Buffer response_;
   unsigned response_repeats_ = 0;  // rounds of Responses sent again for want of a verdict
@@ -113,7 +118,6 @@ class Client {
   // The Identifiers of every Challenge we answered: a verdict for an earlier one counts too
   // (a Challenge overtaken on the way can make a stale one our last; MD5 and MS-CHAPv1 only).
   std::bitset<256> chap_ids_answered_;
-  bool awaiting_status_ = false;
   std::string expected_authenticator_response_;  // MS-CHAPv2
 };
 
