@@ -209,7 +209,13 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "progress", po::bool_switch(&progress_),
       "print a status line every second on stderr even when it is not a terminal")(
       "seed", po::value(&seed_)->value_name("N"),
-      "seed for Random Vectors, challenges, tie breakers (default: random; printed in the summary)");
+      "seed for Random Vectors, challenges, tie breakers (default: random; printed in the summary)")(
+      "threads", po::value(&threads_)->value_name("N"),
+      lac ? "shards: N threads, each with its own socket, tunnels and PPP links; the tunnels and the "
+            "setup rate are split over them, and each sends from its own port (the first from the "
+            "one asked for). Default: one per core, at most one per tunnel"
+          : "shards: N threads, each with its own socket (SO_REUSEPORT on the listen address), tunnels "
+            "and PPP links; the kernel keeps each LAC on one. Default: one per core (RADIUS and --tun: 1)");
 }
 
 void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
@@ -272,6 +278,7 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
   cfg.progress = progress_;
   cfg.seed = seed_.empty() ? (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()
                            : parse_uint("seed", seed_, 0, UINT64_MAX);
+  cfg.threads = threads_.empty() ? 0 : static_cast<unsigned>(parse_uint("threads", threads_, 1, 64));
 }
 
 po::variables_map parse_command_line(int argc, char** argv, const po::options_description& opts) {

@@ -121,6 +121,9 @@ void PppOptions::add_to(po::options_description& opts, const std::string& role) 
         "authentication we accept, most preferred first: pap,chap,mschap1,mschap2 (default "
         "mschap2,mschap1,chap,pap)")("no-dns", po::bool_switch(&no_dns_),
                                      "do not ask for DNS servers in IPCP")(
+        "no-response-repeat", po::bool_switch(&no_response_repeat_),
+        "answer each CHAP Challenge once and leave retransmission to the authenticator (RFC 1994 4.1), as "
+        "pppd does; by default a Response with no Success or Failure is sent again every --lcp-restart")(
         "traffic", po::value(&traffic_)->value_name("icmp|udp"),
         "once IPCP is up, send probes in every session (ICMP echo, or UDP to port 7) with sequence numbers "
         "and timestamps; loss, reordering and RTT per session in the summary")(
@@ -202,6 +205,7 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
     s.password = password_;
     link.methods = parse_methods("allow", allow_);
     link.ipcp.request_dns = !no_dns_;
+    link.auth.repeat_response = !no_response_repeat_;
     if (!traffic_.empty()) {
       l2tp::ip::ProbeConfig p;
       if (traffic_ == "icmp")
@@ -300,6 +304,7 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
   cfg.make_authorizer = [shared_plan, description](boost::asio::io_context&, l2tp::Rng&) {
     return std::make_unique<l2tp::peers::LocalAuthorizer>(*shared_plan, description);
   };
+  cfg.authorizer_shareable = true;  // no io_context of its own: shards share one, locked
 }
 
 }  // namespace l2tpsim::app

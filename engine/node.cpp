@@ -85,11 +85,15 @@ Node::Node(const NodeConfig& cfg, Rng& rng)
       next_tunnel_id_(cfg.first_tunnel_id == 0 ? std::uint16_t{1} : cfg.first_tunnel_id) {}
 
 TunnelId Node::allocate_tunnel_id() {
-  // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks.
-  for (std::uint32_t tries = 0; tries < 65535; ++tries) {
+  // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks. With shards, only
+  // this shard's residue class (unique across the run's shards).
+  const std::uint32_t stride = std::max<std::uint16_t>(cfg_.tunnel_id_stride, 1);
+  const std::uint32_t residue = cfg_.tunnel_id_residue % stride;
+  for (std::uint32_t tries = 0; tries < 65536; ++tries) {
     const std::uint16_t id = next_tunnel_id_++;
     if (next_tunnel_id_ == 0) next_tunnel_id_ = 1;
-    if (id != 0 && !tunnels_.count(id)) return TunnelId{id};
+    if (id == 0 || id % stride != residue) continue;
+    if (!tunnels_.count(id)) return TunnelId{id};
   }
   return TunnelId{};
 }

@@ -31,6 +31,11 @@ struct NodeConfig {
   // Where our Tunnel IDs start. A tester that "restarts" continues past its old IDs, so its new
   // SCCRQ is not taken for a retransmission of the old tunnel's (same address, port and ID).
   std::uint16_t first_tunnel_id = 1;
+  // Shards (engine/driver/shard_routing.hpp): this node takes only Tunnel IDs with
+  // id % tunnel_id_stride == tunnel_id_residue, so IDs are unique across a run's shards and any
+  // shard can tell a datagram's owner from its Tunnel ID.
+  std::uint16_t tunnel_id_stride = 1;
+  std::uint16_t tunnel_id_residue = 0;
 };
 
 struct NodeStats {

@@ -9,6 +9,7 @@
 
 #include "engine/ppp/proxy.hpp"
 #include "peers/runner.hpp"
+#include "peers/sharded_run.hpp"
 
 namespace l2tp::peers {
 
@@ -48,10 +49,7 @@ class LacRunner final : public Runner {
   }
 
   void start(Node& node, Time now) override {
-    err_ << "l2tpsim lac: " << cfg_.tunnels << " tunnel(s) x " << cfg_.sessions_per_tunnel
-         << " session(s) to " << cfg_.connect_to.to_string() << " from";
-    for (const auto& l : locals_) err_ << " " << l.to_string();
-    err_ << "\n" << std::flush;
+    if (standalone()) print_banner();
     if (total_ == 0) {  // tunnels only
       for (unsigned i = 0; i < cfg_.tunnels; ++i) open_tunnel(node, i, now);
       return;
@@ -63,6 +61,13 @@ class LacRunner final : public Runner {
     pace_start_ = now;
     open_calls(node, 1, now);
     arm_pace();
+  }
+
+  void print_banner() {
+    err_ << "l2tpsim lac: " << cfg_.tunnels << " tunnel(s) x " << cfg_.sessions_per_tunnel
+         << " session(s) to " << cfg_.connect_to.to_string() << " from";
+    for (const auto& l : locals_) err_ << " " << l.to_string();
+    err_ << "\n" << std::flush;
   }
 
   void stop_setup() override {
@@ -124,8 +129,9 @@ class LacRunner final : public Runner {
   // {session} in --user is refused by the options.
   std::optional<session::ProxyPpp> proxy_for(std::uint64_t n, TunnelId tid) {
     if (!cfg_.ppp.enabled || !cfg_.ppp.link.proxy_auth) return std::nullopt;
-    auto p = ppp::make_proxy_ppp(cfg_.ppp.link, expand_user(cfg_.ppp.user, n, tid.value, 0),
-                                 cfg_.ppp.password, ppp_rng_);
+    auto p =
+        ppp::make_proxy_ppp(cfg_.ppp.link, expand_user(cfg_.ppp.user, call_number(cfg_.ppp, n), tid.value, 0),
+                            cfg_.ppp.password, ppp_rng_);
     if (!p) return std::nullopt;  // the options checked the methods; nothing to proxy otherwise
     return std::move(*p);
   }
@@ -159,6 +165,13 @@ class LacRunner final : public Runner {
 }  // namespace
 
 int run_lac(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
+  const ShardPlan plan = plan_shards(cfg, "lac");
+  if (!plan.note.empty()) err << "l2tpsim lac: note: " << plan.note << "\n";
+  if (plan.shards > 1)
+    return run_sharded(cfg, "lac", plan.shards, out, err,
+                       [](const RunnerConfig& c, std::ostream& o, std::ostream& e) {
+                         return std::make_unique<LacRunner>(c, o, e);
+                       });
   LacRunner runner(cfg, out, err);
   return runner.run();
 }

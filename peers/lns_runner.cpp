@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "peers/runner.hpp"
+#include "peers/sharded_run.hpp"
 
 namespace l2tp::peers {
 
@@ -16,13 +17,14 @@ class LnsRunner final : public Runner {
  protected:
   std::optional<std::string> bind_sockets() override {
     for (const auto& local : cfg_.local) {
-      auto bound = shard_.bind(local);
+      auto bound = shard_.bind(local, cfg_.reuse_port);
       if (!bound) return "--listen: " + bound.error();
     }
     return std::nullopt;
   }
 
   void start(Node&, Time) override {
+    if (!standalone()) return;  // the sharded run says it once
     err_ << "l2tpsim lns: listening on";
     for (const auto& l : shard_.local_endpoints()) err_ << " " << l.to_string();
     if (authorizer_) err_ << "; PPP peers judged by " << authorizer_->describe();
@@ -39,6 +41,13 @@ class LnsRunner final : public Runner {
 }  // namespace
 
 int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
+  const ShardPlan plan = plan_shards(cfg, "lns");
+  if (!plan.note.empty()) err << "l2tpsim lns: note: " << plan.note << "\n";
+  if (plan.shards > 1)
+    return run_sharded(cfg, "lns", plan.shards, out, err,
+                       [](const RunnerConfig& c, std::ostream& o, std::ostream& e) {
+                         return std::make_unique<LnsRunner>(c, o, e);
+                       });
   LnsRunner runner(cfg, out, err);
   return runner.run();
 }

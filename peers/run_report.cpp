@@ -98,6 +98,20 @@ std::string status_line(const RunStats& s, double elapsed_s, double recent_rate)
   return line;
 }
 
+std::string status_line(const StatusCounts& c, double elapsed_s, double recent_rate) {
+  std::string line = fixed(elapsed_s, 0) + "s  tunnels " + std::to_string(c.tunnels_up) + " up";
+  if (c.tunnels_failed) line += " " + std::to_string(c.tunnels_failed) + " failed";
+  line +=
+      "  sessions " + std::to_string(c.sessions_up) + " up " + std::to_string(c.sessions_failed) + " failed";
+  if (c.sessions_pending) line += " " + std::to_string(c.sessions_pending) + " pending";
+  line += "  " + fixed(recent_rate, 0) + " sessions/s";
+  if (c.ppp) line += "  ppp " + std::to_string(c.ppp_up) + " up " + std::to_string(c.ppp_failed) + " failed";
+  // The tunnels waiting for an SCCCN show from 16 on (or once any SCCRQ was refused under pressure).
+  if (c.new_peers_refused || c.half_open >= 16)
+    line += "  half-open " + std::to_string(c.half_open) + " refused " + std::to_string(c.new_peers_refused);
+  return line;
+}
+
 std::string to_text(const RunStats& s, const RunSummary& r) {
   std::ostringstream o;
   o << "l2tpsim " << r.role << ": " << fixed(r.duration_s, 1) << " s (seed " << r.seed << ")\n";

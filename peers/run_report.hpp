@@ -42,6 +42,8 @@ std::vector<std::string> unanswered_causes(const RunSummary& r);
 double setup_rate(const RunStats& s);
 std::string describe(const Failure& f);
 std::string status_line(const RunStats& s, double elapsed_s, double recent_rate);
+// The same, with the PPP and half-open parts, from counts summed over shards.
+std::string status_line(const StatusCounts& c, double elapsed_s, double recent_rate);
 std::string to_text(const RunStats& s, const RunSummary& r);
 nlohmann::json to_json(const RunStats& s, const RunSummary& r);
 

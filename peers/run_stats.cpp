@@ -113,4 +113,55 @@ control::ChannelStats RunStats::channel_totals(const Node& node) const {
   return total;
 }
 
+StatusCounts& StatusCounts::operator+=(const StatusCounts& o) {
+  tunnels_up += o.tunnels_up;
+  sessions_up += o.sessions_up;
+  sessions_pending += o.sessions_pending;
+  tunnels_failed += o.tunnels_failed;
+  sessions_failed += o.sessions_failed;
+  sessions_established += o.sessions_established;
+  ppp_up += o.ppp_up;
+  ppp_failed += o.ppp_failed;
+  half_open += o.half_open;
+  new_peers_refused += o.new_peers_refused;
+  ppp = ppp || o.ppp;
+  return *this;
+}
+
+void RunStats::merge(const RunStats& o) {
+  tunnels_attempted += o.tunnels_attempted;
+  tunnels_established += o.tunnels_established;
+  tunnels_failed += o.tunnels_failed;
+  tunnels_cancelled += o.tunnels_cancelled;
+  tunnels_closed += o.tunnels_closed;
+  tunnels_closed_by_peer += o.tunnels_closed_by_peer;
+  tunnels_unanswered += o.tunnels_unanswered;
+  sessions_attempted += o.sessions_attempted;
+  sessions_established += o.sessions_established;
+  sessions_failed += o.sessions_failed;
+  sessions_cancelled += o.sessions_cancelled;
+  sessions_closed += o.sessions_closed;
+  sessions_closed_by_peer += o.sessions_closed_by_peer;
+  peer_violations += o.peer_violations;
+  failures.insert(failures.end(), o.failures.begin(), o.failures.end());
+  cancelled.insert(cancelled.end(), o.cancelled.begin(), o.cancelled.end());
+  for (const auto& [rule, n] : o.violations_by_rule) violations_by_rule[rule] += n;
+  session_latency_ms.insert(session_latency_ms.end(), o.session_latency_ms.begin(),
+                            o.session_latency_ms.end());
+  tunnel_latency_ms.insert(tunnel_latency_ms.end(), o.tunnel_latency_ms.begin(), o.tunnel_latency_ms.end());
+  auto earliest = [](std::optional<Time>& a, const std::optional<Time>& b) {
+    if (b && (!a || *b < *a)) a = b;
+  };
+  auto latest = [](std::optional<Time>& a, const std::optional<Time>& b) {
+    if (b && (!a || *b > *a)) a = b;
+  };
+  earliest(first_attempt, o.first_attempt);
+  earliest(first_session_up, o.first_session_up);
+  latest(last_session_up, o.last_session_up);
+  pending_sessions_.insert(o.pending_sessions_.begin(), o.pending_sessions_.end());
+  up_sessions_.insert(o.up_sessions_.begin(), o.up_sessions_.end());
+  pending_tunnels_.insert(o.pending_tunnels_.begin(), o.pending_tunnels_.end());
+  up_tunnels_.insert(o.up_tunnels_.begin(), o.up_tunnels_.end());
+}
+
 }  // namespace l2tp::peers

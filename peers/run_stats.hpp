@@ -35,6 +35,18 @@ struct Percentiles {
 };
 Percentiles percentiles(std::vector<double> values);
 
+// What the status line shows, summed over shards.
+struct StatusCounts {
+  std::size_t tunnels_up = 0, sessions_up = 0, sessions_pending = 0;
+  std::uint64_t tunnels_failed = 0, sessions_failed = 0, sessions_established = 0;
+  std::size_t ppp_up = 0;
+  std::uint64_t ppp_failed = 0;
+  std::size_t half_open = 0;
+  std::uint64_t new_peers_refused = 0;
+  bool ppp = false;
+  StatusCounts& operator+=(const StatusCounts& o);
+};
+
 class RunStats {
  public:
   // The LAC asked for a session (open_session returned an ID), or could not open one.
@@ -70,6 +82,9 @@ class RunStats {
 
   using SessionKey = std::pair<std::uint16_t, std::uint16_t>;  // our tunnel ID, our session ID
   const std::set<SessionKey>& up_sessions() const { return up_sessions_; }
+
+  // Another shard's statistics into these (the shards' Tunnel IDs never overlap).
+  void merge(const RunStats& o);
 
  private:
   std::set<SessionKey> pending_sessions_, up_sessions_;

@@ -19,9 +19,6 @@ constexpr auto kTick = std::chrono::seconds(1);
 constexpr auto kTeardownPoll = std::chrono::milliseconds(20);
 constexpr auto kAccountingGrace = std::chrono::seconds(2);
 constexpr auto kLingerOnExit = std::chrono::seconds(3);
-// The status line shows the tunnels waiting for an SCCCN from this many on (or once any SCCRQ
-// was refused under pressure).
-constexpr std::size_t kHalfOpenShown = 16;
 
 // CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
 const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
@@ -46,6 +43,13 @@ double Runner::elapsed_s() const {
 }
 
 int Runner::run() {
+  if (auto code = prepare()) return *code;
+  launch(true);
+  loop();
+  return report(result(), err_);
+}
+
+std::optional<int> Runner::prepare() {
   const std::string prefix = "l2tpsim " + role_ + ": ";
   if (auto error = bind_sockets()) {
     err_ << prefix << *error << "\n";
@@ -67,7 +71,10 @@ int Runner::run() {
 
   if (cfg_.ppp.enabled) {
     const auto role = role_ == "lac" ? ppp::Role::Client : ppp::Role::Server;
-    if (cfg_.make_authorizer) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
+    if (cfg_.shared_authorizer)
+      authorizer_ = std::make_unique<LockedAuthorizer>(cfg_.shared_authorizer);
+    else if (cfg_.make_authorizer)
+      authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
     shard_.set_ppp(std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get()));
     ppp_ = shard_.ppp();
     ppp_->on_later_decision([this](LinkKey key, Decision d) {
@@ -108,8 +115,13 @@ int Runner::run() {
       });
     }
   });
-  signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
+  return std::nullopt;
+}
 
+void Runner::launch(bool standalone) {
+  standalone_ = standalone;
+  if (standalone)
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
   started_ = SteadyTime::now();
   shard_.act([this](Node& node, Time now) { start(node, now); });
   if (cfg_.duration) {
@@ -121,6 +133,9 @@ int Runner::run() {
     });
   }
   arm_tick();
+}
+
+void Runner::loop() {
   io_.run();
   // Accounting Stops the teardown queued (RADIUS) get a moment to go out, unless a second
   // signal asked to exit at once.
@@ -130,15 +145,16 @@ int Runner::run() {
     while (authorizer_->pending() && io_.run_one_until(limit)) {
     }
   }
+}
 
-  if (status_shown_ && tty_) err_ << "\n";
-  RunSummary r;
+RunResult Runner::result() {
+  RunResult res;
+  RunSummary& r = res.summary;
   r.role = role_;
   r.seed = cfg_.seed;
   const Time end = SteadyTime::now();
+  res.started = started_;
   r.duration_s = to_seconds(end - started_);
-  if (stats_.first_attempt && stats_.last_session_up)
-    r.setup_s = to_seconds(*stats_.last_session_up - *stats_.first_attempt);
   if (teardown_started_) r.teardown_s = to_seconds(teardown_ended_.value_or(end) - *teardown_started_);
   r.torn_down = torn_down_;
   r.interrupted = interrupted_;
@@ -154,44 +170,104 @@ int Runner::run() {
     r.local = shard_.local_endpoints();
     r.sends_per_message = 1 + cfg_.node.tunnel.reliability.max_retries;
   }
-  out_ << to_text(stats_, r);
-  if (const auto& t = shard_.stats(); t.new_peers_refused || t.half_open_cleared)
+  res.setup_finished = setup_finished();
+  res.duration_ended = duration_ended_;
+  if (ppp_) {
+    res.has_ppp = true;
+    res.ppp = ppp_->counters();
+    res.ppp_records = ppp_->records();
+  }
+  extend_json(res.extra);
+  res.stats = std::move(stats_);
+  if (res.stats.first_attempt && res.stats.last_session_up)
+    r.setup_s = to_seconds(*res.stats.last_session_up - *res.stats.first_attempt);
+  return res;
+}
+
+int Runner::report(const RunResult& res, std::ostream& err) {
+  const RunSummary& r = res.summary;
+  const RunStats& stats = res.stats;
+  if (status_shown_ && tty_) err << "\n";
+  out_ << to_text(stats, r);
+  if (const auto& t = r.transport; t.new_peers_refused || t.half_open_cleared)
     out_ << "  overload: " << t.new_peers_refused << " datagrams to Tunnel ID 0 refused, "
          << t.half_open_cleared << " half-open tunnels cleared, at most " << t.half_open_peak
          << " half-open at once\n";
-  if (ppp_) out_ << ppp_text(*ppp_, role_ == "lac" ? ppp::Role::Client : ppp::Role::Server);
-  if (duration_ended_ && !setup_finished())
+  const auto ppp_role = role_ == "lac" ? ppp::Role::Client : ppp::Role::Server;
+  if (res.has_ppp) out_ << ppp_text(res.ppp, res.ppp_records, ppp_role);
+  if (res.duration_ended && !res.setup_finished)
     out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
   out_ << std::flush;
   if (!cfg_.json_path.empty()) {
-    nlohmann::json j = to_json(stats_, r);
-    j["setup_complete"] = setup_finished();
-    if (ppp_) {
-      add_ppp_json(j, *ppp_);
+    nlohmann::json j = to_json(stats, r);
+    j["setup_complete"] = res.setup_finished;
+    if (res.has_ppp) {
+      add_ppp_json(j, res.ppp, res.ppp_records);
       // From the start of the run to the last PPP link up, and the rate that makes.
-      const auto& c = ppp_->counters();
-      const double s = c.last_up ? to_seconds(*c.last_up - started_) : 0.0;
+      const auto& c = res.ppp;
+      const double s = c.last_up && res.started ? to_seconds(*c.last_up - *res.started) : 0.0;
       j["ppp"]["setup_s"] = s;
       j["ppp"]["setup_rate_sessions_per_s"] = s > 0 ? static_cast<double>(c.up) / s : 0.0;
     }
-    const auto& t = shard_.stats();
+    const auto& t = r.transport;
     j["overload"] = {{"new_peers_refused", t.new_peers_refused},
                      {"half_open_cleared", t.half_open_cleared},
                      {"half_open_peak", t.half_open_peak}};
-    extend_json(j);
+    for (const auto& [k, v] : res.extra.items()) j[k] = v;
     std::ofstream f(cfg_.json_path);
     f << j.dump(2) << "\n";
-    if (!f) err_ << prefix << "--json: cannot write " << cfg_.json_path << "\n";
+    if (!f) err << "l2tpsim " << role_ << ": --json: cannot write " << cfg_.json_path << "\n";
   }
-  return exit_code();
+  return exit_code(role_, res);
 }
 
-int Runner::exit_code() const {
-  if (interrupted_) return 130;
-  if (stats_.tunnels_failed || stats_.sessions_failed || !torn_down_) return 1;
-  if (ppp_ && role_ == "lac" && ppp_->counters().failed) return 1;
-  if (duration_ended_ && !setup_finished()) return 1;
+int Runner::exit_code(const std::string& role, const RunResult& r) {
+  if (r.summary.interrupted) return 130;
+  if (r.stats.tunnels_failed || r.stats.sessions_failed || !r.summary.torn_down) return 1;
+  if (r.has_ppp && role == "lac" && r.ppp.failed) return 1;
+  if (r.duration_ended && !r.setup_finished) return 1;
   return 0;
+}
+
+void Runner::post_signal(bool first) {
+  boost::asio::post(io_, [this, first] {
+    if (first) {
+      signalled_ = true;
+      begin_teardown(ResultInfo{6, std::nullopt, "l2tpsim shutting down"}, "");
+      return;
+    }
+    Time reack_until = SteadyTime::now();
+    interrupted_ = holding(reack_until) != Holding::Reack;
+    finish();
+  });
+}
+
+void Runner::post_forwarded(const net::Endpoint& local, const net::Endpoint& from, Buffer bytes) {
+  boost::asio::post(
+      io_, [this, local, from, bytes = std::move(bytes)] { shard_.take_forwarded(local, from, bytes); });
+}
+
+StatusCounts Runner::snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+StatusCounts Runner::counts() const {
+  StatusCounts c;
+  c.tunnels_up = stats_.tunnels_up_now();
+  c.sessions_up = stats_.sessions_up_now();
+  c.sessions_pending = stats_.sessions_pending();
+  c.tunnels_failed = stats_.tunnels_failed;
+  c.sessions_failed = stats_.sessions_failed;
+  c.sessions_established = stats_.sessions_established;
+  if (ppp_) {
+    c.ppp = true;
+    c.ppp_up = ppp_->links_up();
+    c.ppp_failed = ppp_->counters().failed;
+  }
+  c.half_open = shard_.half_open();
+  c.new_peers_refused = shard_.stats().new_peers_refused;
+  return c;
 }
 
 void Runner::on_signal(const boost::system::error_code& ec, int sig) {
@@ -314,7 +390,14 @@ void Runner::arm_tick() {
 }
 
 void Runner::on_tick() {
-  if (tty_ || cfg_.progress) print_status();
+  if (standalone_) {
+    if (tty_ || cfg_.progress) print_status();
+    return;
+  }
+  // Sharded: the coordinator prints one line for all shards from these.
+  const StatusCounts c = counts();
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = c;
 }
 
 void Runner::print_status() {
@@ -324,13 +407,7 @@ void Runner::print_status() {
       span > 0 ? static_cast<double>(stats_.sessions_established - last_established_) / span : 0.0;
   last_tick_s_ = now;
   last_established_ = stats_.sessions_established;
-  std::string line = status_line(stats_, now, rate);
-  if (ppp_)
-    line += "  ppp " + std::to_string(ppp_->links_up()) + " up " + std::to_string(ppp_->counters().failed) +
-            " failed";
-  if (const auto& t = shard_.stats(); t.new_peers_refused || shard_.half_open() >= kHalfOpenShown)
-    line += "  half-open " + std::to_string(shard_.half_open()) + " refused " +
-            std::to_string(t.new_peers_refused);
+  const std::string line = status_line(counts(), now, rate);
   if (tty_)
     err_ << "\r" << line << "\x1b[K" << std::flush;
   else

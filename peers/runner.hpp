@@ -2,7 +2,8 @@
 // SIGINT/SIGTERM handling and a bounded graceful teardown (CDN for every established session,
 // then StopCCN for every tunnel), a human summary and an optional JSON summary at the end.
 // The role-specific parts (what to open, when setup is complete) live in lac_runner.cpp and
-// lns_runner.cpp.
+// lns_runner.cpp. With --threads N, sharded_run.cpp runs N Runners, one per thread, each with
+// its own io_context, sockets, tunnels and PPP links, and merges what they report.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -12,6 +13,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -22,6 +24,7 @@
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
 #include "peers/passive_checker.hpp"
+#include "peers/ppp/locked_authorizer.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
 #include "peers/tun/tun_sink.hpp"
@@ -54,6 +57,29 @@ struct RunnerConfig {
   // LNS: how PPP peers are judged and given addresses (secrets file, RADIUS); made once the
   // run's io_context exists.
   std::function<std::unique_ptr<Authorizer>(boost::asio::io_context&, Rng&)> make_authorizer;
+  // The authorizer needs no io_context of its own (a secrets file): with shards, one is made
+  // and shared, behind a lock (only setups and releases take it, never a packet).
+  bool authorizer_shareable = false;
+  // Shards (--threads): how many the user asked for (0: one per core).
+  unsigned threads = 1;
+
+  // Set by sharded_run.cpp for each shard: bind with SO_REUSEPORT (LNS), the shared authorizer.
+  bool reuse_port = false;
+  std::shared_ptr<SharedAuthorizer> shared_authorizer;
+};
+
+// What one Runner (or, merged, a whole sharded run) reports at the end.
+struct RunResult {
+  RunStats stats;
+  RunSummary summary;
+  bool has_ppp = false;
+  PppCounters ppp;
+  std::map<std::uint32_t, PppRecord> ppp_records;
+  std::optional<Time> started;
+  bool setup_finished = true, duration_ended = false;
+  nlohmann::json extra;  // the role's own JSON fields (extend_json)
+  // Another shard's result into this one.
+  void merge(RunResult&& o);
 };
 
 // Exit codes: 0 everything attempted came up (and was torn down), 1 something failed (the
@@ -71,6 +97,27 @@ class Runner {
 
   int run();
 
+  // The parts of run(), for sharded_run.cpp. prepare(): sockets, pcap, PPP, hooks (on the
+  // caller's thread); an exit code when something could not be opened. launch(): start the
+  // role's work, timers and (standalone) signals. loop(): the io_context until the run ends
+  // (on the shard's thread). result(): what it counted, after loop(). report(): the summary
+  // and JSON of a (merged) result, and the exit code.
+  std::optional<int> prepare();
+  void launch(bool standalone);
+  void loop();
+  RunResult result();
+  int report(const RunResult& r, std::ostream& err);
+
+  // From another thread: what a signal asks (first: teardown; second: exit at once), a
+  // datagram another shard received for one of our tunnels, the status counts of the last tick.
+  void post_signal(bool first);
+  void post_forwarded(const net::Endpoint& local, const net::Endpoint& from, Buffer bytes);
+  StatusCounts snapshot() const;
+  Shard& shard() { return shard_; }
+  // Sharded: the whole run's JSON goes here (the shards' own configurations have none).
+  void set_json_path(std::string path) { cfg_.json_path = std::move(path); }
+  boost::asio::io_context& io() { return io_; }
+
  protected:
   // Binds the sockets (through shard_.bind); an error message ends the run with exit code 2.
   virtual std::optional<std::string> bind_sockets() = 0;
@@ -87,6 +134,8 @@ class Runner {
   virtual void extend_json(nlohmann::json&) const {}
 
   void begin_teardown(const ResultInfo& stop, const std::string& why);
+  // False when one of several shards: the banner and the status line are the coordinator's.
+  bool standalone() const { return standalone_; }
   double elapsed_s() const;
 
   RunnerConfig cfg_;
@@ -108,6 +157,7 @@ class Runner {
   void on_signal(const boost::system::error_code& ec, int sig);
   void arm_tick();
   void on_tick();
+  StatusCounts counts() const;
   void arm_teardown_check();
   // What keeps the run from ending once its teardown began: nothing; only tunnels lingering to
   // re-acknowledge the peer's StopCCN (5.7, R161; the latest linger end in `reack_until`); or
@@ -116,7 +166,7 @@ class Runner {
   Holding holding(Time& reack_until) const;
   void finish();
   void print_status();
-  int exit_code() const;
+  static int exit_code(const std::string& role, const RunResult& r);
   // Setup finished (every call came up or failed) before any teardown cancelled the rest.
   bool setup_finished() const { return tearing_down_ ? setup_done_before_teardown_ : setup_complete(); }
 
@@ -132,6 +182,9 @@ class Runner {
   bool torn_down_ = true;
   bool tty_ = false;
   bool status_shown_ = false;
+  bool standalone_ = true;
+  mutable std::mutex snapshot_mutex_;
+  StatusCounts snapshot_;
   bool reack_announced_ = false;
   // Tunnels the peer opened that went down before they were established (a flood's half-open
   // tunnels, cleared by the shard or by our teardown): the teardown does not wait for their

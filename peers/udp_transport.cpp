@@ -8,6 +8,8 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 
+#include "engine/driver/shard_routing.hpp"
+
 namespace l2tp::peers {
 
 namespace asio = boost::asio;
@@ -99,7 +101,7 @@ Shard::~Shard() {
   stop();
 }
 
-Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local) {
+Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool reuse_port) {
   auto s = std::make_unique<Socket>(io_);
   boost::system::error_code ec;
   const udp::endpoint ep = endpoint_to_asio(local);
@@ -107,6 +109,11 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local) {
   // Not inherited by commands a scenario runs (a LAC under test would keep our port bound).
   if (!ec) ::fcntl(s->sock.native_handle(), F_SETFD, FD_CLOEXEC);
   if (!ec && local.addr.v6) s->sock.set_option(asio::ip::v6_only(true), ec);
+  if (!ec && reuse_port) {
+    const int one = 1;
+    if (::setsockopt(s->sock.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+      return unexpected("cannot set SO_REUSEPORT on " + local.to_string());
+  }
   if (!ec) s->sock.bind(ep, ec);
   if (ec) return unexpected("cannot bind UDP " + local.to_string() + ": " + ec.message());
   enlarge_buffers(s->sock);
@@ -156,6 +163,12 @@ void Shard::take(Socket& s, const udp::endpoint& sender, std::size_t n, Time now
   ++stats_.received;
   const net::Endpoint from = endpoint_from_asio(sender);
   const Bytes dgram(s.buf.data(), n);
+  if (forward_)
+    if (const auto owner = owner_shard(dgram, route_count_); owner && *owner != route_self_) {
+      ++stats_.forwarded;
+      forward_(*owner, s.local, from, Buffer(dgram.begin(), dgram.end()));
+      return;
+    }
   tee(WireDirection::In, from, s.local, dgram, now);
   if (may_open_tunnel(dgram)) {
     if (!gate_.admit(from.addr, half_open_, now)) {
@@ -166,6 +179,14 @@ void Shard::take(Socket& s, const udp::endpoint& sender, std::size_t n, Time now
     stats_.half_open_peak = std::max(stats_.half_open_peak, half_open_);
   }
   driver_.handle_datagram(s.local, from, dgram, now);
+}
+
+void Shard::take_forwarded(const net::Endpoint& local, const net::Endpoint& from, const Buffer& bytes) {
+  if (stopped_) return;
+  const Time now = SteadyTime::now();
+  tee(WireDirection::In, from, local, bytes, now);
+  driver_.handle_datagram(local, from, bytes, now);
+  drain(now);
 }
 
 void Shard::watch_half_open(Time now) {

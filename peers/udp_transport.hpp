@@ -52,6 +52,7 @@ struct TransportStats {
   std::uint64_t no_socket = 0;    // the node sent from an address we have no socket for
   std::uint64_t timer_fires = 0;
   std::uint64_t new_peers_refused = 0;  // datagrams to Tunnel ID 0 the NewPeerGate turned away
+  std::uint64_t forwarded = 0;          // datagrams for another shard's tunnel, passed on to it
   std::uint64_t half_open_cleared = 0;  // tunnels half-open past the lifetime, under pressure
   std::size_t half_open_peak = 0;       // most tunnels seen waiting for an SCCCN at once
 };
@@ -69,7 +70,21 @@ class Shard : private DriverSink {
 
   // Binds a UDP socket to `local` (port 0: the kernel picks one) and starts receiving on it.
   // Returns the endpoint actually bound, which is what the node should be given as `local`.
-  Result<net::Endpoint, std::string> bind(const net::Endpoint& local);
+  // `reuse_port`: SO_REUSEPORT, so the other shards of the run bind the same address and the
+  // kernel spreads peers over them by their address and port.
+  Result<net::Endpoint, std::string> bind(const net::Endpoint& local, bool reuse_port = false);
+
+  // Shard `self` of `count`: a datagram whose Tunnel ID another shard owns
+  // (engine/driver/shard_routing.hpp) goes to `forward` (called on this shard's thread) instead
+  // of the node; the owner takes it with take_forwarded() on its own thread.
+  using Forward = std::function<void(unsigned owner, const net::Endpoint& local, const net::Endpoint& from,
+                                     Buffer bytes)>;
+  void set_routing(unsigned self, unsigned count, Forward forward) {
+    route_self_ = self;
+    route_count_ = count;
+    forward_ = std::move(forward);
+  }
+  void take_forwarded(const net::Endpoint& local, const net::Endpoint& from, const Buffer& bytes);
   // Tees every datagram in and out into this capture from now on.
   void set_pcap(capture::PcapWriter writer) {
     pcap_ = std::make_shared<capture::PcapWriter>(std::move(writer));
@@ -157,6 +172,8 @@ class Shard : private DriverSink {
   WireTap* tap_ = nullptr;
   std::uint64_t frames_ = 0;  // without a pcap: the frame numbers the tap sees
   EventHook on_event_;
+  unsigned route_self_ = 0, route_count_ = 1;
+  Forward forward_;
   NewPeerGate gate_;
   std::size_t half_open_ = 0;
   std::optional<Time> half_open_counted_;

@@ -40,15 +40,28 @@ std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16
   return out;
 }
 
+PppCounters& PppCounters::operator+=(const PppCounters& o) {
+  links += o.links;
+  up += o.up;
+  failed += o.failed;
+  auth_failures += o.auth_failures;
+  closed += o.closed;
+  keepalive_failures += o.keepalive_failures;
+  echo_answered += o.echo_answered;
+  traffic += o.traffic;
+  up_latency_ms.insert(up_latency_ms.end(), o.up_latency_ms.begin(), o.up_latency_ms.end());
+  if (o.last_up && (!last_up || *o.last_up > *last_up)) last_up = o.last_up;
+  return *this;
+}
+
 struct PppLayer::Entry {
-  Entry(LinkKey k, const ppp::LinkConfig& cfg, Rng& rng, Time now)
-      : key(k), link(cfg, rng, now), session_up(now) {}
+  Entry(LinkKey k, std::shared_ptr<const ppp::LinkProfile> profile, std::string user, Rng& rng, Time now)
+      : key(k), link(std::move(profile), std::move(user), rng, now), session_up(now) {}
   LinkKey key;
   ppp::Link link;
   Time session_up;
-  std::optional<ip::Probe> probe;
-  std::optional<Time> scheduled;
-  bool session_gone = false;  // the L2TP session ended first: no CDN from us
+  std::unique_ptr<ip::Probe> probe;  // LAC traffic, once the link is up
+  bool session_gone = false;         // the L2TP session ended first: no CDN from us
   bool tearing_down = false;
   bool finished = false;
   bool sink_attached = false;
@@ -60,6 +73,9 @@ struct PppLayer::Entry {
 PppLayer::PppLayer(const PppSettings& settings, ppp::Role role, Rng& rng, Authorizer* authorizer)
     : settings_(settings), role_(role), rng_(rng), authorizer_(authorizer) {
   settings_.link.role = role;
+  if (role == ppp::Role::Client) settings_.link.password = settings_.password;
+  // One prepared configuration for every link (a copy per link was some 500 octets).
+  profile_ = ppp::LinkProfile::make(settings_.link);
 }
 
 PppLayer::~PppLayer() = default;
@@ -92,7 +108,6 @@ void PppLayer::on_event(Node& node, const NodeEvent& ev, Time now) {
 
 void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time now) {
   const LinkKey key{t.value, up.local.value};
-  ppp::LinkConfig cfg = settings_.link;
   ++calls_;
   // LAC: the proxy values this call's ICCN carried (the runner made them, make_proxy_ppp);
   // the name in them is the one we authenticated as.
@@ -100,15 +115,16 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   if (role_ == ppp::Role::Client)
     if (const auto* tunnel = node.tunnel(t))
       if (const auto* s = tunnel->find_session(up.local)) sent = s->proxy;
-  if (role_ == ppp::Role::Client) cfg.user = expand_user(settings_.user, calls_, key.tunnel, key.session);
-  if (sent && sent->has_auth() && !sent->authen_name.empty()) cfg.user = sent->authen_name;
-  if (role_ == ppp::Role::Client) cfg.password = settings_.password;
-  auto entry = std::make_unique<Entry>(key, cfg, rng_, now);
+  std::string user = settings_.link.user;
+  if (role_ == ppp::Role::Client)
+    user = expand_user(settings_.user, call_number(settings_, calls_), key.tunnel, key.session);
+  if (sent && sent->has_auth() && !sent->authen_name.empty()) user = sent->authen_name;
+  auto entry = std::make_unique<Entry>(key, profile_, user, rng_, now);
   PppRecord& rec = records_[key.value()];
   rec = PppRecord{};
   rec.tunnel = key.tunnel;
   rec.session = key.session;
-  if (role_ == ppp::Role::Client) rec.user = cfg.user;
+  if (role_ == ppp::Role::Client) rec.user = user;
   entry->record = &rec;
   Entry& e = *entry;
   links_[key.value()] = std::move(entry);
@@ -188,7 +204,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     counters_.last_up = now;
     if (role_ == ppp::Role::Client && settings_.traffic && up->ipv4) {
       const net::IpAddress target = settings_.traffic_target.value_or(up->peer_ip);
-      e.probe.emplace(*settings_.traffic, ipv4_of(up->local_ip), ipv4_of(target), e.key.session, now);
+      e.probe = std::make_unique<ip::Probe>(*settings_.traffic, ipv4_of(up->local_ip), ipv4_of(target),
+                                            e.key.session, now);
     }
     if (role_ == ppp::Role::Server && authorizer_ && up->ipv4)
       authorizer_->link_up(e.key, rec.user, up->peer_ip, now);
@@ -278,6 +295,7 @@ void PppLayer::service(Node& node, Entry& e, Time now) {
   while (e.link.poll_transmit(frame_))
     node.send_ppp(TunnelId{e.key.tunnel}, SessionId{e.key.session}, frame_, now);
   if (e.finished) {
+    timers_.cancel(e.key.value());
     links_.erase(e.key.value());  // `e` is gone after this
     return;
   }
@@ -288,28 +306,20 @@ void PppLayer::schedule(Entry& e) {
   std::optional<Time> t = e.link.poll_timeout();
   if (e.probe)
     if (const auto p = e.probe->next_send(); p && (!t || *p < *t)) t = p;
-  if (t == e.scheduled) return;
-  e.scheduled = t;
-  if (t) timers_.emplace(*t, e.key.value());
+  timers_.set(e.key.value(), t);
 }
 
 std::optional<Time> PppLayer::poll_timeout() const {
-  // Entries whose link rescheduled or ended stay in the heap until they surface; they only
-  // cause an early, empty wake-up.
-  if (timers_.empty()) return std::nullopt;
-  return timers_.top().first;
+  return timers_.next();
 }
 
 void PppLayer::handle_timeout(Node& node, Time now) {
-  while (!timers_.empty() && timers_.top().first <= now) {
-    const auto [when, key] = timers_.top();
-    timers_.pop();
-    auto it = links_.find(key);
-    if (it == links_.end() || it->second->scheduled != when) continue;  // stale
+  while (const auto due = timers_.pop_due(now)) {
+    auto it = links_.find(static_cast<std::uint32_t>(due->key));
+    if (it == links_.end()) continue;
     Entry& e = *it->second;
-    e.scheduled.reset();
     e.link.handle_timeout(now);
-    service(node, e, now);
+    service(node, e, now);  // re-arms the link's entry (or drops it when the link ended)
   }
 }
 

@@ -1,6 +1,7 @@
 // PPP over every established session of a run: one ppp::Link per session, created when the
 // L2TP session comes up and fed with its data messages; frames out go back through the node.
-// The layer keeps its own timer heap (a link only says when it next needs time), asks the
+// The layer keeps each link's next deadline in a TimerHeap (O(1) next deadline; expiry touches
+// only the links that are due; a link that moves its deadline moves its entry), asks the
 // Authorizer about peers (LNS), runs traffic probes (LAC) and the echo responder (LNS), and
 // clears a session with CDN (Result Code and RFC 3145 Disconnect Cause) when its link fails.
 #pragma once
@@ -10,7 +11,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "engine/driver/authorizer.hpp"
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
+#include "engine/util/timer_heap.hpp"
 
 namespace l2tp {
 
@@ -52,6 +53,7 @@ struct PppCounters {
   ip::ProbeStats traffic;           // summed over sessions
   std::vector<double> up_latency_ms;
   std::optional<Time> last_up;  // when the last link came up (setup rate = up / (last_up - start))
+  PppCounters& operator+=(const PppCounters& o);  // another shard's
 };
 
 // Something outside the run that takes part in sessions' IP traffic (a TUN interface): told
@@ -104,14 +106,14 @@ class PppLayer {
   void finish(Entry& e, Time now);
 
   PppSettings settings_;
+  std::shared_ptr<const ppp::LinkProfile> profile_;
   ppp::Role role_;
   Rng& rng_;
   Authorizer* authorizer_;
   PacketSink* sink_ = nullptr;
   std::unordered_map<std::uint32_t, std::unique_ptr<Entry>> links_;
   std::map<std::uint32_t, PppRecord> records_;
-  using Due = std::pair<Time, std::uint32_t>;
-  std::priority_queue<Due, std::vector<Due>, std::greater<>> timers_;
+  TimerHeap timers_;  // key: LinkKey::value()
   std::function<void(LinkKey, Decision)> later_;
   std::uint64_t calls_ = 0;
   std::size_t links_up_ = 0;

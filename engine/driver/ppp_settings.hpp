@@ -17,6 +17,8 @@ struct PppSettings {
   // LAC: the user name, with {n} (1-based call number), {tunnel}, {session} expanded per call.
   std::string user = "l2tpsim";
   std::string password = "l2tpsim";
+  // With shards, shard k of N numbers its calls k+1, k+1+N, ...: {n} stays unique in the run.
+  std::uint64_t call_number_stride = 1, call_number_offset = 0;
   // LAC: traffic inside each session once IPCP is up (none when unset).
   std::optional<ip::ProbeConfig> traffic;
   // The address probes go to; unset: the peer's IPCP address (the LNS's local-address).
@@ -32,5 +34,9 @@ struct PppSettings {
 // The user name for call `n` (1-based) on our tunnel/session IDs.
 std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16_t tunnel,
                         std::uint16_t session);
+// The run-wide number of a shard's k-th call (1-based).
+inline std::uint64_t call_number(const PppSettings& s, std::uint64_t k) {
+  return (k - 1) * s.call_number_stride + s.call_number_offset + 1;
+}
 
 }  // namespace l2tp

@@ -66,8 +66,7 @@ nlohmann::json to_json(const PppRecord& r) {
   return j;
 }
 
-void add_ppp_json(nlohmann::json& j, const PppLayer& ppp) {
-  const auto& c = ppp.counters();
+void add_ppp_json(nlohmann::json& j, const PppCounters& c, const PppRecords& records) {
   j["sessions_ppp_up"] = c.up;
   j["auth_failures"] = c.auth_failures;
   const Percentiles p = percentiles(c.up_latency_ms);
@@ -88,12 +87,11 @@ void add_ppp_json(nlohmann::json& j, const PppLayer& ppp) {
         {"duplicates", c.traffic.duplicates},
         {"rtt_ms", c.traffic.rtt_count ? nlohmann::json(c.traffic.rtt_avg_ms()) : nlohmann::json(nullptr)}}}};
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& [k, r] : ppp.records()) list.push_back(to_json(r));
+  for (const auto& [k, r] : records) list.push_back(to_json(r));
   j["sessions"] = std::move(list);
 }
 
-std::string ppp_text(const PppLayer& ppp, ppp::Role role) {
-  const auto& c = ppp.counters();
+std::string ppp_text(const PppCounters& c, const PppRecords& records, ppp::Role role) {
   std::ostringstream o;
   o << "  ppp: " << c.up << " up of " << c.links << " links, " << c.failed << " failed (" << c.auth_failures
     << " authentication, " << c.keepalive_failures << " keepalive)";
@@ -111,7 +109,7 @@ std::string ppp_text(const PppLayer& ppp, ppp::Role role) {
     o << "  echo requests answered: " << c.echo_answered << "\n";
   // The first few failures, each with its phase and the reason (the peer's codes included).
   int shown = 0;
-  for (const auto& [k, r] : ppp.records()) {
+  for (const auto& [k, r] : records) {
     if (r.state != "failed") continue;
     if (shown++ == 5) {
       o << "    ...\n";

@@ -2,6 +2,7 @@
 // (sessions_ppp_up, auth_failures, and the per-session `sessions` list).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -9,8 +10,16 @@
 
 namespace l2tp::peers {
 
-std::string ppp_text(const PppLayer& ppp, ppp::Role role);
-void add_ppp_json(nlohmann::json& j, const PppLayer& ppp);
+using PppRecords = std::map<std::uint32_t, PppRecord>;
+
+std::string ppp_text(const PppCounters& c, const PppRecords& records, ppp::Role role);
+void add_ppp_json(nlohmann::json& j, const PppCounters& c, const PppRecords& records);
+inline std::string ppp_text(const PppLayer& ppp, ppp::Role role) {
+  return ppp_text(ppp.counters(), ppp.records(), role);
+}
+inline void add_ppp_json(nlohmann::json& j, const PppLayer& ppp) {
+  add_ppp_json(j, ppp.counters(), ppp.records());
+}
 nlohmann::json to_json(const PppRecord& r);
 
 }  // namespace l2tp::peers

@@ -53,6 +53,10 @@ struct AuthConfig {
   // side (PAP authenticator waiting for a request, CHAP client waiting for a Challenge or a
   // verdict) waits restart * max_attempts before it fails, so neither side hangs.
   unsigned max_attempts = 10;
+  // CHAP client: send an unanswered Response again every `restart` (a lost Success). Off: each
+  // Challenge is answered once and retransmission is the authenticator's (RFC 1994 4.1), as
+  // pppd does; a conformance case that judges the authenticator's re-challenge needs that.
+  bool repeat_response = true;
 
   Duration passive_wait() const { return restart * max_attempts; }
 };

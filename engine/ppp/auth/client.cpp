@@ -173,7 +173,7 @@ void Client::handle_timeout(Time now) {
   }
   // A lost Success or Failure (or a lost Response the authenticator does not re-challenge for):
   // the same Response again, every `restart`, up to max_attempts in all.
-  if (awaiting_status_ && response_repeats_ + 1 < cfg_.max_attempts) {
+  if (cfg_.repeat_response && awaiting_status_ && response_repeats_ + 1 < cfg_.max_attempts) {
     ++response_repeats_;
     for (const Buffer& r : unanswered_) {
       ++transmissions_;

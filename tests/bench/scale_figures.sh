@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The scale figures of one build in one command: loopback_load.sh over the loads that matter,
+# with 1 and 2 shards (--threads) on both sides, one summary line each. CHAP + IPCP in every
+# session unless the line says L2TP only. Takes about 10 minutes on 2 cores.
+#
+#   tests/bench/scale_figures.sh BUILD_DIR            # every load, threads 1 and 2
+#   THREADS="2" LOADS="paced1000" tests/bench/scale_figures.sh build
+#
+# Loads (name: tunnels x sessions, setup rate):
+#   paced1000:  1,000 x 100 at 5,000/s      paced10000: 10,000 x 10 at 5,000/s
+#   burst:        100 x 1,000 all at once   l2tp:         100 x 1,000 all at once, no PPP
+# Per run: sessions up of 100,000 at each side, control retransmissions, the LNS's PPP setup
+# rate (to IPCP opened), peak RSS per session, and the LAC's CPU (user + system, setup and
+# teardown) per session.
+set -uo pipefail
+BUILD=${1:?usage: scale_figures.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+THREADS=${THREADS:-"1 2"}
+LOADS=${LOADS:-"paced1000 paced10000 burst l2tp"}
+
+load_env() { # name -> TUNNELS SESSIONS SETUP_RATE PPP
+  case "$1" in
+    paced1000) echo "TUNNELS=1000 SESSIONS=100 SETUP_RATE=5000 PPP=1" ;;
+    paced10000) echo "TUNNELS=10000 SESSIONS=10 SETUP_RATE=5000 PPP=1" ;;
+    burst) echo "TUNNELS=100 SESSIONS=1000 SETUP_RATE=0 PPP=1" ;;
+    l2tp) echo "TUNNELS=100 SESSIONS=1000 SETUP_RATE=0 PPP=0" ;;
+    *) echo "unknown load $1" >&2; exit 2 ;;
+  esac
+}
+
+printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-14s %s\n' load threads "lac up" "lns up" retrans \
+  "lns setup/s" "bytes/session lac,lns" "lac cpu/sess" result
+for load in $LOADS; do
+  for t in $THREADS; do
+    env_line=$(load_env "$load")
+    out=$(env $env_line LAC_ARGS="--threads $t" LNS_ARGS="--threads $t" SETUP_LIMIT=240 \
+      "$HERE/loopback_load.sh" "$BUILD" 2>&1)
+    python3 - "$load" "$t" <<PY
+import re, sys
+out = """$out"""
+load, t = sys.argv[1], sys.argv[2]
+def grab(role, pat, default="?"):
+    for line in out.splitlines():
+        if line.startswith(role + ":"):
+            m = re.search(pat, line)
+            if m: return m.group(1)
+    return default
+ppp = "ppp up" in out
+up = lambda r: grab(r, r"ppp up (\d+/\d+)") if ppp else grab(r, r"sessions (\d+/\d+) established")
+rate = grab("lns", r"([\d.]+) sessions/s to IPCP") if ppp else grab("lns", r"setup rate (\d+) sessions/s")
+per = lambda r: grab(r, r"peak RSS per session (\d+) bytes")
+if not ppp:
+    rss = lambda r: grab(r, r"peak RSS ([\d.]+) MiB")
+    per = lambda r: str(int(float(rss(r)) * 1048576 / 100000)) if rss(r) != "?" else "?"
+cpu = "?"
+m = re.search(r"^lac:.*CPU ([\d.]+) s user \+ ([\d.]+) s sys", out, re.M)
+total = re.search(r"= (\d+) calls", out)
+if m and total:
+    cpu = f"{(float(m.group(1)) + float(m.group(2))) * 1000 / int(total.group(1)):.3f} ms"
+res = "ok" if "RESULT: ok" in out else "FAILED"
+print(f"{load:<11} {t:<7} {up('lac'):<22} {up('lns'):<22} {grab('lac', r'retransmissions (\d+)'):<8} "
+      f"{rate:<15} {per('lac') + ',' + per('lns'):<21} {cpu:<14} {res}")
+PY
+  done
+done
