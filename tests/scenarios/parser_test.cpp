@@ -2,9 +2,9 @@
 // reported with file, line, column, key and what was expected.
 #include "scenarios/parser.hpp"
 
-#include "scenarios/fault.hpp"
-
 #include <gtest/gtest.h>
+
+#include "scenarios/fault.hpp"
 
 namespace l2tp::scenario {
 namespace {
