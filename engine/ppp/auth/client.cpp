@@ -127,7 +127,9 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
   unanswered_.push_back(response_);
   ++transmissions_;
   out_.push_back(response_);
-  if (outcome_ == Outcome::Pending) deadline_ = now + cfg_.restart;
+  // Repeating: the next copy after `restart`. Not repeating: the whole wait at once.
+  if (outcome_ == Outcome::Pending)
+    deadline_ = now + (cfg_.repeat_response ? cfg_.restart : cfg_.passive_wait());
 }
 
 void Client::handle_status(std::uint8_t code, std::uint8_t id, Bytes data) {

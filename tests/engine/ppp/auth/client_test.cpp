@@ -248,6 +248,27 @@ TEST(AuthClientChap, NoVerdictRepeatsTheResponseThenTimesOut) {
   EXPECT_EQ(c.message(), "no Success or Failure from the peer after our Response");
 }
 
+// --no-response-repeat: one Response per Challenge, then the whole wait (restart * max_attempts).
+TEST(AuthClientChap, WithoutRepeatsOneResponseAndTheWholeWait) {
+  SeededRng rng(1);
+  AuthConfig cfg = fast_config();
+  cfg.repeat_response = false;
+  Client c(Method::ChapMd5, "bob", "secret", rng, cfg);
+  c.start(at_seconds(0));
+  c.handle_packet(challenge(1, kMd5Challenge), at_seconds(2));
+  Buffer out;
+  ASSERT_TRUE(c.poll_transmit(out));
+  EXPECT_EQ(c.poll_timeout(), at_seconds(5));  // 2 + 1 s x 3
+  c.handle_timeout(at_seconds(4));
+  EXPECT_FALSE(c.poll_transmit(out));
+  EXPECT_EQ(c.outcome(), Outcome::Pending);
+  // A new Challenge (the authenticator's retransmission) gets its Response, and its Success counts.
+  c.handle_packet(challenge(2, from_hex("0a0b0c")), at_seconds(4.5));
+  ASSERT_TRUE(c.poll_transmit(out));
+  c.handle_packet(status(ChapCode::Success, 2, ""), at_seconds(4.6));
+  EXPECT_EQ(c.outcome(), Outcome::Success);
+}
+
 TEST(AuthClientChap, StatusBeforeAnyChallengeIsDiscarded) {
   SeededRng rng(1);
   Client c(Method::ChapMd5, "bob", "secret", rng, fast_config());
