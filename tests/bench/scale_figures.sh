@@ -33,33 +33,39 @@ printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-14s %s\n' load threads "lac up
 for load in $LOADS; do
   for t in $THREADS; do
     env_line=$(load_env "$load")
-    out=$(env $env_line LAC_ARGS="--threads $t" LNS_ARGS="--threads $t" SETUP_LIMIT=240 \
-      "$HERE/loopback_load.sh" "$BUILD" 2>&1)
-    python3 - "$load" "$t" <<PY
+    log=$(mktemp)
+    env $env_line LAC_ARGS="--threads $t" LNS_ARGS="--threads $t" SETUP_LIMIT=240 \
+      "$HERE/loopback_load.sh" "$BUILD" >"$log" 2>&1
+    python3 - "$load" "$t" "$log" <<'PY'
 import re, sys
-out = """$out"""
-load, t = sys.argv[1], sys.argv[2]
+load, t, path = sys.argv[1], sys.argv[2], sys.argv[3]
+out = open(path).read()
 def grab(role, pat, default="?"):
     for line in out.splitlines():
         if line.startswith(role + ":"):
             m = re.search(pat, line)
-            if m: return m.group(1)
+            if m:
+                return m.group(1)
     return default
 ppp = "ppp up" in out
-up = lambda r: grab(r, r"ppp up (\d+/\d+)") if ppp else grab(r, r"sessions (\d+/\d+) established")
+def up(r):
+    return grab(r, r"ppp up (\d+/\d+)") if ppp else grab(r, r"sessions (\d+/\d+) established")
 rate = grab("lns", r"([\d.]+) sessions/s to IPCP") if ppp else grab("lns", r"setup rate (\d+) sessions/s")
-per = lambda r: grab(r, r"peak RSS per session (\d+) bytes")
-if not ppp:
-    rss = lambda r: grab(r, r"peak RSS ([\d.]+) MiB")
-    per = lambda r: str(int(float(rss(r)) * 1048576 / 100000)) if rss(r) != "?" else "?"
+total = int(re.search(r"= (\d+) calls", out).group(1)) if re.search(r"= (\d+) calls", out) else 0
+def per(r):
+    if ppp:
+        return grab(r, r"peak RSS per session (\d+) bytes")
+    mib = grab(r, r"peak RSS ([\d.]+) MiB")
+    return "?" if mib == "?" or not total else str(int(float(mib) * 1048576 / total))
 cpu = "?"
 m = re.search(r"^lac:.*CPU ([\d.]+) s user \+ ([\d.]+) s sys", out, re.M)
-total = re.search(r"= (\d+) calls", out)
 if m and total:
-    cpu = f"{(float(m.group(1)) + float(m.group(2))) * 1000 / int(total.group(1)):.3f} ms"
-res = "ok" if "RESULT: ok" in out else "FAILED"
-print(f"{load:<11} {t:<7} {up('lac'):<22} {up('lns'):<22} {grab('lac', r'retransmissions (\d+)'):<8} "
-      f"{rate:<15} {per('lac') + ',' + per('lns'):<21} {cpu:<14} {res}")
+    cpu = "%.3f ms" % ((float(m.group(1)) + float(m.group(2))) * 1000 / total)
+retrans = grab("lac", r"retransmissions (\d+)")
+res = "ok" if "RESULT: ok" in out else "FAILED (log kept: %s)" % path
+print("%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-14s %s" % (load, t, up("lac"), up("lns"), retrans, rate,
+      per("lac") + "," + per("lns"), cpu, res))
 PY
+    grep -q "RESULT: ok" "$log" && rm -f "$log"
   done
 done
