@@ -165,15 +165,7 @@ class LacRunner final : public Runner {
 }  // namespace
 
 int run_lac(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
-  const ShardPlan plan = plan_shards(cfg, "lac");
-  if (!plan.note.empty()) err << "l2tpsim lac: note: " << plan.note << "\n";
-  if (plan.shards > 1)
-    return run_sharded(cfg, "lac", plan.shards, out, err,
-                       [](const RunnerConfig& c, std::ostream& o, std::ostream& e) {
-                         return std::make_unique<LacRunner>(c, o, e);
-                       });
-  LacRunner runner(cfg, out, err);
-  return runner.run();
+  return run_role<LacRunner>(cfg, "lac", out, err);
 }
 
 }  // namespace l2tp::peers

@@ -41,15 +41,7 @@ class LnsRunner final : public Runner {
 }  // namespace
 
 int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
-  const ShardPlan plan = plan_shards(cfg, "lns");
-  if (!plan.note.empty()) err << "l2tpsim lns: note: " << plan.note << "\n";
-  if (plan.shards > 1)
-    return run_sharded(cfg, "lns", plan.shards, out, err,
-                       [](const RunnerConfig& c, std::ostream& o, std::ostream& e) {
-                         return std::make_unique<LnsRunner>(c, o, e);
-                       });
-  LnsRunner runner(cfg, out, err);
-  return runner.run();
+  return run_role<LnsRunner>(cfg, "lns", out, err);
 }
 
 }  // namespace l2tp::peers

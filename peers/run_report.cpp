@@ -89,13 +89,7 @@ std::string describe(const Failure& f) {
 }
 
 std::string status_line(const RunStats& s, double elapsed_s, double recent_rate) {
-  std::string line = fixed(elapsed_s, 0) + "s  tunnels " + std::to_string(s.tunnels_up_now()) + " up";
-  if (s.tunnels_failed) line += " " + std::to_string(s.tunnels_failed) + " failed";
-  line += "  sessions " + std::to_string(s.sessions_up_now()) + " up " + std::to_string(s.sessions_failed) +
-          " failed";
-  if (s.sessions_pending()) line += " " + std::to_string(s.sessions_pending()) + " pending";
-  line += "  " + fixed(recent_rate, 0) + " sessions/s";
-  return line;
+  return status_line(status_counts(s), elapsed_s, recent_rate);
 }
 
 std::string status_line(const StatusCounts& c, double elapsed_s, double recent_rate) {

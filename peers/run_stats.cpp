@@ -113,6 +113,17 @@ control::ChannelStats RunStats::channel_totals(const Node& node) const {
   return total;
 }
 
+StatusCounts status_counts(const RunStats& s) {
+  StatusCounts c;
+  c.tunnels_up = s.tunnels_up_now();
+  c.sessions_up = s.sessions_up_now();
+  c.sessions_pending = s.sessions_pending();
+  c.tunnels_failed = s.tunnels_failed;
+  c.sessions_failed = s.sessions_failed;
+  c.sessions_established = s.sessions_established;
+  return c;
+}
+
 StatusCounts& StatusCounts::operator+=(const StatusCounts& o) {
   tunnels_up += o.tunnels_up;
   sessions_up += o.sessions_up;

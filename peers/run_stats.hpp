@@ -47,6 +47,10 @@ struct StatusCounts {
   StatusCounts& operator+=(const StatusCounts& o);
 };
 
+class RunStats;
+// The L2TP part of the counts (no PPP, no half-open tunnels).
+StatusCounts status_counts(const RunStats& s);
+
 class RunStats {
  public:
   // The LAC asked for a session (open_session returned an ID), or could not open one.

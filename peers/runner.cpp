@@ -253,13 +253,7 @@ StatusCounts Runner::snapshot() const {
 }
 
 StatusCounts Runner::counts() const {
-  StatusCounts c;
-  c.tunnels_up = stats_.tunnels_up_now();
-  c.sessions_up = stats_.sessions_up_now();
-  c.sessions_pending = stats_.sessions_pending();
-  c.tunnels_failed = stats_.tunnels_failed;
-  c.sessions_failed = stats_.sessions_failed;
-  c.sessions_established = stats_.sessions_established;
+  StatusCounts c = status_counts(stats_);
   if (ppp_) {
     c.ppp = true;
     c.ppp_up = ppp_->links_up();

@@ -18,8 +18,8 @@
 #pragma once
 
 #include <functional>
-#include <iosfwd>
 #include <memory>
+#include <ostream>
 
 #include "peers/runner.hpp"
 
@@ -41,5 +41,19 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
 
 int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shards, std::ostream& out,
                 std::ostream& err, const MakeRunner& make);
+
+// A role's run: one Runner on this thread, or as many shards as plan_shards() gives.
+template <typename RoleRunner>
+int run_role(const RunnerConfig& cfg, const std::string& role, std::ostream& out, std::ostream& err) {
+  const ShardPlan plan = plan_shards(cfg, role);
+  if (!plan.note.empty()) err << "l2tpsim " << role << ": note: " << plan.note << "\n";
+  if (plan.shards > 1)
+    return run_sharded(cfg, role, plan.shards, out, err,
+                       [](const RunnerConfig& c, std::ostream& o, std::ostream& e) {
+                         return std::make_unique<RoleRunner>(c, o, e);
+                       });
+  RoleRunner runner(cfg, out, err);
+  return runner.run();
+}
 
 }  // namespace l2tp::peers
