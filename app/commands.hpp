@@ -12,5 +12,6 @@ int run_lns(int argc, char** argv);
 int run_check(int argc, char** argv);
 int run_run(int argc, char** argv);
 int run_conform(int argc, char** argv);
+int run_replay(int argc, char** argv);
 
 }  // namespace l2tpsim::app

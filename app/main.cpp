@@ -21,6 +21,8 @@ constexpr std::string_view kUsage =
     "  run FILE        run a scenario file (roles, faults, timeline, expectations)\n"
     "  check FILE...   check scenario files: every error with file, line, column and key\n"
     "  conform         run the RFC 2661 conformance suite against a device under test\n"
+    "  replay FILE     the L2TP conversations of a capture: --list shows its tunnels, sessions,\n"
+    "                  roles, how they ended and whether they can be replayed\n"
     "  rules           list the requirement catalogue the checks cite\n"
     "  version         print the version\n"
     "\n"
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   if (cmd == "run") return l2tpsim::app::run_run(argc - 1, argv + 1);
   if (cmd == "check") return l2tpsim::app::run_check(argc - 1, argv + 1);
   if (cmd == "conform") return l2tpsim::app::run_conform(argc - 1, argv + 1);
+  if (cmd == "replay") return l2tpsim::app::run_replay(argc - 1, argv + 1);
   std::cerr << "l2tpsim: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

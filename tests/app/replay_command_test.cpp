@@ -1,0 +1,97 @@
+// `l2tpsim replay` as a user runs it: --list on the Windows LAC / Cisco LNS capture, --json,
+// --help, and the exit status of bad usage and unreadable captures. The binary runs as a
+// separate process, so a crash is a failed exit status, not a dead test binary.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/child_process.hpp"
+
+#ifndef L2TPSIM_BINARY
+#error "L2TPSIM_BINARY must be defined"
+#endif
+
+namespace l2tp {
+namespace {
+
+const std::string kCapture = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
+
+testing::CommandOutput replay(const std::string& args) {
+  return testing::run_capturing("'" + std::string(L2TPSIM_BINARY) + "' replay " + args);
+}
+
+int exit_code(const testing::CommandOutput& r) {
+  return WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
+}
+
+TEST(ReplayCommand, ListsTheWindowsCiscoCapture) {
+  const auto r = replay("'" + kCapture + "' --list");
+  ASSERT_EQ(exit_code(r), 0) << testing::describe_status(r.status) << ": " << r.err;
+  for (const char* part : {
+           "168 packets read, 168 L2TPv2 datagrams; 2 tunnels, 2 sessions",
+           "tunnel 1: frames 1-44",
+           "  LAC (guessed) 192.168.101.233:1701, Tunnel ID 1\n",
+           "  LNS (guessed) 192.168.98.222:1701, Tunnel ID 56152\n",
+           "  replayable: no: starts mid-tunnel: no SCCRQ captured",
+           "  ended: StopCCN from the LAC in frame 43 at 24.992 s: result 6 (Requester is being shut down), "
+           "error 0\n",
+           "tunnel 2: frames 45-168",
+           "  LAC 192.168.101.233:1701, Tunnel ID 2, host albatross.dev.hsd.com.au, vendor Microsoft, "
+           "initiator\n"
+           "    sent 6 control, 0 retransmitted, 2 ZLB, 65 data\n",
+           "  LNS 192.168.98.222:1701, Tunnel ID 3257, host lac@test2.hsd.com.au, vendor Cisco Systems, "
+           "Inc.\n"
+           "    sent 2 control, 0 retransmitted, 4 ZLB, 45 data\n",
+           "  replayable: yes (LAC and LNS sides)\n",
+           "  session 1: LAC Session ID 1, LNS Session ID 25; frames 48-165",
+           "    user: markw (PAP)\n",
+       })
+    EXPECT_NE(r.out.find(part), std::string::npos) << "missing: " << part << "\nin:\n" << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(ReplayCommand, JsonHasTheSameList) {
+  const std::string out = testing::make_temp_dir("l2tpsim-replay") + "/list.json";
+  const auto r = replay("'" + kCapture + "' --list --json '" + out + "'");
+  ASSERT_EQ(exit_code(r), 0) << r.err;
+  const auto j = nlohmann::json::parse(testing::read_file(out));
+  std::filesystem::remove_all(std::filesystem::path(out).parent_path());
+  ASSERT_EQ(j["tunnels"].size(), 2u);
+  EXPECT_EQ(j["tunnels"][0]["replayable"], false);
+  EXPECT_EQ(j["tunnels"][1]["replayable"], true);
+  EXPECT_EQ(j["tunnels"][1]["sessions"][0]["user"], "markw");
+  EXPECT_EQ(j["tunnels"][1]["stop"]["meaning"], "result 6 (Requester is being shut down), error 0");
+}
+
+TEST(ReplayCommand, HelpSaysPlayingIsNotBuiltYet) {
+  const auto r = replay("--help");
+  EXPECT_EQ(exit_code(r), 0);
+  EXPECT_NE(r.out.find("--list"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not built yet"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--play "), std::string::npos) << "an option that does not work is advertised:\n"
+                                                      << r.out;
+}
+
+TEST(ReplayCommand, BadUsageAndUnreadableCapturesExitTwo) {
+  auto r = replay("'" + kCapture + "'");  // nothing to do
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("--list"), std::string::npos) << r.err;
+  r = replay("--list");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("no capture file"), std::string::npos) << r.err;
+  r = replay("/nonexistent/x.pcap --list");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("/nonexistent/x.pcap"), std::string::npos) << r.err;
+  r = replay("'" + kCapture + "' --list --port 0");
+  EXPECT_EQ(exit_code(r), 2);
+  const std::string not_pcap = std::string(L2TPSIM_SOURCE_DIR) + "/README.md";
+  r = replay("'" + not_pcap + "' --list");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("README.md"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace l2tp
