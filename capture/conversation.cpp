@@ -310,6 +310,7 @@ struct ConversationBuilder::Impl {
       if (one_way) halves[{ds.front()->src.to_string(), ds.front()->dst.to_string()}].push_back(g);
     }
     for (auto& [key, gs] : halves) {
+      if (key.first == key.second) continue;  // a host talking to itself: not two directions
       auto back = halves.find({key.second, key.first});
       if (back == halves.end() || gs.size() != 1 || back->second.size() != 1 || gs[0] > back->second[0])
         continue;

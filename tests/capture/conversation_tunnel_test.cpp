@@ -234,5 +234,18 @@ TEST(ConversationTunnel, CdnPairsTheDirectionsOfACall) {
   EXPECT_TRUE(has_note(t.sessions[1].notes, "paired as the only call")) << all_notes(t.sessions[1].notes);
 }
 
+// Found by conversation_fuzz: one direction from a host to itself was "paired" with itself, and
+// its datagrams were lost.
+TEST(ConversationTunnel, HostTalkingToItselfKeepsItsDatagrams) {
+  Traffic w;
+  w.data(kLac, kLac, 9, 7, lcp_echo());
+  w.data(kLac, kLac, 9, 7, lcp_echo());
+  const Conversations c = w.extract();
+  ASSERT_EQ(c.tunnels.size(), 1u);
+  EXPECT_EQ(c.tunnels[0].sides[0].counts.data, 2u);
+  ASSERT_EQ(c.tunnels[0].sessions.size(), 1u);
+  EXPECT_EQ(c.tunnels[0].sessions[0].ppp.size(), 2u);
+}
+
 }  // namespace
 }  // namespace l2tp::capture
