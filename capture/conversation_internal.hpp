@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,33 @@ struct GroupFacts {
 // A control message's octets with its Nr zeroed: two sends of one message compare equal even
 // when the retransmission acknowledges more (RFC 2661 5.8 lets Nr move on).
 Buffer content_key(const Datagram& d);
+
+// The text of a Host Name, Vendor Name... AVP; empty when absent or unreadable.
+std::string text_avp(const wire::ControlMessage& m, AvpType t);
+// A StopCCN or CDN as an Ending.
+Ending ending_of(const ControlRecord& r, std::uint8_t side);
+
+// Groups a tunnel's call messages and PPP frames into sessions (conversation_sessions.cpp).
+class SessionGrouper {
+ public:
+  SessionGrouper();
+  ~SessionGrouper();
+  SessionGrouper(const SessionGrouper&) = delete;
+  SessionGrouper& operator=(const SessionGrouper&) = delete;
+
+  // A call message (ICRQ, ICRP, ICCN, OCRQ, OCRP, OCCN, CDN, WEN, SLI), control record `ref`;
+  // `repeat`: a retransmission. False when it names no session (no Session ID of either end).
+  bool add_call(MessageRef ref, const wire::ControlMessage& m, MessageType type, bool repeat);
+  // A data message to a non-zero header Session ID.
+  void add_data(PppRecord p, std::uint16_t session);
+  // Fills t.sessions (by first frame) and each call's ControlRecord::session; once, after the
+  // tunnel's control records are all in place.
+  void build(Tunnel& t);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Builds one tunnel from its datagrams (in capture order).
 Tunnel assemble_tunnel(const std::vector<const Datagram*>& datagrams, GroupFacts facts);

@@ -1,37 +1,17 @@
 // Conversation extraction, step two: one tunnel from its datagrams. Its tunnel ends are split
 // into two sides (a message from end A to end B puts them on opposite sides), each datagram is
 // given to the side that sent it, retransmissions are recognised (same Ns, same octets but Nr),
-// and the call messages and PPP frames are grouped into sessions by their session ends, the
-// way the tunnel ends grouped datagrams into tunnels.
+// and the call messages and PPP frames go to the sessions (conversation_sessions.cpp).
 #include <algorithm>
-#include <map>
-#include <set>
 #include <unordered_map>
 
 #include "capture/conversation_decode.hpp"
 #include "capture/conversation_internal.hpp"
-#include "capture/id_groups.hpp"
 
 namespace l2tp::capture::detail {
 namespace {
 
-struct SessionEnd {
-  std::uint8_t side = 0;
-  std::uint16_t id = 0;
-  bool operator==(const SessionEnd&) const = default;
-};
-struct SessionEndHash {
-  std::size_t operator()(const SessionEnd& e) const noexcept { return (std::size_t{e.side} << 16) | e.id; }
-};
-
 constexpr std::size_t kErrorsNoted = 5;
-
-std::string text_avp(const wire::ControlMessage& m, AvpType t) {
-  const wire::Avp* a = m.find(t);
-  if (a == nullptr) return {};
-  if (const auto* s = a->get<std::string>()) return *s;
-  return {};
-}
 
 class Assembler {
  public:
@@ -55,7 +35,7 @@ class Assembler {
       else
         add_data(*d, s);
     }
-    build_sessions();
+    sessions_.build(t_);
     finish_notes();
     return std::move(t_);
   }
@@ -206,10 +186,9 @@ class Assembler {
     if (!r.zlb && d.header.has_sequence) r.retransmission = seen_before(d, s);
     const auto type = d.message.known_type();
     if (!r.retransmission && type) note_type(*type, r, d, s);
-    if (type && is_session_message(*type)) {
-      if (auto g = place_call(d, s, *type, r.retransmission))
-        calls_.push_back({{s, side.control.size()}, *g});
-    }
+    if (type && is_session_message(*type) &&
+        !sessions_.add_call({s, side.control.size()}, d.message, *type, r.retransmission))
+      no_session_frames_.push_back(d.frame);
     if (r.zlb)
       ++side.counts.zlbs;
     else if (r.retransmission)
@@ -252,23 +231,13 @@ class Assembler {
         break;
       case MessageType::StopCcn:
         if (!t_.stop)
-          t_.stop = ending(r, s);
+          t_.stop = ending_of(r, s);
         else
           t_.notes.push_back("frame " + std::to_string(r.frame) + ": another StopCCN");
         break;
       default:
         break;
     }
-  }
-
-  static Ending ending(const ControlRecord& r, std::uint8_t s) {
-    Ending e;
-    e.side = s;
-    e.frame = r.frame;
-    e.time_ns = r.time_ns;
-    if (const wire::Avp* a = r.message.find(AvpType::ResultCode))
-      if (const auto* rc = a->get<avp::ResultCode>()) e.result = *rc;
-    return e;
   }
 
   void add_data(const Datagram& d, std::uint8_t s) {
@@ -288,155 +257,7 @@ class Assembler {
       no_session_frames_.push_back(d.frame);
       return;
     }
-    const SessionEnd to{static_cast<std::uint8_t>(1 - s), d.header.session.value};
-    auto g = sessions_.lookup(to);
-    if (!g) g = new_session(to);
-    ppp_.push_back({*g, std::move(p)});
-  }
-
-  // --- sessions ---
-
-  std::size_t new_session(const std::optional<SessionEnd>& bound) {
-    const std::size_t g = sessions_.create();
-    session_ends_.emplace_back();
-    if (bound) bind_session(*bound, g);
-    return g;
-  }
-  void bind_session(const SessionEnd& e, std::size_t g) {
-    sessions_.bind(e, g);
-    auto& ends = session_ends_[g];
-    if (std::find(ends.begin(), ends.end(), e) == ends.end()) ends.push_back(e);
-  }
-
-  // Which session a call message belongs to: ICRQ/OCRQ open one (unless repeated), ICRP/OCRP
-  // name the answerer's end, the others find theirs by either end and may join two halves.
-  std::optional<std::size_t> place_call(const Datagram& d, std::uint8_t s, MessageType type, bool repeat) {
-    std::optional<SessionEnd> to, from;
-    if (d.header.session.value != 0)
-      to = SessionEnd{static_cast<std::uint8_t>(1 - s), d.header.session.value};
-    if (auto id = assigned_id(d.message, AvpType::AssignedSessionId); id && *id != 0)
-      from = SessionEnd{s, *id};
-    if (type == MessageType::Icrq || type == MessageType::Ocrq) {
-      if (repeat && from)
-        if (auto g = sessions_.lookup(*from)) return *g;
-      return new_session(from);
-    }
-    if (type == MessageType::Icrp || type == MessageType::Ocrp) {
-      auto g = to ? sessions_.lookup(*to) : std::nullopt;
-      if (!g) g = new_session(to);
-      if (from) bind_session(*from, *g);
-      return g;
-    }
-    const auto by_to = to ? sessions_.lookup(*to) : std::nullopt;
-    const auto by_from = from ? sessions_.lookup(*from) : std::nullopt;
-    std::optional<std::size_t> g = by_to ? by_to : by_from;
-    if (by_to && by_from && *by_to != *by_from) {
-      auto ends = session_ends_[*by_to];
-      for (const auto& e : session_ends_[*by_from])
-        if (std::find(ends.begin(), ends.end(), e) == ends.end()) ends.push_back(e);
-      if (ends.size() <= 2) {
-        g = sessions_.merge(*by_to, *by_from);
-        session_ends_[*g] = std::move(ends);
-      }
-    }
-    if (!g && !to && !from) {
-      no_session_frames_.push_back(d.frame);
-      return std::nullopt;
-    }
-    if (!g) g = new_session(std::nullopt);
-    if (to && !by_to) bind_session(*to, *g);
-    if (from && !by_from) bind_session(*from, *g);
-    return g;
-  }
-
-  // Sessions seen only through their data, one end each: when there is exactly one such end on
-  // each side, they are taken as the two directions of one call (nothing in the capture ties
-  // their Session IDs), and the session says so.
-  void pair_half_sessions() {
-    std::set<std::size_t> with_calls, roots;
-    for (const auto& c : calls_) with_calls.insert(sessions_.find(c.group));
-    for (const auto& p : ppp_) roots.insert(sessions_.find(p.first));
-    std::array<std::vector<std::size_t>, 2> halves;
-    for (std::size_t g : roots)
-      if (!with_calls.count(g) && session_ends_[g].size() == 1) halves[session_ends_[g][0].side].push_back(g);
-    if (halves[0].size() != 1 || halves[1].size() != 1) return;
-    auto ends = session_ends_[halves[0][0]];
-    ends.push_back(session_ends_[halves[1][0]][0]);
-    const std::size_t root = sessions_.merge(halves[0][0], halves[1][0]);
-    session_ends_[root] = std::move(ends);
-    paired_by_address_ = root;
-  }
-
-  void build_sessions() {
-    pair_half_sessions();
-    // Sessions in order of their first frame.
-    std::map<std::size_t, std::uint64_t> first;  // group -> first frame
-    auto see = [&](std::size_t g, std::uint64_t frame) {
-      auto [it, fresh] = first.emplace(sessions_.find(g), frame);
-      if (!fresh) it->second = std::min(it->second, frame);
-    };
-    for (const auto& c : calls_) see(c.group, t_.at(c.ref).frame);
-    for (const auto& p : ppp_) see(p.first, p.second.frame);
-    std::vector<std::pair<std::uint64_t, std::size_t>> order;
-    for (const auto& [g, f] : first) order.emplace_back(f, g);
-    std::sort(order.begin(), order.end());
-    std::unordered_map<std::size_t, std::size_t> index;
-    for (const auto& [f, g] : order) {
-      index[g] = t_.sessions.size();
-      Session& s = t_.sessions.emplace_back();
-      s.first_frame = s.last_frame = f;
-      if (paired_by_address_ == g)
-        s.notes.push_back(
-            "its two directions are paired as the only call seen each way: no call message ties their "
-            "Session IDs");
-      for (const auto& e : session_ends_[g]) {
-        if (s.id_known[e.side] && s.id[e.side].value != e.id)
-          s.notes.push_back("side " + std::to_string(e.side) + " used more than one Session ID");
-        if (!s.id_known[e.side]) s.id[e.side] = SessionId{e.id};
-        s.id_known[e.side] = true;
-      }
-    }
-    for (auto& [g, p] : ppp_) {
-      Session& s = t_.sessions[index.at(sessions_.find(g))];
-      ++s.ppp_count[p.side];
-      if (s.user.empty())
-        if (auto u = ppp_user(p.ppp)) {
-          s.user = u->name;
-          s.user_from = u->from;
-        }
-      span(s, p.frame, p.time_ns);
-      s.ppp.push_back(std::move(p));
-    }
-    for (const auto& c : calls_) {
-      const std::size_t i = index.at(sessions_.find(c.group));
-      Session& s = t_.sessions[i];
-      ControlRecord& r = t_.sides[c.ref.side].control[c.ref.index];
-      r.session = i;
-      s.calls.push_back(c.ref);
-      span(s, r.frame, r.time_ns);
-      if (r.retransmission) continue;
-      const auto type = r.message.known_type();
-      if ((type == MessageType::Icrq || type == MessageType::Ocrq) && !s.opened_by) {
-        s.opened_by = type;
-        s.opener = c.ref.side;
-      }
-      if (type == MessageType::Iccn || type == MessageType::Occn) {
-        s.connected = true;
-        if (s.user.empty()) {
-          s.user = text_avp(r.message, AvpType::ProxyAuthenName);
-          if (!s.user.empty()) s.user_from = "Proxy Authen Name";
-        }
-      }
-      if (type == MessageType::Cdn && !s.cdn) s.cdn = ending(r, c.ref.side);
-    }
-  }
-
-  static void span(Session& s, std::uint64_t frame, std::int64_t ns) {
-    if (frame == s.first_frame) s.first_ns = ns;
-    if (frame >= s.last_frame) {
-      s.last_frame = frame;
-      s.last_ns = ns;
-    }
+    sessions_.add_data(std::move(p), d.header.session.value);
   }
 
   void finish_notes() {
@@ -455,10 +276,6 @@ class Assembler {
     std::unordered_map<std::uint16_t, Buffer> by_ns;
     std::optional<Seq> highest;
   };
-  struct PendingCall {
-    MessageRef ref;
-    std::size_t group;
-  };
 
   const std::vector<const Datagram*>& ds_;
   Tunnel t_;
@@ -466,13 +283,9 @@ class Assembler {
   std::vector<std::pair<TunnelEnd, int>> colors_;
   bool conflict_noted_ = false;
   std::array<SeqState, 2> seq_;
-  IdGroups<SessionEnd, SessionEndHash> sessions_;
-  std::vector<std::vector<SessionEnd>> session_ends_;
-  std::vector<PendingCall> calls_;
-  std::vector<std::pair<std::size_t, PppRecord>> ppp_;
+  SessionGrouper sessions_;
   std::vector<std::uint64_t> truncated_frames_, no_session_frames_;
   std::size_t errors_noted_ = 0;
-  std::optional<std::size_t> paired_by_address_;
 };
 
 }  // namespace
