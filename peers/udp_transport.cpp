@@ -20,7 +20,6 @@ namespace {
 // Bursts of thousands of control messages (100 tunnels x a window of 8) must not overflow the
 // default ~200 KiB socket buffers; the control channel would recover, but only after an RTO.
 constexpr int kSocketBuffer = 4 << 20;
-constexpr std::size_t kMaxDatagram = 65536;
 // Datagrams one wake-up of a socket takes before it drains and yields to the other handlers
 // (signals, timers, the status line): a flood cannot hold the io_context in one handler.
 constexpr std::size_t kBatch = 256;
@@ -122,7 +121,6 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool 
   if (ec) return unexpected("cannot make " + local.to_string() + " non-blocking: " + ec.message());
   s->local = endpoint_from_asio(s->sock.local_endpoint(ec));
   if (ec) return unexpected("cannot read the bound address of " + local.to_string() + ": " + ec.message());
-  s->buf.resize(kMaxDatagram);
   locals_.push_back(s->local);
   sockets_.push_back(std::move(s));
   start_receive(*sockets_.back());
@@ -130,39 +128,36 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool 
 }
 
 void Shard::start_receive(Socket& s) {
-  s.sock.async_receive_from(
-      asio::buffer(s.buf), s.sender,
-      [this, &s](const boost::system::error_code& ec, std::size_t n) { on_receive(s, ec, n); });
+  s.sock.async_wait(udp::socket::wait_read,
+                    [this, &s](const boost::system::error_code& ec) { on_readable(s, ec); });
 }
 
-void Shard::on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n) {
+void Shard::on_readable(Socket& s, const boost::system::error_code& ec) {
   if (stopped_ || ec == asio::error::operation_aborted) return;
   const Time now = SteadyTime::now();
-  // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
-  if (ec)
-    ++stats_.receive_errors;
-  else
-    take(s, s.sender, n, now);
-  // What else is already queued, up to a batch, then one drain for all of it.
-  for (std::size_t i = 1; i < kBatch && !stopped_; ++i) {
-    boost::system::error_code e;
-    const std::size_t m = s.sock.receive_from(asio::buffer(s.buf), s.sender, 0, e);
-    if (e == asio::error::would_block || e == asio::error::try_again) break;
-    if (e) {
+  // What is queued, up to a batch, then one drain for all of it.
+  std::size_t taken = 0;
+  while (taken < kBatch && !stopped_) {
+    const int n = received_.receive(s.sock.native_handle(), kBatch - taken);
+    if (n < 0) {
+      // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
       ++stats_.receive_errors;
+      ++taken;
       continue;
     }
-    take(s, s.sender, m, now);
+    for (int i = 0; i < n && !stopped_; ++i)
+      take(s, received_.sender(static_cast<std::size_t>(i)), received_.datagram(static_cast<std::size_t>(i)),
+           now);
+    taken += static_cast<std::size_t>(n);
+    if (static_cast<std::size_t>(n) < ReceiveBatch::kSlots) break;  // the socket is empty
   }
   watch_half_open(now);
   drain(now);
   if (!stopped_) start_receive(s);
 }
 
-void Shard::take(Socket& s, const udp::endpoint& sender, std::size_t n, Time now) {
+void Shard::take(Socket& s, const net::Endpoint& from, Bytes dgram, Time now) {
   ++stats_.received;
-  const net::Endpoint from = endpoint_from_asio(sender);
-  const Bytes dgram(s.buf.data(), n);
   if (forward_)
     if (const auto owner = owner_shard(dgram, route_count_); owner && *owner != route_self_) {
       ++stats_.forwarded;
@@ -239,6 +234,7 @@ void Shard::drain(Time now) {
   if (stopped_) return;
   // An EventHook acting through act() re-enters here: the running drain picks it up.
   driver_.drain(now, *this);
+  flush();
   rearm();
 }
 
@@ -266,20 +262,28 @@ Shard::Socket* Shard::socket_for(const net::Endpoint& from) {
   return nullptr;
 }
 
-void Shard::send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes) {
+void Shard::send(const net::Endpoint& from, const net::Endpoint& to, Bytes bytes) {
   Socket* s = socket_for(from);
   if (s == nullptr) {
     ++stats_.no_socket;
     return;
   }
-  boost::system::error_code ec;
-  s->sock.send_to(asio::buffer(bytes), endpoint_to_asio(to), 0, ec);
-  if (ec) {
-    ++stats_.send_errors;
-    return;
-  }
-  ++stats_.sent;
-  tee(WireDirection::Out, s->local, to, bytes, SteadyTime::now());
+  outgoing_.push(s->sock.native_handle(), s->local, to, bytes, SteadyTime::now());
+}
+
+void Shard::flush() {
+  if (flushing_) return;  // a tap that injects while we flush: the loop below takes it
+  flushing_ = true;
+  while (!outgoing_.empty())
+    outgoing_.flush([this](const SendQueue::Queued& q, Bytes bytes, bool sent) {
+      if (!sent) {
+        ++stats_.send_errors;
+        return;
+      }
+      ++stats_.sent;
+      tee(WireDirection::Out, q.from, q.to, bytes, q.queued);
+    });
+  flushing_ = false;
 }
 
 void Shard::tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
@@ -294,6 +298,7 @@ void Shard::tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint
 
 void Shard::stop() {
   if (stopped_) return;
+  flush();  // what the last drain sent (a StopCCN) still leaves
   stopped_ = true;
   ++generation_;
   timer_.cancel();

@@ -31,6 +31,7 @@
 #include "engine/net/address.hpp"
 #include "engine/node.hpp"
 #include "engine/util/result.hpp"
+#include "peers/batch_io.hpp"
 #include "peers/overload/new_peer_gate.hpp"
 
 namespace l2tp::peers {
@@ -111,7 +112,8 @@ class Shard : private DriverSink {
   // Sends a datagram the node did not make (a scenario's hand-made message) from a bound local
   // address, past the filter; the pcap and the tap see it.
   void inject(const net::Endpoint& from, const net::Endpoint& to, Bytes bytes) {
-    send(from, to, Buffer(bytes.begin(), bytes.end()));
+    send(from, to, bytes);
+    flush();
   }
 
   // Limits for datagrams that may open a tunnel (see NewPeerGate).
@@ -134,21 +136,22 @@ class Shard : private DriverSink {
     explicit Socket(boost::asio::io_context& io) : sock(io) {}
     boost::asio::ip::udp::socket sock;
     net::Endpoint local;
-    boost::asio::ip::udp::endpoint sender;
-    std::vector<std::uint8_t> buf;
   };
 
+  // Waits until `s` is readable, then reads what is queued (recvmmsg) up to a batch.
   void start_receive(Socket& s);
-  void on_receive(Socket& s, const boost::system::error_code& ec, std::size_t n);
+  void on_readable(Socket& s, const boost::system::error_code& ec);
   // One received datagram, into the gate, the filter or the node (no drain).
-  void take(Socket& s, const boost::asio::ip::udp::endpoint& sender, std::size_t n, Time now);
+  void take(Socket& s, const net::Endpoint& from, Bytes dgram, Time now);
   // Recounts the half-open tunnels (at most every 50 ms) and, under pressure, clears those
   // half-open for longer than the lifetime.
   void watch_half_open(Time now);
   void on_timer(std::uint64_t generation, const boost::system::error_code& ec);
   void drain(Time now);
   void rearm();
-  void send(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes);
+  // Queues a datagram; flush() hands the queue to the kernel (sendmmsg) at the end of a drain.
+  void send(const net::Endpoint& from, const net::Endpoint& to, Bytes bytes);
+  void flush();
   Socket* socket_for(const net::Endpoint& from);
   void tee(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes, Time now);
   // DriverSink: where the drain delivers.
@@ -164,6 +167,9 @@ class Shard : private DriverSink {
   SeededRng rng_;
   Driver driver_;
   std::vector<std::unique_ptr<Socket>> sockets_;
+  ReceiveBatch received_;
+  SendQueue outgoing_;
+  bool flushing_ = false;
   std::vector<net::Endpoint> locals_;
   boost::asio::steady_timer timer_;
   std::optional<Time> armed_;
