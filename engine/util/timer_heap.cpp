@@ -1,52 +1,61 @@
 #include "engine/util/timer_heap.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace l2tp {
 
-void TimerHeap::place(std::size_t i, Timer t) {
-  pos_[t.key] = i;
-  heap_[i] = t;
-}
-
 void TimerHeap::sift_up(std::size_t i) {
-  const Timer t = heap_[i];
+  const Entry e = heap_[i];
   while (i > 0) {
-    const std::size_t parent = (i - 1) / 2;
-    if (!before(t, heap_[parent])) break;
+    const std::size_t parent = (i - 1) / kArity;
+    if (!before(e.timer, heap_[parent].timer)) break;
     place(i, heap_[parent]);
     i = parent;
   }
-  place(i, t);
+  place(i, e);
 }
 
 void TimerHeap::sift_down(std::size_t i) {
-  const Timer t = heap_[i];
+  const Entry e = heap_[i];
   const std::size_t n = heap_.size();
   for (;;) {
-    std::size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], t)) break;
-    place(i, heap_[child]);
-    i = child;
+    const std::size_t first = kArity * i + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t end = std::min(first + kArity, n);
+    for (std::size_t c = first + 1; c < end; ++c)
+      if (before(heap_[c].timer, heap_[best].timer)) best = c;
+    if (!before(heap_[best].timer, e.timer)) break;
+    place(i, heap_[best]);
+    i = best;
   }
-  place(i, t);
+  place(i, e);
 }
 
 void TimerHeap::schedule(Key key, Time deadline) {
-  if (auto it = pos_.find(key); it != pos_.end()) {
-    const std::size_t i = it->second;
-    const Time old = heap_[i].deadline;
+  const auto [it, inserted] = slot_of_.try_emplace(key, 0);
+  if (!inserted) {
+    const std::size_t i = pos_[it->second];
+    const Time old = heap_[i].timer.deadline;
     if (old == deadline) return;
-    heap_[i].deadline = deadline;
+    heap_[i].timer.deadline = deadline;
     if (deadline < old)
       sift_up(i);
     else
       sift_down(i);
     return;
   }
-  heap_.push_back(Timer{deadline, key});
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(pos_.size());
+    pos_.push_back(0);
+  }
+  it->second = slot;
+  heap_.push_back(Entry{Timer{deadline, key}, slot});
   sift_up(heap_.size() - 1);
 }
 
@@ -58,46 +67,49 @@ void TimerHeap::set(Key key, std::optional<Time> deadline) {
 }
 
 void TimerHeap::remove_at(std::size_t i) {
-  pos_.erase(heap_[i].key);
-  const Timer last = heap_.back();
+  slot_of_.erase(heap_[i].timer.key);
+  free_slots_.push_back(heap_[i].slot);
+  const Entry last = heap_.back();
   heap_.pop_back();
   if (i == heap_.size()) return;  // it was the last one
   // The last timer fills the hole; it may belong above or below it.
   place(i, last);
-  if (i > 0 && before(last, heap_[(i - 1) / 2]))
+  if (i > 0 && before(last.timer, heap_[(i - 1) / kArity].timer))
     sift_up(i);
   else
     sift_down(i);
 }
 
 bool TimerHeap::cancel(Key key) {
-  const auto it = pos_.find(key);
-  if (it == pos_.end()) return false;
-  remove_at(it->second);
+  const auto it = slot_of_.find(key);
+  if (it == slot_of_.end()) return false;
+  remove_at(pos_[it->second]);
   return true;
 }
 
 std::optional<Time> TimerHeap::deadline(Key key) const {
-  const auto it = pos_.find(key);
-  if (it == pos_.end()) return std::nullopt;
-  return heap_[it->second].deadline;
+  const auto it = slot_of_.find(key);
+  if (it == slot_of_.end()) return std::nullopt;
+  return heap_[pos_[it->second]].timer.deadline;
 }
 
 std::optional<Time> TimerHeap::next() const {
   if (heap_.empty()) return std::nullopt;
-  return heap_.front().deadline;
+  return heap_.front().timer.deadline;
 }
 
 std::optional<TimerHeap::Timer> TimerHeap::pop_due(Time now) {
-  if (heap_.empty() || heap_.front().deadline > now) return std::nullopt;
-  const Timer t = heap_.front();
+  if (heap_.empty() || heap_.front().timer.deadline > now) return std::nullopt;
+  const Timer t = heap_.front().timer;
   remove_at(0);
   return t;
 }
 
 void TimerHeap::clear() {
   heap_.clear();
+  slot_of_.clear();
   pos_.clear();
+  free_slots_.clear();
 }
 
 }  // namespace l2tp
