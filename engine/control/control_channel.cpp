@@ -202,6 +202,15 @@ void ControlChannel::transmit(const Buffer& bytes, Buffer& out) {
   unacked_received_ = 0;
 }
 
+std::size_t ControlChannel::window() const {
+  return std::min<std::size_t>(static_cast<std::size_t>(std::floor(cwnd_)), peer_window_);
+}
+
+std::size_t ControlChannel::room() const {
+  const std::size_t used = pending_.size() + unacked_.size();
+  return used >= window() ? 0 : window() - used;
+}
+
 bool ControlChannel::poll_transmit(Time now, Buffer& out) {
   if (failed_) return false;
 
@@ -221,8 +230,7 @@ bool ControlChannel::poll_transmit(Time now, Buffer& out) {
 
   // R080, R081, R176 (RFC 2661 4.4.3, 5.8), R362, R363 (Appendix A): at most
   // min(CWND, peer window) messages outstanding; wait for an ACK that opens the window.
-  const auto window = std::min<std::size_t>(static_cast<std::size_t>(std::floor(cwnd_)), peer_window_);
-  if (!pending_.empty() && unacked_.size() < window) {
+  if (!pending_.empty() && unacked_.size() < window()) {
     unacked_.push_back(std::move(pending_.front()));
     pending_.pop_front();
     Outgoing& m = unacked_.back();

@@ -104,6 +104,10 @@ class ControlChannel {
   bool idle() const { return unacked_.empty() && pending_.empty(); }
   std::size_t in_flight() const { return unacked_.size(); }
   std::size_t queued() const { return pending_.size(); }
+  // How many more messages the window takes now (min(CWND, peer window) less those queued or in
+  // flight): a tunnel opens new calls only into room, so the messages that complete calls
+  // already under way (ICCN) never wait behind a queue of new ICRQs.
+  std::size_t room() const;
 
   Seq next_ns() const { return next_ns_; }  // Ns of the next message queued
   Seq first_unsent_ns() const;              // messages before it have been sent at least once
@@ -124,6 +128,7 @@ class ControlChannel {
 
   Duration rto(unsigned retries) const;
   bool retransmit_due(Time now);
+  std::size_t window() const;  // min(CWND, peer window): messages that may be outstanding
   void process_ack(Seq nr);
   void on_acked();
   void advance_nr();

@@ -42,7 +42,8 @@ void Tunnel::handle_control(wire::ControlMessage msg, Time now) {
     if (state_ == TunnelState::Closed) break;
     process(*m, now);
   }
-  if (!holding_.empty()) settle_connects(now);  // its Nr may acknowledge an ICCN/OCCN
+  if (!holding_.empty()) settle_connects(now);        // its Nr may acknowledge an ICCN/OCCN
+  if (!waiting_.empty()) open_waiting_sessions(now);  // its Nr may have made room for new calls
   if (state_ == TunnelState::Closing && channel_.idle()) state_ = TunnelState::Closed;  // StopCCN delivered
 }
 

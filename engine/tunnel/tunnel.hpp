@@ -120,6 +120,8 @@ class Tunnel {
                                std::optional<ResultInfo> refusal);
   void session_step(session::Session& s, session::SessionEvent e, const wire::ControlMessage* msg, Time now,
                     std::optional<ResultInfo> cdn = {});
+  // Calls waiting for the tunnel, or for room in the control window (ControlChannel::room),
+  // go out in the order they were opened, as many as there is room for.
   void open_waiting_sessions(Time now);
   // The tunnel went down: every call ends with it (by the peer when it sent StopCCN).
   void drop_all_sessions(const std::string& reason, bool by_peer, const std::optional<ResultInfo>& result,
@@ -161,6 +163,8 @@ class Tunnel {
   std::deque<Buffer> data_out_;
   // LAC: calls whose ICCN/OCCN awaits its ack, in Ns order (so acks settle them from the front).
   std::deque<std::uint16_t> holding_;
+  // Calls opened but not yet sent (WaitTunnel), in order: released into window room.
+  std::deque<std::uint16_t> waiting_;
   std::deque<Event> events_;
   Buffer scratch_;
   TunnelStats stats_;

@@ -88,12 +88,13 @@ void Tunnel::close_session(SessionId local, const ResultInfo& result, Time now) 
 }
 
 void Tunnel::open_waiting_sessions(Time now) {
-  std::vector<std::uint16_t> waiting;
-  for (const auto& [id, s] : sessions_)
-    if (s.state == SessionState::WaitTunnel) waiting.push_back(id);
-  for (auto id : waiting) {
-    auto it = sessions_.find(id);
-    if (it != sessions_.end()) session_step(it->second, SessionEvent::TunnelOpen, nullptr, now);
+  if (state_ != TunnelState::Established) return;
+  while (!waiting_.empty() && channel_.room() > 0) {
+    const auto it = sessions_.find(waiting_.front());
+    waiting_.pop_front();
+    // Gone, or no longer waiting (closed before it went out): nothing to send.
+    if (it != sessions_.end() && it->second.state == SessionState::WaitTunnel)
+      session_step(it->second, SessionEvent::TunnelOpen, nullptr, now);
   }
 }
 
@@ -104,6 +105,7 @@ void Tunnel::drop_all_sessions(const std::string& reason, bool by_peer,
     emit(now, std::move(d));
   }
   sessions_.clear();
+  waiting_.clear();
 }
 
 void Tunnel::finish_session(session::Session& s, SessionState phase, bool by_peer,
@@ -149,7 +151,9 @@ void Tunnel::session_step(session::Session& s, SessionEvent e, const wire::Contr
       if (t.next == SessionState::Established && prev != SessionState::Established) announce_up(s, now);
       break;
     case SessionAction::OpenTunnel:
-      if (state_ == TunnelState::Established) session_step(s, SessionEvent::TunnelOpen, nullptr, now);
+      // Out now only into room in the window and behind calls already waiting (open order).
+      waiting_.push_back(s.local.value);
+      open_waiting_sessions(now);
       break;
     case SessionAction::SendIcrq:
       send_session_message(s, MessageType::Icrq, std::nullopt);

@@ -45,6 +45,38 @@ TEST(TunnelSessions, R284_R285_R092_LacCallWaitsForTheTunnelThenIcrqIccn) {
   EXPECT_EQ(p.dut.find_session(*sid)->state, session::SessionState::Established);
 }
 
+// Many calls opened at once: the ICRQs go out only into room in the control window, so the
+// ICCN of a call already answered never waits behind a queue of new ICRQs (its PPP would).
+TEST(TunnelSessions, NewCallsGoOutIntoWindowRoomAndAnIccnOvertakesCallsNotYetSent) {
+  Peer p(lac_config());
+  std::vector<SessionId> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(p.dut.open_session(p.now).value_or(SessionId{}));
+  establish_as_originator(p);  // its SCCRP has no Receive Window Size: 4 (5.8)
+  auto out = p.take();
+  const std::size_t first = messages(out, MessageType::Icrq).size();
+  EXPECT_GE(first, 1u);
+  EXPECT_LE(first + 1, 4u) << "SCCCN and ICRQs within the peer's window of 4";
+  p.send(icrp(ids[0], 0x100));  // acknowledges everything so far, answers the first call
+  out = p.take();
+  std::vector<MessageType> order;
+  for (const Sent& s : out)
+    if (s.control && !s.is_zlb()) order.push_back(*s.control->known_type());
+  ASSERT_FALSE(order.empty());
+  EXPECT_EQ(order.front(), MessageType::Iccn) << "the ICCN goes before any new ICRQ";
+  EXPECT_LE(order.size(), 4u) << "never more than the window outstanding";
+  // Every call goes out in the end, in the order it was opened.
+  std::vector<std::uint16_t> sent;
+  for (int round = 0; round < 20 && sent.size() < 11; ++round) {
+    for (const Sent& s : out)
+      if (s.is(MessageType::Icrq))
+        sent.push_back(s.value<std::uint16_t>(AvpType::AssignedSessionId).value_or(0));
+    p.ack();
+    out = p.take();
+  }
+  ASSERT_EQ(sent.size() + first, 12u);
+  for (std::size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(sent[i], ids[first + i].value) << i;
+}
+
 // An LAC call whose ICRP has come and whose ICCN is sent but not yet acknowledged.
 SessionId lac_call_sent_iccn(Peer& p) {
   const auto sid = p.dut.open_session(p.now);
