@@ -14,6 +14,14 @@ namespace {
 using S = State;
 using namespace action;
 
+// FNV-1a over a request's options: tells a copy of a request from a new one with the same
+// Identifier (a peer that changed its options without changing the Identifier).
+std::uint32_t digest(Bytes data) {
+  std::uint32_t h = 2166136261u;
+  for (const std::uint8_t b : data) h = (h ^ b) * 16777619u;
+  return h ^ static_cast<std::uint32_t>(data.size());
+}
+
 // States in which the Restart timer runs (those with TO events, 4.1).
 bool timer_runs_in(State s) {
   return s == S::Closing || s == S::Stopping || s == S::ReqSent || s == S::AckRcvd || s == S::AckSent;
@@ -193,6 +201,7 @@ void Automaton::fresh_start() {
   naks_sent_in_row_ = 0;
   refusals_sent_in_row_ = 0;
   refusals_received_in_row_ = 0;
+  last_refused_.reset();
   sent_since_peer_request_ = 0;
   stop_ = {};
   fresh_done_ = true;
@@ -391,7 +400,20 @@ void Automaton::on_configure_request(const Packet& p, Time now) {
   if (verdict == Code::ConfAck) {
     naks_sent_in_row_ = 0;
     refusals_sent_in_row_ = 0;
+    last_refused_.reset();
     apply(Event::RCRp, now, in);
+    return;
+  }
+  // P022 counts Naks that go unheeded. A copy of the request we just refused (duplicated on the
+  // way, or resent before our reply reached the peer) has not seen our reply yet: answered
+  // again, not counted again, or a lossy link would exhaust Max-Failure on copies alone.
+  const std::pair<std::uint8_t, std::uint32_t> request{p.id, digest(p.data)};
+  const bool copy = last_refused_ == request;
+  last_refused_ = request;
+  if (copy) {
+    in.reply_code = verdict;
+    in.reply = &reply;
+    apply(Event::RCRm, now, in);
     return;
   }
   if (verdict == Code::ConfNak) ++naks_sent_in_row_;

@@ -305,6 +305,10 @@ class Automaton {
   unsigned naks_sent_in_row_ = 0;
   unsigned refusals_sent_in_row_ = 0;
   unsigned refusals_received_in_row_ = 0;
+  // The last Configure-Request we refused (its Identifier and a digest of its options): the same
+  // request again is a copy the network made or the peer's retransmission before our reply
+  // arrived, answered alike but not counted against Max-Failure.
+  std::optional<std::pair<std::uint8_t, std::uint32_t>> last_refused_;
   // Configure-Requests we sent since the peer's last one (the wait for the peer's, 5.1).
   unsigned sent_since_peer_request_ = 0;
 

@@ -664,6 +664,25 @@ TEST(Automaton, P022_NaksTurnIntoRejectsAfterMaxFailure) {
   EXPECT_FALSE(h.policy.last_reject_instead_of_nak);
 }
 
+TEST(Automaton, P022_CopiesOfARefusedRequestAreAnsweredButNotCounted) {
+  AutomatonConfig cfg;
+  cfg.max_failure = 3;
+  Harness h(cfg);
+  reach(h, S::ReqSent, false);
+  // The same request (Identifier and options) ten times: duplicated on the way, or resent
+  // because our Nak was lost. Each gets its Nak; none brings Max-Failure nearer.
+  for (int i = 0; i < 10; ++i) {
+    h.peer_request(Code::ConfNak, 7);
+    EXPECT_EQ(h.sent.back().code, Code::ConfNak) << i;
+  }
+  EXPECT_EQ(h.a.state(), S::ReqSent);
+  // New requests still count: two more Naks make three, and the next is a Reject.
+  for (int i = 0; i < 2; ++i) h.peer_request(Code::ConfNak, static_cast<std::uint8_t>(8 + i));
+  EXPECT_EQ(h.sent.back().code, Code::ConfNak);
+  h.peer_request(Code::ConfNak, 10);
+  EXPECT_EQ(h.sent.back().code, Code::ConfRej);
+}
+
 TEST(Automaton, PeerThatKeepsRequestingWhatWeRefuseEndsInNegotiationFailed) {
   Harness h;  // max_failure 5: 5 Naks, then Rejects, then give up after 10 refusals
   reach(h, S::ReqSent, false);
