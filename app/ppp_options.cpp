@@ -111,7 +111,11 @@ void PppOptions::add_to(po::options_description& opts, const std::string& role) 
       "tun", po::value<std::string>()->value_name("NAME"),
       "give every session whose IPCP comes up a Linux TUN interface with its addresses and MTU, so real "
       "programs can use it; {n} (order of coming up), {tunnel}, {session} expand, e.g. l2tp{n}; a fixed "
-      "name serves one session at a time (needs CAP_NET_ADMIN)");
+      "name serves one session at a time (needs CAP_NET_ADMIN)")(
+      "session-records", po::value(&session_records_)->value_name("N"),
+      "sessions listed one by one in the summary and the JSON `sessions` (the first N calls of the run, "
+      "plus the first 1000 failures); the others are only counted (sessions_omitted), so memory does not "
+      "grow with the sessions a run has had (default 1000)");
   if (lac) {
     ppp.add_options()("user", po::value(&user_)->value_name("NAME"),
                       "PPP user name; {n} (call number from 1), {tunnel} and {session} expand per call, "
@@ -193,6 +197,7 @@ void PppOptions::apply(l2tp::peers::RunnerConfig& cfg, const po::variables_map& 
   link.keepalive.max_missed = static_cast<unsigned>(parse_uint("echo-failures", echo_failures_, 1, 1000));
   link.ipv6cp_enabled = ipv6_;
   link.bcp_enabled = bcp_;
+  s.session_records = parse_uint("session-records", session_records_, 0, 100'000'000);
   if (vm.count("tun")) {
     s.tun = vm["tun"].as<std::string>();
     if (auto ok = l2tp::peers::check_tun_pattern(s.tun); !ok) throw UsageError("--tun: " + ok.error());

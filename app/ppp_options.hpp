@@ -23,6 +23,7 @@ class PppOptions {
   bool no_ppp_ = false, ipv6_ = false, bcp_ = false, no_dns_ = false, no_response_repeat_ = false;
   std::string max_mru_ = "1450", max_mtu_ = "1450", mrru_, echo_interval_ = "1", echo_failures_ = "5";
   std::string lcp_restart_ = "3", max_configure_ = "10", max_failure_ = "5", max_terminate_ = "2";
+  std::string session_records_ = "1000";
   // LAC
   std::string user_ = "l2tpsim", password_ = "l2tpsim", allow_ = "mschap2,mschap1,chap,pap";
   std::string traffic_, traffic_interval_ = "1", traffic_size_ = "56", traffic_target_;

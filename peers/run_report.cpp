@@ -1,5 +1,6 @@
 #include "peers/run_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -13,19 +14,51 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-nlohmann::json latency_json(const std::vector<double>& ms) {
-  const Percentiles p = percentiles(ms);
-  return {{"count", p.count}, {"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"max", p.max}};
-}
-
-std::string latency_text(const std::vector<double>& ms) {
-  const Percentiles p = percentiles(ms);
+std::string latency_text(const LatencyHistogram& h) {
+  const Percentiles p = percentiles(h);
   if (p.count == 0) return "none";
   return "p50 " + fixed(p.p50, 1) + " ms, p90 " + fixed(p.p90, 1) + " ms, p99 " + fixed(p.p99, 1) +
          " ms, max " + fixed(p.max, 1) + " ms";
 }
 
+nlohmann::json counts_json(const std::map<std::string, std::uint64_t>& m) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, n] : m) j[k] = n;
+  return j;
+}
+
 }  // namespace
+
+nlohmann::json latency_json(const LatencyHistogram& h) {
+  const Percentiles p = percentiles(h);
+  return {{"count", p.count}, {"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"max", p.max}};
+}
+
+nlohmann::json histogram_json(const LatencyHistogram& h) {
+  nlohmann::json buckets = nlohmann::json::array();
+  h.for_each_bucket([&](std::uint64_t lo, std::uint64_t hi, std::uint64_t n) {
+    buckets.push_back({lo, hi, n});
+  });
+  return {{"unit", "us"},      {"count", h.count()}, {"min", h.min_us()},
+          {"max", h.max_us()}, {"sum", h.sum_us()},  {"buckets", std::move(buckets)}};
+}
+
+std::optional<LatencyHistogram> histogram_from_json(const nlohmann::json& j) {
+  try {
+    if (j.at("unit") != "us") return std::nullopt;
+    std::vector<LatencyHistogram::Bucket> buckets;
+    for (const auto& b : j.at("buckets"))
+      buckets.push_back({b.at(0).get<std::uint64_t>(), b.at(2).get<std::uint64_t>()});
+    LatencyHistogram h;
+    if (!LatencyHistogram::restore(buckets, j.at("min").get<std::uint64_t>(),
+                                   j.at("max").get<std::uint64_t>(), j.value("sum", 0.0), h) ||
+        h.count() != j.at("count").get<std::uint64_t>())
+      return std::nullopt;
+    return h;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
 
 double setup_rate(const RunStats& s) {
   if (s.sessions_established == 0 || !s.first_attempt || !s.last_session_up) return 0;
@@ -117,8 +150,8 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   o << ", " << s.sessions_closed << " cleared (" << s.sessions_closed_by_peer << " by the peer)\n";
   if (s.sessions_established)
     o << "  setup:    " << fixed(setup_rate(s), 1) << " sessions/s over " << fixed(r.setup_s, 3) << " s\n";
-  o << "  session setup latency: " << latency_text(s.session_latency_ms) << "\n";
-  o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency_ms) << "\n";
+  o << "  session setup latency: " << latency_text(s.session_latency) << "\n";
+  o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency) << "\n";
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";
@@ -150,8 +183,10 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
     if (c.session) o << " session " << c.session->value;
     o << " was still in " << c.phase << "\n";
   }
-  if (s.cancelled.size() > kShownCancelled)
-    o << "  ... and " << s.cancelled.size() - kShownCancelled << " more cancelled\n";
+  if (const auto shown = std::min(s.cancelled.size(), kShownCancelled),
+      all = s.cancelled.size() + s.cancelled_omitted;
+      all > shown)
+    o << "  ... and " << all - shown << " more cancelled\n";
   if (const auto unanswered = unanswered_message(s, r); !unanswered.empty()) {
     o << "  " << unanswered << "; likely causes:\n";
     for (const auto& c : unanswered_causes(r)) o << "    - " << c << "\n";
@@ -159,7 +194,12 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   constexpr std::size_t kShown = 20;
   for (std::size_t i = 0; i < s.failures.size() && i < kShown; ++i)
     o << "  " << describe(s.failures[i]) << "\n";
-  if (s.failures.size() > kShown) o << "  ... and " << s.failures.size() - kShown << " more failures\n";
+  if (const auto shown = std::min(s.failures.size(), kShown), all = s.failures.size() + s.failures_omitted;
+      all > shown) {
+    o << "  ... and " << all - shown << " more failures; all by phase:";
+    for (const auto& [phase, n] : s.failure_counts().by_phase) o << " " << phase << " " << n;
+    o << "\n";
+  }
   return o.str();
 }
 
@@ -195,6 +235,11 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["sessions_closed"] = s.sessions_closed;
   j["sessions_closed_by_peer"] = s.sessions_closed_by_peer;
   j["failures"] = std::move(failures);
+  // The list holds the first failures; the counts cover all of them.
+  j["failures_omitted"] = s.failures_omitted;
+  const FailureCounts fc = s.failure_counts();
+  j["failures_by_phase"] = counts_json(fc.by_phase);
+  j["failures_by_result"] = counts_json(fc.by_result);
   j["tunnels_unanswered"] = s.tunnels_unanswered;
   if (unanswered.empty()) {
     j["unanswered"] = nullptr;
@@ -212,6 +257,8 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
     cancelled.push_back(std::move(e));
   }
   j["cancelled"] = std::move(cancelled);
+  j["cancelled_omitted"] = s.cancelled_omitted;
+  j["cancelled_by_phase"] = counts_json(s.cancelled_counts().by_phase);
   j["retransmissions"] = r.channel.retransmissions;
   j["duplicates"] = r.channel.duplicates;
   j["out_of_order"] = r.channel.out_of_order;
@@ -219,8 +266,11 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["control_sent"] = r.channel.sent;
   j["control_received"] = r.channel.received;
   j["zlb_sent"] = r.channel.zlb_sent;
-  j["setup_latency_ms"] = latency_json(s.session_latency_ms);
-  j["tunnel_setup_latency_ms"] = latency_json(s.tunnel_latency_ms);
+  j["setup_latency_ms"] = latency_json(s.session_latency);
+  j["tunnel_setup_latency_ms"] = latency_json(s.tunnel_latency);
+  // Mergeable (bucket by bucket) with other runs' or agents'; PPP adds its phases.
+  j["histograms"] = {{"session_setup", histogram_json(s.session_latency)},
+                     {"tunnel_setup", histogram_json(s.tunnel_latency)}};
   j["duration_s"] = r.duration_s;
   j["setup_s"] = r.setup_s;
   j["teardown_s"] = r.teardown_s;

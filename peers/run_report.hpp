@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,13 @@ std::string status_line(const RunStats& s, double elapsed_s, double recent_rate)
 std::string status_line(const StatusCounts& c, double elapsed_s, double recent_rate);
 std::string to_text(const RunStats& s, const RunSummary& r);
 nlohmann::json to_json(const RunStats& s, const RunSummary& r);
+
+// A latency histogram in the JSON summary: {count, p50, p90, p99, max} in milliseconds (the
+// *_latency_ms keys), and whole, with its buckets in microseconds (`histograms`), so that runs
+// can be merged exactly later: {"unit": "us", count, min, max, sum, buckets: [[lowest,
+// highest, count], ...]}. histogram_from_json reads the latter back (nullopt when malformed).
+nlohmann::json latency_json(const LatencyHistogram& h);
+nlohmann::json histogram_json(const LatencyHistogram& h);
+std::optional<LatencyHistogram> histogram_from_json(const nlohmann::json& j);
 
 }  // namespace l2tp::peers

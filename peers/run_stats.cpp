@@ -9,11 +9,79 @@ namespace l2tp::peers {
 
 namespace {
 
-double to_ms(Duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
+std::uint32_t session_key(TunnelId t, SessionId s) {
+  return std::uint32_t{t.value} << 16 | s.value;
+}
+
+// Keeps `f` in `kept` while it has room, else counts it.
+void keep_or_count(std::vector<Failure>& kept, std::size_t limit, Failure f, std::uint64_t& omitted,
+                   FailureCounts& omitted_by) {
+  if (kept.size() < limit) {
+    kept.push_back(std::move(f));
+    return;
+  }
+  ++omitted;
+  omitted_by.add(f);
 }
 
 }  // namespace
+
+void FailureCounts::add(const Failure& f) {
+  ++by_phase[f.phase];
+  std::string code = "none";
+  if (f.result) {
+    code = std::to_string(f.result->result);
+    if (f.result->error) code += "/" + std::to_string(*f.result->error);
+  }
+  ++by_result[code];
+}
+
+FailureCounts& FailureCounts::operator+=(const FailureCounts& o) {
+  for (const auto& [k, n] : o.by_phase) by_phase[k] += n;
+  for (const auto& [k, n] : o.by_result) by_result[k] += n;
+  return *this;
+}
+
+Percentiles percentiles(const LatencyHistogram& h) {
+  Percentiles p;
+  p.count = static_cast<std::size_t>(h.count());
+  if (h.empty()) return p;
+  p.p50 = h.percentile_ms(0.50);
+  p.p90 = h.percentile_ms(0.90);
+  p.p99 = h.percentile_ms(0.99);
+  p.max = static_cast<double>(h.max_us()) / 1000.0;
+  return p;
+}
+
+void RunStats::add_failure(Failure f) {
+  keep_or_count(failures, keep_failures, std::move(f), failures_omitted, failures_omitted_by);
+}
+
+void RunStats::add_cancelled(Failure f) {
+  keep_or_count(cancelled, keep_failures, std::move(f), cancelled_omitted, cancelled_omitted_by);
+}
+
+FailureCounts RunStats::failure_counts() const {
+  FailureCounts c = failures_omitted_by;
+  for (const auto& f : failures) c.add(f);
+  return c;
+}
+
+FailureCounts RunStats::cancelled_counts() const {
+  FailureCounts c = cancelled_omitted_by;
+  for (const auto& f : cancelled) c.add(f);
+  return c;
+}
+
+std::vector<RunStats::SessionKey> RunStats::up_sessions() const {
+  std::vector<SessionKey> up;
+  up.reserve(sessions_up_);
+  sessions_.for_each([&](std::uint32_t key, std::uint32_t state) {
+    if (state == kUp) up.emplace_back(static_cast<std::uint16_t>(key >> 16), static_cast<std::uint16_t>(key));
+  });
+  std::sort(up.begin(), up.end());
+  return up;
+}
 
 Percentiles percentiles(std::vector<double> values) {
   Percentiles p;
@@ -34,39 +102,42 @@ Percentiles percentiles(std::vector<double> values) {
 
 void RunStats::tunnel_attempted(TunnelId t) {
   ++tunnels_attempted;
-  pending_tunnels_.insert(t.value);
+  if (const auto was = tunnels_.find(t.value); was && *was == kUp) --tunnels_up_;
+  tunnels_.set(t.value, kPending);
 }
 
 void RunStats::session_attempted(TunnelId t, SessionId s, Time now) {
   ++sessions_attempted;
   if (!first_attempt) first_attempt = now;
-  pending_sessions_.insert({t.value, s.value});
+  const std::uint32_t key = session_key(t, s);
+  if (const auto was = sessions_.find(key); was && *was == kUp) --sessions_up_;
+  sessions_.set(key, kPending);
 }
 
 void RunStats::session_refused(TunnelId t, const std::string& reason, Time now) {
   ++sessions_attempted;
   ++sessions_failed;
   if (!first_attempt) first_attempt = now;
-  failures.push_back(Failure{t, SessionId{}, "not-opened", false, std::nullopt, reason});
+  add_failure(Failure{t, SessionId{}, "not-opened", false, std::nullopt, reason});
 }
 
 void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
   const TunnelId tid = ev.tunnel;
   const Time at = ev.event.at;
   if (const auto* up = std::get_if<TunnelUp>(&ev.event.body)) {
-    pending_tunnels_.erase(tid.value);
-    up_tunnels_.insert(tid.value);
+    if (tunnels_.find(tid.value) != kUp) ++tunnels_up_;
+    tunnels_.set(tid.value, kUp);
     ++tunnels_established;
-    tunnel_latency_ms.push_back(to_ms(up->setup_time));
+    tunnel_latency.record(up->setup_time);
   } else if (const auto* down = std::get_if<TunnelDown>(&ev.event.body)) {
-    pending_tunnels_.erase(tid.value);
-    if (up_tunnels_.erase(tid.value) != 0) {
+    const auto was = tunnels_.erase(tid.value);
+    if (was == kUp) {
+      --tunnels_up_;
       ++tunnels_closed;
       tunnels_closed_by_peer += down->by_peer;
     } else if (tearing_down && !down->by_peer) {
       ++tunnels_cancelled;
-      cancelled.push_back(
-          Failure{tid, std::nullopt, std::string(to_string(down->phase)), false, std::nullopt, ""});
+      add_cancelled(Failure{tid, std::nullopt, std::string(to_string(down->phase)), false, std::nullopt, ""});
     } else {
       ++tunnels_failed;
       Failure f{tid,           std::nullopt, std::string(to_string(down->phase)),
@@ -76,33 +147,32 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
       f.unanswered =
           down->phase == tunnel::TunnelState::WaitCtlReply && !down->by_peer && !down->result.has_value();
       tunnels_unanswered += f.unanswered ? 1 : 0;
-      failures.push_back(std::move(f));
+      add_failure(std::move(f));
     }
   } else if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
-    const SessionKey key{tid.value, up->local.value};
-    pending_sessions_.erase(key);
-    up_sessions_.insert(key);
+    const std::uint32_t key = session_key(tid, up->local);
+    if (sessions_.find(key) != kUp) ++sessions_up_;
+    sessions_.set(key, kUp);
     ++sessions_established;
-    session_latency_ms.push_back(to_ms(up->setup_time));
+    session_latency.record(up->setup_time);
     // The LNS never sees the attempt itself: the call began setup_time before it came up.
     if (const Time began = at - up->setup_time; !first_attempt || began < *first_attempt)
       first_attempt = began;
     if (!first_session_up) first_session_up = at;
     last_session_up = at;
   } else if (const auto* down = std::get_if<SessionDown>(&ev.event.body)) {
-    const SessionKey key{tid.value, down->local.value};
-    pending_sessions_.erase(key);
-    if (up_sessions_.erase(key) != 0) {
+    const auto was = sessions_.erase(session_key(tid, down->local));
+    if (was == kUp) {
+      --sessions_up_;
       ++sessions_closed;
       sessions_closed_by_peer += down->by_peer;
     } else if (tearing_down && !down->by_peer) {
       ++sessions_cancelled;
-      cancelled.push_back(
-          Failure{tid, down->local, std::string(to_string(down->phase)), false, std::nullopt, ""});
+      add_cancelled(Failure{tid, down->local, std::string(to_string(down->phase)), false, std::nullopt, ""});
     } else {
       ++sessions_failed;
-      failures.push_back(Failure{tid, down->local, std::string(to_string(down->phase)), down->by_peer,
-                                 down->result, down->reason});
+      add_failure(Failure{tid, down->local, std::string(to_string(down->phase)), down->by_peer, down->result,
+                          down->reason});
     }
   }
 }
@@ -154,12 +224,16 @@ void RunStats::merge(const RunStats& o) {
   sessions_closed += o.sessions_closed;
   sessions_closed_by_peer += o.sessions_closed_by_peer;
   peer_violations += o.peer_violations;
-  failures.insert(failures.end(), o.failures.begin(), o.failures.end());
-  cancelled.insert(cancelled.end(), o.cancelled.begin(), o.cancelled.end());
+  // The other's kept ones while there is room here; the rest counted as omitted.
+  for (const auto& f : o.failures) add_failure(f);
+  for (const auto& f : o.cancelled) add_cancelled(f);
+  failures_omitted += o.failures_omitted;
+  cancelled_omitted += o.cancelled_omitted;
+  failures_omitted_by += o.failures_omitted_by;
+  cancelled_omitted_by += o.cancelled_omitted_by;
   for (const auto& [rule, n] : o.violations_by_rule) violations_by_rule[rule] += n;
-  session_latency_ms.insert(session_latency_ms.end(), o.session_latency_ms.begin(),
-                            o.session_latency_ms.end());
-  tunnel_latency_ms.insert(tunnel_latency_ms.end(), o.tunnel_latency_ms.begin(), o.tunnel_latency_ms.end());
+  session_latency.merge(o.session_latency);
+  tunnel_latency.merge(o.tunnel_latency);
   auto earliest = [](std::optional<Time>& a, const std::optional<Time>& b) {
     if (b && (!a || *b < *a)) a = b;
   };
@@ -169,10 +243,16 @@ void RunStats::merge(const RunStats& o) {
   earliest(first_attempt, o.first_attempt);
   earliest(first_session_up, o.first_session_up);
   latest(last_session_up, o.last_session_up);
-  pending_sessions_.insert(o.pending_sessions_.begin(), o.pending_sessions_.end());
-  up_sessions_.insert(o.up_sessions_.begin(), o.up_sessions_.end());
-  pending_tunnels_.insert(o.pending_tunnels_.begin(), o.pending_tunnels_.end());
-  up_tunnels_.insert(o.up_tunnels_.begin(), o.up_tunnels_.end());
+  o.sessions_.for_each([&](std::uint32_t key, std::uint32_t state) {
+    if (sessions_.find(key) == kUp) --sessions_up_;
+    sessions_.set(key, state);
+    sessions_up_ += state == kUp;
+  });
+  o.tunnels_.for_each([&](std::uint32_t key, std::uint32_t state) {
+    if (tunnels_.find(key) == kUp) --tunnels_up_;
+    tunnels_.set(key, state);
+    tunnels_up_ += state == kUp;
+  });
 }
 
 }  // namespace l2tp::peers

@@ -2,18 +2,24 @@
 // the peer's result/error codes), cleared, cancelled by our own teardown; setup latencies; the
 // control channels' retransmissions, duplicates and out-of-order messages summed over every
 // tunnel the run had, including those the node has already forgotten.
+//
+// Nothing here grows with the number of sessions a run has had: the first failures and
+// cancellations are kept whole (keep_failures each), the rest only counted by phase and
+// Result/Error Code; latencies are histograms; the live tunnels and sessions are flat tables
+// that shrink back as sessions end (a run of an hour of churn holds what is up now).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/control/control_channel.hpp"
 #include "engine/node.hpp"
+#include "engine/util/flat_key_map.hpp"
+#include "engine/util/latency_histogram.hpp"
 
 namespace l2tp::peers {
 
@@ -34,6 +40,16 @@ struct Percentiles {
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
 };
 Percentiles percentiles(std::vector<double> values);
+// The same read from a histogram (in milliseconds; within its 1% precision).
+Percentiles percentiles(const LatencyHistogram& h);
+
+// Failures (or cancellations) by phase and by Result/Error Code ("2", "2/6"; "none" without a
+// Result Code), over every one of the run, kept or not.
+struct FailureCounts {
+  std::map<std::string, std::uint64_t> by_phase, by_result;
+  void add(const Failure& f);
+  FailureCounts& operator+=(const FailureCounts& o);
+};
 
 // What the status line shows, summed over shards.
 struct StatusCounts {
@@ -73,26 +89,43 @@ class RunStats {
   std::uint64_t sessions_attempted = 0, sessions_established = 0, sessions_failed = 0;
   std::uint64_t sessions_cancelled = 0, sessions_closed = 0, sessions_closed_by_peer = 0;
   std::uint64_t peer_violations = 0;  // from the passive checker, at the end of the run
+  // The first failures and cancellations (not up yet when our teardown cleared them: where
+  // they were), at most keep_failures of each; those beyond only counted, in *_omitted.
   std::vector<Failure> failures;
-  std::vector<Failure> cancelled;  // not up yet when our teardown cleared them: where they were
+  std::vector<Failure> cancelled;
+  std::size_t keep_failures = kKeptFailures;
+  std::uint64_t failures_omitted = 0, cancelled_omitted = 0;
+  FailureCounts failures_omitted_by, cancelled_omitted_by;
   std::map<std::string, std::uint64_t> violations_by_rule;
-  std::vector<double> session_latency_ms, tunnel_latency_ms;
+  LatencyHistogram session_latency, tunnel_latency;
   std::optional<Time> first_attempt, last_session_up, first_session_up;
 
-  std::size_t sessions_up_now() const { return up_sessions_.size(); }
-  std::size_t tunnels_up_now() const { return up_tunnels_.size(); }
-  std::size_t sessions_pending() const { return pending_sessions_.size(); }
-  std::size_t tunnels_pending() const { return pending_tunnels_.size(); }
+  static constexpr std::size_t kKeptFailures = 1000;
+  // A failure or cancellation: kept whole while fewer than keep_failures are, else counted.
+  void add_failure(Failure f);
+  void add_cancelled(Failure f);
+  // Every failure (cancellation) of the run by phase and Result/Error Code, kept or omitted.
+  FailureCounts failure_counts() const;
+  FailureCounts cancelled_counts() const;
+
+  std::size_t sessions_up_now() const { return sessions_up_; }
+  std::size_t tunnels_up_now() const { return tunnels_up_; }
+  std::size_t sessions_pending() const { return sessions_.size() - sessions_up_; }
+  std::size_t tunnels_pending() const { return tunnels_.size() - tunnels_up_; }
 
   using SessionKey = std::pair<std::uint16_t, std::uint16_t>;  // our tunnel ID, our session ID
-  const std::set<SessionKey>& up_sessions() const { return up_sessions_; }
+  // The sessions up now, in (tunnel, session) order.
+  std::vector<SessionKey> up_sessions() const;
 
   // Another shard's statistics into these (the shards' Tunnel IDs never overlap).
   void merge(const RunStats& o);
 
  private:
-  std::set<SessionKey> pending_sessions_, up_sessions_;
-  std::set<std::uint16_t> pending_tunnels_, up_tunnels_;
+  // Live tunnels and sessions (key: our Tunnel ID, or Tunnel ID << 16 | Session ID), each
+  // pending (0) or up (1); an entry goes when its tunnel or session does.
+  static constexpr std::uint32_t kPending = 0, kUp = 1;
+  FlatKeyMap sessions_, tunnels_;
+  std::size_t sessions_up_ = 0, tunnels_up_ = 0;
 };
 
 }  // namespace l2tp::peers

@@ -176,6 +176,7 @@ RunResult Runner::result() {
     res.has_ppp = true;
     res.ppp = ppp_->counters();
     res.ppp_records = ppp_->records();
+    res.ppp_limits = PppRecordLimits{cfg_.ppp.session_records, cfg_.ppp.failure_records};
   }
   extend_json(res.extra);
   res.stats = std::move(stats_);
@@ -298,7 +299,7 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
     if (ppp_) ppp_->stop_all(now);
     // CDN for every established call first, so the peer sees each one cleared; the StopCCNs
     // follow them through each tunnel's control channel, in order.
-    const auto up = stats_.up_sessions();
+    const auto up = stats_.up_sessions();  // a copy: closing changes the table
     for (const auto& [t, s] : up) node.close_session(TunnelId{t}, SessionId{s}, kAdminCdn, now);
     node.close_all(stop, now);
   });

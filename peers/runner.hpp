@@ -74,7 +74,8 @@ struct RunResult {
   RunSummary summary;
   bool has_ppp = false;
   PppCounters ppp;
-  std::map<std::uint32_t, PppRecord> ppp_records;
+  PppRecords ppp_records;
+  PppRecordLimits ppp_limits;  // what merge() keeps of the shards' records
   std::optional<Time> started;
   bool setup_finished = true, duration_ended = false;
   nlohmann::json extra;  // the role's own JSON fields (extend_json)

@@ -89,7 +89,7 @@ void RunResult::merge(RunResult&& o) {
   if (o.has_ppp) {
     has_ppp = true;
     ppp += o.ppp;
-    ppp_records.merge(o.ppp_records);  // keys are (our Tunnel ID, Session ID): never shared
+    ppp_records.merge(std::move(o.ppp_records), ppp_limits);
   }
   if (o.started && (!started || *o.started < *started)) started = o.started;
   setup_finished = setup_finished && o.setup_finished;

@@ -1,13 +1,27 @@
 #include "engine/driver/ppp_layer.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace l2tp {
 
 namespace {
 
-double ms(Duration d) {
-  return to_seconds(d) * 1000.0;
+// A phase's time in whole microseconds, as a record keeps it (PppRecord::kNoTime is "none").
+std::uint32_t micros(Duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(us, 0, PppRecord::kNoTime - 1));
+}
+
+std::string result_code(const std::optional<ResultInfo>& r) {
+  if (!r) return "none";
+  std::string code = std::to_string(r->result);
+  if (r->error) code += "/" + std::to_string(*r->error);
+  return code;
+}
+
+bool by_place(const PppRecord& a, const PppRecord& b) {
+  return std::tie(a.tunnel, a.session, a.call) < std::tie(b.tunnel, b.session, b.call);
 }
 
 std::uint32_t ipv4_of(const net::IpAddress& a) {
@@ -40,6 +54,86 @@ std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16
   return out;
 }
 
+const char* to_string(PppState s) {
+  switch (s) {
+    case PppState::Negotiating:
+      return "negotiating";
+    case PppState::Up:
+      return "up";
+    case PppState::Failed:
+      return "failed";
+    case PppState::Closed:
+      return "closed";
+  }
+  return "?";
+}
+
+PppRecord::PppRecord(const PppRecord& o)
+    : call(o.call),
+      tunnel(o.tunnel),
+      session(o.session),
+      state(o.state),
+      phase_failed(o.phase_failed),
+      keepalive_failed(o.keepalive_failed),
+      auth(o.auth),
+      auth_failed(o.auth_failed),
+      proxied(o.proxied),
+      user(o.user),
+      local_ip(o.local_ip),
+      remote_ip(o.remote_ip),
+      dns1(o.dns1),
+      dns2(o.dns2),
+      lcp_us(o.lcp_us),
+      auth_us(o.auth_us),
+      ncp_us(o.ncp_us),
+      up_us(o.up_us),
+      end(o.end ? std::make_unique<PppRecordEnd>(*o.end) : nullptr) {}
+
+PppRecord& PppRecord::operator=(const PppRecord& o) {
+  if (this != &o) *this = PppRecord(o);
+  return *this;
+}
+
+std::string PppRecord::phase_failed_name() const {
+  if (state != PppState::Failed) return "";
+  if (keepalive_failed) return "keepalive";
+  return phase_failed ? ppp::to_string(*phase_failed) : "";
+}
+
+std::string PppRecord::auth_name() const {
+  return auth ? ppp::auth::to_string(*auth) : "none";
+}
+
+const std::string& PppRecord::reason() const {
+  static const std::string kNone;
+  return end ? end->reason : kNone;
+}
+
+PppRecordEnd& PppRecord::end_info() {
+  if (!end) end = std::make_unique<PppRecordEnd>();
+  return *end;
+}
+
+void PppRecords::merge(PppRecords&& o, const PppRecordLimits& limits) {
+  omitted += o.omitted;
+  for (auto& r : o.list) list.push_back(std::move(r));
+  // Each shard kept the run's first calls among its own (calls are numbered across the run)
+  // and its own first failures: bound the failures again, earliest calls first.
+  std::sort(list.begin(), list.end(), [](const PppRecord& a, const PppRecord& b) { return a.call < b.call; });
+  std::vector<PppRecord> kept;
+  std::uint64_t failures = 0;
+  for (auto& r : list) {
+    if (limits.keep(r, failures)) {
+      failures += r.state == PppState::Failed;
+      kept.push_back(std::move(r));
+    } else {
+      ++omitted;
+    }
+  }
+  std::sort(kept.begin(), kept.end(), by_place);
+  list = std::move(kept);
+}
+
 PppCounters& PppCounters::operator+=(const PppCounters& o) {
   links += o.links;
   up += o.up;
@@ -49,7 +143,12 @@ PppCounters& PppCounters::operator+=(const PppCounters& o) {
   keepalive_failures += o.keepalive_failures;
   echo_answered += o.echo_answered;
   traffic += o.traffic;
-  up_latency_ms.insert(up_latency_ms.end(), o.up_latency_ms.begin(), o.up_latency_ms.end());
+  for (const auto& [k, n] : o.failed_by_phase) failed_by_phase[k] += n;
+  for (const auto& [k, n] : o.failed_by_result) failed_by_result[k] += n;
+  up_latency.merge(o.up_latency);
+  lcp_latency.merge(o.lcp_latency);
+  auth_latency.merge(o.auth_latency);
+  ncp_latency.merge(o.ncp_latency);
   if (o.last_up && (!last_up || *o.last_up > *last_up)) last_up = o.last_up;
   return *this;
 }
@@ -66,8 +165,9 @@ struct PppLayer::Entry {
   bool finished = false;
   bool sink_attached = false;
   bool counted_up = false;  // in links_up_ (came up, not yet ended)
+  std::uint32_t slot = 0;   // in slots_
   std::optional<net::IpAddress> local_ip;
-  PppRecord* record = nullptr;
+  PppRecord record;
 };
 
 PppLayer::PppLayer(const PppSettings& settings, ppp::Role role, Rng& rng, Authorizer* authorizer)
@@ -85,17 +185,17 @@ void PppLayer::on_event(Node& node, const NodeEvent& ev, Time now) {
   if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
     on_session_up(node, t, *up, now);
   } else if (const auto* data = std::get_if<SessionData>(&ev.event.body)) {
-    auto it = links_.find(LinkKey{t.value, data->local.value}.value());
-    if (it == links_.end()) return;
-    it->second->link.handle_frame(data->ppp, now);
-    service(node, *it->second, now);
+    Entry* e = find(LinkKey{t.value, data->local.value});
+    if (!e) return;
+    e->link.handle_frame(data->ppp, now);
+    service(node, *e, now);
   } else if (const auto* down = std::get_if<SessionDown>(&ev.event.body)) {
-    auto it = links_.find(LinkKey{t.value, down->local.value}.value());
-    if (it == links_.end()) return;
-    Entry& e = *it->second;
+    Entry* found = find(LinkKey{t.value, down->local.value});
+    if (!found) return;
+    Entry& e = *found;
     e.session_gone = true;
-    e.record->cdn = down->result;
-    e.record->cdn_by_peer = down->by_peer;
+    e.record.end_info().cdn = down->result;
+    e.record.end->cdn_by_peer = down->by_peer;
     std::string why = down->by_peer ? "the peer cleared the call" : "the call was cleared";
     if (down->result) why += " (CDN " + down->result->to_string() + ")";
     if (down->ppp_cause)
@@ -119,15 +219,24 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   if (role_ == ppp::Role::Client)
     user = expand_user(settings_.user, call_number(settings_, calls_), key.tunnel, key.session);
   if (sent && sent->has_auth() && !sent->authen_name.empty()) user = sent->authen_name;
-  auto entry = std::make_unique<Entry>(key, profile_, user, rng_, now);
-  PppRecord& rec = records_[key.value()];
-  rec = PppRecord{};
+  if (find(key)) return;  // an ID reused while its old link still runs: keep the old one
+  std::uint32_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  slots_[slot] = std::make_unique<Entry>(key, profile_, user, rng_, now);
+  Entry& e = *slots_[slot];
+  e.slot = slot;
+  index_.set(key.value(), slot);
+  PppRecord& rec = e.record;
+  rec.call = call_number(settings_, calls_);
   rec.tunnel = key.tunnel;
   rec.session = key.session;
   if (role_ == ppp::Role::Client) rec.user = user;
-  entry->record = &rec;
-  Entry& e = *entry;
-  links_[key.value()] = std::move(entry);
   ++counters_.links;
   if (sent)
     e.link.start_proxied(*sent, now);
@@ -136,15 +245,20 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   else
     e.link.start(now);
   rec.proxied = e.link.proxied();
-  rec.proxy_note = e.link.proxy_note();
+  if (!e.link.proxy_note().empty()) rec.end_info().proxy_note = e.link.proxy_note();
   service(node, e, now);
 }
 
+PppLayer::Entry* PppLayer::find(LinkKey key) {
+  const auto slot = index_.find(key.value());
+  return slot ? slots_[*slot].get() : nullptr;
+}
+
 void PppLayer::decided(Node& node, LinkKey key, const Decision& d, Time now) {
-  auto it = links_.find(key.value());
-  if (it == links_.end()) return;
-  apply_decision(*it->second, d, now);
-  service(node, *it->second, now);
+  Entry* e = find(key);
+  if (!e) return;
+  apply_decision(*e, d, now);
+  service(node, *e, now);
 }
 
 void PppLayer::apply_decision(Entry& e, const Decision& d, Time now) {
@@ -154,16 +268,17 @@ void PppLayer::apply_decision(Entry& e, const Decision& d, Time now) {
   if (d.dns1) ipcp.dns1 = d.dns1;
   if (d.dns2) ipcp.dns2 = d.dns2;
   e.local_ip = ipcp.local;
-  if (!d.verdict.accepted) e.record->reason = d.verdict.reason.empty() ? d.verdict.message : d.verdict.reason;
+  if (!d.verdict.accepted)
+    e.record.end_info().reason = d.verdict.reason.empty() ? d.verdict.message : d.verdict.reason;
   e.link.authorize(d.verdict, ipcp, now);
 }
 
 void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time now) {
-  PppRecord& rec = *e.record;
+  PppRecord& rec = e.record;
   if (auto* need = std::get_if<ppp::NeedVerdict>(&ev)) {
     if (need->credentials) {
       rec.user = need->credentials->user;
-      rec.auth = ppp::auth::to_string(need->credentials->method);
+      rec.auth = need->credentials->method;
     }
     if (!authorizer_) {
       apply_decision(
@@ -181,8 +296,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     return;
   }
   if (auto* up = std::get_if<ppp::LinkUp>(&ev)) {
-    rec.state = "up";
-    if (up->method) rec.auth = ppp::auth::to_string(*up->method);
+    rec.state = PppState::Up;
+    if (up->method) rec.auth = up->method;
     if (!up->user.empty()) rec.user = up->user;
     if (up->ipv4) {
       rec.local_ip = up->local_ip;
@@ -191,16 +306,19 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     }
     rec.dns1 = up->dns1;
     rec.dns2 = up->dns2;
-    rec.lcp_ms = ms(up->lcp_time);
-    rec.auth_ms = ms(up->auth_time);
-    rec.ncp_ms = ms(up->ncp_time);
-    rec.up_ms = ms(now - e.session_up);
+    rec.lcp_us = micros(up->lcp_time);
+    rec.auth_us = micros(up->auth_time);
+    rec.ncp_us = micros(up->ncp_time);
+    rec.up_us = micros(now - e.session_up);
     if (!e.counted_up) {
       e.counted_up = true;
       ++links_up_;
     }
     ++counters_.up;
-    counters_.up_latency_ms.push_back(*rec.up_ms);
+    counters_.up_latency.record(now - e.session_up);
+    counters_.lcp_latency.record(up->lcp_time);
+    if (up->method) counters_.auth_latency.record(up->auth_time);
+    counters_.ncp_latency.record(up->ncp_time);
     counters_.last_up = now;
     if (role_ == ppp::Role::Client && settings_.traffic && up->ipv4) {
       const net::IpAddress target = settings_.traffic_target.value_or(up->peer_ip);
@@ -226,32 +344,36 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     return;
   }
   if (auto* down = std::get_if<ppp::LinkDown>(&ev)) {
-    const bool was_up = rec.state == "up";
+    const bool was_up = rec.state == PppState::Up;
     const bool keepalive = down->cause.code == kEchoTimeoutCause;
     // Cleared by the peer during authentication (l2tpns sends CDN with no PAP Nak or CHAP
     // Failure for a bad password): an authentication failure all the same.
     const bool peer_cleared_auth =
         e.session_gone && role_ == ppp::Role::Client && down->phase == ppp::Phase::Authenticate;
     rec.auth_failed = down->auth_failed || peer_cleared_auth;
-    if (rec.auth == "none")
-      if (const auto m = e.link.method()) rec.auth = ppp::auth::to_string(*m);  // attempted
-    if (rec.reason.empty() || !e.session_gone) rec.reason = down->reason;
-    if (!e.session_gone) rec.cause = down->cause;
-    if (e.tearing_down || (was_up && !keepalive)) {
-      rec.state = "closed";
-      ++counters_.closed;
-    } else {
-      rec.state = "failed";
-      rec.phase_failed = keepalive ? "keepalive" : ppp::to_string(down->phase);
-      ++counters_.failed;
-      if (rec.auth_failed) ++counters_.auth_failures;
-      if (keepalive) ++counters_.keepalive_failures;
-    }
+    if (!rec.auth)
+      if (const auto m = e.link.method()) rec.auth = m;  // attempted
+    PppRecordEnd& end = rec.end_info();
+    if (end.reason.empty() || !e.session_gone) end.reason = down->reason;
+    if (!e.session_gone) end.cause = down->cause;
     if (!e.session_gone) {
       const std::uint16_t result = keepalive ? kLostCarrier : kAdministrative;
-      rec.cdn = ResultInfo{result, std::nullopt, down->reason, down->cause};
-      rec.cdn_by_peer = false;
-      node.close_session(TunnelId{e.key.tunnel}, SessionId{e.key.session}, *rec.cdn, now);
+      end.cdn = ResultInfo{result, std::nullopt, down->reason, down->cause};
+      end.cdn_by_peer = false;
+      node.close_session(TunnelId{e.key.tunnel}, SessionId{e.key.session}, *end.cdn, now);
+    }
+    if (e.tearing_down || (was_up && !keepalive)) {
+      rec.state = PppState::Closed;
+      ++counters_.closed;
+    } else {
+      rec.state = PppState::Failed;
+      rec.phase_failed = down->phase;
+      rec.keepalive_failed = keepalive;
+      ++counters_.failed;
+      ++counters_.failed_by_phase[rec.phase_failed_name()];
+      ++counters_.failed_by_result[result_code(end.cdn)];
+      if (rec.auth_failed) ++counters_.auth_failures;
+      if (keepalive) ++counters_.keepalive_failures;
     }
     finish(e, now);
   }
@@ -264,25 +386,56 @@ void PppLayer::finish(Entry& e, Time now) {
     e.counted_up = false;
     --links_up_;
   }
-  PppRecord& rec = *e.record;
+  PppRecordEnd& end = e.record.end_info();
   if (e.probe) {
     e.probe->expire(now);
     e.probe->abandon_in_flight();
-    rec.traffic = e.probe->stats();
-    counters_.traffic += rec.traffic;
+    end.traffic = e.probe->stats();
+    counters_.traffic += end.traffic;
   }
   const auto& st = e.link.stats();
-  rec.echo_sent = st.echo_sent;
-  rec.echo_replies = st.echo_replies;
+  end.echo_sent = st.echo_sent;
+  end.echo_replies = st.echo_replies;
   if (role_ == ppp::Role::Server && authorizer_) authorizer_->release(e.key, now);
   if (sink_ && e.sink_attached) sink_->link_down(e.key);
 }
 
+// The link has ended: its record is kept if it is worth showing (PppRecordLimits), else only
+// counted, and its slot is free for the next link.
+void PppLayer::release(Entry& e) {
+  const PppRecordLimits limits{settings_.session_records, settings_.failure_records};
+  if (limits.keep(e.record, failures_kept_)) {
+    failures_kept_ += e.record.state == PppState::Failed;
+    kept_.push_back(std::move(e.record));
+  } else {
+    ++records_omitted_;
+  }
+  index_.erase(e.key.value());
+  const std::uint32_t slot = e.slot;
+  slots_[slot].reset();  // `e` is gone after this
+  free_slots_.push_back(slot);
+}
+
+PppRecords PppLayer::records() const {
+  PppRecords r;
+  r.list = kept_;
+  r.omitted = records_omitted_;
+  for (const auto& e : slots_) {
+    if (!e) continue;
+    if (e->record.call <= settings_.session_records)
+      r.list.push_back(e->record);
+    else
+      ++r.omitted;
+  }
+  std::sort(r.list.begin(), r.list.end(), by_place);
+  return r;
+}
+
 bool PppLayer::send_ip(Node& node, LinkKey key, Bytes packet, Time now) {
-  auto it = links_.find(key.value());
-  if (it == links_.end() || !it->second->link.is_up()) return false;
-  const bool ok = it->second->link.send_ip(packet);
-  service(node, *it->second, now);
+  Entry* e = find(key);
+  if (!e || !e->link.is_up()) return false;
+  const bool ok = e->link.send_ip(packet);
+  service(node, *e, now);
   return ok;
 }
 
@@ -296,7 +449,7 @@ void PppLayer::service(Node& node, Entry& e, Time now) {
     node.send_ppp(TunnelId{e.key.tunnel}, SessionId{e.key.session}, frame_, now);
   if (e.finished) {
     timers_.cancel(e.key.value());
-    links_.erase(e.key.value());  // `e` is gone after this
+    release(e);  // `e` is gone after this
     return;
   }
   schedule(e);
@@ -315,16 +468,18 @@ std::optional<Time> PppLayer::poll_timeout() const {
 
 void PppLayer::handle_timeout(Node& node, Time now) {
   while (const auto due = timers_.pop_due(now)) {
-    auto it = links_.find(static_cast<std::uint32_t>(due->key));
-    if (it == links_.end()) continue;
-    Entry& e = *it->second;
+    Entry* found =
+        find(LinkKey{static_cast<std::uint16_t>(due->key >> 16), static_cast<std::uint16_t>(due->key)});
+    if (!found) continue;
+    Entry& e = *found;
     e.link.handle_timeout(now);
     service(node, e, now);  // re-arms the link's entry (or drops it when the link ended)
   }
 }
 
 void PppLayer::stop_all(Time) {
-  for (auto& [k, e] : links_) e->tearing_down = true;
+  for (auto& e : slots_)
+    if (e) e->tearing_down = true;
 }
 
 }  // namespace l2tp

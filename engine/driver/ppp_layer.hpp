@@ -12,38 +12,91 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/driver/authorizer.hpp"
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
+#include "engine/util/flat_key_map.hpp"
+#include "engine/util/latency_histogram.hpp"
 #include "engine/util/timer_heap.hpp"
 
 namespace l2tp {
 
-// One session's PPP as the summary reports it.
-struct PppRecord {
-  std::uint16_t tunnel = 0, session = 0;
-  std::string state = "negotiating";  // negotiating, up, failed, closed
-  std::string phase_failed;           // lcp, auth, ncp (failed only)
-  std::string auth = "none";          // pap, chap, mschap1, mschap2, none
-  std::string user;
-  std::optional<net::IpAddress> local_ip, remote_ip, dns1, dns2;
+// How a link stands or ended.
+enum class PppState : std::uint8_t { Negotiating, Up, Failed, Closed };
+const char* to_string(PppState s);  // negotiating, up, failed, closed
+
+// What a link's record holds only once it ends (or when proxy information went unused): kept
+// apart, so the record of a link that is up carries none of it.
+struct PppRecordEnd {
   std::string reason;  // why it failed or closed
   std::optional<avp::DisconnectCause> cause;
   // The CDN that ended the call, ours or the peer's (l2tpns refuses a password with CDN 3 and
   // no PPP failure message: these codes are then all there is).
   std::optional<ResultInfo> cdn;
   bool cdn_by_peer = false;
-  bool auth_failed = false;
-  std::optional<double> lcp_ms, auth_ms, ncp_ms, up_ms;  // per phase; up: from session up
   ip::ProbeStats traffic;
   std::uint64_t echo_sent = 0, echo_replies = 0;
-  // Proxy LCP/authentication (RFC 2661 4.4.5): LCP was taken over from the ICCN's proxy AVPs,
-  // or why proxy information that came was not used.
-  bool proxied = false;
+  // Why proxy information that came was not used (RFC 2661 4.4.5).
   std::string proxy_note;
+};
+
+// One session's PPP as the summary reports it. Compact: enums, phase times in microseconds,
+// and the end details (PppRecordEnd) only where there are some.
+struct PppRecord {
+  static constexpr std::uint32_t kNoTime = 0xFFFFFFFF;
+  std::uint64_t call = 0;  // the run's call number (1-based, in the order links started)
+  std::uint16_t tunnel = 0, session = 0;
+  PppState state = PppState::Negotiating;
+  std::optional<ppp::Phase> phase_failed;  // failed only: where
+  bool keepalive_failed = false;           // failed: LCP echoes went unanswered (phase "keepalive")
+  std::optional<ppp::auth::Method> auth;   // negotiated (or attempted); none
+  bool auth_failed = false;
+  // Proxy LCP/authentication (RFC 2661 4.4.5): LCP was taken over from the ICCN's proxy AVPs.
+  bool proxied = false;
+  std::string user;
+  std::optional<net::IpAddress> local_ip, remote_ip, dns1, dns2;
+  // Per phase; up: from session up to the NCP opened.
+  std::uint32_t lcp_us = kNoTime, auth_us = kNoTime, ncp_us = kNoTime, up_us = kNoTime;
+  std::unique_ptr<PppRecordEnd> end;
+
+  PppRecord() = default;
+  PppRecord(const PppRecord& o);
+  PppRecord& operator=(const PppRecord& o);
+  PppRecord(PppRecord&&) = default;
+  PppRecord& operator=(PppRecord&&) = default;
+
+  // "lcp", "auth", "ncp", "keepalive" for a failed link; empty otherwise.
+  std::string phase_failed_name() const;
+  std::string auth_name() const;  // pap, chap, mschap1, mschap2, none
+  static std::optional<double> ms(std::uint32_t us) {
+    return us == kNoTime ? std::nullopt : std::optional<double>(us / 1000.0);
+  }
+  std::optional<double> up_ms() const { return ms(up_us); }
+  const std::string& reason() const;
+  PppRecordEnd& end_info();  // made on first use
+};
+
+// Which records a run keeps: those of the first `first_calls` calls (small runs show every
+// session), and the first `failures` failed ones; everything else only counted.
+struct PppRecordLimits {
+  std::uint64_t first_calls = 1000;
+  std::uint64_t failures = 1000;
+  // True when a record of call `call` (failed or not) is worth keeping with `failures_kept`
+  // failures kept so far.
+  bool keep(const PppRecord& r, std::uint64_t failures_kept) const {
+    return r.call <= first_calls || (r.state == PppState::Failed && failures_kept < failures);
+  }
+};
+
+// A run's (or shard's) records: the kept ones in (tunnel, session, call) order, and how many
+// more there were.
+struct PppRecords {
+  std::vector<PppRecord> list;
+  std::uint64_t omitted = 0;
+  // Another shard's into these, bounded again by `limits` (calls are numbered across shards).
+  void merge(PppRecords&& o, const PppRecordLimits& limits);
 };
 
 struct PppCounters {
@@ -51,7 +104,12 @@ struct PppCounters {
   std::uint64_t keepalive_failures = 0;
   std::uint64_t echo_answered = 0;  // LNS: pings answered
   ip::ProbeStats traffic;           // summed over sessions
-  std::vector<double> up_latency_ms;
+  // Failed links by phase (lcp, auth, ncp, keepalive) and by the CDN's Result/Error Code
+  // ("3", "2/6"; "none"), over every link of the run.
+  std::map<std::string, std::uint64_t> failed_by_phase, failed_by_result;
+  // Latency per phase, from session up: LCP opened, authentication done, NCP opened (each
+  // phase's own time), and the whole of it to PPP up.
+  LatencyHistogram up_latency, lcp_latency, auth_latency, ncp_latency;
   std::optional<Time> last_up;  // when the last link came up (setup rate = up / (last_up - start))
   PppCounters& operator+=(const PppCounters& o);  // another shard's
 };
@@ -89,21 +147,31 @@ class PppLayer {
   void stop_all(Time now);
 
   const PppCounters& counters() const { return counters_; }
-  const std::map<std::uint32_t, PppRecord>& records() const { return records_; }
+  // The records worth showing (settings.records: those of the first calls, the first
+  // failures), of ended links and of live ones, in (tunnel, session, call) order; how many
+  // others there were in `omitted`. Ended links beyond the limits leave only their counts, so
+  // memory does not grow with the sessions a run has had.
+  PppRecords records() const;
+  // Records of ended links held now (bounded by the limits).
+  std::size_t kept_records() const { return kept_.size(); }
+  // Links alive now (negotiating or up).
+  std::size_t links() const { return index_.size(); }
   // Links that came up and have not ended. Kept as a count: the runner asks after every
   // datagram (setup_complete), and a scan of 10,000 links there dominated a load run.
   std::size_t links_up() const { return links_up_; }
   // Links still negotiating (not yet up, not ended).
-  std::size_t negotiating() const { return links_.size() - links_up(); }
+  std::size_t negotiating() const { return index_.size() - links_up(); }
 
  private:
   struct Entry;
+  Entry* find(LinkKey key);
   void on_session_up(Node& node, TunnelId t, const SessionUp& up, Time now);
   void service(Node& node, Entry& e, Time now);
   void handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time now);
   void apply_decision(Entry& e, const Decision& d, Time now);
   void schedule(Entry& e);
   void finish(Entry& e, Time now);
+  void release(Entry& e);
 
   PppSettings settings_;
   std::shared_ptr<const ppp::LinkProfile> profile_;
@@ -111,8 +179,13 @@ class PppLayer {
   Rng& rng_;
   Authorizer* authorizer_;
   PacketSink* sink_ = nullptr;
-  std::unordered_map<std::uint32_t, std::unique_ptr<Entry>> links_;
-  std::map<std::uint32_t, PppRecord> records_;
+  // The live links: one slot each (reused once a link ends), found by LinkKey::value().
+  std::vector<std::unique_ptr<Entry>> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  FlatKeyMap index_;
+  // Records of ended links worth keeping (PppRecordLimits), and how many were not kept.
+  std::vector<PppRecord> kept_;
+  std::uint64_t failures_kept_ = 0, records_omitted_ = 0;
   TimerHeap timers_;  // key: LinkKey::value()
   std::function<void(LinkKey, Decision)> later_;
   std::uint64_t calls_ = 0;

@@ -29,6 +29,10 @@ struct PppSettings {
   // --tun: a TUN interface per link once IPCP is up, named from this pattern ({n}, {tunnel},
   // {session} as in `user`); empty: none (peers/tun/tun_sink.hpp).
   std::string tun;
+  // Per-session records kept for the summary (--session-records): those of the first calls of
+  // the run and the first failures; the others are only counted (PppRecordLimits).
+  std::uint64_t session_records = 1000;
+  std::uint64_t failure_records = 1000;
 };
 
 // The user name for call `n` (1-based) on our tunnel/session IDs.

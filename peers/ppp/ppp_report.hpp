@@ -1,16 +1,14 @@
 // How PPP shows in a run's summary: a few lines of text, and the JSON fields scripts rely on
-// (sessions_ppp_up, auth_failures, and the per-session `sessions` list).
+// (sessions_ppp_up, auth_failures, the per-session `sessions` list of the records kept and
+// `sessions_omitted` for the others, the phases' latency histograms).
 #pragma once
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "engine/driver/ppp_layer.hpp"
 
 namespace l2tp::peers {
-
-using PppRecords = std::map<std::uint32_t, PppRecord>;
 
 std::string ppp_text(const PppCounters& c, const PppRecords& records, ppp::Role role);
 void add_ppp_json(nlohmann::json& j, const PppCounters& c, const PppRecords& records);

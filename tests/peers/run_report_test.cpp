@@ -99,5 +99,50 @@ TEST(RunReport, TeardownWhileWaitingIsNotUnanswered) {
   EXPECT_EQ(s.tunnels_cancelled, 1u);
 }
 
+// Failures beyond those kept are counted in the JSON, by phase and Result/Error Code.
+TEST(RunReport, FailuresBeyondTheKeptOnesAreCounted) {
+  RunStats s;
+  s.keep_failures = 1;
+  for (std::uint16_t id = 1; id <= 25; ++id) {
+    s.tunnel_attempted(TunnelId{id});
+    s.on_event(tunnel_down(id, tunnel::TunnelState::WaitCtlReply, true, ResultInfo{2, 6, "no"}, "StopCCN"),
+               false);
+  }
+  const auto j = to_json(s, lac_summary(40000));
+  EXPECT_EQ(j["failures"].size(), 1u);
+  EXPECT_EQ(j["failures_omitted"], 24);
+  EXPECT_EQ(j["failures_by_result"]["2/6"], 25);
+  EXPECT_EQ(j["failures_by_phase"]["wait-ctl-reply"], 25);
+  const std::string text = to_text(s, lac_summary(40000));
+  EXPECT_NE(text.find("... and 24 more failures; all by phase: wait-ctl-reply 25"), std::string::npos)
+      << text;
+}
+
+// The latency histograms go into the JSON whole, and come back from it exactly.
+TEST(RunReport, HistogramsRoundTripThroughJson) {
+  RunStats s;
+  for (int i = 1; i <= 500; ++i) {
+    SessionUp up;
+    up.local = SessionId{static_cast<std::uint16_t>(i)};
+    up.setup_time = std::chrono::microseconds(i * i * 37);
+    s.on_event(NodeEvent{TunnelId{1}, Event{Time{}, up}}, false);
+  }
+  const auto j = to_json(s, lac_summary(40000));
+  EXPECT_EQ(j["setup_latency_ms"]["count"], 500);
+  ASSERT_TRUE(j["histograms"].contains("session_setup"));
+  const auto back = histogram_from_json(j["histograms"]["session_setup"]);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, s.session_latency);
+  EXPECT_EQ(back->percentile_ms(0.99), j["setup_latency_ms"]["p99"].get<double>());
+  // Through text and back, too (what `report merge` will read).
+  const auto reparsed = histogram_from_json(nlohmann::json::parse(j["histograms"]["session_setup"].dump()));
+  ASSERT_TRUE(reparsed);
+  EXPECT_EQ(*reparsed, s.session_latency);
+  EXPECT_FALSE(histogram_from_json(nlohmann::json{{"unit", "ms"}}));
+  auto broken = j["histograms"]["session_setup"];
+  broken["count"] = 7;
+  EXPECT_FALSE(histogram_from_json(broken));
+}
+
 }  // namespace
 }  // namespace l2tp::peers

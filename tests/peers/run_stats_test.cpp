@@ -47,5 +47,80 @@ TEST(RunStats, ChannelTotalsCoverForgottenAndLiveTunnels) {
   EXPECT_EQ(total.retransmissions, 2u);
 }
 
+NodeEvent session_event(std::uint16_t t, EventBody body) {
+  return NodeEvent{TunnelId{t}, Event{Time{}, std::move(body)}};
+}
+
+SessionUp session_up(std::uint16_t s, Duration setup) {
+  SessionUp up;
+  up.local = SessionId{s};
+  up.setup_time = setup;
+  return up;
+}
+
+SessionDown session_down(std::uint16_t s, bool by_peer, std::optional<ResultInfo> result) {
+  SessionDown d;
+  d.local = SessionId{s};
+  d.by_peer = by_peer;
+  d.result = std::move(result);
+  d.phase = session::SessionState::WaitConnect;
+  return d;
+}
+
+TEST(RunStats, SessionsComingAndGoingKeepOnlyWhatIsUpAndTheFirstFailures) {
+  // A thousand rounds of ten calls on one tunnel: half come up and are cleared, half fail with
+  // the peer's CDN 2/6. Only the first keep_failures failures are kept; the counts cover all.
+  RunStats s;
+  s.keep_failures = 50;
+  for (int round = 0; round < 1000; ++round) {
+    for (std::uint16_t i = 1; i <= 10; ++i) s.session_attempted(TunnelId{7}, SessionId{i}, Time{});
+    EXPECT_EQ(s.sessions_pending(), 10u);
+    for (std::uint16_t i = 1; i <= 5; ++i) s.on_event(session_event(7, session_up(i, 2ms)), false);
+    EXPECT_EQ(s.sessions_up_now(), 5u);
+    EXPECT_EQ(s.sessions_pending(), 5u);
+    for (std::uint16_t i = 6; i <= 10; ++i)
+      s.on_event(session_event(7, session_down(i, true, ResultInfo{2, 6, "busy"})), false);
+    for (std::uint16_t i = 1; i <= 5; ++i)
+      s.on_event(session_event(7, session_down(i, false, std::nullopt)), false);
+  }
+  EXPECT_EQ(s.sessions_up_now(), 0u);
+  EXPECT_EQ(s.sessions_pending(), 0u);
+  EXPECT_EQ(s.sessions_established, 5000u);
+  EXPECT_EQ(s.sessions_closed, 5000u);
+  EXPECT_EQ(s.sessions_failed, 5000u);
+  EXPECT_EQ(s.failures.size(), 50u);
+  EXPECT_EQ(s.failures_omitted, 4950u);
+  const FailureCounts c = s.failure_counts();
+  EXPECT_EQ(c.by_result.at("2/6"), 5000u);
+  EXPECT_EQ(c.by_phase.size(), 1u);
+  EXPECT_EQ(c.by_phase.begin()->second, 5000u);
+  EXPECT_EQ(s.session_latency.count(), 5000u);
+  EXPECT_NEAR(percentiles(s.session_latency).p50, 2.0, 0.02);
+}
+
+TEST(RunStats, UpSessionsInOrderAndMergedAcrossShards) {
+  RunStats a, b;
+  for (std::uint16_t i : {9, 3, 5}) {
+    a.session_attempted(TunnelId{2}, SessionId{i}, Time{});
+    a.on_event(session_event(2, session_up(i, 1ms)), false);
+  }
+  b.session_attempted(TunnelId{1}, SessionId{4}, Time{});
+  b.on_event(session_event(1, session_up(4, 3ms)), false);
+  b.session_attempted(TunnelId{1}, SessionId{8}, Time{});  // still pending
+  b.keep_failures = 0;
+  b.on_event(session_event(1, session_down(8, true, std::nullopt)), false);
+  a.keep_failures = 0;
+  a.merge(b);
+  using K = RunStats::SessionKey;
+  EXPECT_EQ(a.up_sessions(), (std::vector<K>{{1, 4}, {2, 3}, {2, 5}, {2, 9}}));
+  EXPECT_EQ(a.sessions_up_now(), 4u);
+  EXPECT_EQ(a.sessions_pending(), 0u);
+  EXPECT_EQ(a.failures.size(), 0u);
+  EXPECT_EQ(a.failures_omitted, 1u);
+  EXPECT_EQ(a.failure_counts().by_result.at("none"), 1u);
+  EXPECT_EQ(a.session_latency.count(), 4u);
+  EXPECT_EQ(a.session_latency.max_us(), 3000u);
+}
+
 }  // namespace
 }  // namespace l2tp::peers

@@ -84,16 +84,19 @@ TEST(DriverSim, OneCallBringsPppUpWithChapAndIpcp) {
   p.net.run(at(10));
   ASSERT_EQ(p.lac->ppp()->counters().up, 1u);
   ASSERT_EQ(p.lns->ppp()->counters().up, 1u);
-  const PppRecord& lac = p.lac->ppp()->records().begin()->second;
-  const PppRecord& lns = p.lns->ppp()->records().begin()->second;
-  EXPECT_EQ(lac.auth, "chap");
+  const PppRecords lac_records = p.lac->ppp()->records(), lns_records = p.lns->ppp()->records();
+  ASSERT_EQ(lac_records.list.size(), 1u);
+  ASSERT_EQ(lns_records.list.size(), 1u);
+  const PppRecord& lac = lac_records.list.front();
+  const PppRecord& lns = lns_records.list.front();
+  EXPECT_EQ(lac.auth, ppp::auth::Method::ChapMd5);
   EXPECT_EQ(lns.user, "user1");
   ASSERT_TRUE(lac.local_ip && lns.remote_ip);
   EXPECT_EQ(*lac.local_ip, *lns.remote_ip);  // the address the LNS gave
   EXPECT_EQ(*lac.remote_ip, net::IpAddress::v4(10, 0, 0, 1));
   // No loss: LCP at the ICCN's acknowledgement, no restart timer on the way (well under 3 s).
-  ASSERT_TRUE(lac.up_ms);
-  EXPECT_LT(*lac.up_ms, 200.0);
+  ASSERT_TRUE(lac.up_ms());
+  EXPECT_LT(*lac.up_ms(), 200.0);
 }
 
 // A thousand calls over ten tunnels on a link that loses 20% of the datagrams both ways, and
@@ -129,12 +132,15 @@ TEST(DriverSim, AThousandPppSessionsUnderLossDuplicationAndReordering) {
   EXPECT_GT(a->net.duplicated(), 1000u);
   EXPECT_GT(a->net.reordered(), 1000u);
   std::set<std::string> failures;
-  for (const auto& [key, r] : a->lac->ppp()->records())
-    if (r.state != "up") failures.insert(r.state + " " + r.phase_failed + ": " + r.reason);
+  const PppRecords records = a->lac->ppp()->records();
+  EXPECT_EQ(records.list.size(), 1000u);  // the first 1,000 calls: every one
+  for (const auto& r : records.list)
+    if (r.state != PppState::Up)
+      failures.insert(std::string(to_string(r.state)) + " " + r.phase_failed_name() + ": " + r.reason());
   EXPECT_TRUE(failures.empty()) << *failures.begin();
   // Up within 5 minutes of virtual time, despite restarts (3 s each) on lost Configure-Requests.
   double slowest = 0;
-  for (const auto& [key, r] : a->lac->ppp()->records()) slowest = std::max(slowest, r.up_ms.value_or(1e9));
+  for (const auto& r : records.list) slowest = std::max(slowest, r.up_ms().value_or(1e9));
   EXPECT_LT(slowest, 300'000.0);
 
   // The same seed, the same wire: every datagram at the same time, between the same ends.
