@@ -189,6 +189,14 @@ void Link::handle_frame(Bytes frame, Time now) {
   } else if (!lcp_open || phase_ == Phase::Establish || phase_ == Phase::Terminate) {
     ++stats_.discarded;  // P003, P015: only LCP before the link is established or while it ends
   } else if (protocol == proto::kPap || protocol == proto::kChap) {
+    // Once the link is up the authentication objects are gone (cheap sessions, issue 10); a
+    // CHAP authenticator may still challenge again at any time (RFC 1994 3): a new client
+    // answers, with the same method, name and password.
+    if (!auth_client_ && up_reported_ && cfg().role == Role::Client && method_ &&
+        *method_ != auth::Method::Pap && auth::lcp_protocol(*method_) == protocol) {
+      auth_client_ = std::make_unique<auth::Client>(*method_, user_, cfg().password, rng_, cfg().auth);
+      auth_client_->start(now);
+    }
     if (auth_client_ && auth_client_->protocol() == protocol)
       auth_client_->handle_packet(f->payload, now);
     else if (authenticator_ && authenticator_->protocol() == protocol)
@@ -481,6 +489,12 @@ void Link::check_network(Time now) {
     up.bridging = bcp_ && bcp_->automaton().opened();
     up.mtu = lcp_->mtu();
     events_.push_back(std::move(up));
+    // The NCPs could only open after the peer saw authentication succeed: neither side's
+    // exchange is needed any more (a repeated Response would come before the peer's NCP).
+    // Some 300-700 octets a link, freed; a later re-challenge makes a new client (handle_frame).
+    flush_auth();
+    auth_client_.reset();
+    authenticator_.reset();
   }
   if (!any_open && all_settled && failed) {
     const auto& info = failed->stop_info();
