@@ -7,9 +7,23 @@ namespace l2tp::peers {
 LocalAuthorizer::LocalAuthorizer(AddressPlan plan, std::string description)
     : plan_(std::move(plan)), description_(std::move(description)) {}
 
-Decision LocalAuthorizer::assign(AddressPlan& plan, std::map<std::uint32_t, Assignment>& held, LinkKey key,
-                                 const std::string& user, ppp::auth::Verdict verdict,
-                                 const AssignHints& hints) {
+HeldAddresses HeldAddresses::of(Assignment a) {
+  return HeldAddresses{std::move(a.user), std::move(a.local_pool), std::move(a.remote_pool), a.local,
+                       a.remote};
+}
+
+Assignment HeldAddresses::assignment() const {
+  Assignment a;
+  a.user = user;
+  a.local_pool = local_pool;
+  a.remote_pool = remote_pool;
+  a.local = local;
+  a.remote = remote;
+  return a;
+}
+
+Decision LocalAuthorizer::assign(AddressPlan& plan, HeldMap& held, LinkKey key, const std::string& user,
+                                 ppp::auth::Verdict verdict, const AssignHints& hints) {
   Decision d;
   auto a = plan.assign(user, hints);
   if (!a) {
@@ -23,7 +37,7 @@ Decision LocalAuthorizer::assign(AddressPlan& plan, std::map<std::uint32_t, Assi
   d.dns1 = a->dns1;
   d.dns2 = a->dns2;
   if (a->session_timeout) d.session_timeout = *a->session_timeout;
-  held[key.value()] = std::move(*a);
+  held[key.value()] = HeldAddresses::of(std::move(*a));
   return d;
 }
 
@@ -56,7 +70,7 @@ std::optional<Decision> LocalAuthorizer::authorize(LinkKey key,
 void LocalAuthorizer::release(LinkKey key, Time) {
   auto it = held_.find(key.value());
   if (it == held_.end()) return;
-  plan_.release(it->second);
+  plan_.release(it->second.assignment());
   held_.erase(it);
 }
 

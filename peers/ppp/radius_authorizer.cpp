@@ -214,7 +214,7 @@ void RadiusAuthorizer::release(LinkKey key, Time now) {
   asking_.erase(key.value());  // an answer still on its way is stale now
   granted_.erase(key.value());
   if (auto it = held_.find(key.value()); it != held_.end()) {
-    plan_.release(it->second);
+    plan_.release(it->second.assignment());
     held_.erase(it);
   }
   if (auto it = accounted_.find(key.value()); it != accounted_.end()) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/driver/authorizer.hpp"
+#include "peers/ppp/local_authorizer.hpp"
 #include "peers/radius/radius_client.hpp"
 #include "peers/users/address_plan.hpp"
 
@@ -94,7 +95,7 @@ class RadiusAuthorizer final : public Authorizer {
   AddressPlan plan_;
   std::string plan_description_;
   std::optional<std::string> open_error_;
-  std::map<std::uint32_t, Assignment> held_;       // by LinkKey: addresses to give back
+  HeldMap held_;                                   // by LinkKey: addresses to give back
   std::map<std::uint32_t, std::uint64_t> asking_;  // by LinkKey: the request in flight
   std::map<std::uint32_t, Granted> granted_;       // by LinkKey: accepted, not yet up
   std::map<std::uint32_t, Accounted> accounted_;   // by LinkKey: accounting started
