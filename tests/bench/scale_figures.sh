@@ -12,6 +12,17 @@
 # Per run: sessions up of 100,000 at each side, control retransmissions, the LNS's PPP setup
 # rate (to IPCP opened), peak RSS per session, and the LAC's CPU (user + system, setup and
 # teardown) per session.
+#
+# CPU cost against a real server (optional, L2TPNS=1; needs root, l2tpns and freeradius
+# installed, `ninja -C BUILD l2tpns_cost`): after the loads, BUILD/tests/l2tpns_cost per thread
+# count: 20,000 CHAP + IPCP sessions (100 tunnels x 200, 500/s) from l2tpsim's LAC to l2tpns in
+# a network namespace of its own, the CPU ms per session of the LAC, l2tpns and FreeRADIUS and
+# the ratio LAC / l2tpns (aim: at most 0.2). Alone, and without the loopback loads:
+#
+#   sudo L2TPNS=1 LOADS="" tests/bench/scale_figures.sh build
+#   sudo flock /tmp/l2tpsim-load.lock env LAC_ARGS="--threads 1" build/tests/l2tpns_cost
+#
+# (TUNNELS, SESSIONS per tunnel, SETUP_RATE, LAC_ARGS, AUTH=pap: see tests/bench/l2tpns_cost.cpp.)
 set -uo pipefail
 BUILD=${1:?usage: scale_figures.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,3 +80,13 @@ PY
     grep -q "RESULT: ok" "$log" && rm -f "$log"
   done
 done
+
+if [ "${L2TPNS:-0}" = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "L2TPNS=1 needs root (l2tpns runs in a network namespace)" >&2; exit 2; }
+  [ -x "$BUILD/tests/l2tpns_cost" ] || { echo "no $BUILD/tests/l2tpns_cost: ninja -C $BUILD l2tpns_cost" >&2; exit 2; }
+  for t in $THREADS; do
+    echo
+    echo "== CPU cost against l2tpns, LAC --threads $t"
+    LAC_ARGS="--threads $t${LAC_ARGS:+ $LAC_ARGS}" "$BUILD/tests/l2tpns_cost"
+  done
+fi

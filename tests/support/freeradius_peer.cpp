@@ -138,7 +138,13 @@ std::optional<FreeRadiusPeer> FreeRadiusPeer::start(const FreeRadiusOptions& opt
 
   std::vector<std::string> argv;
   if (!opt.netns.empty()) argv = {"ip", "netns", "exec", opt.netns};
-  for (const char* a : {"freeradius", "-X", "-d"}) argv.emplace_back(a);
+  argv.emplace_back("freeradius");
+  if (opt.debug) {
+    argv.emplace_back("-X");
+  } else {
+    for (const char* a : {"-f", "-l", "stdout"}) argv.emplace_back(a);
+  }
+  argv.emplace_back("-d");
   argv.push_back(raddb);
   const std::string log_path = dir + "/freeradius.log";
   auto proc = ChildProcess::start(argv, log_path);
@@ -146,7 +152,8 @@ std::optional<FreeRadiusPeer> FreeRadiusPeer::start(const FreeRadiusOptions& opt
     error = "cannot start freeradius";
     return std::nullopt;
   }
-  // With -X the server says so once every listener is bound and every module instantiated.
+  // It says so (also without -X, at info level) once every listener is bound and every module
+  // instantiated.
   const bool ready = wait_until(
       [&] {
         return !proc->running() || read_file(log_path).find("Ready to process requests") != std::string::npos;

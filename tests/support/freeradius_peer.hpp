@@ -25,6 +25,9 @@ struct FreeRadiusOptions {
   std::string secret = "testing123";  // shared with clients from 127.0.0.0/8 and ::1
   std::vector<RadiusUser> users;
   std::string netns;  // non-empty: run inside this network namespace (ip netns exec NAME ...)
+  // true: -X, one thread, every decision in the log (what the tests read). false: -f -l stdout,
+  // its normal thread pool and info-level log only (benchmarks: -X costs more than the work).
+  bool debug = true;
 };
 
 class FreeRadiusPeer {
@@ -38,6 +41,7 @@ class FreeRadiusPeer {
 
   int stop() { return proc_.stop(); }  // by PID: SIGTERM, then SIGKILL after a grace period
   bool running() { return proc_.running(); }
+  pid_t pid() const { return proc_.pid(); }  // freeradius's own (ip netns exec execs it)
   std::string log() const { return read_file(proc_.log_path()); }
   // The text of the detail accounting file(s), concatenated in path order ("" if none yet).
   std::string accounting() const;

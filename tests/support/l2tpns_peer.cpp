@@ -45,7 +45,7 @@ bool run_step(const std::string& cmd, std::string& error) {
 
 std::string startup_config(const L2tpnsOptions& opt, const std::string& dir) {
   std::string c;
-  c += "set debug 3\n";  // 3 logs every control message's parameters
+  c += "set debug " + std::to_string(opt.debug) + "\n";  // 3 logs every control message's parameters
   c += "set pid_file \"" + dir + "/l2tpns.pid\"\n";
   c += "set bind_address " + opt.bind + "\n";
   c += "set l2tp_secret \"" + opt.secret + "\"\n";
@@ -147,6 +147,7 @@ std::optional<L2tpnsPeer> L2tpnsPeer::start(const L2tpnsOptions& opt, const std:
   ro.secret = opt.radius_secret;
   ro.users = opt.users;
   ro.netns = peer.netns_;
+  ro.debug = opt.radius_debug;
   std::string radius_error;
   // FreeRadiusPeer and ChildProcess move but do not move-assign (they own processes): emplace.
   if (auto radius = FreeRadiusPeer::start(ro, dir + "/radius", radius_error)) {

@@ -33,6 +33,8 @@ struct L2tpnsOptions {
   // to the LAC as the IPCP peer address) is a 127/8 address on tun0; without this the kernel
   // drops packets to it that arrive on tun0 as martians, so pings to it go unanswered.
   bool route_localnet = false;
+  int debug = 3;             // l2tpns debug level: 3 logs every control message (tests read it)
+  bool radius_debug = true;  // FreeRADIUS with -X (see FreeRadiusOptions::debug)
 };
 
 class L2tpnsPeer {
@@ -60,6 +62,7 @@ class L2tpnsPeer {
   // l2tpns's PID (-1 if not started), for tests that signal it themselves (SIGTERM: it exits
   // without telling its peers; SIGHUP: it rereads its config).
   pid_t pid() const { return l2tpns_ ? l2tpns_->pid() : -1; }
+  pid_t radius_pid() const { return radius_ ? radius_->pid() : -1; }  // FreeRADIUS's own
   bool running();
   // SIGQUIT to l2tpns (it clears its tunnels and sessions, then exits); SIGKILL if it is still
   // there after 3 s (it is when a peer has gone: see stop() in the .cpp). Then FreeRADIUS is
