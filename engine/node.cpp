@@ -98,27 +98,29 @@ TunnelId Node::allocate_tunnel_id() {
   return TunnelId{};
 }
 
-Node::Entry& Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now) {
+Node::Entry* Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, bool originated,
+                              Time now) {
   const TunnelId id = allocate_tunnel_id();
+  if (id.value == 0) return nullptr;  // every ID of ours is in use: none to offer (R145)
   auto e = std::make_unique<Entry>();
   e->tunnel = std::make_unique<tunnel::Tunnel>(id, cfg_.tunnel, rng_, now);
   e->local = local;
   e->peer = peer;
+  e->originated = originated;
+  originated_ += originated;
   auto& ref = *e;
-  auto& slot = tunnels_[id.value];
-  if (slot && slot->live) --live_;  // only ID 0, when every ID is taken: the last such entry goes
-  slot = std::move(e);
+  tunnels_[id.value] = std::move(e);
   track(ref);
-  return ref;
+  return &ref;
 }
 
 TunnelId Node::open_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now) {
   if (cfg_.max_tunnels != 0 && live_tunnels() >= cfg_.max_tunnels) return TunnelId{};
-  Entry& e = add_tunnel(local, peer, now);
-  if (e.tunnel->local_id().value == 0) return TunnelId{};
-  e.tunnel->open(now);
-  collect(e);
-  return e.tunnel->local_id();
+  Entry* e = add_tunnel(local, peer, true, now);
+  if (e == nullptr) return TunnelId{};
+  e->tunnel->open(now);
+  collect(*e);
+  return e->tunnel->local_id();
 }
 
 const tunnel::Tunnel* Node::tunnel(TunnelId id) const {
@@ -276,10 +278,10 @@ void Node::handle_stray_sccrp(const net::Endpoint& local, const net::Endpoint& f
     ++stats_.unknown_tunnel;
     return;
   }
-  Entry& e = add_tunnel(local, from, now);
-  if (e.tunnel->local_id().value == 0) return;
-  e.tunnel->handle_control(std::move(msg), now);
-  collect(e);
+  Entry* e = add_tunnel(local, from, false, now);
+  if (e == nullptr) return;
+  e->tunnel->handle_control(std::move(msg), now);
+  collect(*e);
 }
 
 void Node::ack_stray_stopccn(const net::Endpoint& local, const net::Endpoint& from,
@@ -328,8 +330,10 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
     if (const auto* v = a->get<std::uint64_t>()) theirs = *v;
   std::size_t requeued = 0;
   const bool malformed = wire::malformed_mandatory_avp(msg) != nullptr;
+  // Only tunnels we opened can be waiting for an SCCRP: a node that opened none (an LNS) skips
+  // the walk, so an SCCRQ costs the same with 10 tunnels or 10,000.
   for (auto& [id, e] : tunnels_) {
-    if (malformed) break;
+    if (malformed || originated_ == 0) break;
     tunnel::Tunnel& t = *e->tunnel;
     if (t.state() != tunnel::TunnelState::WaitCtlReply || !(e->peer.addr == from.addr)) continue;
     const auto ours = t.our_tie_breaker();
@@ -352,7 +356,14 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
     ++stats_.refused_tunnels;
     refusal = ResultInfo{2, 4, "tunnel limit reached"};  // General error, insufficient resources
   }
-  Entry& e = add_tunnel(local, from, now);
+  Entry* added = add_tunnel(local, from, false, now);
+  if (added == nullptr) {
+    // Every Tunnel ID in use: no tunnel can answer it. Dropped and counted; the peer's
+    // retransmissions may find an ID freed by then.
+    ++stats_.refused_tunnels;
+    return;
+  }
+  Entry& e = *added;
   e.peer_assigned = assigned;
   by_peer_assigned_[PeerKey{from, assigned}] = e.tunnel->local_id().value;
   if (refusal) e.tunnel->refuse_with(*refusal);
@@ -393,6 +404,7 @@ void Node::reap() {
     if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);
     timers_.cancel(id);
     if (e.live) --live_;
+    originated_ -= e.originated;
     tunnels_.erase(it);
   }
   reap_.clear();

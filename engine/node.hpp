@@ -105,6 +105,7 @@ class Node {
     bool moved_reported = false;      // a datagram from another address or port was reported (R334)
     bool live = false;                // counted in live_
     bool reaping = false;             // Closed: listed in reap_
+    bool originated = false;          // we sent its SCCRQ (open_tunnel)
   };
   struct PeerKey {
     net::Endpoint peer;
@@ -113,7 +114,8 @@ class Node {
   };
 
   TunnelId allocate_tunnel_id();
-  Entry& add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
+  // A tunnel with a fresh ID of ours; nullptr when every ID is in use.
+  Entry* add_tunnel(const net::Endpoint& local, const net::Endpoint& peer, bool originated, Time now);
   void handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, wire::ControlMessage msg,
                     Time now);
   void check_port_pair(Entry& e, const net::Endpoint& local, const net::Endpoint& from, const char* what,
@@ -133,6 +135,7 @@ class Node {
   std::map<std::uint16_t, std::unique_ptr<Entry>> tunnels_;  // by our Tunnel ID
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;
+  std::size_t originated_ = 0;  // tunnels in tunnels_ that we opened
   std::deque<NodeEvent> events_;
   std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
   TimerHeap timers_;                 // each tunnel's poll_timeout(), by our Tunnel ID

@@ -103,8 +103,8 @@ class LacRunner final : public Runner {
     } else {
       ++stats_.tunnels_attempted;
       ++stats_.tunnels_failed;
-      stats_.failures.push_back(Failure{id, std::nullopt, "not-opened", false, std::nullopt,
-                                        "no free Tunnel ID or the tunnel limit is reached"});
+      stats_.add_failure(Failure{id, std::nullopt, "not-opened", false, std::nullopt,
+                                 "no free Tunnel ID or the tunnel limit is reached"});
     }
   }
 
