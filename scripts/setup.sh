@@ -133,6 +133,8 @@ case "${1:-}" in
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${FUZZ_SECONDS:-45}"
     log "fuzzing scenario files and the fault layer for ${SCENARIO_FUZZ_SECONDS:-20} s"
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${SCENARIO_FUZZ_SECONDS:-20}" scenario_fuzz
+    log "fuzzing conversation extraction from captures for ${CONVERSATION_FUZZ_SECONDS:-15} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${CONVERSATION_FUZZ_SECONDS:-15}" conversation_fuzz
     log "interop tests (build/), from the background"
     interop_status=0
     wait "$interop_pid" || interop_status=$?
