@@ -489,12 +489,13 @@ void Link::check_network(Time now) {
     up.bridging = bcp_ && bcp_->automaton().opened();
     up.mtu = lcp_->mtu();
     events_.push_back(std::move(up));
-    // The NCPs could only open after the peer saw authentication succeed: neither side's
-    // exchange is needed any more (a repeated Response would come before the peer's NCP).
-    // Some 300-700 octets a link, freed; a later re-challenge makes a new client (handle_frame).
+    // The NCPs could only open after the peer saw authentication succeed: our client's
+    // exchange is over (about 400 octets a link, freed; a later re-challenge makes a new client,
+    // see handle_frame). The authenticator stays: a peer whose Success was lost repeats its
+    // Response (or PAP Authenticate-Request) and must get the same answer again (RFC 1994 4.1,
+    // RFC 1334 2.2.1; cases LNS-PPP-011 and LNS-PPP-012).
     flush_auth();
     auth_client_.reset();
-    authenticator_.reset();
   }
   if (!any_open && all_settled && failed) {
     const auto& info = failed->stop_info();

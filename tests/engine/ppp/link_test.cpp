@@ -13,6 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::client_config;
+using testing::frame_is;
 using testing::Pair;
 using testing::server_config;
 using testing::v4;
@@ -59,6 +60,35 @@ INSTANTIATE_TEST_SUITE_P(Methods, LinkAuthTest,
                          ::testing::Values(auth::Method::Pap, auth::Method::ChapMd5, auth::Method::MsChapV1,
                                            auth::Method::MsChapV2),
                          [](const auto& info) { return std::string(auth::to_string(info.param)); });
+
+// A peer whose Success (or Authenticate-Ack) was lost repeats its Response after our side is
+// up; the server must answer it alike (RFC 1994 4.1, RFC 1334 2.2.1): its authenticator is kept
+// once the link is up, while the client's is freed.
+TEST(LinkTest, ServerAnswersARepeatedResponseAfterTheLinkIsUp) {
+  for (const auth::Method m : {auth::Method::Pap, auth::Method::ChapMd5}) {
+    const std::uint16_t protocol = m == auth::Method::Pap ? proto::kPap : proto::kChap;
+    const std::uint8_t response = m == auth::Method::Pap ? 1 : 2;  // Authenticate-Request, Response
+    const std::uint8_t success = m == auth::Method::Pap ? 2 : 3;   // Authenticate-Ack, Success
+    Pair p(client_config({m}), server_config({m}));
+    Buffer last_response;
+    int successes = 0;
+    p.drop = [&](bool to_server, Bytes f) {
+      if (to_server && frame_is(f, protocol, response)) last_response.assign(f.begin(), f.end());
+      if (!to_server && frame_is(f, protocol, success)) ++successes;
+      return false;
+    };
+    p.client->start(p.now);
+    p.server->start(p.now);
+    p.run(5s);
+    ASSERT_TRUE(p.server->is_up()) << to_string(m);
+    ASSERT_FALSE(last_response.empty());
+    ASSERT_EQ(successes, 1);
+    p.server->handle_frame(last_response, p.now);
+    p.pump();
+    EXPECT_EQ(successes, 2) << to_string(m) << ": the repeat got no answer";
+    EXPECT_TRUE(p.server->is_up());
+  }
+}
 
 TEST(LinkTest, ServerPreferenceIsNegotiatedDownToWhatTheClientAllows) {
   Pair p(client_config({auth::Method::Pap}),
