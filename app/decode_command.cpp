@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/file_command_line.hpp"
 #include "capture/pcap_reader.hpp"
 #include "reports/decode_summary.hpp"
 #include "reports/packet_record.hpp"
@@ -40,28 +41,8 @@ int run_decode(int argc, char** argv) {
       "json", po::bool_switch(&json), "print one JSON object per L2TP packet, then a summary object")(
       "brief", po::bool_switch(&brief), "one line per packet, without AVPs")(
       "fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "l2tpsim decode: " << e.what() << "\n\n" << opts << "\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  if (file.empty()) {
-    std::cerr << "l2tpsim decode: no capture file given\n\n" << opts << "\n";
-    return 2;
-  }
+  if (const auto stop = parse_file_command("decode", opts, argc, argv, file, vm)) return *stop;
   std::set<std::uint16_t> port_set;
   for (unsigned p : ports) {
     if (p == 0 || p > 65535) {

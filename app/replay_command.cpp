@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/file_command_line.hpp"
 #include "capture/conversation.hpp"
 #include "capture/conversation_report.hpp"
 
@@ -50,28 +51,8 @@ int run_replay(int argc, char** argv) {
                                                  "list the tunnels and sessions of the capture")(
       "json", po::value(&json_file)->value_name("OUT"), "also write the list as JSON to OUT")(
       "port", po::value(&ports)->composing(), "UDP port carrying L2TP (repeatable; default 1701)");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  po::options_description all;
-  all.add(opts).add(hidden);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "l2tpsim replay: " << e.what() << "\n\n" << opts << "\n";
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  if (file.empty()) {
-    std::cerr << "l2tpsim replay: no capture file given\n\n" << opts << "\n";
-    return 2;
-  }
+  if (const auto stop = parse_file_command("replay", opts, argc, argv, file, vm)) return *stop;
   if (!list) {
     std::cerr << "l2tpsim replay: say what to do: --list (playing a side is not built yet)\n";
     return 2;
