@@ -101,6 +101,8 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
       cfg.local_port_preferred.push_back(port_open);
     }
     common.apply(cfg);
+    // Cleared at the pace they were set up: a server sized for the setup rate takes it.
+    if (!common.teardown_rate_given()) cfg.teardown_rate = cfg.setup_rate;
     ppp.apply(cfg, vm);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
   }

@@ -203,7 +203,14 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "teardown-timeout", po::value(&teardown_)->value_name("SECONDS"),
       "how long the teardown may wait for the peer to acknowledge the StopCCNs (default 10); also "
       "the longest wait to re-acknowledge a StopCCN from the peer (else a full retransmission cycle, 31 s)")(
-      "json", po::value(&json_)->value_name("FILE"), "write a JSON summary of the run to FILE")(
+      "teardown-rate", po::value(&teardown_rate_)->value_name("N"),
+      lac ? "calls cleared per second at the teardown (CDN), tunnel by tunnel, each tunnel's StopCCN "
+            "after its last CDN (default: the --setup-rate; 0: all at once); --teardown-timeout "
+            "counts from the last StopCCN"
+          : "calls cleared per second at the teardown (CDN), tunnel by tunnel, each tunnel's StopCCN "
+            "after its last CDN (default 0: all at once); --teardown-timeout counts from the last "
+            "StopCCN")("json", po::value(&json_)->value_name("FILE"),
+                       "write a JSON summary of the run to FILE")(
       "pcap", po::value(&pcap_)->value_name("FILE"),
       "record every datagram sent and received to FILE (pcap, raw IP, real addresses and ports)")(
       "progress", po::bool_switch(&progress_),
@@ -273,6 +280,7 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
     cfg.teardown_limit = seconds(parse_number("teardown-timeout", teardown_, 0, 3600));
     cfg.teardown_limit_given = true;
   }
+  if (!teardown_rate_.empty()) cfg.teardown_rate = parse_number("teardown-rate", teardown_rate_, 0, 1e9);
   cfg.json_path = json_;
   cfg.pcap_path = pcap_;
   cfg.progress = progress_;

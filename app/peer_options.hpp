@@ -41,11 +41,13 @@ class CommonOptions {
   void add_to(boost::program_options::options_description& opts, const std::string& role);
   // Checks the values and writes them into `cfg` (tunnel config, duration, outputs, seed).
   void apply(l2tp::peers::RunnerConfig& cfg) const;
+  // --teardown-rate was given (the LAC defaults it to its --setup-rate).
+  bool teardown_rate_given() const { return !teardown_rate_.empty(); }
 
  private:
   std::string secret_, keepalive_, window_, rto_initial_, rto_cap_, max_retries_, host_name_;
   std::string vendor_name_ = "l2tpsim", firmware_, framing_caps_, bearer_caps_;
-  std::string duration_, teardown_, json_, pcap_, seed_, threads_;
+  std::string duration_, teardown_, teardown_rate_, json_, pcap_, seed_, threads_;
   std::vector<std::string> hidden_;
   std::string hidden_padding_;
   bool progress_ = false, data_sequencing_ = false;

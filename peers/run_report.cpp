@@ -133,6 +133,7 @@ std::string status_line(const StatusCounts& c, double elapsed_s, double recent_r
   if (c.sessions_pending) line += " " + std::to_string(c.sessions_pending) + " pending";
   line += "  " + fixed(recent_rate, 0) + " sessions/s";
   if (c.ppp) line += "  ppp " + std::to_string(c.ppp_up) + " up " + std::to_string(c.ppp_failed) + " failed";
+  if (c.retransmissions) line += "  retrans " + std::to_string(c.retransmissions);
   // The tunnels waiting for an SCCCN show from 16 on (or once any SCCRQ was refused under pressure).
   if (c.new_peers_refused || c.half_open >= 16)
     line += "  half-open " + std::to_string(c.half_open) + " refused " + std::to_string(c.new_peers_refused);

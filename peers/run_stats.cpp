@@ -205,6 +205,7 @@ StatusCounts& StatusCounts::operator+=(const StatusCounts& o) {
   ppp_failed += o.ppp_failed;
   half_open += o.half_open;
   new_peers_refused += o.new_peers_refused;
+  retransmissions += o.retransmissions;
   ppp = ppp || o.ppp;
   return *this;
 }

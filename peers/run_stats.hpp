@@ -59,6 +59,7 @@ struct StatusCounts {
   std::uint64_t ppp_failed = 0;
   std::size_t half_open = 0;
   std::uint64_t new_peers_refused = 0;
+  std::uint64_t retransmissions = 0;  // control messages sent again, so far
   bool ppp = false;
   StatusCounts& operator+=(const StatusCounts& o);
 };

@@ -36,7 +36,8 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
       signals_(io_, SIGINT, SIGTERM),
       tick_(io_),
       duration_timer_(io_),
-      teardown_timer_(io_) {}
+      teardown_timer_(io_),
+      teardown_pace_timer_(io_) {}
 
 double Runner::elapsed_s() const {
   return to_seconds(SteadyTime::now() - started_);
@@ -262,6 +263,7 @@ StatusCounts Runner::counts() const {
   }
   c.half_open = shard_.half_open();
   c.new_peers_refused = shard_.stats().new_peers_refused;
+  c.retransmissions = stats_.channel_totals(shard_.node()).retransmissions;
   return c;
 }
 
@@ -295,15 +297,34 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
     if (status_shown_ && tty_) err_ << "\n";
     err_ << "l2tpsim " << role_ << ": " << why << ": tearing down\n";
   }
-  shard_.act([&](Node& node, Time now) {
+  teardown_stop_ = stop;
+  // CDN for every established call first, so the peer sees each one cleared; each tunnel's
+  // StopCCN follows its calls' CDNs through its control channel, in order.
+  teardown_pacer_.emplace(stats_.up_sessions(), cfg_.teardown_rate, SteadyTime::now());
+  shard_.act([&](Node&, Time now) {
     if (ppp_) ppp_->stop_all(now);
-    // CDN for every established call first, so the peer sees each one cleared; the StopCCNs
-    // follow them through each tunnel's control channel, in order.
-    const auto up = stats_.up_sessions();  // a copy: closing changes the table
-    for (const auto& [t, s] : up) node.close_session(TunnelId{t}, SessionId{s}, kAdminCdn, now);
-    node.close_all(stop, now);
   });
+  pace_teardown();
   arm_teardown_check();
+}
+
+void Runner::pace_teardown() {
+  shard_.act([&](Node& node, Time now) {
+    teardown_pacer_->release(now, [&](const TeardownPacer::Call& c, bool last_of_tunnel) {
+      node.close_session(TunnelId{c.first}, SessionId{c.second}, kAdminCdn, now);
+      if (last_of_tunnel) node.close_tunnel(TunnelId{c.first}, teardown_stop_, now);
+    });
+    // The rest: tunnels without an established call.
+    if (teardown_pacer_->done()) node.close_all(teardown_stop_, now);
+  });
+  if (teardown_pacer_->done()) {
+    teardown_sent_ = SteadyTime::now();
+    return;
+  }
+  teardown_pace_timer_.expires_after(teardown_pacer_->interval());
+  teardown_pace_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) pace_teardown();
+  });
 }
 
 Runner::Holding Runner::holding(Time& reack_until) const {
@@ -350,7 +371,7 @@ void Runner::arm_teardown_check() {
       // one the user gave, and its end is not a failure (our part of the teardown is done).
       const Duration left =
           cfg_.teardown_limit_given
-              ? std::min(reack_until - now, cfg_.teardown_limit - (now - *teardown_started_))
+              ? std::min(reack_until - now, cfg_.teardown_limit - (now - teardown_sent_.value_or(now)))
               : reack_until - now;
       if (left <= Duration::zero()) {
         finish();
@@ -365,7 +386,7 @@ void Runner::arm_teardown_check() {
              << std::flush;
       }
       arm_teardown_check();
-    } else if (now - *teardown_started_ >= cfg_.teardown_limit) {
+    } else if (teardown_sent_ && now - *teardown_sent_ >= cfg_.teardown_limit) {
       torn_down_ = false;
       err_ << "l2tpsim " << role_ << ": teardown bound reached with tunnels still open\n";
       finish();
@@ -418,6 +439,7 @@ void Runner::finish() {
   tick_.cancel();
   duration_timer_.cancel();
   teardown_timer_.cancel();
+  teardown_pace_timer_.cancel();
   shard_.stop();
   io_.stop();
 }

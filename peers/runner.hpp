@@ -27,6 +27,7 @@
 #include "peers/ppp/locked_authorizer.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
+#include "peers/teardown_pacer.hpp"
 #include "peers/tun/tun_sink.hpp"
 #include "peers/udp_transport.hpp"
 
@@ -45,6 +46,8 @@ struct RunnerConfig {
   unsigned tunnels = 1;              // LAC
   unsigned sessions_per_tunnel = 1;  // LAC
   double setup_rate = 0;             // LAC: sessions opened per second; 0: all at once
+  // Calls cleared per second at the teardown (peers/teardown_pacer.hpp); 0: all at once.
+  double teardown_rate = 0;
   std::optional<Duration> duration;  // from the start of setup to the teardown
   Duration teardown_limit = std::chrono::seconds(10);
   // --teardown-timeout was given: it also bounds the wait to re-acknowledge the peer's StopCCN
@@ -160,6 +163,8 @@ class Runner {
   void on_tick();
   StatusCounts counts() const;
   void arm_teardown_check();
+  // The paced teardown: clears what is due, then waits for the next step until all are cleared.
+  void pace_teardown();
   // What keeps the run from ending once its teardown began: nothing; only tunnels lingering to
   // re-acknowledge the peer's StopCCN (5.7, R161; the latest linger end in `reack_until`); or
   // tunnels still open or closing.
@@ -172,9 +177,13 @@ class Runner {
   bool setup_finished() const { return tearing_down_ ? setup_done_before_teardown_ : setup_complete(); }
 
   boost::asio::signal_set signals_;
-  boost::asio::steady_timer tick_, duration_timer_, teardown_timer_;
+  boost::asio::steady_timer tick_, duration_timer_, teardown_timer_, teardown_pace_timer_;
   Time started_{};
   std::optional<Time> teardown_started_, teardown_ended_;
+  std::optional<TeardownPacer> teardown_pacer_;
+  ResultInfo teardown_stop_;  // the StopCCN's result of the teardown under way
+  // When the last StopCCN of the teardown went out: --teardown-timeout counts from here.
+  std::optional<Time> teardown_sent_;
   bool tearing_down_ = false;
   bool signalled_ = false;
   bool duration_ended_ = false;

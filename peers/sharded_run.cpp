@@ -128,6 +128,7 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
   if (role == "lac") {
     c.tunnels = cfg.tunnels / n + (k < cfg.tunnels % n ? 1 : 0);
     c.setup_rate = cfg.tunnels ? cfg.setup_rate * c.tunnels / cfg.tunnels : 0;
+    c.teardown_rate = cfg.tunnels ? cfg.teardown_rate * c.tunnels / cfg.tunnels : 0;
     if (k > 0) {
       // Each shard its own port: replies from the LNS come back to the shard that sent.
       for (auto& l : c.local) l.port = 0;
@@ -135,6 +136,7 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
     }
   } else {
     c.reuse_port = true;
+    c.teardown_rate = cfg.teardown_rate / n;  // the kernel spreads the tunnels about evenly
   }
   return c;
 }

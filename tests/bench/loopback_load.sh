@@ -8,6 +8,7 @@
 #   TUNNELS=10 SESSIONS=100 SETUP_RATE=2000 tests/bench/loopback_load.sh build
 #   LNS_ARGS="--window 64" LAC_ARGS="--window 64" tests/bench/loopback_load.sh build
 #   PPP=0 tests/bench/loopback_load.sh build      # L2TP only (--no-ppp)
+#   KEEP=1 ...                                   # keep the work dir (logs, JSON) after a good run
 #
 # By default every call also brings PPP up (LCP, CHAP-MD5 against the LNS's user pattern, IPCP
 # with a pool address); the figures then include the PPP setup rate and memory per session.
@@ -160,5 +161,5 @@ for role, rss in (("lac", lac_rss), ("lns", lns_rss)):
 print("RESULT: " + ("ok" if ok else "FAILED"))
 sys.exit(0 if ok else 1)
 EOF
-if [ $status = 0 ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+if [ $status = 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
 exit $status

@@ -144,5 +144,17 @@ TEST(RunReport, HistogramsRoundTripThroughJson) {
   EXPECT_FALSE(histogram_from_json(broken));
 }
 
+TEST(RunReport, StatusLineShowsRetransmissionsOnlyOnceThereAreSome) {
+  StatusCounts c;
+  c.tunnels_up = 2;
+  c.sessions_up = 10;
+  EXPECT_EQ(status_line(c, 3.0, 5.0).find("retrans"), std::string::npos);
+  c.retransmissions = 17;
+  StatusCounts other;
+  other.retransmissions = 4;
+  c += other;
+  EXPECT_NE(status_line(c, 3.0, 5.0).find("  retrans 21"), std::string::npos) << status_line(c, 3.0, 5.0);
+}
+
 }  // namespace
 }  // namespace l2tp::peers
