@@ -1,0 +1,50 @@
+// What differs between the live peer and the captured one, exchange by exchange: the peer's
+// control messages in order (per tunnel and per call, aligned by message type: a message the
+// capture has and the live peer did not send is missing, the other way round extra), their
+// AVPs (type, M and H bits, values; Result Codes named as such) with default ignore rules for
+// what is live by nature (IDs, Random Vector, Challenge and Response, Tie Breaker, Call Serial
+// Number; Ns/Nr are in no AVP), and PPP per call: the authentication the peer demanded and
+// its verdict, the addresses negotiated, its LCP options and Protocol-Rejects. HELLOs depend on
+// idle time, not on the exchange, and are left out of the sequence.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capture/conversation.hpp"
+#include "engine/util/result.hpp"
+
+namespace l2tp::replay {
+
+struct Difference {
+  std::string exchange;  // "tunnel: SCCRP", "call 1: CDN", "call 1: PPP authentication"
+  std::string kind;      // missing, extra, avp-missing, avp-extra, avp-flags, avp-value,
+                         // result-code, ppp-auth-method, ppp-auth-result, ppp-address,
+                         // ppp-address-given, ppp-lcp-option, ppp-protocol-reject
+  std::string captured, live;
+  std::uint64_t frame_captured = 0, frame_live = 0;
+};
+
+// AVPs as (vendor, type).
+using AvpKey = std::pair<std::uint16_t, std::uint16_t>;
+
+struct DiffOptions {
+  std::set<AvpKey> ignore;  // besides the defaults
+};
+
+// The AVPs ignored by default.
+const std::set<AvpKey>& default_ignored_avps();
+// "host-name" (RFC name, lower case with dashes), "7", or "VENDOR:TYPE" ("9:1").
+Result<AvpKey, std::string> parse_avp_key(const std::string& text);
+
+// Side `captured_peer` of `captured` against side `live_peer` of `live` (nullptr: the live
+// peer never answered, so everything it should have sent is missing). `captured_us` and
+// `live_us` are the played side in each (its PPP addresses are what the peer gave).
+std::vector<Difference> diff_tunnels(const capture::Tunnel& captured, std::uint8_t captured_peer,
+                                     const capture::Tunnel* live, std::uint8_t live_peer,
+                                     const DiffOptions& options);
+
+}  // namespace l2tp::replay

@@ -1,0 +1,71 @@
+// The filter between a replaying node and the network (engine/driver DatagramFilter): every
+// control message the node sends is reshaped after the captured message of its type and
+// occurrence (message_shaper.hpp), a retransmission the same way as its first copy; everything
+// else passes untouched, at once. It records the live wire (both directions, frame numbers as
+// the live pcap counts them) for the comparison with the capture, and wakes the driver when
+// the player (replay_player.hpp) has an action due, so SimNet and the socket shard both come
+// back in time.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/driver/datagram_filter.hpp"
+#include "replay/message_shaper.hpp"
+#include "replay/replay_script.hpp"
+
+namespace l2tp::replay {
+
+struct LiveDatagram {
+  WireDirection direction{};
+  net::Endpoint src, dst;
+  Buffer bytes;
+  Time at{};
+  std::uint64_t frame = 0;  // 1-based, in wire order
+};
+
+class ReplayFilter final : public DatagramFilter {
+ public:
+  // `script` and `rng` must outlive the filter. `secret`: the live tunnel secret.
+  ReplayFilter(const ReplayScript& script, std::string secret, ShapeOptions options, Rng& rng);
+
+  void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
+            Time now) override;
+  bool poll(Time now, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) override;
+  std::optional<Time> poll_timeout() const override { return wake_; }
+
+  // The player's next deadline: the driver wakes then (nothing is released; the adapter acts).
+  void wake_at(std::optional<Time> t) { wake_ = t; }
+
+  const std::vector<LiveDatagram>& transcript() const { return transcript_; }
+  // Shaping notes (AVPs left out or added, messages sent without a captured one), each once.
+  const std::vector<std::string>& notes() const { return notes_; }
+  std::size_t shaped() const { return shaped_; }
+
+ private:
+  Buffer shape(Bytes bytes);
+  void note(const std::string& n);
+
+  const ReplayScript& script_;
+  std::string secret_;
+  ShapeOptions options_;
+  Rng& rng_;
+  std::map<MessageType, std::size_t> sent_;  // first transmissions per type
+  // By (Tunnel ID, Ns): the shaped AVPs of a message already sent, for its retransmissions.
+  std::map<std::pair<std::uint16_t, std::uint16_t>, Shaped> by_ns_;
+  struct Held {
+    WireDirection dir;
+    net::Endpoint src, dst;
+    Buffer bytes;
+  };
+  std::deque<Held> held_;
+  std::vector<LiveDatagram> transcript_;
+  std::vector<std::string> notes_;
+  std::optional<Time> wake_;
+  std::size_t shaped_ = 0;
+};
+
+}  // namespace l2tp::replay

@@ -1,0 +1,85 @@
+#include "replay/replay_report.hpp"
+
+#include <set>
+#include <sstream>
+
+namespace l2tp::replay {
+
+capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript) {
+  capture::ConversationOptions options;
+  for (const LiveDatagram& d : transcript) {
+    options.ports.insert(d.src.port);
+    options.ports.insert(d.dst.port);
+  }
+  capture::ConversationBuilder builder(options);
+  for (const LiveDatagram& d : transcript) {
+    capture::CapturedPacket p;
+    p.frame = d.frame;
+    p.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d.at.time_since_epoch()).count();
+    p.transport = capture::Transport::Udp;
+    p.src = d.src;
+    p.dst = d.dst;
+    p.payload = d.bytes;
+    p.wire_length = static_cast<std::uint32_t>(d.bytes.size());
+    builder.add(p);
+  }
+  return builder.finish();
+}
+
+std::vector<Difference> compare_live(const capture::Tunnel& captured, std::uint8_t played,
+                                     const capture::Conversations& live, const net::Endpoint& us,
+                                     const DiffOptions& options) {
+  const auto peer = static_cast<std::uint8_t>(played ^ 1);
+  for (const capture::Tunnel& t : live.tunnels)
+    for (std::uint8_t s = 0; s < 2; ++s)
+      if (t.sides[s].endpoint_known && t.sides[s].endpoint == us)
+        return diff_tunnels(captured, peer, &t, static_cast<std::uint8_t>(s ^ 1), options);
+  return diff_tunnels(captured, peer, nullptr, 0, options);
+}
+
+std::string outcome_text(const ReplayOutcome& o) {
+  std::ostringstream out;
+  out << "replay of the " << o.played << " side of tunnel " << o.tunnel + 1 << " of " << o.capture << "\n";
+  out << "  tunnel " << (o.tunnel_up ? "up" : "NOT up") << ", calls up " << o.sessions_up << " of "
+      << o.captured_sessions << " captured, PPP up " << o.ppp_up << "\n";
+  if (o.differences.empty()) {
+    out << "  no differences from the capture\n";
+  } else {
+    out << "  " << o.differences.size() << " difference(s) from the capture:\n";
+    for (const Difference& d : o.differences) {
+      out << "    " << d.exchange << ": " << d.kind << ": captured "
+          << (d.captured.empty() ? "(nothing)" : d.captured);
+      if (d.frame_captured) out << " (frame " << d.frame_captured << ")";
+      out << ", live " << (d.live.empty() ? "(nothing)" : d.live);
+      if (d.frame_live) out << " (live frame " << d.frame_live << ")";
+      out << "\n";
+    }
+  }
+  for (const std::string& n : o.notes) out << "  note: " << n << "\n";
+  out << (o.matched() ? "MATCHED" : "DIFFERED") << "\n";
+  return out.str();
+}
+
+nlohmann::json outcome_json(const ReplayOutcome& o) {
+  nlohmann::json j;
+  j["capture"] = o.capture;
+  j["tunnel"] = o.tunnel + 1;
+  j["played"] = o.played;
+  j["tunnel_up"] = o.tunnel_up;
+  j["sessions_up"] = o.sessions_up;
+  j["ppp_up"] = o.ppp_up;
+  j["captured_sessions"] = o.captured_sessions;
+  j["matched"] = o.matched();
+  j["differences"] = nlohmann::json::array();
+  for (const Difference& d : o.differences)
+    j["differences"].push_back({{"exchange", d.exchange},
+                                {"kind", d.kind},
+                                {"captured", d.captured},
+                                {"live", d.live},
+                                {"frame_captured", d.frame_captured},
+                                {"frame_live", d.frame_live}});
+  j["notes"] = o.notes;
+  return j;
+}
+
+}  // namespace l2tp::replay

@@ -1,0 +1,93 @@
+#include "replay/replayer.hpp"
+
+namespace l2tp::replay {
+
+NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cfg) {
+  NodeConfig n;
+  const bool lac = script.role == capture::PeerRole::Lac;
+  n.tunnel.role = lac ? tunnel::Role::Lac : tunnel::Role::Lns;
+  n.accept_tunnels = !script.initiator;
+  if (!script.host_name.empty()) n.tunnel.host_name = script.host_name;
+  n.tunnel.secret = cfg.secret;
+  n.tunnel.challenge_peer = script.challenge;
+  n.tunnel.reliability.receive_window = script.receive_window;
+  n.tunnel.data_sequencing =
+      script.sequencing_required ? tunnel::DataSequencing::On : tunnel::DataSequencing::Off;
+  return n;
+}
+
+Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, const ReplayConfig& cfg,
+                   Driver& driver, Rng& rng)
+    : script_(script),
+      cfg_(cfg),
+      driver_(driver),
+      seed_(seed_ppp(tunnel, script, cfg.password)),
+      filter_(script, cfg.secret, ShapeOptions{!cfg.secret.empty(), cfg.send_concealed}, rng),
+      player_(script, cfg.timing, seed_.enabled) {
+  driver_.set_filter(&filter_);
+  if (seed_.enabled) {
+    const bool lac = script.role == capture::PeerRole::Lac;
+    if (!lac) authorizer_ = std::make_unique<SeededAuthorizer>(seed_);
+    auto layer = std::make_unique<PppLayer>(seed_.settings, lac ? ppp::Role::Client : ppp::Role::Server, rng,
+                                            authorizer_.get());
+    layer->set_sink(this);
+    driver_.set_ppp(std::move(layer));
+  }
+}
+
+Replayer::~Replayer() {
+  if (driver_.ppp()) driver_.ppp()->set_sink(nullptr);
+  driver_.set_filter(nullptr);
+}
+
+void Replayer::start(Time now) {
+  now_ = now;
+  player_.start(now);
+  act(now);
+}
+
+void Replayer::handle_event(const NodeEvent& ev, Time now) {
+  now_ = now;
+  player_.handle_event(ev, now);
+  filter_.wake_at(player_.poll_timeout());
+}
+
+void Replayer::act(Time now) {
+  now_ = now;
+  Node& node = driver_.node();
+  while (auto a = player_.poll_action(now)) {
+    switch (a->kind) {
+      case ActionKind::OpenTunnel:
+        player_.tunnel_opened(node.open_tunnel(cfg_.local, cfg_.target, now), now);
+        break;
+      case ActionKind::OpenSession:
+        if (a->session) player_.session_opened(*a->session, node.open_session(a->tunnel, now), now);
+        break;
+      case ActionKind::CloseSession:
+        node.close_session(a->tunnel, a->live_session, a->result, now);
+        break;
+      case ActionKind::CloseTunnel:
+        node.close_tunnel(a->tunnel, a->result, now);
+        break;
+    }
+  }
+  filter_.wake_at(player_.poll_timeout());
+}
+
+ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endpoint& us,
+                                const DiffOptions& options) const {
+  ReplayOutcome o;
+  o.tunnel = script_.tunnel;
+  o.played = std::string(capture::to_string(script_.role));
+  o.tunnel_up = player_.tunnel_up();
+  o.sessions_up = player_.sessions_up();
+  o.ppp_up = player_.ppp_up();
+  o.captured_sessions = captured.sessions.size();
+  o.differences = compare_live(captured, script_.side, live_conversations(filter_.transcript()), us, options);
+  o.notes = script_.notes;
+  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes()})
+    o.notes.insert(o.notes.end(), list->begin(), list->end());
+  return o;
+}
+
+}  // namespace l2tp::replay

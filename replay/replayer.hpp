@@ -1,0 +1,75 @@
+// One side of a captured tunnel played by a Driver: the node configured like the captured side
+// (tunnel authentication, receive window, sequencing), PPP seeded from the capture, the
+// ReplayFilter shaping what the node sends, and the ReplayPlayer's actions applied to the node.
+// Sans-I/O: the adapter (SimNet in sim_replay.hpp, the socket shard in app/replay_play.cpp)
+// passes node events and calls act() whenever it wakes (the filter's poll_timeout brings the
+// driver back when an action is due).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/driver/driver.hpp"
+#include "replay/ppp_seed.hpp"
+#include "replay/replay_filter.hpp"
+#include "replay/replay_player.hpp"
+#include "replay/replay_report.hpp"
+#include "replay/replay_script.hpp"
+
+namespace l2tp::replay {
+
+struct ReplayConfig {
+  std::string secret;    // the live tunnel secret (--secret)
+  std::string password;  // PPP (--password)
+  Timing timing;
+  bool send_concealed = false;
+  net::Endpoint local;   // where we send from (LAC) or listen (LNS)
+  net::Endpoint target;  // LAC: the live LNS
+};
+
+// The node configuration that plays `script`.
+NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cfg);
+
+class Replayer final : private PacketSink {
+ public:
+  // `tunnel`, `script` and `rng` must outlive the replayer; it installs its filter and PPP
+  // layer on `driver`.
+  Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, const ReplayConfig& cfg, Driver& driver,
+           Rng& rng);
+  ~Replayer() override;
+
+  // The run starts now.
+  void start(Time now);
+  // Every event of the driver's node.
+  void handle_event(const NodeEvent& ev, Time now);
+  // Applies the actions due at `now` to the node; the caller drains the driver afterwards.
+  void act(Time now);
+
+  bool finished() const { return player_.finished(); }
+  // What came up and what differed from `captured` (the tunnel the script was made from); `us`:
+  // our endpoint on the live wire.
+  ReplayOutcome outcome(const capture::Tunnel& captured, const net::Endpoint& us,
+                        const DiffOptions& options) const;
+  const ReplayFilter& filter() const { return filter_; }
+  const ReplayPlayer& player() const { return player_; }
+  const PppSeed& ppp_seed() const { return seed_; }
+
+ private:
+  void link_up(LinkKey key, const ppp::LinkUp&) override {
+    player_.handle_ppp_up(key, now_);
+    filter_.wake_at(player_.poll_timeout());
+  }
+  void packet(LinkKey, Bytes) override {}
+  void link_down(LinkKey) override {}
+
+  const ReplayScript& script_;
+  ReplayConfig cfg_;
+  Driver& driver_;
+  PppSeed seed_;
+  std::unique_ptr<SeededAuthorizer> authorizer_;
+  ReplayFilter filter_;
+  ReplayPlayer player_;
+  Time now_{};
+};
+
+}  // namespace l2tp::replay

@@ -1,0 +1,22 @@
+// A replay in virtual time: the played side as a driver on a SimNet whose other hosts are the
+// live peer(s), stepped one arrival or deadline at a time so the player acts at exactly its
+// due time. For tests, and for replaying against l2tpsim's own LAC or LNS without sockets.
+#pragma once
+
+#include "engine/sim/sim_net.hpp"
+#include "replay/replayer.hpp"
+
+namespace l2tp::replay {
+
+struct SimReplay {
+  ReplayOutcome outcome;
+  std::vector<LiveDatagram> transcript;  // the live wire, as the filter saw it
+};
+
+// Plays `script` (made from conv.tunnels[script.tunnel]) from cfg.local against the peer on
+// `net` (cfg.target for a LAC; a LAC must dial cfg.local for an LNS), for at most `limit` of
+// virtual time. Uses the net's on_event hook.
+SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
+                        const ReplayConfig& cfg, const DiffOptions& diff, Duration limit);
+
+}  // namespace l2tp::replay
