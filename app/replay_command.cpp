@@ -1,5 +1,5 @@
 // l2tpsim replay: the conversations of a capture (issue 11). `--list` shows every tunnel and
-// session and whether it can be replayed; playing a side against a live peer is not built yet.
+// session and whether it can be replayed; `--play` plays one side against a live peer (replay/).
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,6 +9,8 @@
 
 #include "app/commands.hpp"
 #include "app/file_command_line.hpp"
+#include "app/peer_options.hpp"
+#include "app/replay_play.hpp"
 #include "capture/conversation.hpp"
 #include "capture/conversation_report.hpp"
 
@@ -19,6 +21,8 @@ namespace {
 
 constexpr const char* kReplayHelp =
     "usage: l2tpsim replay FILE --list [--json OUT] [--port N]...\n"
+    "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [options]\n"
+    "       l2tpsim replay FILE --play lns --listen ADDR[:PORT] [options]\n"
     "\n"
     "Reads a pcap or pcapng file (anything 'l2tpsim decode' reads) and finds its L2TPv2\n"
     "conversations: the tunnels (both directions paired through their Assigned Tunnel IDs, also\n"
@@ -33,28 +37,161 @@ constexpr const char* kReplayHelp =
     "user, whether it can be replayed and why not (a capture that starts mid-tunnel, misses a\n"
     "direction or was cut short), and notes on everything missing or guessed.\n"
     "\n"
-    "Playing a side of a capture against a live peer (--play) is not built yet; this command\n"
-    "only lists for now.\n"
+    "--play lac|lns plays that side of one tunnel against a live peer. Every control message the\n"
+    "side sent goes out again with the captured AVPs (order, M and H bits, vendor and unknown\n"
+    "AVPs, values), except what must be live: our Assigned Tunnel and Session IDs, the header\n"
+    "IDs and Ns/Nr (the engine's reliable delivery), Challenge (fresh) and Challenge Response\n"
+    "(computed with --secret), a fresh Random Vector, hidden AVPs (revealed with\n"
+    "--capture-secret, hidden again with --secret). Answers go when the live peer's message\n"
+    "arrives; the side's own acts (SCCRQ, ICRQ, CDN and StopCCN with the captured result codes)\n"
+    "at their captured offsets (--timing). PPP is negotiated live, seeded from the capture: the\n"
+    "LCP options the side asked for, the same authentication method and user, the same IPCP\n"
+    "requests. Then the live peer is compared with the captured one, exchange by exchange:\n"
+    "messages missing or extra, AVPs (type, M/H bits, values; IDs, Random Vector, Challenge,\n"
+    "Challenge Response, Tie Breaker and Call Serial Number ignored), result codes, PPP\n"
+    "authentication method and verdict, addresses, LCP options, Protocol-Rejects. HELLOs are\n"
+    "not compared (they follow idle time). A Windows LAC's tunnel with PAP user markw:\n"
+    "  l2tpsim replay win.pcap --play lac --target 192.0.2.1 --secret s --json diff.json\n"
     "\n"
-    "Exit status: 0 listed, 2 bad usage or a capture that cannot be read.\n"
+    "Exit status: --list 0; --play 0 when the live peer matched the capture, 1 when it differed\n"
+    "or the tunnel did not come up; 2 bad usage or a capture that cannot be read.\n"
     "\n"
     "options";
+
+struct PlayArgs {
+  std::string play, target, listen, tunnel, secret, capture_secret, password, timing, pcap, json;
+  std::vector<std::string> ignore;
+  bool send_concealed = false;
+  double max_duration = 0;
+  std::uint64_t seed = 1;
+};
+
+int usage(const std::string& why) {
+  std::cerr << "l2tpsim replay: " << why << "\n";
+  return 2;
+}
+
+int play_capture(const std::string& file, const l2tp::capture::Conversations& conv, const PlayArgs& a) {
+  using namespace l2tp;
+  PlayRun run;
+  run.capture = file;
+  run.conversations = &conv;
+  run.pcap = a.pcap;
+  run.json = a.json;
+  run.seed = a.seed;
+  capture::PeerRole role{};
+  if (a.play == "lac")
+    role = capture::PeerRole::Lac;
+  else if (a.play == "lns")
+    role = capture::PeerRole::Lns;
+  else
+    return usage("--play " + a.play + ": expected lac or lns");
+  try {
+    if (role == capture::PeerRole::Lac) {
+      if (a.target.empty()) return usage("--play lac needs --target ADDR[:PORT] (the live LNS)");
+      run.config.target = parse_endpoint("target", a.target, 1701);
+      run.config.local = net::Endpoint{default_source_for(run.config.target), 0};
+    } else {
+      if (a.listen.empty()) return usage("--play lns needs --listen ADDR[:PORT]");
+      run.config.local = parse_endpoint("listen", a.listen, 1701);
+    }
+  } catch (const UsageError& e) {
+    return usage(e.what());
+  }
+  auto timing = replay::parse_timing(a.timing);
+  if (!timing) return usage(timing.error());
+  run.config.timing = *timing;
+  run.config.secret = a.secret;
+  run.config.password = a.password;
+  run.config.send_concealed = a.send_concealed;
+  for (const std::string& i : a.ignore) {
+    auto key = replay::parse_avp_key(i);
+    if (!key) return usage("--ignore: " + key.error());
+    run.diff.ignore.insert(*key);
+  }
+  std::optional<std::size_t> index;
+  if (a.tunnel == "first") {
+    index = replay::first_playable(conv, role);
+    if (!index)
+      return usage("no tunnel of " + file + " has a " + a.play + " side that can be played (see --list)");
+  } else {
+    const auto n = std::strtoul(a.tunnel.c_str(), nullptr, 10);
+    if (n == 0 || n > conv.tunnels.size())
+      return usage("--tunnel " + a.tunnel + ": the capture has tunnels 1-" +
+                   std::to_string(conv.tunnels.size()) + " ('all' is not built yet)");
+    index = n - 1;
+  }
+  auto script = replay::make_script(
+      conv, *index, role, replay::ScriptOptions{a.capture_secret.empty() ? a.secret : a.capture_secret});
+  if (!script) return usage(script.error());
+  if (!script->concealed.empty() && !a.send_concealed) {
+    std::cerr << "l2tpsim replay: hidden AVPs the capture secret cannot reveal (RFC 2661 4.3):\n";
+    for (const auto& c : script->concealed)
+      std::cerr << "  frame " << c.frame << " " << c.message << ": " << avp_display_name(c.vendor, c.type)
+                << "\n";
+    return usage(
+        "give --capture-secret (or --secret) to reveal them, or --send-concealed to send them as captured");
+  }
+  const capture::Tunnel& t = conv.tunnels[*index];
+  const double span = static_cast<double>(t.last_ns - script->start_ns) / 1e9;
+  const double limit = a.max_duration > 0 ? a.max_duration : (timing->fast ? 0 : span * timing->scale) + 60;
+  run.limit = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(limit));
+  run.script = &*script;
+  return play_on_sockets(run);
+}
 
 }  // namespace
 
 int run_replay(int argc, char** argv) {
-  std::string file, json_file;
+  std::string file, json_file, play, target, listen, tunnel = "first", secret, capture_secret, password,
+                                                     timing = "original", pcap;
+  std::vector<std::string> ignore;
   std::vector<unsigned> ports;
-  bool list = false;
+  bool list = false, send_concealed = false;
+  double max_duration = 0;
+  std::uint64_t seed = 1;
   po::options_description opts(kReplayHelp);
   opts.add_options()("help,h", "show this help")("list", po::bool_switch(&list),
                                                  "list the tunnels and sessions of the capture")(
-      "json", po::value(&json_file)->value_name("OUT"), "also write the list as JSON to OUT")(
-      "port", po::value(&ports)->composing(), "UDP port carrying L2TP (repeatable; default 1701)");
+      "json", po::value(&json_file)->value_name("OUT"),
+      "--list: also write the list as JSON to OUT; --play: the outcome as JSON (tunnel_up, sessions_up, "
+      "ppp_up, matched, differences: exchange, kind, captured, live, frame_captured, frame_live)")(
+      "port", po::value(&ports)->composing(),
+      "UDP port carrying L2TP in the capture (repeatable; default 1701)")(
+      "play", po::value(&play)->value_name("lac|lns"), "play this side of the tunnel against a live peer")(
+      "target", po::value(&target)->value_name("ADDR[:PORT]"),
+      "--play lac: the live LNS (port 1701 by default)")(
+      "listen", po::value(&listen)->value_name("ADDR[:PORT]"),
+      "--play lns: where to wait for the live LAC (port 1701 by default)")(
+      "tunnel", po::value(&tunnel)->value_name("N"),
+      "the tunnel to play, numbered as --list shows (default: the first whose side can be played)")(
+      "secret", po::value(&secret)->value_name("S"),
+      "the live tunnel secret: Challenge Responses and hidden AVPs (RFC 2661 5.1.1, 4.3)")(
+      "capture-secret", po::value(&capture_secret)->value_name("S"),
+      "the captured tunnel's secret, to reveal its hidden AVPs (default: --secret)")(
+      "send-concealed", po::bool_switch(&send_concealed),
+      "send hidden AVPs that cannot be revealed as captured (ciphertext) instead of refusing to play")(
+      "password", po::value(&password)->value_name("P"),
+      "the PPP password (captured CHAP responses cannot be reused; a PAP password is taken from the "
+      "capture)")(
+      "timing", po::value(&timing)->value_name("original|xF|fast"),
+      "when the side's own acts go: at their captured offsets (original), scaled by F (x0.1: ten times "
+      "faster), or as soon as the exchange allows (fast)")(
+      "ignore", po::value(&ignore)->composing()->value_name("AVP"),
+      "also ignore this AVP in the comparison: RFC name (host-name), type (7) or VENDOR:TYPE (repeatable)")(
+      "pcap", po::value(&pcap)->value_name("FILE"), "--play: write the live run's datagrams to FILE")(
+      "max-duration", po::value(&max_duration)->value_name("SECONDS"),
+      "--play: stop after this long (default: the captured tunnel's length, scaled, plus 60 s)")(
+      "seed", po::value(&seed)->value_name("N"),
+      "--play: seed for challenges, Random Vectors, magic numbers");
   po::variables_map vm;
   if (const auto stop = parse_file_command("replay", opts, argc, argv, file, vm)) return *stop;
-  if (!list) {
-    std::cerr << "l2tpsim replay: say what to do: --list (playing a side is not built yet)\n";
+  if (!list && play.empty()) {
+    std::cerr << "l2tpsim replay: say what to do: --list or --play lac|lns\n";
+    return 2;
+  }
+  if (list && !play.empty()) {
+    std::cerr << "l2tpsim replay: --list and --play: one at a time\n";
     return 2;
   }
   l2tp::capture::ConversationOptions options;
@@ -73,6 +210,10 @@ int run_replay(int argc, char** argv) {
     return 2;
   }
   const auto& conv = read->conversations;
+  if (!play.empty())
+    return play_capture(file, conv,
+                        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap,
+                                 json_file, ignore, send_concealed, max_duration, seed});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);

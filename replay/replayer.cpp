@@ -17,33 +17,28 @@ NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cf
 }
 
 Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, const ReplayConfig& cfg,
-                   Driver& driver, Rng& rng)
+                   Rng& rng)
     : script_(script),
       cfg_(cfg),
-      driver_(driver),
+      rng_(rng),
       seed_(seed_ppp(tunnel, script, cfg.password)),
       filter_(script, cfg.secret, ShapeOptions{!cfg.secret.empty(), cfg.send_concealed}, rng),
-      player_(script, cfg.timing, seed_.enabled) {
-  driver_.set_filter(&filter_);
-  if (seed_.enabled) {
-    const bool lac = script.role == capture::PeerRole::Lac;
-    if (!lac) authorizer_ = std::make_unique<SeededAuthorizer>(seed_);
-    auto layer = std::make_unique<PppLayer>(seed_.settings, lac ? ppp::Role::Client : ppp::Role::Server, rng,
-                                            authorizer_.get());
-    layer->set_sink(this);
-    driver_.set_ppp(std::move(layer));
-  }
+      player_(script, cfg.timing, seed_.enabled) {}
+
+std::unique_ptr<PppLayer> Replayer::make_ppp() {
+  if (!seed_.enabled) return nullptr;
+  const bool lac = script_.role == capture::PeerRole::Lac;
+  if (!lac && !authorizer_) authorizer_ = std::make_unique<SeededAuthorizer>(seed_);
+  auto layer = std::make_unique<PppLayer>(seed_.settings, lac ? ppp::Role::Client : ppp::Role::Server, rng_,
+                                          authorizer_.get());
+  layer->set_sink(this);
+  return layer;
 }
 
-Replayer::~Replayer() {
-  if (driver_.ppp()) driver_.ppp()->set_sink(nullptr);
-  driver_.set_filter(nullptr);
-}
-
-void Replayer::start(Time now) {
+void Replayer::start(Node& node, Time now) {
   now_ = now;
   player_.start(now);
-  act(now);
+  act(node, now);
 }
 
 void Replayer::handle_event(const NodeEvent& ev, Time now) {
@@ -52,9 +47,8 @@ void Replayer::handle_event(const NodeEvent& ev, Time now) {
   filter_.wake_at(player_.poll_timeout());
 }
 
-void Replayer::act(Time now) {
+void Replayer::act(Node& node, Time now) {
   now_ = now;
-  Node& node = driver_.node();
   while (auto a = player_.poll_action(now)) {
     switch (a->kind) {
       case ActionKind::OpenTunnel:

@@ -32,18 +32,21 @@ NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cf
 
 class Replayer final : private PacketSink {
  public:
-  // `tunnel`, `script` and `rng` must outlive the replayer; it installs its filter and PPP
-  // layer on `driver`.
-  Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, const ReplayConfig& cfg, Driver& driver,
-           Rng& rng);
-  ~Replayer() override;
+  // `tunnel`, `script` and `rng` must outlive the replayer.
+  Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, const ReplayConfig& cfg, Rng& rng);
 
-  // The run starts now.
-  void start(Time now);
+  // What the adapter puts on its driver: the filter (every datagram crosses it) and the PPP
+  // layer (nullptr when the capture has no PPP). Both refer to the replayer: the driver must
+  // drop them (or die) before the replayer does.
+  DatagramFilter& wire_filter() { return filter_; }
+  std::unique_ptr<PppLayer> make_ppp();
+
+  // The run starts now; the initiator's SCCRQ is queued on `node`.
+  void start(Node& node, Time now);
   // Every event of the driver's node.
   void handle_event(const NodeEvent& ev, Time now);
   // Applies the actions due at `now` to the node; the caller drains the driver afterwards.
-  void act(Time now);
+  void act(Node& node, Time now);
 
   bool finished() const { return player_.finished(); }
   // What came up and what differed from `captured` (the tunnel the script was made from); `us`:
@@ -64,7 +67,7 @@ class Replayer final : private PacketSink {
 
   const ReplayScript& script_;
   ReplayConfig cfg_;
-  Driver& driver_;
+  Rng& rng_;
   PppSeed seed_;
   std::unique_ptr<SeededAuthorizer> authorizer_;
   ReplayFilter filter_;

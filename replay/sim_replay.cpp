@@ -5,21 +5,26 @@ namespace l2tp::replay {
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
                         const ReplayConfig& cfg, const DiffOptions& diff, Duration limit) {
   Driver& driver = net.add_driver(cfg.local, replay_node_config(script, cfg));
-  Replayer replayer(conv.tunnels[script.tunnel], script, cfg, driver, net.rng());
+  Replayer replayer(conv.tunnels[script.tunnel], script, cfg, net.rng());
+  driver.set_filter(&replayer.wire_filter());
+  driver.set_ppp(replayer.make_ppp());
   net.on_event([&](Node& n, const NodeEvent& ev) {
     if (&n == &driver.node()) replayer.handle_event(ev, net.now());
   });
   const Time end = net.now() + limit;
-  replayer.start(net.now());
+  replayer.start(driver.node(), net.now());
   net.pump(driver.node());
   while (!replayer.finished() && net.now() < end) {
     if (net.run(end, 1) == 0) break;
-    replayer.act(net.now());
+    replayer.act(driver.node(), net.now());
     net.pump(driver.node());
   }
   // The last acknowledgements (a StopCCN's ZLB) reach the wire too.
   net.run(std::min(end, net.now() + std::chrono::seconds(2)));
   net.on_event(nullptr);
+  // The driver lives on with the net; the replayer does not.
+  driver.set_filter(nullptr);
+  driver.set_ppp(nullptr);
   SimReplay out;
   out.outcome = replayer.outcome(conv.tunnels[script.tunnel], cfg.local, diff);
   out.transcript = replayer.filter().transcript();

@@ -1,5 +1,5 @@
 // `l2tpsim replay` as a user runs it: --list on the Windows LAC / Cisco LNS capture, --json,
-// --help, and the exit status of bad usage and unreadable captures. The binary runs as a
+// --help, and the exit status of bad usage (--list and --play) and unreadable captures. The binary runs as a
 // separate process, so a crash is a failed exit status, not a dead test binary.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -66,13 +66,39 @@ TEST(ReplayCommand, JsonHasTheSameList) {
   EXPECT_EQ(j["tunnels"][1]["stop"]["meaning"], "result 6 (Requester is being shut down), error 0");
 }
 
-TEST(ReplayCommand, HelpSaysPlayingIsNotBuiltYet) {
+TEST(ReplayCommand, HelpExplainsListAndPlay) {
   const auto r = replay("--help");
   EXPECT_EQ(exit_code(r), 0);
-  EXPECT_NE(r.out.find("--list"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("not built yet"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("--play "), std::string::npos) << "an option that does not work is advertised:\n"
-                                                      << r.out;
+  for (const char* option : {"--list", "--play", "--target", "--listen", "--tunnel", "--secret",
+                             "--capture-secret", "--send-concealed", "--password", "--timing", "--ignore",
+                             "--pcap", "--json", "--max-duration", "--seed"})
+    EXPECT_NE(r.out.find(option), std::string::npos) << option << " not explained:\n" << r.out;
+  EXPECT_EQ(r.out.find("not built yet"), std::string::npos) << r.out;
+}
+
+TEST(ReplayCommand, PlayBadUsageExitsTwo) {
+  auto r = replay("'" + kCapture + "' --play lac");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("--target"), std::string::npos) << r.err;
+  r = replay("'" + kCapture + "' --play lns");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("--listen"), std::string::npos) << r.err;
+  r = replay("'" + kCapture + "' --play bng --target 127.0.0.1");
+  EXPECT_EQ(exit_code(r), 2);
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --timing slow");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("--timing slow"), std::string::npos) << r.err;
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --ignore no-such-avp");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("no-such-avp"), std::string::npos) << r.err;
+  // Tunnel 1 starts mid-tunnel: it cannot be played, and the reason is given.
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --tunnel 1");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("cannot be played"), std::string::npos) << r.err;
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --tunnel 9");
+  EXPECT_EQ(exit_code(r), 2);
+  r = replay("'" + kCapture + "' --list --play lac --target 127.0.0.1");
+  EXPECT_EQ(exit_code(r), 2);
 }
 
 TEST(ReplayCommand, BadUsageAndUnreadableCapturesExitTwo) {
