@@ -65,6 +65,16 @@ void OptionPolicy::fail(Stop why, std::string detail) {
 Automaton::Automaton(std::uint16_t protocol, OptionPolicy& policy, const AutomatonConfig& cfg)
     : protocol_(protocol), policy_(policy), cfg_(cfg) {}
 
+Automaton::Ending& Automaton::ending() {
+  if (!ending_) ending_ = std::make_unique<Ending>();
+  return *ending_;
+}
+
+const StopInfo& Automaton::stop_info() const {
+  static const StopInfo kNone;
+  return ending_ ? ending_->stop : kNone;
+}
+
 void Automaton::up(Time now) {
   apply(Event::Up, now);
 }
@@ -77,13 +87,13 @@ void Automaton::down(Time now) {
 }
 
 void Automaton::open(Time now) {
-  if (state_ == S::Initial) stop_ = {};  // a new administrative open; Closed resets at scr
+  if (state_ == S::Initial) clear_stop();  // a new administrative open; Closed resets at scr
   apply(Event::Open, now);
 }
 
 void Automaton::close(Time now, std::string reason) {
   set_stop(Stop::ClosedByUs, reason);
-  term_reason_ = std::move(reason);
+  ending().term_reason = std::move(reason);
   apply(Event::Close, now);
 }
 
@@ -190,8 +200,8 @@ void Automaton::queue(Code code, std::uint8_t id, Bytes data) {
 void Automaton::set_stop(Stop why, std::string detail) {
   // The first cause of a stop is the one worth reporting (a Close that follows a failure, or
   // the Down that follows a Close, is a consequence).
-  if (stop_.why == Stop::None) {
-    stop_ = StopInfo{why, std::move(detail)};
+  if (stop_info().why == Stop::None) {
+    ending().stop = StopInfo{why, std::move(detail)};
     stopped_from_ = state_;
   }
 }
@@ -203,7 +213,7 @@ void Automaton::fresh_start() {
   refusals_received_in_row_ = 0;
   last_refused_.reset();
   sent_since_peer_request_ = 0;
-  stop_ = {};
+  clear_stop();
   fresh_done_ = true;
 }
 
@@ -223,8 +233,8 @@ std::string Automaton::option_names(Bytes options) const {
 // peer learns it too).
 void Automaton::fail_now(StopInfo info, Time now) {
   const Stop why = info.why;
-  if (why != Stop::CodeRejected && why != Stop::ProtocolRejected) term_reason_ = info.detail;
-  stop_ = std::move(info);
+  if (why != Stop::CodeRejected && why != Stop::ProtocolRejected) ending().term_reason = info.detail;
+  ending().stop = std::move(info);
   stopped_from_ = state_;
   const Event e = (why == Stop::CodeRejected || why == Stop::ProtocolRejected) ? Event::RXJm : Event::Close;
   if (rfc1661_transition(state_, e)) apply(e, now);
@@ -255,7 +265,7 @@ void Automaton::send_configure_request(bool retransmit, Time now) {
 
 void Automaton::send_terminate_request(bool retransmit, Time now) {
   if (!retransmit) term_id_ = next_id_++;
-  Bytes reason = as_bytes(term_reason_);
+  Bytes reason = ending_ ? as_bytes(ending_->term_reason) : Bytes{};
   reason = reason.first(std::min<std::size_t>(reason.size(), peer_mru_ > 4 ? peer_mru_ - 4u : 0));
   queue(Code::TermReq, term_id_, reason);
   ++counters_.term_req_sent;

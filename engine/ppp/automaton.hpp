@@ -231,7 +231,7 @@ class Automaton {
 
   State state() const { return state_; }
   bool opened() const { return state_ == State::Opened; }
-  const StopInfo& stop_info() const { return stop_; }
+  const StopInfo& stop_info() const;
   // The state the automaton was in when the cause in stop_info() arose (for a Max-Configure
   // timeout: which of the two Configure-Requests had been acknowledged, RFC 1661 4.2).
   State stopped_from() const { return stopped_from_; }
@@ -298,7 +298,6 @@ class Automaton {
   AutomatonConfig cfg_;
   std::optional<Time> timer_;
   Buffer req_options_;
-  std::string term_reason_;
 
   // Convergence guards (see the .cpp): Naks we sent since our last Ack, Naks+Rejects we
   // sent since our last Ack, Naks+Rejects we received since the peer's last Ack.
@@ -313,8 +312,19 @@ class Automaton {
   unsigned sent_since_peer_request_ = 0;
 
   Fifo<Buffer> tx_;
-  Fifo<LayerEvent> events_;
-  StopInfo stop_;
+  // At most two events per transition and a few transitions per input, polled after each.
+  InlineFifo<LayerEvent, 8> events_;
+  // What only a closing or failed negotiation has: kept apart, so that the 100,000 links of a
+  // load run that negotiate and stay up carry a pointer instead of two strings.
+  struct Ending {
+    std::string term_reason;  // the Terminate-Request's Data
+    StopInfo stop;
+  };
+  std::unique_ptr<Ending> ending_;
+  Ending& ending();
+  void clear_stop() {
+    if (ending_) ending_->stop = {};
+  }
   Counters counters_;
 };
 

@@ -5,7 +5,10 @@
 // storage is released once drained: an idle link holds nothing.
 #pragma once
 
+#include <array>
+#include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -48,6 +51,32 @@ class Fifo {
   static constexpr std::size_t kCompactAt = 32;
   std::vector<T> items_;
   std::size_t head_ = 0;
+};
+
+// A queue of at most N small values, inside its owner (no allocation): for queues that are
+// drained after every call that fills them.
+template <class T, std::size_t N>
+class InlineFifo {
+  static_assert(N <= 255);
+
+ public:
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  void push_back(T v) {
+    assert(size_ < N && "InlineFifo: drained too seldom");
+    if (size_ == N) pop_front();  // never expected: the oldest goes rather than memory beyond
+    items_[(head_ + size_) % N] = v;
+    ++size_;
+  }
+  const T& front() const { return items_[head_]; }
+  void pop_front() {
+    head_ = static_cast<std::uint8_t>((head_ + 1) % N);
+    --size_;
+  }
+
+ private:
+  std::array<T, N> items_{};
+  std::uint8_t head_ = 0, size_ = 0;
 };
 
 }  // namespace l2tp::ppp

@@ -9,18 +9,39 @@ namespace {
 
 using namespace ipcp_option;
 
-const net::IpAddress kZero = net::IpAddress::v4(0, 0, 0, 0);
+using V4 = std::uint32_t;
+constexpr V4 kZero = 0;
 
-std::optional<net::IpAddress> ipv4_value(const Option& o) {
+V4 v4_of(const net::IpAddress& a) {
+  return std::uint32_t{a.bytes[0]} << 24 | std::uint32_t{a.bytes[1]} << 16 | std::uint32_t{a.bytes[2]} << 8 |
+         a.bytes[3];
+}
+
+std::optional<V4> v4_of(const std::optional<net::IpAddress>& a) {
+  return a ? std::optional<V4>(v4_of(*a)) : std::nullopt;
+}
+
+net::IpAddress address_of(V4 v) {
+  return net::IpAddress::v4(static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v));
+}
+
+std::optional<net::IpAddress> address_of(const std::optional<V4>& v) {
+  return v ? std::optional<net::IpAddress>(address_of(*v)) : std::nullopt;
+}
+
+std::optional<V4> ipv4_value(const Option& o) {
   if (o.value.size() != 4) return std::nullopt;
-  return net::IpAddress::v4(o.value[0], o.value[1], o.value[2], o.value[3]);
+  return std::uint32_t{o.value[0]} << 24 | std::uint32_t{o.value[1]} << 16 | std::uint32_t{o.value[2]} << 8 |
+         o.value[3];
 }
 
-std::array<std::uint8_t, 4> ipv4_bytes(const net::IpAddress& a) {
-  return {a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]};
+std::array<std::uint8_t, 4> ipv4_bytes(V4 a) {
+  return {static_cast<std::uint8_t>(a >> 24), static_cast<std::uint8_t>(a >> 16),
+          static_cast<std::uint8_t>(a >> 8), static_cast<std::uint8_t>(a)};
 }
 
-void write_ipv4(Buffer& out, std::uint8_t type, const net::IpAddress& a) {
+void write_ipv4(Buffer& out, std::uint8_t type, V4 a) {
   const auto b = ipv4_bytes(a);
   write_option(out, type, b);
 }
@@ -28,8 +49,22 @@ void write_ipv4(Buffer& out, std::uint8_t type, const net::IpAddress& a) {
 }  // namespace
 
 Ipcp::Ipcp(const IpcpConfig& cfg, const AutomatonConfig& acfg)
-    : cfg_(cfg), automaton_(proto::kIpcp, *this, acfg) {
+    : cfg_{v4_of(cfg.local), v4_of(cfg.peer), v4_of(cfg.dns1), v4_of(cfg.dns2), cfg.request_dns},
+      automaton_(proto::kIpcp, *this, acfg) {
   reset();
+}
+
+net::IpAddress Ipcp::local_address() const {
+  return address_of(local_);
+}
+net::IpAddress Ipcp::peer_address() const {
+  return address_of(peer_);
+}
+std::optional<net::IpAddress> Ipcp::dns1() const {
+  return address_of(dns1_);
+}
+std::optional<net::IpAddress> Ipcp::dns2() const {
+  return address_of(dns2_);
 }
 
 void Ipcp::reset() {
@@ -53,7 +88,7 @@ void Ipcp::build_request(Buffer& out) {
 
 Code Ipcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak) {
   ReplyBuilder rb;
-  std::optional<net::IpAddress> address, given_dns1, given_dns2;
+  std::optional<V4> address, given_dns1, given_dns2;
   std::bitset<256> seen;
   OptionReader r(options);
   while (auto next = r.next()) {
@@ -137,8 +172,9 @@ bool Ipcp::handle_nak(Bytes options) {
       case kIpAddress:
         if (!v || *v == kZero) break;  // no usable suggestion; ask again
         if (cfg_.local && *v != *cfg_.local) {
-          fail(Stop::NegotiationFailed, "IPCP: peer Naks our IP-Address " + cfg_.local->to_string() +
-                                            " proposing " + v->to_string() + "; the local address is fixed");
+          fail(Stop::NegotiationFailed, "IPCP: peer Naks our IP-Address " +
+                                            address_of(*cfg_.local).to_string() + " proposing " +
+                                            address_of(*v).to_string() + "; the local address is fixed");
           break;
         }
         req_local_ = *v;

@@ -48,11 +48,11 @@ class Ipcp final : public OptionPolicy {
   const Automaton& automaton() const { return automaton_; }
 
   // Results, valid once opened. 0.0.0.0 when not negotiated.
-  net::IpAddress local_address() const { return local_; }
-  net::IpAddress peer_address() const { return peer_; }
+  net::IpAddress local_address() const;
+  net::IpAddress peer_address() const;
   // The DNS servers the peer gave us (client), or those we gave the peer (server).
-  std::optional<net::IpAddress> dns1() const { return dns1_; }
-  std::optional<net::IpAddress> dns2() const { return dns2_; }
+  std::optional<net::IpAddress> dns1() const;
+  std::optional<net::IpAddress> dns2() const;
 
   // OptionPolicy
   void reset() override;
@@ -64,18 +64,25 @@ class Ipcp final : public OptionPolicy {
   std::string option_name(std::uint8_t type) const override;
 
  private:
-  IpcpConfig cfg_;
+  // IPCP addresses are IPv4: held as 32-bit values (the octets in reading order), 4 octets where
+  // a net::IpAddress takes 17. A load run has one Ipcp per session.
+  using V4 = std::uint32_t;
+  struct Config {
+    std::optional<V4> local, peer, dns1, dns2;
+    bool request_dns = false;
+  };
+  Config cfg_;
   Automaton automaton_;
 
   // Our request.
-  net::IpAddress req_local_;
+  V4 req_local_ = 0;
+  std::optional<V4> req_dns1_, req_dns2_;
   bool req_address_ = true;
-  std::optional<net::IpAddress> req_dns1_, req_dns2_;
   bool appended_address_ = false;  // we solicited IP-Address once (P093); never again
 
   // Results.
-  net::IpAddress local_, peer_;
-  std::optional<net::IpAddress> dns1_, dns2_;
+  V4 local_ = 0, peer_ = 0;
+  std::optional<V4> dns1_, dns2_;
 };
 
 }  // namespace l2tp::ppp

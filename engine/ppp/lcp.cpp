@@ -100,7 +100,7 @@ void Lcp::reset() {
   req_acfc_ = cfg_->acfc;
   req_mrru_ = cfg_->mrru;
   req_ssn_ = cfg_->short_seq && cfg_->mrru.has_value();  // SSNHF only means something with MRRU
-  req_ed_ = cfg_->endpoint_discriminator;
+  req_ed_ = cfg_->endpoint_discriminator ? std::make_unique<Buffer>(*cfg_->endpoint_discriminator) : nullptr;
   last_magic_nak_sent_.reset();
   loop_suspicions_ = 0;
 
@@ -256,7 +256,7 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
     peer_magic_ = magic;
     peer_receives_ = fmt;
     peer_mrru_ = mrru;
-    peer_endpoint_ = ed;
+    peer_endpoint_ = ed ? std::make_unique<Buffer>(std::move(*ed)) : nullptr;
     peer_short_seq_ = ssn;
   }
   return verdict;
@@ -343,7 +343,7 @@ std::optional<std::string> Lcp::adopt_request(Bytes options) {
         break;
       case kEndpointDiscriminator:
         if (o.value.empty() || !multilink()) return bad;
-        req_ed_ = Buffer(o.value.begin(), o.value.end());
+        req_ed_ = std::make_unique<Buffer>(o.value.begin(), o.value.end());
         break;
       default:
         return option_name(o.type) + " is not an option we request";

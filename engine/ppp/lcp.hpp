@@ -116,7 +116,9 @@ class Lcp final : public OptionPolicy {
   FrameFormat we_receive() const { return we_receive_; }        // ACFC/PFC we requested and the peer Acked
   std::optional<std::uint16_t> peer_mrru() const { return peer_mrru_; }  // peer offered MRRU, we Acked
   std::optional<std::uint16_t> our_mrru() const { return our_mrru_; }    // we offered MRRU, peer Acked (P113)
-  std::optional<Buffer> peer_endpoint() const { return peer_endpoint_; }
+  std::optional<Buffer> peer_endpoint() const {
+    return peer_endpoint_ ? std::optional<Buffer>(*peer_endpoint_) : std::nullopt;
+  }
   bool short_seq() const { return peer_short_seq_; }  // the peer asked for 12-bit MP sequence numbers (P114)
   bool we_receive_short_seq() const { return our_short_seq_acked_; }
 
@@ -192,7 +194,8 @@ class Lcp final : public OptionPolicy {
   bool req_pfc_ = false, req_acfc_ = false;
   std::optional<std::uint16_t> req_mrru_;
   bool req_ssn_ = false;
-  std::optional<Buffer> req_ed_;
+  // Endpoint Discriminators: multilink only, so on the heap when there is one (8 octets, not 32).
+  std::unique_ptr<Buffer> req_ed_;
   std::optional<std::uint32_t> last_magic_nak_sent_;  // RFC 1661 6.4 loop detection
   unsigned loop_suspicions_ = 0;
 
@@ -202,7 +205,7 @@ class Lcp final : public OptionPolicy {
   std::uint32_t our_magic_acked_ = 0, peer_magic_ = 0;
   FrameFormat peer_receives_, we_receive_;
   std::optional<std::uint16_t> peer_mrru_, our_mrru_;
-  std::optional<Buffer> peer_endpoint_;
+  std::unique_ptr<Buffer> peer_endpoint_;
   bool peer_short_seq_ = false, our_short_seq_acked_ = false;
 
   std::bitset<256> echo_outstanding_;

@@ -1,0 +1,39 @@
+#include "engine/ppp/fifo.hpp"
+
+#include <gtest/gtest.h>
+
+namespace l2tp::ppp {
+namespace {
+
+TEST(InlineFifo, KeepsOrderAcrossTheWrap) {
+  InlineFifo<int, 3> q;
+  EXPECT_TRUE(q.empty());
+  for (int round = 0; round < 4; ++round) {  // head moves past the end of the array
+    q.push_back(10 * round + 1);
+    q.push_back(10 * round + 2);
+    EXPECT_EQ(q.size(), 2u);
+    EXPECT_EQ(q.front(), 10 * round + 1);
+    q.pop_front();
+    EXPECT_EQ(q.front(), 10 * round + 2);
+    q.pop_front();
+    EXPECT_TRUE(q.empty());
+  }
+  q.push_back(7);
+  q.push_back(8);
+  q.push_back(9);
+  EXPECT_EQ(q.size(), 3u);
+  EXPECT_EQ(q.front(), 7);
+}
+
+TEST(Fifo, CompactsWithoutLosingOrder) {
+  Fifo<int> q;
+  for (int i = 0; i < 100; ++i) q.push_back(i);
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(q.take_front(), i);
+  q.push_back(100);
+  EXPECT_EQ(q.size(), 41u);
+  for (int i = 60; i <= 100; ++i) EXPECT_EQ(q.take_front(), i);
+  EXPECT_TRUE(q.empty());
+}
+
+}  // namespace
+}  // namespace l2tp::ppp
