@@ -477,6 +477,15 @@ void PppLayer::handle_timeout(Node& node, Time now) {
   }
 }
 
+bool PppLayer::close_link(Node& node, LinkKey key, Time now, const std::string& reason) {
+  Entry* e = find(key);
+  if (!e || e->finished || e->session_gone) return false;
+  e->tearing_down = true;
+  e->link.close(now, reason);
+  service(node, *e, now);
+  return true;
+}
+
 void PppLayer::stop_all(Time) {
   for (auto& e : slots_)
     if (e) e->tearing_down = true;

@@ -145,6 +145,11 @@ class PppLayer {
   bool send_ip(Node& node, LinkKey key, Bytes packet, Time now);
   // Teardown: every link ends (no Terminate exchange: the CDN follows at once).
   void stop_all(Time now);
+  // Hangs up one call as a PPP peer does (RFC 1661 5.5): an LCP Terminate-Request, and once
+  // it is acknowledged or times out, the CDN (result 3, as for every call PPP ends). Replay
+  // uses it where the captured side terminated LCP before its CDN. False when `key` has no live
+  // link (the caller clears the call itself).
+  bool close_link(Node& node, LinkKey key, Time now, const std::string& reason);
 
   const PppCounters& counters() const { return counters_; }
   // The records worth showing (settings.records: those of the first calls, the first

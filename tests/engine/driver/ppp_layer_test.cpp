@@ -144,6 +144,43 @@ TEST(PppLayer, FirstFailuresKeptTheRestCountedByPhaseAndCode) {
   }
 }
 
+// close_link hangs up as a PPP peer does: LCP Terminate-Request, the peer's Terminate-Ack,
+// then our CDN (result 3); the link ends closed, not failed.
+TEST(PppLayer, CloseLinkTerminatesLcpBeforeTheCdn) {
+  Churn c(/*records=*/10, /*failures=*/10);
+  const auto s = c.lac->node().open_session(c.tunnel, c.net.now());
+  ASSERT_TRUE(s);
+  c.net.pump(c.lac->node());
+  c.net.run(c.net.now() + secs(10));
+  ASSERT_EQ(c.lac->ppp()->links_up(), 1u);
+  c.net.keep_wire_log(true);
+  const LinkKey key{c.tunnel.value, s->value};
+  EXPECT_FALSE(c.lac->ppp()->close_link(c.lac->node(), LinkKey{c.tunnel.value, 999}, c.net.now(), "none"));
+  ASSERT_TRUE(c.lac->ppp()->close_link(c.lac->node(), key, c.net.now(), "hang up"));
+  c.net.pump(c.lac->node());
+  c.net.run(c.net.now() + secs(10));
+  // What crossed, in order: LCP codes 5 (Terminate-Request) and 6 (Terminate-Ack), "CDN n".
+  std::vector<std::string> seen;
+  for (const auto& d : c.net.wire_log()) {
+    if (!d.bytes.empty() && (d.bytes[0] & 0x80)) {
+      auto m = wire::decode_control(d.bytes);
+      if (m && m->known_type() == MessageType::Cdn) {
+        const auto* rc = m->find(AvpType::ResultCode)->get<avp::ResultCode>();
+        seen.push_back("CDN " + std::to_string(rc ? rc->result : 0));
+      }
+    } else if (auto m = wire::decode_data(d.bytes); m && m->ppp.size() >= 5) {
+      // Address/Control (ff 03), protocol c021, code.
+      if (m->ppp[2] == 0xc0 && m->ppp[3] == 0x21 && (m->ppp[4] == 5 || m->ppp[4] == 6))
+        seen.push_back(std::string(d.from == ep(2) ? "lac " : "lns ") +
+                       (m->ppp[4] == 5 ? "TermReq" : "TermAck"));
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"lac TermReq", "lns TermAck", "CDN 3"}));
+  EXPECT_EQ(c.lac->ppp()->links(), 0u);
+  EXPECT_EQ(c.lac->ppp()->counters().closed, 1u);
+  EXPECT_EQ(c.lac->ppp()->counters().failed, 0u);
+}
+
 TEST(PppRecords, MergeOfShardsKeepsTheRunsFirstCalls) {
   // Shard 0 numbers its calls 1, 3, 5...; shard 1 2, 4, 6...; each kept its calls up to 4.
   auto record = [](std::uint64_t call, PppState state) {
