@@ -1,5 +1,6 @@
 #include "replay/ppp_facts.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "engine/ppp/frame.hpp"
@@ -127,6 +128,19 @@ void read_auth(PppFacts& f, std::uint8_t side, const capture::PppRecord& r, cons
   }
 }
 
+// LCP's codes beyond RFC 1661's own by name too (Identification, Time-Remaining: RFC 1570),
+// since Windows sends them.
+std::string code_name(Code c) {
+  switch (static_cast<std::uint8_t>(c)) {
+    case 12:
+      return "Identification";
+    case 13:
+      return "Time-Remaining";
+    default:
+      return ppp::to_string(c);
+  }
+}
+
 }  // namespace
 
 PppFacts ppp_facts(const capture::Session& s, std::uint8_t side) {
@@ -136,6 +150,17 @@ PppFacts ppp_facts(const capture::Session& s, std::uint8_t side) {
   for (const capture::PppRecord& r : s.ppp) {
     auto frame = ppp::parse_frame(r.ppp);
     if (!frame) continue;
+    if (r.side == side) {
+      if (std::find(f.protocols_sent.begin(), f.protocols_sent.end(), frame->protocol) ==
+          f.protocols_sent.end())
+        f.protocols_sent.push_back(frame->protocol);
+      // Control protocols (RFC 1661 2: 0x8000 and up) by code; network protocols by name only.
+      std::string kind = ppp::protocol_name(frame->protocol);
+      if (frame->protocol >= 0x8000)
+        if (auto p = ppp::parse_packet(frame->payload)) kind += " " + code_name(p->code);
+      if (std::find(f.kinds_sent.begin(), f.kinds_sent.end(), kind) == f.kinds_sent.end())
+        f.kinds_sent.push_back(std::move(kind));
+    }
     auto pkt = ppp::parse_packet(frame->payload);
     if (!pkt) continue;
     if (frame->protocol == ppp::proto::kPap || frame->protocol == ppp::proto::kChap) {

@@ -37,6 +37,10 @@ struct PppFacts {
   bool requested_dns = false;
   std::vector<std::uint16_t> protocol_rejects;  // protocols it Protocol-Rejected
   bool terminate_request = false;               // it sent an LCP Terminate-Request
+  // Every protocol it sent frames of, and what it sent, distinct, in order: "LCP
+  // Identification", "CCP Configure-Request" for control protocols, "IPv4" for the rest.
+  std::vector<std::uint16_t> protocols_sent;
+  std::vector<std::string> kinds_sent;
 };
 
 // The facts of `side` (0 or 1, as in capture::Tunnel::sides) in one session.

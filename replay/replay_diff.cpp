@@ -155,13 +155,19 @@ class Differ {
           std::string("PFC ") + (cf.pfc ? "on" : "off") + ", ACFC " + (cf.acfc ? "on" : "off"),
           std::string("PFC ") + (lf.pfc ? "on" : "off") + ", ACFC " + (lf.acfc ? "on" : "off"), cf.lcp_frame,
           lf.lcp_frame);
-    if (cf.protocol_rejects != lf.protocol_rejects) {
+    // A Protocol-Reject answers something we sent: the captured peer's rejects of protocols the
+    // live run never sent (not played, such as CCP) say nothing about the live peer.
+    std::vector<std::uint16_t> expected_rejects;
+    for (const std::uint16_t p : cf.protocol_rejects)
+      if (!l || std::find(lu.protocols_sent.begin(), lu.protocols_sent.end(), p) != lu.protocols_sent.end())
+        expected_rejects.push_back(p);
+    if (expected_rejects != lf.protocol_rejects) {
       auto list = [](const std::vector<std::uint16_t>& v) {
         std::string s;
         for (auto p : v) s += (s.empty() ? "" : ", ") + ppp::protocol_name(p);
         return s.empty() ? std::string("none") : s;
       };
-      add(group + ": PPP Protocol-Reject", "ppp-protocol-reject", list(cf.protocol_rejects),
+      add(group + ": PPP Protocol-Reject", "ppp-protocol-reject", list(expected_rejects),
           list(lf.protocol_rejects), 0, 0);
     }
   }

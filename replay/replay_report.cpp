@@ -1,7 +1,10 @@
 #include "replay/replay_report.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
+
+#include "replay/ppp_facts.hpp"
 
 namespace l2tp::replay {
 
@@ -26,15 +29,44 @@ capture::Conversations live_conversations(const std::vector<LiveDatagram>& trans
   return builder.finish();
 }
 
+namespace {
+
+// The live tunnel we played (`us` is one of its ends) and our side in it.
+std::pair<const capture::Tunnel*, std::uint8_t> find_live(const capture::Conversations& live,
+                                                          const net::Endpoint& us) {
+  for (const capture::Tunnel& t : live.tunnels)
+    for (std::uint8_t s = 0; s < 2; ++s)
+      if (t.sides[s].endpoint_known && t.sides[s].endpoint == us) return {&t, s};
+  return {nullptr, 0};
+}
+
+}  // namespace
+
 std::vector<Difference> compare_live(const capture::Tunnel& captured, std::uint8_t played,
                                      const capture::Conversations& live, const net::Endpoint& us,
                                      const DiffOptions& options) {
   const auto peer = static_cast<std::uint8_t>(played ^ 1);
-  for (const capture::Tunnel& t : live.tunnels)
-    for (std::uint8_t s = 0; s < 2; ++s)
-      if (t.sides[s].endpoint_known && t.sides[s].endpoint == us)
-        return diff_tunnels(captured, peer, &t, static_cast<std::uint8_t>(s ^ 1), options);
-  return diff_tunnels(captured, peer, nullptr, 0, options);
+  const auto [t, s] = find_live(live, us);
+  return diff_tunnels(captured, peer, t, static_cast<std::uint8_t>(s ^ 1), options);
+}
+
+std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint8_t played,
+                                      const capture::Conversations& live, const net::Endpoint& us) {
+  std::vector<std::string> notes;
+  const auto [t, s] = find_live(live, us);
+  for (std::size_t i = 0; i < captured.sessions.size(); ++i) {
+    if (captured.sessions[i].ppp.empty()) continue;
+    const PppFacts c = ppp_facts(captured.sessions[i], played);
+    const PppFacts l = t && i < t->sessions.size() ? ppp_facts(t->sessions[i], s) : PppFacts{};
+    std::string missing;
+    for (const std::string& k : c.kinds_sent)
+      if (std::find(l.kinds_sent.begin(), l.kinds_sent.end(), k) == l.kinds_sent.end())
+        missing += (missing.empty() ? "" : ", ") + k;
+    if (!missing.empty())
+      notes.push_back("call " + std::to_string(i + 1) +
+                      ": not sent live, though the captured side sent it: " + missing);
+  }
+  return notes;
 }
 
 std::string outcome_text(const ReplayOutcome& o) {

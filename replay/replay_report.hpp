@@ -32,6 +32,12 @@ std::vector<Difference> compare_live(const capture::Tunnel& captured, std::uint8
                                      const capture::Conversations& live, const net::Endpoint& us,
                                      const DiffOptions& options);
 
+// What the played side sent in the capture's PPP and the live run did not (frames the replay
+// does not make: LCP Identification, CCP, IP packets...), one note per call: why a live pcap
+// is shorter than the captured call.
+std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint8_t played,
+                                      const capture::Conversations& live, const net::Endpoint& us);
+
 std::string outcome_text(const ReplayOutcome& o);
 nlohmann::json outcome_json(const ReplayOutcome& o);
 

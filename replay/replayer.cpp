@@ -1,5 +1,7 @@
 #include "replay/replayer.hpp"
 
+#include "replay/ppp_facts.hpp"
+
 namespace l2tp::replay {
 
 NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cfg) {
@@ -23,7 +25,10 @@ Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, co
       rng_(rng),
       seed_(seed_ppp(tunnel, script, cfg.password)),
       filter_(script, cfg.secret, ShapeOptions{!cfg.secret.empty(), cfg.send_concealed}, rng),
-      player_(script, cfg.timing, seed_.enabled) {}
+      player_(script, cfg.timing, seed_.enabled) {
+  for (const capture::Session& call : tunnel.sessions)
+    terminate_first_.push_back(ppp_facts(call, script.side).terminate_request);
+}
 
 std::unique_ptr<PppLayer> Replayer::make_ppp() {
   if (!seed_.enabled) return nullptr;
@@ -32,6 +37,7 @@ std::unique_ptr<PppLayer> Replayer::make_ppp() {
   auto layer = std::make_unique<PppLayer>(seed_.settings, lac ? ppp::Role::Client : ppp::Role::Server, rng_,
                                           authorizer_.get());
   layer->set_sink(this);
+  ppp_ = layer.get();
   return layer;
 }
 
@@ -58,6 +64,11 @@ void Replayer::act(Node& node, Time now) {
         if (a->session) player_.session_opened(*a->session, node.open_session(a->tunnel, now), now);
         break;
       case ActionKind::CloseSession:
+        // As captured: LCP Terminate first when our side sent one (the CDN follows its Ack),
+        // else the CDN at once.
+        if (a->session && *a->session < terminate_first_.size() && terminate_first_[*a->session] && ppp_ &&
+            ppp_->close_link(node, LinkKey{a->tunnel.value, a->live_session.value}, now, "replayed hang-up"))
+          break;
         node.close_session(a->tunnel, a->live_session, a->result, now);
         break;
       case ActionKind::CloseTunnel:
@@ -77,9 +88,11 @@ ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endp
   o.sessions_up = player_.sessions_up();
   o.ppp_up = player_.ppp_up();
   o.captured_sessions = captured.sessions.size();
-  o.differences = compare_live(captured, script_.side, live_conversations(filter_.transcript()), us, options);
+  const capture::Conversations live = live_conversations(filter_.transcript());
+  o.differences = compare_live(captured, script_.side, live, us, options);
   o.notes = script_.notes;
-  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes()})
+  const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us);
+  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &unplayed})
     o.notes.insert(o.notes.end(), list->begin(), list->end());
   return o;
 }

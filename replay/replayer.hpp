@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/driver/driver.hpp"
 #include "replay/ppp_seed.hpp"
@@ -70,6 +71,9 @@ class Replayer final : private PacketSink {
   Rng& rng_;
   PppSeed seed_;
   std::unique_ptr<SeededAuthorizer> authorizer_;
+  PppLayer* ppp_ = nullptr;  // owned by the driver (make_ppp)
+  // By captured call: our side ended LCP (Terminate-Request) before its CDN.
+  std::vector<bool> terminate_first_;
   ReplayFilter filter_;
   ReplayPlayer player_;
   Time now_{};

@@ -61,8 +61,9 @@ Driver& add_lns(sim::SimNet& net, Lns& lns) {
   return d;
 }
 
-// The capture: one PAP call set up, hung up (CDN 3), the tunnel stopped (StopCCN 1).
-capture::Conversations record() {
+// The capture: one PAP call set up, hung up (CDN 3; with `lcp_terminate` after an LCP
+// Terminate exchange, as Windows does), the tunnel stopped (StopCCN 1).
+capture::Conversations record(bool lcp_terminate = false) {
   sim::SimNet net(11, sim::LinkConfig{});
   NodeConfig lc;
   lc.tunnel.role = tunnel::Role::Lac;
@@ -84,7 +85,10 @@ capture::Conversations record() {
   net.pump(lac.node());
   net.run(at_seconds(5));
   EXPECT_EQ(lac.ppp()->counters().up, 1u);
-  if (session) lac.node().close_session(tunnel, *session, ResultInfo{3}, net.now());
+  if (session && lcp_terminate)
+    EXPECT_TRUE(lac.ppp()->close_link(lac.node(), LinkKey{tunnel.value, session->value}, net.now(), "bye"));
+  else if (session)
+    lac.node().close_session(tunnel, *session, ResultInfo{3}, net.now());
   net.pump(lac.node());
   net.run(at_seconds(7));
   lac.node().close_tunnel(tunnel, ResultInfo{1}, net.now());
@@ -109,8 +113,13 @@ const capture::Conversations& recorded() {
   return kConv;
 }
 
-SimReplay replay_against(Lns& lns, const std::string& timing = "original") {
-  const capture::Conversations& conv = recorded();
+const capture::Conversations& recorded_with_lcp_terminate() {
+  static const capture::Conversations kConv = record(true);
+  return kConv;
+}
+
+SimReplay replay_against(Lns& lns, const std::string& timing = "original",
+                         const capture::Conversations& conv = recorded()) {
   auto script = make_script(conv, 0, capture::PeerRole::Lac, ScriptOptions{"s3cret"});
   EXPECT_TRUE(script.has_value()) << (script ? "" : script.error());
   if (!script) return {};
@@ -164,6 +173,37 @@ TEST(ReplaySim, FastTimingMatchesToo) {
   const SimReplay r = replay_against(lns, "fast");
   EXPECT_TRUE(r.outcome.matched()) << all(r.outcome);
   EXPECT_EQ(r.outcome.ppp_up, 1u);
+}
+
+// LCP codes of the LAC's PPP frames and the LAC's control messages, in wire order.
+std::vector<std::string> lac_teardown(const std::vector<LiveDatagram>& transcript, const net::Endpoint& lac) {
+  std::vector<std::string> out;
+  for (const LiveDatagram& d : transcript) {
+    if (d.src != lac) continue;
+    if (d.bytes[0] & 0x80) {
+      auto m = wire::decode_control(d.bytes);
+      if (m && (m->known_type() == MessageType::Cdn || m->known_type() == MessageType::StopCcn))
+        out.push_back(std::string(to_string(*m->known_type())));
+    } else if (auto m = wire::decode_data(d.bytes);
+               m && m->ppp.size() >= 5 && m->ppp[2] == 0xc0 && m->ppp[3] == 0x21 && m->ppp[4] == 5) {
+      out.push_back("LCP Terminate-Request");
+    }
+  }
+  return out;
+}
+
+// A side that ended LCP before its CDN in the capture does so live too (so the live pcap holds
+// the whole teardown), and still matches.
+TEST(ReplaySim, CapturedLcpTerminateIsPlayedBeforeTheCdn) {
+  Lns lns("pw", ppp::auth::Method::Pap);
+  const SimReplay r = replay_against(lns, "original", recorded_with_lcp_terminate());
+  EXPECT_TRUE(r.outcome.matched()) << all(r.outcome);
+  EXPECT_EQ(lac_teardown(r.transcript, sim_ep(12)),
+            (std::vector<std::string>{"LCP Terminate-Request", "CDN", "StopCCN"}));
+  // Without it in the capture, the CDN goes at once.
+  Lns again("pw", ppp::auth::Method::Pap);
+  const SimReplay plain = replay_against(again);
+  EXPECT_EQ(lac_teardown(plain.transcript, sim_ep(12)), (std::vector<std::string>{"CDN", "StopCCN"}));
 }
 
 // (exchange, kind) of every difference, in order.
