@@ -20,7 +20,7 @@ namespace l2tpsim::app {
 namespace {
 
 constexpr const char* kReplayHelp =
-    "usage: l2tpsim replay FILE --list [--json OUT] [--port N]...\n"
+    "usage: l2tpsim replay FILE --list [--json OUT] [--port N]... [--capture-secret S]\n"
     "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [options]\n"
     "       l2tpsim replay FILE --play lns --listen ADDR[:PORT] [options]\n"
     "\n"
@@ -168,7 +168,8 @@ int run_replay(int argc, char** argv) {
       "secret", po::value(&secret)->value_name("S"),
       "the live tunnel secret: Challenge Responses and hidden AVPs (RFC 2661 5.1.1, 4.3)")(
       "capture-secret", po::value(&capture_secret)->value_name("S"),
-      "the captured tunnel's secret, to reveal its hidden AVPs (default: --secret)")(
+      "the captured tunnel's secret: reveals its hidden AVPs when the conversations are found (a hidden "
+      "Assigned Session ID pairs a call only so) and for the replayed messages (default: --secret)")(
       "send-concealed", po::bool_switch(&send_concealed),
       "send hidden AVPs that cannot be revealed as captured (ciphertext) instead of refusing to play")(
       "password", po::value(&password)->value_name("P"),
@@ -195,6 +196,9 @@ int run_replay(int argc, char** argv) {
     return 2;
   }
   l2tp::capture::ConversationOptions options;
+  // Hidden AVPs revealed while the conversations are found: a hidden Assigned Session ID must
+  // pair the call's two directions. --secret stands in for it, as for the script.
+  options.secret = capture_secret.empty() ? secret : capture_secret;
   if (!ports.empty()) options.ports.clear();
   for (unsigned p : ports) {
     if (p == 0 || p > 65535) {

@@ -247,7 +247,11 @@ struct ConversationBuilder::Impl {
       if (ipsec(p.src.port) || ipsec(p.dst.port)) ++counts.ipsec;
       return;
     }
-    const DecodedPayload dec = decode_payload(p.payload);
+    const DecodedPayload dec = decode_payload(
+        p.payload, options.secret.empty() ? std::nullopt
+                                          : std::optional<Bytes>(Bytes(
+                                                reinterpret_cast<const std::uint8_t*>(options.secret.data()),
+                                                options.secret.size())));
     if (dec.kind == PayloadKind::V3) {
       ++counts.l2tpv3;
       v3_frames.push_back(p.frame);

@@ -157,6 +157,9 @@ struct Conversations {
 
 struct ConversationOptions {
   std::set<std::uint16_t> ports{1701};  // UDP ports carrying L2TP (besides endpoints learned)
+  // The captured tunnels' secret: reveals hidden AVPs (RFC 2661 4.3), so a hidden Assigned
+  // Session ID still pairs a call's two directions. Empty: hidden AVPs stay concealed.
+  std::string secret;
 };
 
 // Feed it every packet of a capture in file order, then call finish() once.

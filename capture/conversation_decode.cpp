@@ -51,14 +51,14 @@ std::optional<wire::Header> read_header(Bytes payload, std::optional<DecodeError
 
 // The AVPs of a control message. When one cannot be framed (R026, R028), the message is
 // decoded again cut just before it, so the AVPs in front of the damage are kept.
-void read_avps(Bytes message, DecodedPayload& out) {
+void read_avps(Bytes message, std::optional<Bytes> secret, DecodedPayload& out) {
   Buffer patched;
   Bytes input = message;
   if (out.error) {  // the header needed a patched Length
     patched = with_length(message, message.size());
     input = patched;
   }
-  auto m = wire::decode_control(input, std::nullopt, wire::HeaderMode::Lenient);
+  auto m = wire::decode_control(input, secret, wire::HeaderMode::Lenient);
   if (m) {
     out.message = std::move(*m);
     return;
@@ -70,14 +70,14 @@ void read_avps(Bytes message, DecodedPayload& out) {
     return;
   }
   Buffer cut = with_length(message, avp_error.offset);
-  auto before = wire::decode_control(cut, std::nullopt, wire::HeaderMode::Lenient);
+  auto before = wire::decode_control(cut, secret, wire::HeaderMode::Lenient);
   if (before) out.message = std::move(*before);
   out.message.header = out.header;
 }
 
 }  // namespace
 
-DecodedPayload decode_payload(Bytes payload) {
+DecodedPayload decode_payload(Bytes payload, std::optional<Bytes> secret) {
   DecodedPayload out;
   PayloadKind kind = PayloadKind::NotL2tp;
   auto header = read_header(payload, out.error, kind);
@@ -92,7 +92,7 @@ DecodedPayload decode_payload(Bytes payload) {
   out.message_bytes = payload.first(end);
   if (header->control) {
     out.kind = PayloadKind::Control;
-    read_avps(out.message_bytes, out);
+    read_avps(out.message_bytes, secret, out);
     return out;
   }
   out.kind = PayloadKind::Data;

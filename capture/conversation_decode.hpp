@@ -30,8 +30,9 @@ struct DecodedPayload {
   Bytes ppp;                         // Data: the PPP frame (empty when the header is broken)
 };
 
-// Reads one UDP payload. Views point into `payload`.
-DecodedPayload decode_payload(Bytes payload);
+// Reads one UDP payload. Views point into `payload`. `secret`: the tunnel secret, to reveal
+// hidden AVPs (RFC 2661 4.3); without it they stay concealed.
+DecodedPayload decode_payload(Bytes payload, std::optional<Bytes> secret = std::nullopt);
 
 // The Assigned Tunnel ID / Session ID of a control message, when present and readable (a
 // hidden AVP that could not be revealed has no value here).

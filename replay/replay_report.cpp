@@ -8,8 +8,10 @@
 
 namespace l2tp::replay {
 
-capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript) {
+capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript,
+                                          const std::string& secret) {
   capture::ConversationOptions options;
+  options.secret = secret;
   for (const LiveDatagram& d : transcript) {
     options.ports.insert(d.src.port);
     options.ports.insert(d.dst.port);

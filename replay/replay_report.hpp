@@ -24,7 +24,9 @@ struct ReplayOutcome {
 };
 
 // The live run's conversations, read from the filter's transcript as any capture is.
-capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript);
+// `secret`: the live tunnel secret, so hidden AVPs (a hidden Assigned Session ID) are read.
+capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript,
+                                          const std::string& secret = "");
 
 // Compares the live run (its transcript; `us`: our endpoint in it) with the captured tunnel.
 // `played`: the side we played in the capture.

@@ -88,7 +88,7 @@ ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endp
   o.sessions_up = player_.sessions_up();
   o.ppp_up = player_.ppp_up();
   o.captured_sessions = captured.sessions.size();
-  const capture::Conversations live = live_conversations(filter_.transcript());
+  const capture::Conversations live = live_conversations(filter_.transcript(), cfg_.secret);
   o.differences = compare_live(captured, script_.side, live, us, options);
   o.notes = script_.notes;
   const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us);

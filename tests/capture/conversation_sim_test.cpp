@@ -85,7 +85,9 @@ struct RecordedRun {
   std::size_t control_datagrams = 0;
 };
 
-RecordedRun record_one_call() {
+// `hidden`: both sides share a tunnel secret and send their Assigned Session ID hidden (RFC 2661
+// 4.3); the capture is read with `read_secret` (empty: none).
+RecordedRun record_one_call(bool hidden = false, const std::string& read_secret = "") {
   sim::SimNet net(11, sim::LinkConfig{});
   NodeConfig lc;
   lc.tunnel.role = tunnel::Role::Lac;
@@ -94,6 +96,10 @@ RecordedRun record_one_call() {
   NodeConfig nc;
   nc.tunnel.role = tunnel::Role::Lns;
   nc.tunnel.host_name = "sim-lns";
+  if (hidden) {
+    lc.tunnel.secret = nc.tunnel.secret = "s3cret";
+    lc.tunnel.hidden_avps = nc.tunnel.hidden_avps = {AvpType::AssignedSessionId};
+  }
   Driver& lac = net.add_driver(sim_ep(2), lc);
   Driver& lns = net.add_driver(sim_ep(3), nc);
   Users users;
@@ -136,7 +142,9 @@ RecordedRun record_one_call() {
     }
     writer->flush();
   }
-  auto read = read_conversations(file.path());
+  ConversationOptions options;
+  options.secret = read_secret;
+  auto read = read_conversations(file.path(), options);
   EXPECT_TRUE(read.has_value());
   if (read) out.conversations = std::move(read->conversations);
   return out;
@@ -198,6 +206,39 @@ TEST(ConversationSim, CaptureOfOneCallWithARetransmission) {
   EXPECT_EQ(t.stop->result->result, 1);
   EXPECT_TRUE(s.notes.empty()) << test::all_notes(s.notes);
   EXPECT_TRUE(t.notes.empty()) << test::all_notes(t.notes);
+}
+
+// Hidden Assigned Session IDs: without the secret the call's two directions cannot be paired
+// (the ICRQ's and ICRP's IDs are concealed) and the sessions say so; with it (--capture-secret)
+// the call is whole again, as in the clear.
+TEST(ConversationSim, HiddenAssignedSessionIdPairsTheCallOnlyWithTheSecret) {
+  const RecordedRun clear = record_one_call(true, "s3cret");
+  ASSERT_EQ(clear.conversations.tunnels.size(), 1u);
+  const Tunnel& t = clear.conversations.tunnels[0];
+  ASSERT_EQ(t.sessions.size(), 1u);
+  const Session& s = t.sessions[0];
+  EXPECT_TRUE(s.id_known[0] && s.id_known[1]);
+  EXPECT_TRUE(s.connected);
+  EXPECT_EQ(s.user, "alice");
+  EXPECT_EQ(s.ppp.size(), s.ppp_count[0] + s.ppp_count[1]);
+  EXPECT_GT(s.ppp_count[0], 3u);
+  ASSERT_TRUE(s.cdn && s.cdn->result);
+  EXPECT_EQ(s.cdn->result->result, 3);
+  EXPECT_TRUE(s.notes.empty()) << test::all_notes(s.notes);
+  bool revealed = false;
+  for (const ControlRecord& r : t.sides[0].control)
+    if (r.is(MessageType::Icrq))
+      for (const wire::Avp& a : r.message.avps)
+        revealed |=
+            a.is(AvpType::AssignedSessionId) && a.hidden && a.hidden_state == wire::HiddenState::Revealed;
+  EXPECT_TRUE(revealed);
+
+  const RecordedRun concealed = record_one_call(true);
+  ASSERT_EQ(concealed.conversations.tunnels.size(), 1u);
+  const Tunnel& c = concealed.conversations.tunnels[0];
+  const bool whole = c.sessions.size() == 1 && c.sessions[0].id_known[0] && c.sessions[0].id_known[1] &&
+                     c.sessions[0].ppp.size() == s.ppp.size();
+  EXPECT_FALSE(whole) << "without the secret the hidden IDs cannot pair the call";
 }
 
 }  // namespace
