@@ -3,7 +3,8 @@
 namespace l2tp::replay {
 
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
-                        const ReplayConfig& cfg, const DiffOptions& diff, Duration limit) {
+                        const ReplayConfig& cfg, const DiffOptions& diff, Duration limit,
+                        const std::function<void(Time)>& after_step) {
   Driver& driver = net.add_driver(cfg.local, replay_node_config(script, cfg));
   Replayer replayer(conv.tunnels[script.tunnel], script, cfg, net.rng());
   driver.set_filter(&replayer.wire_filter());
@@ -18,6 +19,7 @@ SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, co
     if (net.run(end, 1) == 0) break;
     replayer.act(driver.node(), net.now());
     net.pump(driver.node());
+    if (after_step) after_step(net.now());
   }
   // The last acknowledgements (a StopCCN's ZLB) reach the wire too.
   net.run(std::min(end, net.now() + std::chrono::seconds(2)));

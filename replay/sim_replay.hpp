@@ -3,6 +3,8 @@
 // due time. For tests, and for replaying against l2tpsim's own LAC or LNS without sockets.
 #pragma once
 
+#include <functional>
+
 #include "engine/sim/sim_net.hpp"
 #include "replay/replayer.hpp"
 
@@ -15,8 +17,11 @@ struct SimReplay {
 
 // Plays `script` (made from conv.tunnels[script.tunnel]) from cfg.local against the peer on
 // `net` (cfg.target for a LAC; a LAC must dial cfg.local for an LNS), for at most `limit` of
-// virtual time. Uses the net's on_event hook.
+// virtual time. Uses the net's on_event hook. `after_step`: the live peer's own acts (a test's
+// LAC hanging up), called after every step with the time; to be called at a given time, the
+// peer arms a deadline on its own driver (a filter's poll_timeout).
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
-                        const ReplayConfig& cfg, const DiffOptions& diff, Duration limit);
+                        const ReplayConfig& cfg, const DiffOptions& diff, Duration limit,
+                        const std::function<void(Time)>& after_step = {});
 
 }  // namespace l2tp::replay
