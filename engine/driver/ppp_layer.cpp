@@ -24,11 +24,6 @@ bool by_place(const PppRecord& a, const PppRecord& b) {
   return std::tie(a.tunnel, a.session, a.call) < std::tie(b.tunnel, b.session, b.call);
 }
 
-std::uint32_t ipv4_of(const net::IpAddress& a) {
-  return (std::uint32_t{a.bytes[0]} << 24) | (std::uint32_t{a.bytes[1]} << 16) |
-         (std::uint32_t{a.bytes[2]} << 8) | a.bytes[3];
-}
-
 // CDN Result Codes (RFC 2661 4.4.2) for a call PPP ended: 1 when the peer went silent (lost
 // carrier), 3 (administrative) for every decision PPP made, as l2tpns does for bad passwords.
 constexpr std::uint16_t kLostCarrier = 1, kAdministrative = 3;
@@ -166,7 +161,7 @@ struct PppLayer::Entry {
   bool sink_attached = false;
   bool counted_up = false;  // in links_up_ (came up, not yet ended)
   std::uint32_t slot = 0;   // in slots_
-  std::optional<net::IpAddress> local_ip;
+  std::optional<net::Ipv4> local_ip;
   PppRecord record;
 };
 
@@ -267,7 +262,7 @@ void PppLayer::apply_decision(Entry& e, const Decision& d, Time now) {
   if (d.remote) ipcp.peer = d.remote;
   if (d.dns1) ipcp.dns1 = d.dns1;
   if (d.dns2) ipcp.dns2 = d.dns2;
-  e.local_ip = ipcp.local;
+  if (ipcp.local) e.local_ip = net::Ipv4::of(*ipcp.local);
   if (!d.verdict.accepted)
     e.record.end_info().reason = d.verdict.reason.empty() ? d.verdict.message : d.verdict.reason;
   e.link.authorize(d.verdict, ipcp, now);
@@ -300,12 +295,12 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     if (up->method) rec.auth = up->method;
     if (!up->user.empty()) rec.user = up->user;
     if (up->ipv4) {
-      rec.local_ip = up->local_ip;
-      rec.remote_ip = up->peer_ip;
-      e.local_ip = up->local_ip;
+      rec.local_ip = net::Ipv4::of(up->local_ip);
+      rec.remote_ip = net::Ipv4::of(up->peer_ip);
+      e.local_ip = rec.local_ip;
     }
-    rec.dns1 = up->dns1;
-    rec.dns2 = up->dns2;
+    if (up->dns1) rec.dns1 = net::Ipv4::of(*up->dns1);
+    if (up->dns2) rec.dns2 = net::Ipv4::of(*up->dns2);
     rec.lcp_us = micros(up->lcp_time);
     rec.auth_us = micros(up->auth_time);
     rec.ncp_us = micros(up->ncp_time);
@@ -322,8 +317,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     counters_.last_up = now;
     if (role_ == ppp::Role::Client && settings_.traffic && up->ipv4) {
       const net::IpAddress target = settings_.traffic_target.value_or(up->peer_ip);
-      e.probe = std::make_unique<ip::Probe>(*settings_.traffic, ipv4_of(up->local_ip), ipv4_of(target),
-                                            e.key.session, now);
+      e.probe = std::make_unique<ip::Probe>(*settings_.traffic, net::Ipv4::of(up->local_ip).value,
+                                            net::Ipv4::of(target).value, e.key.session, now);
     }
     if (role_ == ppp::Role::Server && authorizer_ && up->ipv4)
       authorizer_->link_up(e.key, rec.user, up->peer_ip, now);
@@ -336,7 +331,7 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
   if (auto* pkt = std::get_if<ppp::IpPacket>(&ev)) {
     if (e.probe && e.probe->handle_packet(pkt->packet, now)) return;
     if (e.local_ip && settings_.answer_echo &&
-        ip::answer_echo(pkt->packet, ipv4_of(*e.local_ip), settings_.echo_port, packet_)) {
+        ip::answer_echo(pkt->packet, e.local_ip->value, settings_.echo_port, packet_)) {
       if (e.link.send_ip(packet_)) ++counters_.echo_answered;
       return;
     }

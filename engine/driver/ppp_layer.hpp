@@ -56,7 +56,7 @@ struct PppRecord {
   // Proxy LCP/authentication (RFC 2661 4.4.5): LCP was taken over from the ICCN's proxy AVPs.
   bool proxied = false;
   std::string user;
-  std::optional<net::IpAddress> local_ip, remote_ip, dns1, dns2;
+  std::optional<net::Ipv4> local_ip, remote_ip, dns1, dns2;  // IPCP's: IPv4
   // Per phase; up: from session up to the NCP opened.
   std::uint32_t lcp_us = kNoTime, auth_us = kNoTime, ncp_us = kNoTime, up_us = kNoTime;
   std::unique_ptr<PppRecordEnd> end;

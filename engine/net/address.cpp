@@ -6,6 +6,16 @@
 
 namespace l2tp::net {
 
+Ipv4 Ipv4::of(const IpAddress& a) {
+  return Ipv4{std::uint32_t{a.bytes[0]} << 24 | std::uint32_t{a.bytes[1]} << 16 |
+              std::uint32_t{a.bytes[2]} << 8 | a.bytes[3]};
+}
+
+IpAddress Ipv4::address() const {
+  return IpAddress::v4(static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
+                       static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value));
+}
+
 IpAddress IpAddress::v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
   IpAddress out;
   out.bytes[0] = a;

@@ -20,6 +20,16 @@ struct IpAddress {
   bool operator==(const IpAddress&) const = default;
 };
 
+// An IPv4 address in 4 octets where IpAddress takes 17: for what is IPv4 by definition (IPCP's
+// addresses) and kept for every session of a load run.
+struct Ipv4 {
+  std::uint32_t value = 0;  // the first octet in the high byte
+  static Ipv4 of(const IpAddress& a);
+  IpAddress address() const;
+  std::string to_string() const { return address().to_string(); }
+  bool operator==(const Ipv4&) const = default;
+};
+
 struct Endpoint {
   IpAddress addr;
   std::uint16_t port = 0;

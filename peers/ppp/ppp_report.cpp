@@ -10,7 +10,7 @@ namespace l2tp::peers {
 
 namespace {
 
-nlohmann::json ip_or_null(const std::optional<net::IpAddress>& a) {
+nlohmann::json ip_or_null(const std::optional<net::Ipv4>& a) {
   return a ? nlohmann::json(a->to_string()) : nlohmann::json(nullptr);
 }
 

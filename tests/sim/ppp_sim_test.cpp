@@ -93,7 +93,7 @@ TEST(DriverSim, OneCallBringsPppUpWithChapAndIpcp) {
   EXPECT_EQ(lns.user, "user1");
   ASSERT_TRUE(lac.local_ip && lns.remote_ip);
   EXPECT_EQ(*lac.local_ip, *lns.remote_ip);  // the address the LNS gave
-  EXPECT_EQ(*lac.remote_ip, net::IpAddress::v4(10, 0, 0, 1));
+  EXPECT_EQ(lac.remote_ip->address(), net::IpAddress::v4(10, 0, 0, 1));
   // No loss: LCP at the ICCN's acknowledgement, no restart timer on the way (well under 3 s).
   ASSERT_TRUE(lac.up_ms());
   EXPECT_LT(*lac.up_ms(), 200.0);

@@ -84,5 +84,14 @@ TEST(NetEndpoint, FormatsWithPort) {
   EXPECT_EQ((Endpoint{IpAddress::v4(1, 2, 3, 4), 65535}).to_string(), "1.2.3.4:65535");
 }
 
+TEST(Ipv4, RoundTripsThroughIpAddressInFourOctets) {
+  const IpAddress a = IpAddress::v4(10, 64, 200, 254);
+  const Ipv4 v = Ipv4::of(a);
+  EXPECT_EQ(v.value, 0x0A40C8FEu);  // the first octet high
+  EXPECT_EQ(v.address(), a);
+  EXPECT_EQ(v.to_string(), "10.64.200.254");
+  static_assert(sizeof(Ipv4) == 4);
+}
+
 }  // namespace
 }  // namespace l2tp::net
