@@ -7,18 +7,18 @@ namespace l2tp::peers {
 LocalAuthorizer::LocalAuthorizer(AddressPlan plan, std::string description)
     : plan_(std::move(plan)), description_(std::move(description)) {}
 
-HeldAddresses HeldAddresses::of(Assignment a) {
-  return HeldAddresses{std::move(a.user), std::move(a.local_pool), std::move(a.remote_pool), a.local,
-                       a.remote};
+HeldAddresses HeldAddresses::of(Assignment a, const AddressPlan& plan) {
+  return HeldAddresses{std::move(a.user), plan.pool_name(a.local_pool), plan.pool_name(a.remote_pool),
+                       net::Ipv4::of(a.local), net::Ipv4::of(a.remote)};
 }
 
 Assignment HeldAddresses::assignment() const {
   Assignment a;
   a.user = user;
-  a.local_pool = local_pool;
-  a.remote_pool = remote_pool;
-  a.local = local;
-  a.remote = remote;
+  if (local_pool) a.local_pool = *local_pool;
+  if (remote_pool) a.remote_pool = *remote_pool;
+  a.local = local.address();
+  a.remote = remote.address();
   return a;
 }
 
@@ -37,7 +37,7 @@ Decision LocalAuthorizer::assign(AddressPlan& plan, HeldMap& held, LinkKey key, 
   d.dns1 = a->dns1;
   d.dns2 = a->dns2;
   if (a->session_timeout) d.session_timeout = *a->session_timeout;
-  held[key.value()] = HeldAddresses::of(std::move(*a));
+  held[key.value()] = HeldAddresses::of(std::move(*a), plan);
   return d;
 }
 

@@ -103,7 +103,7 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
     if (!a) return unexpected(a.error());
     local = *a;
   }
-  ++local_refs_[local];
+  local_refs_.set(local, local_refs_.find(local).value_or(0) + 1);
 
   std::uint32_t remote = 0;
   if (remote_ref.address) {
@@ -125,7 +125,7 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
     }
     remote = *a;
   }
-  remote_refs_[remote] = 1;
+  remote_refs_.set(remote, 1);
 
   out.local = from_u32(local);
   out.remote = from_u32(remote);
@@ -140,9 +140,12 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
 
 void AddressPlan::unref(std::uint32_t a, bool remote) {
   auto& refs = remote ? remote_refs_ : local_refs_;
-  const auto it = refs.find(a);
-  if (it == refs.end()) return;
-  if (--it->second == 0) refs.erase(it);
+  const auto n = refs.find(a);
+  if (!n) return;
+  if (*n <= 1)
+    refs.erase(a);
+  else
+    refs.set(a, *n - 1);
   if (taken(a)) return;
   for (auto& [name, pool] : pools_) pool.give_back(a);
 }
@@ -167,6 +170,11 @@ std::size_t AddressPlan::in_use(std::string_view pool) const {
 std::size_t AddressPlan::sessions_of(std::string_view user) const {
   const auto it = sessions_.find(user);
   return it == sessions_.end() ? 0 : it->second;
+}
+
+const std::string* AddressPlan::pool_name(std::string_view pool) const {
+  const auto it = pools_.find(pool);
+  return it == pools_.end() ? nullptr : &it->first;
 }
 
 }  // namespace l2tp::peers

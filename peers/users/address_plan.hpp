@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/util/flat_key_map.hpp"
 #include "engine/util/result.hpp"
 #include "peers/users/ip_pool.hpp"
 #include "peers/users/user_db.hpp"
@@ -58,6 +59,9 @@ class AddressPlan {
   // Addresses of `pool` handed out now.
   std::size_t in_use(std::string_view pool) const;
   std::size_t sessions_of(std::string_view user) const;
+  // The plan's own copy of a pool's name (stable while the plan lives, moves included), or
+  // nullptr for "" or a pool it does not have: what a held assignment keeps instead of a string.
+  const std::string* pool_name(std::string_view pool) const;
 
  private:
   AddressPlan(UserDb db, std::string default_profile);
@@ -72,8 +76,10 @@ class AddressPlan {
   std::string default_profile_;
   std::map<std::string, PoolAllocator, std::less<>> pools_;
   std::map<std::string, std::size_t, std::less<>> pool_use_;
-  std::map<std::uint32_t, std::size_t> remote_refs_;  // always 0 or 1 per address
-  std::map<std::uint32_t, std::size_t> local_refs_;   // shared fixed local addresses count up
+  // Addresses in use (a count each: remote ones always 1, shared fixed local ones count up), in
+  // flat tables: a std::map node per session cost 48 octets and a malloc.
+  FlatKeyMap remote_refs_;
+  FlatKeyMap local_refs_;
   std::map<std::string, std::size_t, std::less<>> sessions_;
 };
 

@@ -1,0 +1,69 @@
+// The LNS's own authorizer: passwords from the secrets, addresses from the pools, and every
+// address given back when a link ends (the held assignment keeps pool names by reference).
+#include "peers/ppp/local_authorizer.hpp"
+
+#include <gtest/gtest.h>
+
+namespace l2tp::peers {
+namespace {
+
+constexpr const char* kUsers = R"(
+/ip pool add name=TWO ranges=10.1.0.10-10.1.0.11
+/ip pool add name=LOCALS ranges=10.9.0.1-10.9.0.2
+/ppp profile add name=pooled local-address=LOCALS remote-address=TWO
+/ppp secret
+add name=a password=pa profile=pooled
+add name=b password=pb profile=pooled
+add name=c password=pc profile=pooled
+)";
+
+LocalAuthorizer make() {
+  auto db = UserDb::parse(kUsers, "users.rsc");
+  EXPECT_TRUE(db.has_value());
+  auto plan = AddressPlan::create(std::move(*db), "default");
+  EXPECT_TRUE(plan.has_value());
+  return LocalAuthorizer(std::move(*plan), "test secrets");
+}
+
+std::optional<Decision> pap(LocalAuthorizer& auth, std::uint16_t session, const std::string& user,
+                            const std::string& password) {
+  ppp::auth::Credentials c;
+  c.method = ppp::auth::Method::Pap;
+  c.user = user;
+  c.password = password;
+  return auth.authorize(LinkKey{1, session}, c, [](Decision) { FAIL() << "answers at once"; });
+}
+
+TEST(LocalAuthorizer, PoolAddressesGoBackWhenTheLinkEnds) {
+  LocalAuthorizer auth = make();
+  const auto da = pap(auth, 1, "a", "pa");
+  const auto db = pap(auth, 2, "b", "pb");
+  ASSERT_TRUE(da && db);
+  ASSERT_TRUE(da->verdict.accepted && db->verdict.accepted);
+  EXPECT_NE(da->remote, db->remote);
+  EXPECT_NE(da->local, db->local);
+  const auto full = pap(auth, 3, "c", "pc");  // both pools exhausted
+  ASSERT_TRUE(full);
+  EXPECT_FALSE(full->verdict.accepted);
+
+  auth.release(LinkKey{1, 1}, Time{});
+  auth.release(LinkKey{1, 1}, Time{});  // twice: nothing more goes back
+  const auto dc = pap(auth, 3, "c", "pc");
+  ASSERT_TRUE(dc);
+  ASSERT_TRUE(dc->verdict.accepted) << dc->verdict.reason;
+  EXPECT_EQ(dc->remote, da->remote);  // a's addresses, from both pools
+  EXPECT_EQ(dc->local, da->local);
+  EXPECT_FALSE(pap(auth, 4, "a", "pa")->verdict.accepted);  // still full: released once only
+}
+
+TEST(LocalAuthorizer, WrongPasswordIsRefusedAndHoldsNothing) {
+  LocalAuthorizer auth = make();
+  const auto d = pap(auth, 1, "a", "wrong");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->verdict.accepted);
+  EXPECT_TRUE(pap(auth, 2, "b", "pb")->verdict.accepted);
+  EXPECT_TRUE(pap(auth, 3, "c", "pc")->verdict.accepted);  // the refused one took no address
+}
+
+}  // namespace
+}  // namespace l2tp::peers
