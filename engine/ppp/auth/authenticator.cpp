@@ -23,8 +23,18 @@ std::size_t response_size(Method m) {
 
 }  // namespace
 
-Authenticator::Authenticator(Method method, Rng& rng, const AuthConfig& cfg, std::string name)
-    : method_(method), rng_(rng), cfg_(cfg), name_(std::move(name)) {}
+Authenticator::Authenticator(Method method, Rng& rng, const AuthConfig& cfg, std::string_view name)
+    : method_(method), rng_(rng), cfg_(cfg), name_(name) {}
+
+const std::string& Authenticator::message() const {
+  static const std::string kNone;
+  return refusal_ ? refusal_->message : kNone;
+}
+
+const std::string& Authenticator::reason() const {
+  static const std::string kNone;
+  return refusal_ ? refusal_->reason : kNone;
+}
 
 void Authenticator::start(Time now) {
   if (state_ != State::Idle) return;
@@ -162,17 +172,18 @@ void Authenticator::complete(const Verdict& verdict, Time /*now*/) {
   if (state_ != State::Verifying) return;
   to_verify_.reset();
   accepted_ = verdict.accepted;
-  message_ = reply_text(verdict);
-  reason_ = verdict.reason;
+  std::string message = reply_text(verdict);
   if (method_ == Method::Pap) {
     // RFC 1334 2.2.2 (P068): Ack for a valid pair, otherwise Nak; the Message has a
     // one-octet length.
-    if (message_.size() > 0xff) message_.resize(0xff);
-    write_pap_reply(reply_, accepted_ ? PapCode::AuthenticateAck : PapCode::AuthenticateNak, id_, message_);
+    if (message.size() > 0xff) message.resize(0xff);
+    write_pap_reply(reply_, accepted_ ? PapCode::AuthenticateAck : PapCode::AuthenticateNak, id_, message);
   } else {
     // P074, P078: Success for a matching Response, Failure otherwise.
-    write_chap_status(reply_, accepted_ ? ChapCode::Success : ChapCode::Failure, id_, message_);
+    write_chap_status(reply_, accepted_ ? ChapCode::Success : ChapCode::Failure, id_, message);
   }
+  if (!accepted_) refusal_ = std::make_unique<Refusal>(Refusal{std::move(message), verdict.reason});
+  Buffer().swap(challenge_);  // a repeated Response after the verdict gets the reply, unchecked
   out_.push_back(reply_);
   state_ = State::Done;
   outcome_ = accepted_ ? Outcome::Success : Outcome::Failure;
@@ -190,8 +201,7 @@ void Authenticator::handle_timeout(Time now) {
 void Authenticator::give_up(std::string why) {
   state_ = State::Done;
   outcome_ = Outcome::Failure;
-  reason_ = why;
-  message_ = std::move(why);
+  refusal_ = std::make_unique<Refusal>(Refusal{why, why});
   reply_.clear();
 }
 

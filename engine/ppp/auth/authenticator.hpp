@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/ppp/auth/auth.hpp"
 #include "engine/ppp/fifo.hpp"
@@ -33,7 +34,8 @@ namespace l2tp::ppp::auth {
 class Authenticator {
  public:
   // `name`: the CHAP Name field of our Challenges (our own identification, RFC 1994 4.1).
-  Authenticator(Method method, Rng& rng, const AuthConfig& cfg, std::string name = "l2tpsim");
+  // `name` (the CHAP Name) must outlive the authenticator: the link's profile holds it.
+  Authenticator(Method method, Rng& rng, const AuthConfig& cfg, std::string_view name = "l2tpsim");
 
   // Call when LCP reaches Opened with our Authentication-Protocol option acknowledged.
   void start(Time now);
@@ -56,10 +58,11 @@ class Authenticator {
   Outcome outcome() const { return outcome_; }
   // The peer's user name (PAP Peer-ID, CHAP Name) once it has sent one.
   const std::string& user() const { return user_; }
-  // The text sent to the peer with the verdict, or why we gave up waiting.
-  const std::string& message() const { return message_; }
+  // The text sent to the peer with a refusal, or why we gave up waiting (empty after success:
+  // the reply holds it).
+  const std::string& message() const;
   // Verdict::reason of a refusal, or the same text as message() after a timeout.
-  const std::string& reason() const { return reason_; }
+  const std::string& reason() const;
   unsigned challenges_sent() const { return challenges_sent_; }
   std::uint64_t discarded() const { return discarded_; }
 
@@ -82,11 +85,14 @@ class Authenticator {
   unsigned challenges_sent_ = 0;
   Rng& rng_;
   AuthConfig cfg_;
-  std::string name_;
+  std::string_view name_;
 
   std::string user_;
-  std::string message_;
-  std::string reason_;
+  // Only a refused or abandoned authentication has these; kept apart from the links that are up.
+  struct Refusal {
+    std::string message, reason;
+  };
+  std::unique_ptr<Refusal> refusal_;
   std::optional<Time> deadline_;
   Fifo<Buffer> out_;
   std::unique_ptr<Credentials> to_verify_;  // on the heap: due only between a Response and its verdict
