@@ -84,6 +84,11 @@ std::vector<Automaton*> Link::ncps() {
   return v;
 }
 
+const std::string& Link::proxy_note() const {
+  static const std::string kNone;
+  return proxy_note_ ? *proxy_note_ : kNone;
+}
+
 void Link::start(Time now) {
   if (phase_ != Phase::Dead || down_reported_) return;
   started_ = now;
@@ -97,7 +102,7 @@ void Link::start(Time now) {
 // LCP is Opened from proxy values: the link starts as if it had negotiated it just now.
 void Link::adopted(Time now) {
   proxied_ = true;
-  proxy_note_.clear();
+  proxy_note_.reset();
   started_ = lcp_opened_ = now;
   last_rx_ = now;
 }
@@ -107,7 +112,7 @@ void Link::start_proxied(const session::ProxyPpp& sent, Time now) {
   const Buffer& ours =
       sent.last_received_confreq.empty() ? sent.initial_received_confreq : sent.last_received_confreq;
   if (auto r = lcp_->adopt(ours, sent.last_sent_confreq, now); !r) {
-    proxy_note_ = "proxy LCP not used: " + r.error();
+    proxy_note_ = std::make_unique<std::string>("proxy LCP not used: " + r.error());
     start(now);
     return;
   }
@@ -130,7 +135,7 @@ void Link::start_proxied(const session::ProxyPpp& sent, Time now) {
 void Link::start_with_proxy(const session::ProxyPpp& proxy, Time now) {
   if (phase_ != Phase::Dead || down_reported_) return;
   auto fall_back = [&](std::string why) {
-    proxy_note_ = std::move(why);
+    proxy_note_ = std::make_unique<std::string>(std::move(why));
     start(now);
   };
   if (cfg().role != Role::Server) return fall_back("proxy information is for the server side");

@@ -112,11 +112,13 @@ struct IpPacket {
 
 using LinkEvent = std::variant<NeedVerdict, LinkUp, LinkDown, IpPacket>;
 
+// Per link, so 32-bit (one per session of a load run; 4 billion frames on one link is weeks at
+// a thousand a second); sums over links are 64-bit.
 struct LinkStats {
-  std::uint64_t frames_in = 0, frames_out = 0, malformed = 0, discarded = 0;
-  std::uint64_t protocol_rejects_sent = 0;
-  std::uint64_t echo_sent = 0, echo_replies = 0;
-  std::uint64_t ip_in = 0, ip_out = 0, ipv6_in = 0, bridged_in = 0;
+  std::uint32_t frames_in = 0, frames_out = 0, malformed = 0, discarded = 0;
+  std::uint32_t protocol_rejects_sent = 0;
+  std::uint32_t echo_sent = 0, echo_replies = 0;
+  std::uint32_t ip_in = 0, ip_out = 0, ipv6_in = 0, bridged_in = 0;
 };
 
 // Why a Configure-Request exchange (LCP or an NCP) ran out of Max-Configure, told from our side:
@@ -182,7 +184,7 @@ class Link {
   // LCP was taken over from proxy information (start_proxied / start_with_proxy).
   bool proxied() const { return proxied_; }
   // Why proxy information was not used (empty when it was, or when there was none).
-  const std::string& proxy_note() const { return proxy_note_; }
+  const std::string& proxy_note() const;
 
  private:
   const LinkConfig& cfg() const { return profile_->config(); }
@@ -223,7 +225,7 @@ class Link {
   std::unique_ptr<Ipv6cp> ipv6cp_;
   std::unique_ptr<Bcp> bcp_;
   std::string auth_user_;
-  std::string proxy_note_;
+  std::unique_ptr<std::string> proxy_note_;  // rare: why proxy LCP went unused
   // Server: the addresses authorize() gave, until IPCP starts with them.
   std::unique_ptr<IpcpConfig> authorized_ipcp_;
   // A failure decided while LCP terminates: reported once the Terminate exchange ends.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -36,8 +37,16 @@ struct Session {
   // LAC: the Ns of our ICCN/OCCN until the peer acknowledges it; the call is announced up
   // (SessionUp) only then. Meanwhile data either way waits here, in order.
   std::optional<Seq> connect_ns;
-  std::vector<Buffer> held;   // ours, encoded, to send once the peer has the call
-  std::vector<Buffer> early;  // the peer's PPP frames, to report after SessionUp
+  // Only while connect_ns is set, so on the heap (8 octets in every session, not 48).
+  struct Waiting {
+    std::vector<Buffer> held;   // ours, encoded, to send once the peer has the call
+    std::vector<Buffer> early;  // the peer's PPP frames, to report after SessionUp
+  };
+  std::unique_ptr<Waiting> waiting;
+  Waiting& wait() {
+    if (!waiting) waiting = std::make_unique<Waiting>();
+    return *waiting;
+  }
 };
 
 }  // namespace l2tp::session

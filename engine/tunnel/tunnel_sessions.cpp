@@ -251,11 +251,11 @@ void Tunnel::settle_connects(Time now) {
 void Tunnel::connect_acknowledged(session::Session& s, Time now) {
   s.connect_ns.reset();
   announce_up(s, now);
-  for (auto& b : s.held) data_out_.push_back(std::move(b));
-  for (auto& ppp : s.early) emit(now, SessionData{s.local, std::move(ppp)});
-  // Released, not just cleared: nothing more is held once the call is up.
-  s.held = std::vector<Buffer>();
-  s.early = std::vector<Buffer>();
+  if (s.waiting) {
+    for (auto& b : s.waiting->held) data_out_.push_back(std::move(b));
+    for (auto& ppp : s.waiting->early) emit(now, SessionData{s.local, std::move(ppp)});
+  }
+  s.waiting.reset();  // nothing more is held once the call is up
 }
 
 Seq Tunnel::send_session_message(session::Session& s, MessageType type, std::optional<ResultInfo> cdn) {
@@ -417,7 +417,7 @@ void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
   Buffer out;
   if (!wire::encode_data(h, ppp, out)) return;
   if (s.connect_ns) {
-    s.held.push_back(std::move(out));  // the peer may not know the call yet (settle_connects)
+    s.wait().held.push_back(std::move(out));  // the peer may not know the call yet (settle_connects)
   } else {
     data_out_.push_back(std::move(out));
   }
@@ -454,7 +454,7 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
     if (!s.data_expected || !Seq::before(msg.header.ns, *s.data_expected))
       s.data_expected = msg.header.ns.next();
   }
-  if (s.connect_ns && s.early.size() >= kMaxEarlyFrames) {
+  if (s.connect_ns && s.waiting && s.waiting->early.size() >= kMaxEarlyFrames) {
     ++stats_.data_dropped;  // bounded: a peer flooding an unacknowledged call loses the excess
     return;
   }
@@ -463,7 +463,7 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
   if (s.connect_ns) {
     // The LNS is up on our ICCN and may start LCP before its ack reaches us: the frames are
     // reported after SessionUp, when PPP has started.
-    s.early.emplace_back(msg.ppp.begin(), msg.ppp.end());
+    s.wait().early.emplace_back(msg.ppp.begin(), msg.ppp.end());
     return;
   }
   emit(now, SessionData{s.local, Buffer(msg.ppp.begin(), msg.ppp.end())});
