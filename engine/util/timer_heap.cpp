@@ -34,9 +34,8 @@ void TimerHeap::sift_down(std::size_t i) {
 }
 
 void TimerHeap::schedule(Key key, Time deadline) {
-  const auto [it, inserted] = slot_of_.try_emplace(key, 0);
-  if (!inserted) {
-    const std::size_t i = pos_[it->second];
+  if (const auto found = slot_of_.find(key)) {
+    const std::size_t i = pos_[*found];
     const Time old = heap_[i].timer.deadline;
     if (old == deadline) return;
     heap_[i].timer.deadline = deadline;
@@ -54,7 +53,7 @@ void TimerHeap::schedule(Key key, Time deadline) {
     slot = static_cast<std::uint32_t>(pos_.size());
     pos_.push_back(0);
   }
-  it->second = slot;
+  slot_of_.set(key, slot);
   heap_.push_back(Entry{Timer{deadline, key}, slot});
   sift_up(heap_.size() - 1);
 }
@@ -81,16 +80,16 @@ void TimerHeap::remove_at(std::size_t i) {
 }
 
 bool TimerHeap::cancel(Key key) {
-  const auto it = slot_of_.find(key);
-  if (it == slot_of_.end()) return false;
-  remove_at(pos_[it->second]);
+  const auto slot = slot_of_.find(key);
+  if (!slot) return false;
+  remove_at(pos_[*slot]);
   return true;
 }
 
 std::optional<Time> TimerHeap::deadline(Key key) const {
-  const auto it = slot_of_.find(key);
-  if (it == slot_of_.end()) return std::nullopt;
-  return heap_[pos_[it->second]].timer.deadline;
+  const auto slot = slot_of_.find(key);
+  if (!slot) return std::nullopt;
+  return heap_[pos_[*slot]].timer.deadline;
 }
 
 std::optional<Time> TimerHeap::next() const {

@@ -12,16 +12,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/time.hpp"
+#include "engine/util/flat_key_map.hpp"
 
 namespace l2tp {
 
 class TimerHeap {
  public:
-  using Key = std::uint64_t;
+  using Key = std::uint32_t;  // a Tunnel ID, a LinkKey::value()
   struct Timer {
     Time deadline;
     Key key;
@@ -35,7 +35,7 @@ class TimerHeap {
   bool cancel(Key key);
 
   std::optional<Time> deadline(Key key) const;
-  bool contains(Key key) const { return slot_of_.count(key) != 0; }
+  bool contains(Key key) const { return slot_of_.contains(key); }
   // The earliest timer (the smallest key among equal deadlines); nullptr when empty.
   const Timer* top() const { return heap_.empty() ? nullptr : &heap_.front().timer; }
   std::optional<Time> next() const;
@@ -64,8 +64,9 @@ class TimerHeap {
   void remove_at(std::size_t i);
 
   std::vector<Entry> heap_;
-  std::unordered_map<Key, std::uint32_t> slot_of_;  // key -> slot
-  std::vector<std::uint32_t> pos_;                  // slot -> index in heap_
+  // key -> slot, open-addressed: a hash node per armed timer was 40 octets and a malloc.
+  FlatKeyMap slot_of_;
+  std::vector<std::uint32_t> pos_;  // slot -> index in heap_
   std::vector<std::uint32_t> free_slots_;
 };
 
