@@ -96,6 +96,7 @@ Result<Frame, std::string> parse_frame(Bytes ppp) {
 
 void write_frame(Buffer& out, std::uint16_t protocol, Bytes payload, FrameFormat fmt) {
   const bool lcp = protocol == proto::kLcp;
+  out.reserve(out.size() + 4 + payload.size());  // one allocation, not one per octet written
   Writer w(out);
   if (lcp || !fmt.acfc) {  // P062: never compressed on LCP
     w.u8(0xFF);
@@ -129,6 +130,7 @@ Result<Packet, std::string> parse_packet(Bytes cp) {
 
 void write_packet(Buffer& out, Code code, std::uint8_t id, Bytes data) {
   assert(data.size() <= 0xFFFF - 4u);
+  out.reserve(out.size() + 4 + data.size());
   Writer w(out);
   w.u8(static_cast<std::uint8_t>(code));
   w.u8(id);

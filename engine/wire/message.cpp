@@ -161,6 +161,9 @@ Result<void, EncodeError> encode_control(const ControlMessage& m, const EncodeOp
 Result<void, EncodeError> encode_data(const Header& h, Bytes ppp, Buffer& out,
                                       std::optional<std::uint16_t> length_field) {
   const std::size_t start = out.size();
+  // The data path: one allocation for the whole datagram (at most 12 header octets and the
+  // Offset Size field), not several as the header grows.
+  out.reserve(start + kControlHeaderSize + 2 + (h.has_offset ? h.offset_size : 0) + ppp.size());
   encode_header(h, out);
   out.insert(out.end(), ppp.begin(), ppp.end());
   const std::size_t total = out.size() - start;
