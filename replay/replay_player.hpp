@@ -82,9 +82,8 @@ class ReplayPlayer {
   std::optional<Time> start_;
   std::optional<TunnelId> tunnel_;
   bool tunnel_up_ = false, tunnel_down_ = false;
-  std::vector<Call> calls_;          // by captured session index
-  std::vector<bool> done_;           // by action index
-  std::size_t peer_calls_seen_ = 0;  // calls the peer opened, matched in order
+  std::vector<Call> calls_;  // by captured session index
+  std::vector<bool> done_;   // by action index
   std::size_t sessions_up_ = 0, ppp_up_ = 0;
   std::vector<std::string> notes_;
 };
