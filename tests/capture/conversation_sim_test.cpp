@@ -13,6 +13,7 @@
 #include "engine/driver/driver.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::capture {
 namespace {
@@ -42,7 +43,7 @@ class Users final : public Authorizer {
 };
 
 // Drops the first incoming control message of one type; passes everything else at once.
-class DropFirst final : public DatagramFilter {
+class DropFirst final : public l2tp::testing::PassThroughFilter {
  public:
   explicit DropFirst(MessageType type) : type_(type) {}
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
@@ -54,29 +55,13 @@ class DropFirst final : public DatagramFilter {
         return;
       }
     }
-    held_.push_back(Held{dir, src, dst, Buffer(bytes.begin(), bytes.end())});
+    pass(dir, src, dst, bytes);
   }
-  bool poll(Time, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) override {
-    if (held_.empty()) return false;
-    dir = held_.front().dir;
-    src = held_.front().src;
-    dst = held_.front().dst;
-    out = std::move(held_.front().bytes);
-    held_.pop_front();
-    return true;
-  }
-  std::optional<Time> poll_timeout() const override { return std::nullopt; }
   bool dropped() const { return dropped_; }
 
  private:
-  struct Held {
-    WireDirection dir;
-    net::Endpoint src, dst;
-    Buffer bytes;
-  };
   MessageType type_;
   bool dropped_ = false;
-  std::deque<Held> held_;
 };
 
 struct RecordedRun {

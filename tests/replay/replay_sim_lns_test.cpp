@@ -7,6 +7,7 @@
 #include <deque>
 
 #include "tests/replay/recorded_run.hpp"
+#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::replay {
 namespace {
@@ -14,31 +15,10 @@ namespace {
 using namespace test;  // NOLINT: test helpers
 
 // Passes every datagram at once; wakes its driver at `wake` so the test can act then.
-class Alarm final : public DatagramFilter {
+class Alarm final : public l2tp::testing::PassThroughFilter {
  public:
-  void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
-            Time) override {
-    held_.push_back(Held{dir, src, dst, Buffer(bytes.begin(), bytes.end())});
-  }
-  bool poll(Time, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) override {
-    if (held_.empty()) return false;
-    dir = held_.front().dir;
-    src = held_.front().src;
-    dst = held_.front().dst;
-    out = std::move(held_.front().bytes);
-    held_.pop_front();
-    return true;
-  }
   std::optional<Time> poll_timeout() const override { return wake; }
   std::optional<Time> wake;
-
- private:
-  struct Held {
-    WireDirection dir;
-    net::Endpoint src, dst;
-    Buffer bytes;
-  };
-  std::deque<Held> held_;
 };
 
 struct LnsReplay {
