@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
+#include <map>
+#include <string_view>
 
 namespace l2tp::testing {
 namespace {
@@ -89,19 +90,43 @@ std::string users(const FreeRadiusOptions& opt) {
   return out;
 }
 
+// The key of a `key = value` line (leading blanks skipped), or "" for any other line.
+std::string_view setting_key(std::string_view line) {
+  const auto start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  const auto eq = line.find('=', start);
+  if (eq == std::string_view::npos) return {};
+  std::string_view key = line.substr(start, eq - start);
+  key.remove_suffix(key.size() - std::min(key.size(), key.find_last_not_of(" \t") + 1));
+  return key.find_first_of(" \t") == std::string_view::npos ? key : std::string_view{};
+}
+
 // radiusd.conf with every path pointing into `dir`, no privilege drop (the folder is private
 // to root) and no reject delay (tests should not wait a second for every wrong password).
-std::string main_config(std::string text, const std::string& dir) {
-  const auto set = [&text](const std::string& key, const std::string& value) {
-    text =
-        std::regex_replace(text, std::regex("\n(\\s*)" + key + "\\s*=[^\n]*"), "\n$1" + key + " = " + value);
-  };
-  set("logdir", dir + "/log");
-  set("raddbdir", dir + "/raddb");
-  set("run_dir", dir + "/run");
-  set("reject_delay", "0");
-  text = std::regex_replace(text, std::regex("\n(\\s*)(user|group)\\s*=[^\n]*"), "\n$1# $2 dropped");
-  return text;
+// Line by line rather than std::regex: <regex> alone cost this file 50 s of compile time.
+std::string main_config(const std::string& text, const std::string& dir) {
+  const std::map<std::string_view, std::string> replaced = {{"logdir", dir + "/log"},
+                                                            {"raddbdir", dir + "/raddb"},
+                                                            {"run_dir", dir + "/run"},
+                                                            {"reject_delay", "0"}};
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line(text.data() + pos, end - pos);
+    const std::string_view key = setting_key(line);
+    const std::string_view indent = line.substr(0, line.find_first_not_of(" \t"));
+    if (const auto it = replaced.find(key); !key.empty() && it != replaced.end()) {
+      out.append(indent).append(key).append(" = ").append(it->second);
+    } else if (key == "user" || key == "group") {
+      out.append(indent).append("# ").append(key).append(" dropped");
+    } else {
+      out.append(line);
+    }
+    if (end < text.size()) out += '\n';
+    pos = end + 1;
+  }
+  return out;
 }
 
 std::string tail(const std::string& text, std::size_t n) {
