@@ -12,12 +12,12 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <vector>
 
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/wire/message.hpp"
 #include "engine/wire/types.hpp"
 
@@ -138,10 +138,10 @@ class ControlChannel {
   TunnelId peer_tunnel_{};
   Seq next_ns_{};                                             // next Ns to assign
   Seq nr_{};                                                  // next Ns expected from the peer
-  std::deque<Outgoing> unacked_;                              // sent, awaiting ack, in Ns order
-  std::deque<Outgoing> pending_;                              // queued, not yet allowed out by the window
+  Fifo<Outgoing> unacked_;                                    // sent, awaiting ack, in Ns order
+  Fifo<Outgoing> pending_;                                    // queued, not yet allowed out by the window
   std::vector<std::optional<wire::ControlMessage>> reorder_;  // index k holds Ns = nr_ + 1 + k
-  std::deque<wire::ControlMessage> deliver_;
+  Fifo<wire::ControlMessage> deliver_;
   std::optional<Time> ack_due_;
   std::uint32_t unacked_received_ = 0;  // delivered since our last transmission carried Nr
   std::uint16_t peer_window_ = 4;

@@ -15,11 +15,11 @@
 #include <optional>
 #include <string>
 
-#include "engine/ppp/fifo.hpp"
 #include "engine/ppp/frame.hpp"
 #include "engine/ppp/protocol.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/util/result.hpp"
 
 namespace l2tp::ppp {

@@ -18,11 +18,11 @@
 #include "engine/ppp/auth/authenticator.hpp"
 #include "engine/ppp/auth/client.hpp"
 #include "engine/ppp/bcp.hpp"
-#include "engine/ppp/fifo.hpp"
 #include "engine/ppp/ipcp.hpp"
 #include "engine/ppp/ipv6cp.hpp"
 #include "engine/ppp/lcp.hpp"
 #include "engine/session/proxy_ppp.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/wire/avp_value.hpp"
 

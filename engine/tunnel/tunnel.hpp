@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 #include "engine/session/session.hpp"
 #include "engine/tunnel/tunnel_config.hpp"
 #include "engine/tunnel/tunnel_fsm.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/wire/message.hpp"
 
@@ -160,12 +160,12 @@ class Tunnel {
   std::map<std::uint16_t, session::Session> sessions_;  // by local Session ID
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
-  std::deque<Buffer> data_out_;
+  Fifo<Buffer> data_out_;
   // LAC: calls whose ICCN/OCCN awaits its ack, in Ns order (so acks settle them from the front).
-  std::deque<std::uint16_t> holding_;
+  Fifo<std::uint16_t> holding_;
   // Calls opened but not yet sent (WaitTunnel), in order: released into window room.
-  std::deque<std::uint16_t> waiting_;
-  std::deque<Event> events_;
+  Fifo<std::uint16_t> waiting_;
+  Fifo<Event> events_;
   Buffer scratch_;
   TunnelStats stats_;
 };

@@ -24,9 +24,9 @@
 #include <string_view>
 
 #include "engine/ppp/auth/auth.hpp"
-#include "engine/ppp/fifo.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/util/rng.hpp"
 
 namespace l2tp::ppp::auth {

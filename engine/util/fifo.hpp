@@ -1,8 +1,9 @@
-// A first-in first-out queue for the per-link queues of PPP (frames to send, events, notices).
-// A std::deque allocates a 512-octet block and its map as soon as it exists, empty or not; a
-// link had eight of them, most of a session's memory. These queues hold a few items between
-// an input and the drain that follows it, so a vector read from a moving head does, and its
-// storage is released once drained: an idle link holds nothing.
+// First-in first-out queues for the engine's per-tunnel, per-session and per-link queues (frames
+// to send, events, messages awaiting acknowledgement). A std::deque allocates a 512-octet block
+// and its map as soon as it exists, empty or not: a PPP link had eight of them, a tunnel seven
+// (4 KB per tunnel before it sent anything). These queues hold a few items between an input and
+// the drain that follows it, so a vector read from a moving head does, and its storage is
+// released once drained: an idle link or tunnel holds nothing.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace l2tp::ppp {
+namespace l2tp {
 
 template <class T>
 class Fifo {
@@ -21,6 +22,8 @@ class Fifo {
   std::size_t size() const { return items_.size() - head_; }
   T& front() { return items_[head_]; }
   const T& front() const { return items_[head_]; }
+  T& back() { return items_.back(); }
+  const T& back() const { return items_.back(); }
 
   void push_back(T v) { items_.push_back(std::move(v)); }
   template <class... Args>
@@ -79,4 +82,4 @@ class InlineFifo {
   std::uint8_t head_ = 0, size_ = 0;
 };
 
-}  // namespace l2tp::ppp
+}  // namespace l2tp

@@ -1,8 +1,8 @@
-#include "engine/ppp/fifo.hpp"
+#include "engine/util/fifo.hpp"
 
 #include <gtest/gtest.h>
 
-namespace l2tp::ppp {
+namespace l2tp {
 namespace {
 
 TEST(InlineFifo, KeepsOrderAcrossTheWrap) {
@@ -35,5 +35,16 @@ TEST(Fifo, CompactsWithoutLosingOrder) {
   EXPECT_TRUE(q.empty());
 }
 
+TEST(Fifo, BackIsTheNewestAfterTheHeadMoved) {
+  Fifo<int> q;
+  q.push_back(1);
+  q.push_back(2);
+  q.pop_front();
+  EXPECT_EQ(q.back(), 2);
+  q.back() = 5;  // the control channel amends the message it just queued
+  EXPECT_EQ(q.take_front(), 5);
+  EXPECT_TRUE(q.empty());
+}
+
 }  // namespace
-}  // namespace l2tp::ppp
+}  // namespace l2tp
