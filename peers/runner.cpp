@@ -1,5 +1,6 @@
 #include "peers/runner.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,14 @@ constexpr auto kLingerOnExit = std::chrono::seconds(3);
 
 // CDN Result Code 3 (RFC 2661 4.4.2): call disconnected for administrative reasons.
 const ResultInfo kAdminCdn{3, std::nullopt, "administrative teardown"};
+
+// User + system time of the whole process (every shard's thread) so far.
+double process_cpu_s() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
 
 }  // namespace
 
@@ -109,6 +118,7 @@ std::optional<int> Runner::prepare() {
     if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
       checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
     handle_event(node, ev, now);
+    if (role_ == "lac" && !setup_cpu_s_ && !tearing_down_ && setup_complete()) setup_cpu_s_ = process_cpu_s();
     if (!tearing_down_ && finished_by_itself()) {
       // Not from inside the drain: the teardown acts on the node itself.
       boost::asio::post(io_, [this] {
@@ -172,6 +182,7 @@ RunResult Runner::result() {
     r.sends_per_message = 1 + cfg_.node.tunnel.reliability.max_retries;
   }
   res.setup_finished = setup_finished();
+  res.setup_cpu_s = setup_cpu_s_;
   res.duration_ended = duration_ended_;
   if (ppp_) {
     res.has_ppp = true;
@@ -199,10 +210,14 @@ int Runner::report(const RunResult& res, std::ostream& err) {
   if (res.has_ppp) out_ << ppp_text(res.ppp, res.ppp_records, ppp_role);
   if (res.duration_ended && !res.setup_finished)
     out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
+  if (res.setup_cpu_s && res.setup_finished && stats.sessions_established > 0)
+    out_ << "  cpu: " << *res.setup_cpu_s << " s user + system until setup completed, "
+         << *res.setup_cpu_s * 1000 / static_cast<double>(stats.sessions_established) << " ms per session\n";
   out_ << std::flush;
   if (!cfg_.json_path.empty()) {
     nlohmann::json j = to_json(stats, r);
     j["setup_complete"] = res.setup_finished;
+    if (res.setup_cpu_s && res.setup_finished) j["setup_cpu_s"] = *res.setup_cpu_s;
     if (res.has_ppp) {
       add_ppp_json(j, res.ppp, res.ppp_records);
       // From the start of the run to the last PPP link up, and the rate that makes.

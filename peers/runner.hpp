@@ -81,6 +81,9 @@ struct RunResult {
   PppRecordLimits ppp_limits;  // what merge() keeps of the shards' records
   std::optional<Time> started;
   bool setup_finished = true, duration_ended = false;
+  // LAC: the process's CPU time (user + system, every thread) when setup completed: what
+  // generating the load cost, without the hold and the teardown.
+  std::optional<double> setup_cpu_s;
   nlohmann::json extra;  // the role's own JSON fields (extend_json)
   // Another shard's result into this one.
   void merge(RunResult&& o);
@@ -188,6 +191,7 @@ class Runner {
   bool signalled_ = false;
   bool duration_ended_ = false;
   bool setup_done_before_teardown_ = false;  // what setup_complete() said when teardown began
+  std::optional<double> setup_cpu_s_;        // see RunResult::setup_cpu_s
   bool interrupted_ = false;
   bool torn_down_ = true;
   bool tty_ = false;

@@ -93,6 +93,8 @@ void RunResult::merge(RunResult&& o) {
   }
   if (o.started && (!started || *o.started < *started)) started = o.started;
   setup_finished = setup_finished && o.setup_finished;
+  // Process-wide CPU: the shard that finished last took the whole run's figure.
+  if (o.setup_cpu_s && (!setup_cpu_s || *o.setup_cpu_s > *setup_cpu_s)) setup_cpu_s = o.setup_cpu_s;
   duration_ended = duration_ended || o.duration_ended;
   // The role's requested totals add up; the rest is the same in every shard.
   for (const char* key : {"tunnels_requested", "sessions_requested", "requested_setup_rate"})

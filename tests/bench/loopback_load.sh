@@ -145,6 +145,9 @@ for role, rss in (("lac", lac_rss), ("lns", lns_rss)):
         pass
     print(f"{role}:   teardown {j['teardown_s']:.2f} s; retransmissions {j['retransmissions']}, duplicates "
           f"{j['duplicates']}, out of order {j['out_of_order']}; peak RSS {mib}{cpu}")
+    if "setup_cpu_s" in j and j["sessions_established"]:
+        print(f"{role}:   CPU until setup completed {j['setup_cpu_s']:.2f} s, "
+              f"{j['setup_cpu_s'] * 1000 / j['sessions_established']:.3f} ms/session")
     if "ppp" in j:
         p = j["ppp"]
         lat = p["up_latency_ms"]
