@@ -26,6 +26,17 @@ constexpr const char* kLacHelp =
     "at once. A status line appears on stderr every second when it is a terminal (or with\n"
     "--progress); a summary follows at the end.\n"
     "\n"
+    "Load profiles: --setup-rate 2000 opens a call every 0.5 ms (evenly within each second, never\n"
+    "a burst at its top); --ramp 0:100,60s:2000 rises from 100 to 2,000 calls/s over a minute and\n"
+    "holds; --max-outstanding 500 keeps at most 500 calls in setup at once. --sessions-per-tunnel 100\n"
+    "fills one tunnel after another (up to --tunnels), opening each when the calls need it. Soak:\n"
+    "--session-lifetime 10s-60s clears every call 10 to 60 s after it came up, --flap 5 clears 5 random\n"
+    "calls a second (LCP Terminate or a bare CDN), and every call that ends is dialled again after\n"
+    "--redial-delay (default 1 s):\n"
+    "  l2tpsim lac --connect-to 192.0.2.1 --tunnels 100 --sessions-per-tunnel 100 --ramp 0:100,60s:2000 \\\n"
+    "      --max-outstanding 1000 --session-lifetime 30s-300s --flap 2 --duration 3600 --html soak.html\n"
+    "With --threads N every rate, cap and flap rate is split over the threads like the tunnels.\n"
+    "\n"
     "Exit status: 0 every tunnel and call attempted came up (and was torn down); 1 some failed\n"
     "(the summary names the phase and the LNS's result/error codes) or setup did not finish\n"
     "within --duration; 2 bad usage or a socket/file that cannot be opened; 130 interrupted.\n"
@@ -36,12 +47,46 @@ constexpr const char* kLacHelp =
 
 namespace {
 
+// The pacing, profile and churn options into `cfg` (peers/setup_pacer.hpp, session_churn.hpp).
+void apply_load_options(l2tp::peers::RunnerConfig& cfg, const po::variables_map& vm, const std::string& ramp,
+                        const std::string& max_outstanding, const std::string& per_tunnel,
+                        const std::string& lifetime, const std::string& redial_delay, const std::string& flap,
+                        const std::string& flap_kind) {
+  std::string error;
+  if (!ramp.empty()) {
+    cfg.ramp = l2tp::peers::RateProfile::parse(ramp, error);
+    if (!cfg.ramp) throw UsageError("--ramp: " + error);
+  }
+  if (!max_outstanding.empty())
+    cfg.max_outstanding = parse_uint("max-outstanding", max_outstanding, 0, 100'000'000);
+  if (!per_tunnel.empty()) {
+    if (vm.count("sessions"))
+      throw UsageError(
+          "--sessions-per-tunnel replaces --sessions (calls per tunnel, tunnels opened on demand)");
+    cfg.sessions_per_tunnel = static_cast<unsigned>(parse_uint("sessions-per-tunnel", per_tunnel, 1, 65535));
+    cfg.tunnels_on_demand = true;
+  }
+  auto& churn = cfg.churn;
+  if (!lifetime.empty()) {
+    churn.lifetime = l2tp::peers::LifetimeDist::parse(lifetime, error);
+    if (!churn.lifetime) throw UsageError("--session-lifetime: " + error);
+  }
+  if (!flap.empty()) churn.flap_rate = parse_number("flap", flap, 0, 1e6);
+  const auto kind = l2tp::peers::parse_flap_kind(flap_kind);
+  if (!kind) throw UsageError("--flap-kind: '" + flap_kind + "' is not one of cdn, lcp, mix");
+  churn.flap_kind = *kind;
+  churn.redial = churn.lifetime.has_value() || churn.flap_rate > 0 || !redial_delay.empty();
+  churn.redial_delay = std::chrono::duration_cast<l2tp::Duration>(std::chrono::duration<double>(
+      redial_delay.empty() ? 1.0 : parse_number("redial-delay", redial_delay, 0, 86400)));
+}
+
 // `prefer_1701`: `l2tpsim lac` itself (not a scenario's lac: block) sends from UDP port 1701 where
 // the user gave no port, when it is free (RouterOS, Cisco and xl2tpd do; some LNSs answer
 // nothing else), else from an ephemeral port (peers/lac_runner.cpp).
 std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help,
                                                      bool prefer_1701) {
   std::string connect_to, tunnels = "1", sessions = "1", port = "0", setup_rate = "0";
+  std::string ramp, max_outstanding, per_tunnel, lifetime, redial_delay, flap, flap_kind = "mix";
   std::vector<std::string> local_addresses;
   CommonOptions common;
   po::options_description opts(kLacHelp);
@@ -61,7 +106,31 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
                   : "local UDP port for --local-address values without one (default 0: one ephemeral port "
                     "per address; many tunnels share it)")(
       "setup-rate", po::value(&setup_rate)->value_name("N"),
-      "calls opened per second across all tunnels (default 0: all at once)");
+      "calls opened per second across all tunnels, one every 1/N s (default 0: all at once); e.g. "
+      "--setup-rate 2000")(
+      "ramp", po::value(&ramp)->value_name("T:R,..."),
+      "setup rate over time, linear between points and held after the last (T in s, or with a unit "
+      "s/m/h); replaces --setup-rate for the pacing; e.g. --ramp 0:100,60s:2000,10m:2000,11m:0")(
+      "max-outstanding", po::value(&max_outstanding)->value_name("N"),
+      "at most N calls in setup at once (ICRQ sent, PPP not yet up); a call due meanwhile waits for the "
+      "next slot of the rate, the rate never bursts to catch up (default 0: no cap); e.g. "
+      "--max-outstanding 500")(
+      "sessions-per-tunnel", po::value(&per_tunnel)->value_name("N"),
+      "calls per tunnel, like --sessions, but the tunnels open one by one as calls need them (a tunnel "
+      "when the last has N calls; at most --tunnels); e.g. --tunnels 200 --sessions-per-tunnel 100")(
+      "session-lifetime", po::value(&lifetime)->value_name("DIST"),
+      "soak: clear each call this long after it came up (PPP: LCP Terminate, then CDN), then dial it "
+      "again after --redial-delay; fixed (30s) or drawn evenly between bounds (10s-60s)")(
+      "redial-delay", po::value(&redial_delay)->value_name("SECONDS"),
+      "soak: how long after a call ended (lifetime, flap, the LNS's CDN, a failed setup) it is dialled "
+      "again; redials go through the same pacing (default 1 with --session-lifetime or --flap; giving it "
+      "alone turns redial on)")(
+      "flap", po::value(&flap)->value_name("RATE"),
+      "soak: clear RATE random established calls a second on average (Poisson), as a controlled fault "
+      "rate; redialled after --redial-delay; e.g. --flap 0.5")(
+      "flap-kind", po::value(&flap_kind)->value_name("cdn|lcp|mix"),
+      "how a flap clears a call: cdn (a bare CDN, Result Code 1 lost carrier), lcp (LCP Terminate-"
+      "Request, then CDN), mix (either, at random; default)");
   common.add_to(opts, "lac");
   PppOptions ppp;
   ppp.add_to(opts, "lac");
@@ -80,6 +149,14 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     cfg.tunnels = static_cast<unsigned>(parse_uint("tunnels", tunnels, 1, 65535));
     cfg.sessions_per_tunnel = static_cast<unsigned>(parse_uint("sessions", sessions, 0, 65535));
     cfg.setup_rate = parse_number("setup-rate", setup_rate, 0, 1e9);
+    // A scenario's steps open its calls: a load profile there would be read and never used.
+    if (!prefer_1701)
+      for (const char* o : {"ramp", "max-outstanding", "sessions-per-tunnel", "session-lifetime",
+                            "redial-delay", "flap", "flap-kind"})
+        if (vm.count(o))
+          throw UsageError(std::string("--") + o +
+                           ": a scenario's steps open its calls; load profiles are for l2tpsim lac itself");
+    apply_load_options(cfg, vm, ramp, max_outstanding, per_tunnel, lifetime, redial_delay, flap, flap_kind);
     const auto local_port = static_cast<std::uint16_t>(parse_uint("port", port, 0, 65535));
     // No port from the user, neither --port nor ADDR:PORT: 1701 if free (l2tpsim lac only).
     const bool port_open = prefer_1701 && vm.count("port") == 0;
@@ -104,6 +181,7 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     // Cleared at the pace they were set up: a server sized for the setup rate takes it.
     if (!common.teardown_rate_given()) cfg.teardown_rate = cfg.setup_rate;
     ppp.apply(cfg, vm);
+    cfg.options.assign(argv + 1, argv + argc);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
   }
   return cfg;

@@ -65,6 +65,7 @@ std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::
         static_cast<std::uint32_t>(parse_uint("max-sessions", max_sessions, 0, 65535));
     common.apply(cfg);
     ppp.apply(cfg, vm);
+    cfg.options.assign(argv + 1, argv + argc);
     cfg.node.accept_tunnels = true;
   }
   return cfg;

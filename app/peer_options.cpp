@@ -9,6 +9,7 @@
 
 #include "engine/wire/avp_spec.hpp"
 #include "peers/udp_transport.hpp"
+#include "reports/load_html.hpp"
 
 namespace po = boost::program_options;
 
@@ -211,6 +212,11 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
             "after its last CDN (default 0: all at once); --teardown-timeout counts from the last "
             "StopCCN")("json", po::value(&json_)->value_name("FILE"),
                        "write a JSON summary of the run to FILE")(
+      "html", po::value(&html_)->value_name("FILE"),
+      "write the load report to FILE: one self-contained page (inline SVG, nothing fetched) with sessions "
+      "and tunnels up, setup and teardown rates, latency histograms and percentiles per phase, failures by "
+      "phase and Result/Error Code over time, retransmissions, the options and the peer's Host Name, "
+      "Vendor Name and Firmware Revision; e.g. --html load.html")(
       "pcap", po::value(&pcap_)->value_name("FILE"),
       "record every datagram sent and received to FILE (pcap, raw IP, real addresses and ports)")(
       "progress", po::bool_switch(&progress_),
@@ -283,6 +289,11 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
   if (!teardown_rate_.empty()) cfg.teardown_rate = parse_number("teardown-rate", teardown_rate_, 0, 1e9);
   cfg.json_path = json_;
   cfg.pcap_path = pcap_;
+  cfg.html_path = html_;
+  if (!html_.empty())
+    cfg.render_html = [](const nlohmann::json& summary) {
+      return l2tp::reports::load_report_html(summary, L2TPSIM_VERSION);
+    };
   cfg.progress = progress_;
   cfg.seed = seed_.empty() ? (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()
                            : parse_uint("seed", seed_, 0, UINT64_MAX);

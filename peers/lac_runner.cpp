@@ -1,11 +1,17 @@
 // The LAC role: N tunnels to one LNS, M incoming calls (ICRQ) per tunnel, opened all at once
-// or paced at --setup-rate calls per second. Call k goes to tunnel k mod N, so every tunnel
-// comes up early and carries its share; tunnels take the local addresses round-robin. With
-// --proxy-auth every ICCN carries proxy LCP and authentication (RFC 2661 4.4.5).
+// or paced (peers/setup_pacer.hpp: --setup-rate or --ramp, evenly over each second, at most
+// --max-outstanding in setup). Call k goes to tunnel k mod N, so every tunnel comes up early and
+// carries its share; with --sessions-per-tunnel the tunnels open one by one instead, each when
+// the calls need it. Tunnels take the local addresses round-robin. With churn
+// (peers/session_churn.hpp: --session-lifetime, --flap) calls are cleared while the run goes
+// on and dialled again after --redial-delay, through the same pacer; a tunnel the peer cleared
+// is opened again when a call needs it. With --proxy-auth every ICCN carries proxy LCP and
+// authentication (RFC 2661 4.4.5).
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <ostream>
+#include <set>
 
 #include "engine/ppp/proxy.hpp"
 #include "peers/runner.hpp"
@@ -15,13 +21,21 @@ namespace l2tp::peers {
 
 namespace {
 
+// A call cleared by its --session-lifetime, by a --flap (a line drop: CDN Result Code 1, lost
+// carrier, RFC 2661 4.4.2), or by LCP as a user hanging up (then CDN 3).
+const ResultInfo kLifetimeCdn{3, std::nullopt, "session lifetime over"};
+const ResultInfo kFlapCdn{1, std::nullopt, "flap (l2tpsim --flap)"};
+
 class LacRunner final : public Runner {
  public:
   LacRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err)
       : Runner(cfg, "lac", out, err),
         pace_(io_),
         total_(std::uint64_t{cfg.tunnels} * cfg.sessions_per_tunnel),
-        tunnel_ids_(cfg.tunnels) {}
+        slots_(cfg.tunnels),
+        reopen_(cfg.tunnels_on_demand || cfg.churn.active()) {
+    for (unsigned i = 0; i < cfg.tunnels; ++i) with_room_.insert(i);
+  }
 
  protected:
   std::optional<std::string> bind_sockets() override {
@@ -54,13 +68,11 @@ class LacRunner final : public Runner {
       for (unsigned i = 0; i < cfg_.tunnels; ++i) open_tunnel(node, i, now);
       return;
     }
-    if (cfg_.setup_rate <= 0) {
-      open_calls(node, total_, now);
-      return;
-    }
-    pace_start_ = now;
-    open_calls(node, 1, now);
-    arm_pace();
+    const RateProfile profile = cfg_.ramp ? *cfg_.ramp : RateProfile::constant(cfg_.setup_rate);
+    pacer_.emplace(profile, cfg_.max_outstanding, now);
+    if (cfg_.churn.active()) churn_.emplace(cfg_.churn, cfg_.seed, now);
+    service(node, now);
+    arm(now);
   }
 
   void print_banner() {
@@ -70,20 +82,55 @@ class LacRunner final : public Runner {
     err_ << "\n" << std::flush;
   }
 
+  void handle_event(Node&, const NodeEvent& ev, Time now) override {
+    if (total_ == 0) return;
+    const TunnelId tid = ev.tunnel;
+    if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
+      if (churn_) churn_->up(key(tid, up->local), now);
+    } else if (const auto* down = std::get_if<SessionDown>(&ev.event.body)) {
+      if (const auto slot = slot_of_.find(tid.value); slot && slots_[*slot].calls > 0) {
+        --slots_[*slot].calls;
+        with_room_.insert(*slot);
+      }
+      if (churn_) churn_->ended(key(tid, down->local), now);
+    } else if (std::holds_alternative<TunnelDown>(ev.event.body)) {
+      if (const auto slot = slot_of_.erase(tid.value); slot && reopen_) {
+        // Opened again when a call needs it (on demand, or a redial after the peer cleared it).
+        slots_[*slot] = Slot{};
+        with_room_.insert(*slot);
+      }
+    } else {
+      return;
+    }
+    // Something may be due sooner now (a redial); never from inside the drain: only the timer.
+    if (!pacing_stopped_) arm(now);
+  }
+
   void stop_setup() override {
     pacing_stopped_ = true;
     pace_.cancel();
+    if (churn_) churn_->stop();
   }
 
   bool setup_complete() const override {
-    const bool all_opened = total_ == 0 ? tunnels_opened_ == cfg_.tunnels : opened_ == total_;
-    return all_opened && stats_.sessions_pending() == 0 && stats_.tunnels_pending() == 0 &&
+    if (total_ == 0) return tunnels_opened_ >= cfg_.tunnels && stats_.tunnels_pending() == 0;
+    if (opened_ < total_) return false;
+    if (churn_) {
+      // Calls come and go for as long as the run lasts: setup is complete once as many calls as
+      // asked for have come up or failed (with PPP: their links).
+      const auto settled = stats_.sessions_established + stats_.sessions_failed;
+      const bool ppp_settled = !ppp_ || ppp_->counters().up + ppp_->counters().failed >= total_;
+      return settled >= total_ && ppp_settled;
+    }
+    return stats_.sessions_pending() == 0 && stats_.tunnels_pending() == 0 &&
            (!ppp_ || ppp_->negotiating() == 0);
   }
 
   // Every tunnel has come up or failed, and none is up any more (they failed, or the LNS
-  // cleared them): nothing is left to wait for.
-  bool finished_by_itself() const override { return setup_complete() && stats_.tunnels_up_now() == 0; }
+  // cleared them): nothing is left to wait for. A churning run waits for its --duration.
+  bool finished_by_itself() const override {
+    return !churn_ && setup_complete() && stats_.tunnels_up_now() == 0;
+  }
 
   void extend_json(nlohmann::json& j) const override {
     j["connect_to"] = cfg_.connect_to.to_string();
@@ -91,14 +138,36 @@ class LacRunner final : public Runner {
     j["sessions_requested"] = total_;
     j["sessions_per_tunnel"] = cfg_.sessions_per_tunnel;
     j["requested_setup_rate"] = cfg_.setup_rate;
+    j["ramp"] = cfg_.ramp ? nlohmann::json(cfg_.ramp->to_string()) : nlohmann::json(nullptr);
+    j["max_outstanding"] = cfg_.max_outstanding;
+    j["tunnels_on_demand"] = cfg_.tunnels_on_demand;
+    if (cfg_.churn.active()) {
+      const auto& c = cfg_.churn;
+      j["churn"] = {{"session_lifetime",
+                     c.lifetime ? nlohmann::json(c.lifetime->to_string()) : nlohmann::json(nullptr)},
+                    {"redial_delay_s", to_seconds(c.redial_delay)},
+                    {"flap_rate", c.flap_rate},
+                    {"flap_kind", to_string(c.flap_kind)},
+                    {"lifetimes_ended", churn_ ? churn_->expired() : 0},
+                    {"flaps", churn_ ? churn_->flaps() : 0},
+                    {"redials", redials_}};
+    }
   }
 
  private:
+  struct Slot {
+    TunnelId id{};            // 0: not open (yet, or any more)
+    std::uint32_t calls = 0;  // calls opened on it and not ended
+  };
+
+  static SessionChurn::Key key(TunnelId t, SessionId s) { return std::uint32_t{t.value} << 16 | s.value; }
+
   void open_tunnel(Node& node, unsigned i, Time now) {
     ++tunnels_opened_;
     const TunnelId id = node.open_tunnel(locals_[i % locals_.size()], cfg_.connect_to, now);
-    tunnel_ids_[i] = id;
+    slots_[i] = Slot{id, 0};
     if (id.value != 0) {
+      slot_of_.set(id.value, i);
       stats_.tunnel_attempted(id);
     } else {
       ++stats_.tunnels_attempted;
@@ -108,20 +177,100 @@ class LacRunner final : public Runner {
     }
   }
 
-  void open_calls(Node& node, std::uint64_t count, Time now) {
-    for (; count > 0 && opened_ < total_; --count, ++opened_) {
-      const auto t = static_cast<unsigned>(opened_ % cfg_.tunnels);
-      if (opened_ < cfg_.tunnels) open_tunnel(node, t, now);  // first call of this tunnel
-      const TunnelId tid = tunnel_ids_[t];
-      if (tid.value == 0) {
-        stats_.session_refused(tid, "its tunnel could not be opened", now);
-        continue;
-      }
-      if (auto sid = node.open_session(tid, now, proxy_for(opened_ + 1, tid)))
-        stats_.session_attempted(tid, *sid, now);
-      else
-        stats_.session_refused(tid, "the tunnel is gone, going down, or at its session limit", now);
+  // The tunnel for the next call: round-robin over all of them for the first calls of a plain
+  // run; else the first with room, opened when it is not.
+  std::optional<unsigned> place_call(Node& node, Time now) {
+    unsigned t = 0;
+    if (!cfg_.tunnels_on_demand && opened_ < total_ && redialling_ == 0) {
+      t = static_cast<unsigned>(opened_ % cfg_.tunnels);
+      // The first call of this tunnel, or (churning) the first since the peer cleared it.
+      if (opened_ < cfg_.tunnels || (reopen_ && slots_[t].id.value == 0)) open_tunnel(node, t, now);
+    } else {
+      if (with_room_.empty()) return std::nullopt;
+      t = *with_room_.begin();
+      if (slots_[t].id.value == 0 && (reopen_ || tunnels_opened_ < cfg_.tunnels)) open_tunnel(node, t, now);
     }
+    return t;
+  }
+
+  // Opens one call: an initial one (opened_ < total_) or a redial.
+  void open_call(Node& node, Time now) {
+    const auto t = place_call(node, now);
+    ++calls_made_;
+    if (!t) {
+      stats_.session_refused(TunnelId{}, "every tunnel is at --sessions-per-tunnel", now);
+      return;
+    }
+    Slot& slot = slots_[*t];
+    const TunnelId tid = slot.id;
+    if (tid.value == 0) {
+      stats_.session_refused(tid, "its tunnel could not be opened", now);
+      return;
+    }
+    if (auto sid = node.open_session(tid, now, proxy_for(calls_made_, tid))) {
+      stats_.session_attempted(tid, *sid, now);
+      if (++slot.calls >= cfg_.sessions_per_tunnel) with_room_.erase(*t);
+    } else {
+      stats_.session_refused(tid, "the tunnel is gone, going down, or at its session limit", now);
+    }
+  }
+
+  // What is due: lifetimes over, flaps, then new calls and redials as the pacer allows.
+  void service(Node& node, Time now) {
+    if (churn_) {
+      while (auto k = churn_->pop_expired(now)) clear(node, *k, now, false);
+      while (auto f = churn_->pop_flap(now, ppp_ != nullptr))
+        clear(node, f->first, now, f->second == SessionChurn::Flap::Lcp, &kFlapCdn);
+    }
+    const std::uint64_t initial = total_ - opened_;
+    const std::uint64_t redials = churn_ ? churn_->redials_due(now) : 0;
+    const std::uint64_t outstanding = stats_.sessions_pending() + (ppp_ ? ppp_->negotiating() : 0);
+    std::uint64_t n = pacer_->take(now, initial + redials, outstanding);
+    for (; n > 0 && opened_ < total_; --n, ++opened_) open_call(node, now);
+    if (n > 0 && churn_) {
+      churn_->take_redials(n);
+      redials_ += n;
+      redialling_ = n;
+      for (; n > 0; --n) open_call(node, now);
+      redialling_ = 0;
+    }
+  }
+
+  // Clears one call that is up: by LCP (Terminate-Request, then CDN) when asked and there is a
+  // link, else by CDN.
+  void clear(Node& node, SessionChurn::Key k, Time now, bool by_lcp, const ResultInfo* cdn = nullptr) {
+    const TunnelId tid{static_cast<std::uint16_t>(k >> 16)};
+    const SessionId sid{static_cast<std::uint16_t>(k & 0xFFFF)};
+    if (by_lcp && ppp_ && ppp_->close_link(node, LinkKey{tid.value, sid.value}, now, "l2tpsim --flap"))
+      return;
+    if (!by_lcp && ppp_ && cdn == nullptr &&
+        ppp_->close_link(node, LinkKey{tid.value, sid.value}, now, "session lifetime over"))
+      return;
+    node.close_session(tid, sid, cdn ? *cdn : kLifetimeCdn, now);
+  }
+
+  // The pace timer: at the pacer's interval while calls wait to be opened, else at the next
+  // lifetime end, flap or redial; re-armed sooner when an event brings something forward.
+  void arm(Time now) {
+    if (pacing_stopped_ || !pacer_) return;
+    std::optional<Time> next;
+    if (opened_ < total_ || (churn_ && churn_->redials_due(now) > 0)) next = now + pacer_->interval(now);
+    if (churn_)
+      if (const auto t = churn_->next_due(); t && (!next || *t < *next)) next = std::max(*t, now);
+    if (!next || (armed_ && *armed_ <= *next)) return;
+    armed_ = next;
+    const std::uint64_t generation = ++generation_;
+    pace_.expires_at(SteadyTime::to_steady(*next));
+    pace_.async_wait([this, generation](const boost::system::error_code& ec) {
+      if (ec || pacing_stopped_ || generation != generation_) return;
+      armed_.reset();
+      Time at{};
+      shard_.act([&](Node& node, Time now) {
+        service(node, now);
+        at = now;
+      });
+      arm(at);
+    });
   }
 
   // --proxy-auth: the LCP negotiation and authentication this LAC did for call `n` (1-based),
@@ -136,29 +285,22 @@ class LacRunner final : public Runner {
     return std::move(*p);
   }
 
-  void arm_pace() {
-    // Ticks of 1/rate, between 2 ms and 100 ms; each opens what is due since the start.
-    const double interval = std::clamp(1.0 / cfg_.setup_rate, 0.002, 0.1);
-    pace_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(interval)));
-    pace_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || pacing_stopped_) return;
-      shard_.act([this](Node& node, Time now) {
-        const double due = std::floor(cfg_.setup_rate * to_seconds(now - pace_start_)) + 1;
-        const auto target = std::min<std::uint64_t>(total_, static_cast<std::uint64_t>(due));
-        if (target > opened_) open_calls(node, target - opened_, now);
-      });
-      if (opened_ < total_) arm_pace();
-    });
-  }
-
   boost::asio::steady_timer pace_;
   std::uint64_t total_;
-  std::uint64_t opened_ = 0;
+  std::uint64_t opened_ = 0;      // initial calls opened (of total_)
+  std::uint64_t calls_made_ = 0;  // every call opened or attempted, redials included
+  std::uint64_t redials_ = 0;
+  std::uint64_t redialling_ = 0;  // inside service(): the calls being opened are redials
   unsigned tunnels_opened_ = 0;
-  std::vector<TunnelId> tunnel_ids_;
+  std::vector<Slot> slots_;
+  std::set<unsigned> with_room_;  // slots with fewer calls than --sessions(-per-tunnel)
+  FlatKeyMap slot_of_;            // our Tunnel ID -> slot
+  bool reopen_;
   std::vector<net::Endpoint> locals_;
-  Time pace_start_{};
+  std::optional<SetupPacer> pacer_;
+  std::optional<SessionChurn> churn_;
+  std::optional<Time> armed_;
+  std::uint64_t generation_ = 0;
   bool pacing_stopped_ = false;
 };
 

@@ -26,14 +26,16 @@ void keep_or_count(std::vector<Failure>& kept, std::size_t limit, Failure f, std
 
 }  // namespace
 
+std::string result_code(const std::optional<ResultInfo>& r) {
+  if (!r) return "none";
+  std::string code = std::to_string(r->result);
+  if (r->error) code += "/" + std::to_string(*r->error);
+  return code;
+}
+
 void FailureCounts::add(const Failure& f) {
   ++by_phase[f.phase];
-  std::string code = "none";
-  if (f.result) {
-    code = std::to_string(f.result->result);
-    if (f.result->error) code += "/" + std::to_string(*f.result->error);
-  }
-  ++by_result[code];
+  ++by_result[result_code(f.result)];
 }
 
 FailureCounts& FailureCounts::operator+=(const FailureCounts& o) {
@@ -109,6 +111,7 @@ void RunStats::tunnel_attempted(TunnelId t) {
 void RunStats::session_attempted(TunnelId t, SessionId s, Time now) {
   ++sessions_attempted;
   if (!first_attempt) first_attempt = now;
+  timeline.setup(now);
   const std::uint32_t key = session_key(t, s);
   if (const auto was = sessions_.find(key); was && *was == kUp) --sessions_up_;
   sessions_.set(key, kPending);
@@ -118,6 +121,8 @@ void RunStats::session_refused(TunnelId t, const std::string& reason, Time now) 
   ++sessions_attempted;
   ++sessions_failed;
   if (!first_attempt) first_attempt = now;
+  timeline.setup(now);
+  timeline.failed(now, FailPhase::Call, "none");
   add_failure(Failure{t, SessionId{}, "not-opened", false, std::nullopt, reason});
 }
 
@@ -129,6 +134,7 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
     tunnels_.set(tid.value, kUp);
     ++tunnels_established;
     tunnel_latency.record(up->setup_time);
+    timeline.levels(at, sessions_up_, tunnels_up_);
   } else if (const auto* down = std::get_if<TunnelDown>(&ev.event.body)) {
     const auto was = tunnels_.erase(tid.value);
     if (was == kUp) {
@@ -147,14 +153,18 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
       f.unanswered =
           down->phase == tunnel::TunnelState::WaitCtlReply && !down->by_peer && !down->result.has_value();
       tunnels_unanswered += f.unanswered ? 1 : 0;
+      timeline.failed(at, FailPhase::Tunnel, result_code(f.result));
       add_failure(std::move(f));
     }
+    timeline.levels(at, sessions_up_, tunnels_up_);
   } else if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
     const std::uint32_t key = session_key(tid, up->local);
     if (sessions_.find(key) != kUp) ++sessions_up_;
     sessions_.set(key, kUp);
     ++sessions_established;
     session_latency.record(up->setup_time);
+    timeline.established(at);
+    timeline.levels(at, sessions_up_, tunnels_up_);
     // The LNS never sees the attempt itself: the call began setup_time before it came up.
     if (const Time began = at - up->setup_time; !first_attempt || began < *first_attempt)
       first_attempt = began;
@@ -166,11 +176,14 @@ void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
       --sessions_up_;
       ++sessions_closed;
       sessions_closed_by_peer += down->by_peer;
+      timeline.teardown(at);
+      timeline.levels(at, sessions_up_, tunnels_up_);
     } else if (tearing_down && !down->by_peer) {
       ++sessions_cancelled;
       add_cancelled(Failure{tid, down->local, std::string(to_string(down->phase)), false, std::nullopt, ""});
     } else {
       ++sessions_failed;
+      timeline.failed(at, FailPhase::Call, result_code(down->result));
       add_failure(Failure{tid, down->local, std::string(to_string(down->phase)), down->by_peer, down->result,
                           down->reason});
     }
@@ -235,6 +248,7 @@ void RunStats::merge(const RunStats& o) {
   for (const auto& [rule, n] : o.violations_by_rule) violations_by_rule[rule] += n;
   session_latency.merge(o.session_latency);
   tunnel_latency.merge(o.tunnel_latency);
+  timeline.merge(o.timeline);
   auto earliest = [](std::optional<Time>& a, const std::optional<Time>& b) {
     if (b && (!a || *b < *a)) a = b;
   };

@@ -20,6 +20,7 @@
 #include "engine/node.hpp"
 #include "engine/util/flat_key_map.hpp"
 #include "engine/util/latency_histogram.hpp"
+#include "peers/run_timeline.hpp"
 
 namespace l2tp::peers {
 
@@ -42,6 +43,9 @@ struct Percentiles {
 Percentiles percentiles(std::vector<double> values);
 // The same read from a histogram (in milliseconds; within its 1% precision).
 Percentiles percentiles(const LatencyHistogram& h);
+
+// "2", "2/6", or "none" without a Result Code.
+std::string result_code(const std::optional<ResultInfo>& r);
 
 // Failures (or cancellations) by phase and by Result/Error Code ("2", "2/6"; "none" without a
 // Result Code), over every one of the run, kept or not.
@@ -99,6 +103,8 @@ class RunStats {
   FailureCounts failures_omitted_by, cancelled_omitted_by;
   std::map<std::string, std::uint64_t> violations_by_rule;
   LatencyHistogram session_latency, tunnel_latency;
+  // Second by second (peers/run_timeline.hpp): the events above at their time, the levels up.
+  Timeline timeline;
   std::optional<Time> first_attempt, last_session_up, first_session_up;
 
   static constexpr std::size_t kKeptFailures = 1000;

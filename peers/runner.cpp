@@ -42,6 +42,8 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
       shard_(io_, cfg.node, cfg.seed),
       ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
       checker_(cfg.node.tunnel.secret),
+      identity_tap_(&checker_tap_, role_ == "lac" ? MessageType::Sccrp : MessageType::Sccrq,
+                    cfg.node.tunnel.secret),
       signals_(io_, SIGINT, SIGTERM),
       tick_(io_),
       duration_timer_(io_),
@@ -77,6 +79,10 @@ std::optional<int> Runner::prepare() {
     err_ << prefix << "--json: cannot write " << cfg_.json_path << "\n";
     return 2;
   }
+  if (!cfg_.html_path.empty() && !std::ofstream(cfg_.html_path)) {
+    err_ << prefix << "--html: cannot write " << cfg_.html_path << "\n";
+    return 2;
+  }
   tty_ = ::isatty(STDERR_FILENO) == 1;
 
   if (cfg_.ppp.enabled) {
@@ -106,7 +112,7 @@ std::optional<int> Runner::prepare() {
     }
   }
 
-  shard_.set_tap(&checker_tap_);
+  shard_.set_tap(&identity_tap_);  // then the checker
   shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
     stats_.on_event(ev, tearing_down_);
     if (std::holds_alternative<TunnelUp>(ev.event.body)) {
@@ -134,6 +140,8 @@ void Runner::launch(bool standalone) {
   if (standalone)
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
   started_ = SteadyTime::now();
+  origin_ = cfg_.timeline_origin.value_or(started_);
+  stats_.timeline.set_origin(origin_);
   shard_.act([this](Node& node, Time now) { start(node, now); });
   if (cfg_.duration) {
     duration_timer_.expires_after(*cfg_.duration);
@@ -164,6 +172,9 @@ RunResult Runner::result() {
   r.role = role_;
   r.seed = cfg_.seed;
   const Time end = SteadyTime::now();
+  // The last second, as far as it went.
+  sample_timeline(static_cast<std::size_t>(std::max(0.0, std::floor(to_seconds(end - origin_)))));
+  res.peer_identity = identity_tap_.identity();
   res.started = started_;
   r.duration_s = to_seconds(end - started_);
   if (teardown_started_) r.teardown_s = to_seconds(teardown_ended_.value_or(end) - *teardown_started_);
@@ -214,8 +225,11 @@ int Runner::report(const RunResult& res, std::ostream& err) {
     out_ << "  cpu: " << *res.setup_cpu_s << " s user + system until setup completed, "
          << *res.setup_cpu_s * 1000 / static_cast<double>(stats.sessions_established) << " ms per session\n";
   out_ << std::flush;
-  if (!cfg_.json_path.empty()) {
+  if (!cfg_.json_path.empty() || !cfg_.html_path.empty()) {
     nlohmann::json j = to_json(stats, r);
+    j["timeline"] = timeline_json(stats.timeline);
+    j["peer_identity"] = res.peer_identity ? to_json(*res.peer_identity) : nlohmann::json(nullptr);
+    j["options"] = cfg_.options;
     j["setup_complete"] = res.setup_finished;
     if (res.setup_cpu_s && res.setup_finished) j["setup_cpu_s"] = *res.setup_cpu_s;
     if (res.has_ppp) {
@@ -231,9 +245,16 @@ int Runner::report(const RunResult& res, std::ostream& err) {
                      {"half_open_cleared", t.half_open_cleared},
                      {"half_open_peak", t.half_open_peak}};
     for (const auto& [k, v] : res.extra.items()) j[k] = v;
-    std::ofstream f(cfg_.json_path);
-    f << j.dump(2) << "\n";
-    if (!f) err << "l2tpsim " << role_ << ": --json: cannot write " << cfg_.json_path << "\n";
+    if (!cfg_.json_path.empty()) {
+      std::ofstream f(cfg_.json_path);
+      f << j.dump(2) << "\n";
+      if (!f) err << "l2tpsim " << role_ << ": --json: cannot write " << cfg_.json_path << "\n";
+    }
+    if (!cfg_.html_path.empty() && cfg_.render_html) {
+      std::ofstream f(cfg_.html_path);
+      f << cfg_.render_html(j);
+      if (!f) err << "l2tpsim " << role_ << ": --html: cannot write " << cfg_.html_path << "\n";
+    }
   }
   return exit_code(role_, res);
 }
@@ -412,7 +433,8 @@ void Runner::arm_teardown_check() {
 }
 
 void Runner::arm_tick() {
-  tick_.expires_after(kTick);
+  // At whole seconds from the origin, without drift: each tick closes one second of the timeline.
+  tick_.expires_at(SteadyTime::to_steady(origin_ + kTick * ++ticks_));
   tick_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     on_tick();
@@ -420,7 +442,22 @@ void Runner::arm_tick() {
   });
 }
 
+void Runner::sample_timeline(std::size_t second) {
+  TimelineTotals t;
+  t.retransmissions = stats_.channel_totals(shard_.node()).retransmissions;
+  if (ppp_) {
+    const PppCounters& c = ppp_->counters();
+    t.ppp_up = c.up;
+    t.ppp_failed_by_phase = c.failed_by_phase;
+    t.ppp_failed_by_result = c.failed_by_result;
+  }
+  stats_.timeline.sample(second, t);
+}
+
 void Runner::on_tick() {
+  if (const double s = std::floor(to_seconds(SteadyTime::now() - origin_)); s >= 1) {
+    sample_timeline(static_cast<std::size_t>(s) - 1);
+  }
   if (standalone_) {
     if (tty_ || cfg_.progress) print_status();
     return;

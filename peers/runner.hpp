@@ -24,9 +24,12 @@
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
 #include "peers/passive_checker.hpp"
+#include "peers/peer_identity.hpp"
 #include "peers/ppp/locked_authorizer.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
+#include "peers/session_churn.hpp"
+#include "peers/setup_pacer.hpp"
 #include "peers/teardown_pacer.hpp"
 #include "peers/tun/tun_sink.hpp"
 #include "peers/udp_transport.hpp"
@@ -46,6 +49,14 @@ struct RunnerConfig {
   unsigned tunnels = 1;              // LAC
   unsigned sessions_per_tunnel = 1;  // LAC
   double setup_rate = 0;             // LAC: sessions opened per second; 0: all at once
+  // LAC: --ramp (calls per second over time; replaces setup_rate for the pacing when set),
+  // --max-outstanding (calls in setup at once, 0: no cap), --sessions-per-tunnel (tunnels
+  // opened one by one as calls need them, not all at first), churn (--session-lifetime,
+  // --redial-delay, --flap). peers/setup_pacer.hpp, peers/session_churn.hpp.
+  std::optional<RateProfile> ramp;
+  std::uint64_t max_outstanding = 0;
+  bool tunnels_on_demand = false;
+  ChurnConfig churn;
   // Calls cleared per second at the teardown (peers/teardown_pacer.hpp); 0: all at once.
   double teardown_rate = 0;
   std::optional<Duration> duration;  // from the start of setup to the teardown
@@ -54,6 +65,13 @@ struct RunnerConfig {
   // (RFC 2661 5.7), which otherwise lasts the tunnel's full linger (31 s).
   bool teardown_limit_given = false;
   std::string json_path, pcap_path;
+  // --html: the load report, rendered from the JSON summary by `render_html` (the app's
+  // reports library); `options` are the run's options as given, for the report.
+  std::string html_path;
+  std::function<std::string(const nlohmann::json&)> render_html;
+  std::vector<std::string> options;
+  // The instant the timeline counts from (sharded: the same for every shard); else the start.
+  std::optional<Time> timeline_origin;
   bool progress = false;  // a status line every second even when stderr is not a terminal
   std::uint64_t seed = 0;
   PppSettings ppp;
@@ -76,6 +94,7 @@ struct RunResult {
   RunStats stats;
   RunSummary summary;
   bool has_ppp = false;
+  std::optional<PeerIdentity> peer_identity;  // from the first SCCRP (LAC) or SCCRQ (LNS)
   PppCounters ppp;
   PppRecords ppp_records;
   PppRecordLimits ppp_limits;  // what merge() keeps of the shards' records
@@ -123,6 +142,7 @@ class Runner {
   Shard& shard() { return shard_; }
   // Sharded: the whole run's JSON goes here (the shards' own configurations have none).
   void set_json_path(std::string path) { cfg_.json_path = std::move(path); }
+  void set_timeline_origin(Time origin) { cfg_.timeline_origin = origin; }
   boost::asio::io_context& io() { return io_; }
 
  protected:
@@ -159,11 +179,14 @@ class Runner {
   // Every message from the peer against the rules (the checker sees the wire through the tap).
   PassiveChecker checker_;
   CheckingTap checker_tap_{checker_};
+  IdentityTap identity_tap_;
 
  private:
   void on_signal(const boost::system::error_code& ec, int sig);
   void arm_tick();
   void on_tick();
+  // The timeline's sample of the cumulative counters at the end of second `second`.
+  void sample_timeline(std::size_t second);
   StatusCounts counts() const;
   void arm_teardown_check();
   // The paced teardown: clears what is due, then waits for the next step until all are cleared.
@@ -206,6 +229,8 @@ class Runner {
   std::unordered_set<std::uint16_t> half_open_gone_;
   std::uint64_t last_established_ = 0;
   double last_tick_s_ = 0;
+  Time origin_{};          // the timeline's second 0
+  std::size_t ticks_ = 0;  // ticks armed so far, at origin + n seconds
 };
 
 }  // namespace l2tp::peers

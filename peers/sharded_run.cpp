@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -92,6 +93,7 @@ void RunResult::merge(RunResult&& o) {
     ppp_records.merge(std::move(o.ppp_records), ppp_limits);
   }
   if (o.started && (!started || *o.started < *started)) started = o.started;
+  if (!peer_identity) peer_identity = std::move(o.peer_identity);
   setup_finished = setup_finished && o.setup_finished;
   // Process-wide CPU: the shard that finished last took the whole run's figure.
   if (o.setup_cpu_s && (!setup_cpu_s || *o.setup_cpu_s > *setup_cpu_s)) setup_cpu_s = o.setup_cpu_s;
@@ -100,6 +102,15 @@ void RunResult::merge(RunResult&& o) {
   for (const char* key : {"tunnels_requested", "sessions_requested", "requested_setup_rate"})
     if (extra.contains(key) && o.extra.contains(key) && extra[key].is_number() && o.extra[key].is_number())
       extra[key] = extra[key].get<double>() + o.extra[key].get<double>();
+  // Churn counters add up too (--session-lifetime, --flap, redials).
+  if (extra.contains("churn") && o.extra.contains("churn"))
+    for (const char* key : {"lifetimes_ended", "flaps", "redials", "flap_rate"})
+      if (extra["churn"].contains(key) && o.extra["churn"].contains(key))
+        extra["churn"][key] =
+            extra["churn"][key].is_number_integer()
+                ? nlohmann::json(extra["churn"][key].get<std::uint64_t>() +
+                                 o.extra["churn"][key].get<std::uint64_t>())
+                : nlohmann::json(extra["churn"][key].get<double>() + o.extra["churn"][key].get<double>());
 }
 
 ShardPlan plan_shards(const RunnerConfig& cfg, const std::string& role) {
@@ -131,6 +142,13 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
     c.tunnels = cfg.tunnels / n + (k < cfg.tunnels % n ? 1 : 0);
     c.setup_rate = cfg.tunnels ? cfg.setup_rate * c.tunnels / cfg.tunnels : 0;
     c.teardown_rate = cfg.tunnels ? cfg.teardown_rate * c.tunnels / cfg.tunnels : 0;
+    // The ramp, the cap on calls in setup and the flaps split the same way (the cap rounded up).
+    const double share = cfg.tunnels ? static_cast<double>(c.tunnels) / cfg.tunnels : 0;
+    if (cfg.ramp) c.ramp = cfg.ramp->scaled(share);
+    if (cfg.max_outstanding)
+      c.max_outstanding =
+          std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(cfg.max_outstanding * share)));
+    c.churn.flap_rate = cfg.churn.flap_rate * share;
     if (k > 0) {
       // Each shard its own port: replies from the LNS come back to the shard that sent.
       for (auto& l : c.local) l.port = 0;
@@ -194,6 +212,9 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
     if (k == 0) bound = r.shard().local_endpoints();
   }
   main_io.poll();  // notes from binding (port 1701 taken, ...)
+  // One origin for every shard's timeline: their seconds line up and merge bucket by bucket.
+  const Time origin = SteadyTime::now();
+  for (auto& r : runners) r->set_timeline_origin(origin);
   main_io.restart();
   if (role == "lac") {
     err << prefix << cfg.tunnels << " tunnel(s) x " << cfg.sessions_per_tunnel << " session(s) to "

@@ -1,0 +1,91 @@
+// Churn for soak tests: every call that comes up lives for --session-lifetime (fixed, or drawn
+// evenly between two bounds) and is then cleared; every call that ends while the run goes on
+// (its lifetime, a flap, the peer's CDN, a failed setup) is dialled again after --redial-delay;
+// --flap RATE clears random calls that are up, RATE a second on average (a Poisson process),
+// by LCP Terminate-Request or by a bare CDN, as a controlled fault rate.
+//
+// Memory is what is up now: one timer and one slot per live call, one queued time per call
+// waiting to redial; nothing of an ended call stays. No I/O: the runner asks at `now`.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/time.hpp"
+#include "engine/util/flat_key_map.hpp"
+#include "engine/util/rng.hpp"
+#include "engine/util/timer_heap.hpp"
+
+namespace l2tp::peers {
+
+// "30s" (fixed) or "10s-60s" (uniform between the bounds); units ms, s, m, h, none = seconds.
+struct LifetimeDist {
+  Duration low{}, high{};
+  static std::optional<LifetimeDist> parse(const std::string& text, std::string& error);
+  Duration draw(Rng& rng) const;
+  std::string to_string() const;
+};
+
+enum class FlapKind : std::uint8_t { Cdn, Lcp, Mix };
+std::optional<FlapKind> parse_flap_kind(const std::string& s);
+const char* to_string(FlapKind k);
+
+struct ChurnConfig {
+  std::optional<LifetimeDist> lifetime;
+  Duration redial_delay{};
+  bool redial = false;   // dial again every call that ends while the run goes on
+  double flap_rate = 0;  // calls per second cleared at random
+  FlapKind flap_kind = FlapKind::Mix;
+  bool active() const { return lifetime || redial || flap_rate > 0; }
+};
+
+class SessionChurn {
+ public:
+  using Key = std::uint32_t;  // our Tunnel ID << 16 | our Session ID
+  enum class Flap : std::uint8_t { Cdn, Lcp };
+
+  SessionChurn(const ChurnConfig& cfg, std::uint64_t seed, Time start);
+
+  // A call came up: its lifetime starts.
+  void up(Key key, Time now);
+  // A call ended (cleared by anyone, or failed before it came up): forgotten, and redialled
+  // after the delay when redial is on.
+  void ended(Key key, Time now);
+  // The teardown began: nothing more is cleared, flapped or redialled.
+  void stop();
+
+  // The next call whose lifetime is over at `now`, if any (it stays up until ended() says so).
+  std::optional<Key> pop_expired(Time now);
+  // A flap due at `now`: a random call that is up, and how to clear it (Lcp only with PPP).
+  std::optional<std::pair<Key, Flap>> pop_flap(Time now, bool ppp);
+  // Redials due at `now` (taken by take_redials once their calls are opened).
+  std::uint64_t redials_due(Time now) const;
+  void take_redials(std::uint64_t n);
+  // The earliest time anything here is due.
+  std::optional<Time> next_due() const;
+
+  std::size_t up_now() const { return up_.size(); }
+  std::size_t waiting_redial() const { return redials_.size(); }
+  std::uint64_t expired() const { return expired_; }
+  std::uint64_t flaps() const { return flaps_; }
+
+ private:
+  void schedule_flap(Time from);
+  void remove_up(Key key);
+
+  ChurnConfig cfg_;
+  SeededRng rng_;
+  TimerHeap lifetimes_;
+  // The calls up now, for an O(1) random pick: a dense list and each key's place in it.
+  std::vector<Key> up_;
+  FlatKeyMap up_index_;
+  std::deque<Time> redials_;  // in time order: the delay is fixed
+  std::optional<Time> next_flap_;
+  bool stopped_ = false;
+  std::uint64_t expired_ = 0, flaps_ = 0;
+};
+
+}  // namespace l2tp::peers

@@ -1,0 +1,135 @@
+// `l2tpsim lac --setup-rate 2000` for 10 s against `l2tpsim lns` on loopback (L2TP only, the
+// default shards): the JSON timeline of the LAC has every one-second bucket of the setup within
+// 5% of 2,000 attempts, the calls all come up, and both timelines add up to the run's totals.
+// The 100 ms evenness is the pacer's own, checked in virtual time (tests/peers/setup_pacer_test).
+// A loopback load: the test holds /tmp/l2tpsim-load.lock so no other load runs beside it.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.hpp"
+
+namespace l2tp::testing {
+namespace {
+
+class LoadLock {
+ public:
+  LoadLock() : fd_(::open("/tmp/l2tpsim-load.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~LoadLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  LoadLock(const LoadLock&) = delete;
+  LoadLock& operator=(const LoadLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+nlohmann::json read_json(const std::string& path) {
+  auto j = nlohmann::json::parse(read_file(path), nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << "no JSON summary in " << path;
+  return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+std::uint64_t sum(const nlohmann::json& timeline, const char* key) {
+  std::uint64_t n = 0;
+  for (const auto& b : timeline) n += b.value(key, std::uint64_t{0});
+  return n;
+}
+
+TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
+  LoadLock lock;
+  ASSERT_TRUE(lock.held());
+  const std::string dir = make_temp_dir("l2tpsim-load-profile");
+  const std::string lns_at = "127.0.0.3:" + std::to_string(free_udp_port());
+  auto lns =
+      ChildProcess::start({L2TPSIM_BINARY, "lns", "--listen", lns_at, "--no-ppp", "--json", dir + "/lns.json",
+                           "--duration", "60", "--keepalive-timeout", "0", "--html", dir + "/lns.html"},
+                          dir + "/lns.log");
+  ASSERT_TRUE(lns);
+  ASSERT_TRUE(
+      wait_until([&] { return read_file(dir + "/lns.log").find("listening on") != std::string::npos; },
+                 std::chrono::seconds(10)))
+      << read_file(dir + "/lns.log");
+  // 20 tunnels x 1,000 calls at 2,000 a second: 10 s of setup, held 3 s more, then torn down.
+  auto lac = ChildProcess::start({L2TPSIM_BINARY,
+                                  "lac",
+                                  "--connect-to",
+                                  lns_at,
+                                  "--local-address",
+                                  "127.0.0.4",
+                                  "--port",
+                                  "0",
+                                  "--tunnels",
+                                  "20",
+                                  "--sessions",
+                                  "1000",
+                                  "--setup-rate",
+                                  "2000",
+                                  "--no-ppp",
+                                  "--keepalive-timeout",
+                                  "0",
+                                  "--duration",
+                                  "13",
+                                  "--json",
+                                  dir + "/lac.json",
+                                  "--html",
+                                  dir + "/lac.html"},
+                                 dir + "/lac.log");
+  ASSERT_TRUE(lac);
+  const auto lac_status = lac->wait(std::chrono::seconds(60));
+  lns->signal(SIGTERM);
+  const auto lns_status = lns->wait(std::chrono::seconds(30));
+  const std::string logs =
+      "--- lac.log\n" + read_file(dir + "/lac.log") + "--- lns.log\n" + read_file(dir + "/lns.log");
+  ASSERT_EQ(lac_status, 0) << logs;
+  ASSERT_EQ(lns_status, 0) << logs;
+
+  const auto lac_json = read_json(dir + "/lac.json");
+  const auto lns_json = read_json(dir + "/lns.json");
+  ASSERT_TRUE(lac_json.contains("timeline")) << logs;
+  const auto& t = lac_json["timeline"];
+  ASSERT_GE(t.size(), 13u) << t.dump();
+  for (std::size_t s = 0; s < 10; ++s) {
+    SCOPED_TRACE("second " + std::to_string(s) + ": " + t[s].dump());
+    EXPECT_EQ(t[s].value("t", -1), static_cast<int>(s));
+    EXPECT_GE(t[s].value("setups", 0), 1900);
+    EXPECT_LE(t[s].value("setups", 0), 2100);
+  }
+  // Nothing more is attempted once the 20,000 calls are out; every one came up and was cleared.
+  for (std::size_t s = 11; s < t.size(); ++s) EXPECT_EQ(t[s].value("setups", 0), 0) << t[s].dump();
+  EXPECT_EQ(sum(t, "setups"), 20000u);
+  EXPECT_EQ(sum(t, "established"), 20000u);
+  EXPECT_EQ(sum(t, "failed"), 0u);
+  EXPECT_EQ(sum(t, "teardowns"), 20000u);
+  EXPECT_EQ(sum(t, "retransmissions"), lac_json.value("retransmissions", std::uint64_t{0}));
+  EXPECT_EQ(t[11].value("sessions_up", 0), 20000) << t[11].dump();  // all up, before the teardown
+  EXPECT_EQ(t[11].value("tunnels_up", 0), 20);
+  EXPECT_EQ(t.back().value("sessions_up", -1), 0);
+  // The LNS saw the same calls, second by second.
+  const auto& l = lns_json["timeline"];
+  EXPECT_EQ(sum(l, "established"), 20000u) << l.dump();
+  EXPECT_EQ(sum(l, "teardowns"), 20000u);
+  // The report pages were written, whole.
+  for (const char* page : {"/lac.html", "/lns.html"}) {
+    const std::string html = read_file(dir + page);
+    EXPECT_NE(html.find("</html>"), std::string::npos) << page;
+    EXPECT_NE(html.find("l2tpsim"), std::string::npos) << page;
+  }
+  EXPECT_EQ(lac_json["peer_identity"].value("host_name", ""), "l2tpsim-lns");
+  EXPECT_EQ(lns_json["peer_identity"].value("host_name", ""), "l2tpsim-lac");
+  if (!HasFailure()) std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace l2tp::testing
