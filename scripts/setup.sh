@@ -20,6 +20,7 @@ PACKAGES=(
   libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libboost-program-options1.81-dev
   tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping libxml2-utils ccache
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins
 )
 
 log() { printf '\n== %s\n' "$*"; }
@@ -137,6 +138,8 @@ case "${1:-}" in
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${SCENARIO_FUZZ_SECONDS:-20}" scenario_fuzz
     log "fuzzing conversation extraction from captures for ${CONVERSATION_FUZZ_SECONDS:-15} s"
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${CONVERSATION_FUZZ_SECONDS:-15}" conversation_fuzz
+    log "fuzzing the VICI codec (charon's control protocol, --use-ipsec) for ${VICI_FUZZ_SECONDS:-5} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${VICI_FUZZ_SECONDS:-5}" vici_fuzz
     log "interop tests (build/), from the background"
     interop_status=0
     wait "$interop_pid" || interop_status=$?
