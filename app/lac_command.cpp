@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/ipsec_options.hpp"
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
 #include "app/role_config.hpp"
@@ -134,6 +135,8 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
   common.add_to(opts, "lac");
   PppOptions ppp;
   ppp.add_to(opts, "lac");
+  IpsecOptions ipsec;  // the lac command only: a scenario's lac: block has no IPsec phase yet
+  if (prefer_1701) ipsec.add_to(opts, "lac");
 
   l2tp::peers::RunnerConfig cfg;
   {
@@ -182,6 +185,7 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     if (!common.teardown_rate_given()) cfg.teardown_rate = cfg.setup_rate;
     ppp.apply(cfg, vm);
     cfg.options.assign(argv + 1, argv + argc);
+    if (prefer_1701) ipsec.apply(cfg);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
   }
   return cfg;
@@ -204,7 +208,8 @@ int run_lac(int argc, char** argv) {
     return 2;
   }
   if (!cfg) return 0;  // --help
-  return l2tp::peers::run_lac(*cfg, std::cout, std::cerr);
+  return run_with_ipsec(*cfg, "lac",
+                        [](const auto& c) { return l2tp::peers::run_lac(c, std::cout, std::cerr); });
 }
 
 }  // namespace l2tpsim::app

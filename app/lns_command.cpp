@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/ipsec_options.hpp"
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
 #include "app/role_config.hpp"
@@ -48,6 +49,8 @@ std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::
   common.add_to(opts, "lns");
   PppOptions ppp;
   ppp.add_to(opts, "lns");
+  IpsecOptions ipsec;
+  ipsec.add_to(opts, "lns");
 
   l2tp::peers::RunnerConfig cfg;
   {
@@ -66,6 +69,7 @@ std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::
     common.apply(cfg);
     ppp.apply(cfg, vm);
     cfg.options.assign(argv + 1, argv + argc);
+    ipsec.apply(cfg);
     cfg.node.accept_tunnels = true;
   }
   return cfg;
@@ -80,7 +84,8 @@ int run_lns(int argc, char** argv) {
     return 2;
   }
   if (!cfg) return 0;  // --help
-  return l2tp::peers::run_lns(*cfg, std::cout, std::cerr);
+  return run_with_ipsec(*cfg, "lns",
+                        [](const auto& c) { return l2tp::peers::run_lns(c, std::cout, std::cerr); });
 }
 
 }  // namespace l2tpsim::app

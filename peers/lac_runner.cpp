@@ -138,6 +138,7 @@ class LacRunner final : public Runner {
     j["sessions_requested"] = total_;
     j["sessions_per_tunnel"] = cfg_.sessions_per_tunnel;
     j["requested_setup_rate"] = cfg_.setup_rate;
+    if (!cfg_.ipsec.report.is_null()) j["ipsec"] = cfg_.ipsec.report;
     j["ramp"] = cfg_.ramp ? nlohmann::json(cfg_.ramp->to_string()) : nlohmann::json(nullptr);
     j["max_outstanding"] = cfg_.max_outstanding;
     j["tunnels_on_demand"] = cfg_.tunnels_on_demand;
@@ -164,7 +165,10 @@ class LacRunner final : public Runner {
 
   void open_tunnel(Node& node, unsigned i, Time now) {
     ++tunnels_opened_;
-    const TunnelId id = node.open_tunnel(locals_[i % locals_.size()], cfg_.connect_to, now);
+    const auto& local = locals_[i % locals_.size()];
+    // --use-ipsec: no SA from this address, no L2TP from it (phase ipsec, with charon's reason).
+    const std::string* ipsec_failed = cfg_.ipsec.failure_for(local.addr);
+    const TunnelId id = ipsec_failed ? TunnelId{} : node.open_tunnel(local, cfg_.connect_to, now);
     slots_[i] = Slot{id, 0};
     if (id.value != 0) {
       slot_of_.set(id.value, i);
@@ -172,8 +176,9 @@ class LacRunner final : public Runner {
     } else {
       ++stats_.tunnels_attempted;
       ++stats_.tunnels_failed;
-      stats_.add_failure(Failure{id, std::nullopt, "not-opened", false, std::nullopt,
-                                 "no free Tunnel ID or the tunnel limit is reached"});
+      stats_.add_failure(
+          Failure{id, std::nullopt, ipsec_failed ? "ipsec" : "not-opened", false, std::nullopt,
+                  ipsec_failed ? *ipsec_failed : "no free Tunnel ID or the tunnel limit is reached"});
     }
   }
 

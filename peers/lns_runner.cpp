@@ -1,8 +1,11 @@
 // The LNS role: listens on one or more addresses and accepts every tunnel and incoming call
 // the configuration allows (secret, --max-tunnels, --max-sessions); the counters say what
-// came up, what failed and why.
+// came up, what failed and why. With --use-ipsec required, L2TP that did not come through an
+// IPsec SA is refused before the node sees it (ipsec/required_filter.hpp).
+#include <memory>
 #include <ostream>
 
+#include "ipsec/required_filter.hpp"
 #include "peers/runner.hpp"
 #include "peers/sharded_run.hpp"
 
@@ -20,6 +23,10 @@ class LnsRunner final : public Runner {
       auto bound = shard_.bind(local, cfg_.reuse_port);
       if (!bound) return "--listen: " + bound.error();
     }
+    if (cfg_.ipsec.admits) {
+      ipsec_filter_ = std::make_unique<ipsec::RequiredFilter>(cfg_.ipsec.admits, err_, "l2tpsim lns: ");
+      shard_.set_filter(ipsec_filter_.get());
+    }
     return std::nullopt;
   }
 
@@ -35,7 +42,14 @@ class LnsRunner final : public Runner {
     nlohmann::json listen = nlohmann::json::array();
     for (const auto& l : shard_.local_endpoints()) listen.push_back(l.to_string());
     j["listen"] = std::move(listen);
+    if (!cfg_.ipsec.report.is_null()) {
+      j["ipsec"] = cfg_.ipsec.report;
+      if (ipsec_filter_) j["ipsec"].update(ipsec_filter_->report());
+    }
   }
+
+ private:
+  std::unique_ptr<ipsec::RequiredFilter> ipsec_filter_;
 };
 
 }  // namespace

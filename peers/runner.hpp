@@ -23,6 +23,7 @@
 #include "engine/driver/ppp_layer.hpp"
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
+#include "ipsec/ipsec_settings.hpp"
 #include "peers/passive_checker.hpp"
 #include "peers/peer_identity.hpp"
 #include "peers/ppp/locked_authorizer.hpp"
@@ -83,6 +84,9 @@ struct RunnerConfig {
   bool authorizer_shareable = false;
   // Shards (--threads): how many the user asked for (0: one per core).
   unsigned threads = 1;
+  // --use-ipsec (ipsec/): LAC sources whose SA failed (their tunnels fail in phase `ipsec`), the
+  // JSON `ipsec` block, and for `lns --use-ipsec required` whether a source came through an SA.
+  ipsec::IpsecHooks ipsec;
 
   // Set by sharded_run.cpp for each shard: bind with SO_REUSEPORT (LNS), the shared authorizer.
   bool reuse_port = false;
