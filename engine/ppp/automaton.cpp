@@ -128,7 +128,7 @@ Result<void, std::string> Automaton::adopt(Bytes our_options, Bytes peer_options
   if (!policy_.handle_ack(our_options)) return refuse("our request cannot be taken as acknowledged");
   if (auto f = policy_.take_failure()) return refuse(f->detail);
 
-  req_options_.assign(our_options.begin(), our_options.end());
+  req_options_ = Buffer();  // answered: nothing reads them again (see answered())
   req_answered_ = true;
   fresh_done_ = false;
   restart_count_ = 0;
@@ -245,6 +245,14 @@ bool Automaton::check_failure(Time now) {
   if (!f) return false;
   fail_now(std::move(*f), now);
   return true;
+}
+
+// A valid reply came to our last request: it is not sent again (a new one is rebuilt) and a
+// second reply is discarded on req_answered_ alone, so its options are freed (an opened link
+// would otherwise keep them for its life).
+void Automaton::answered() {
+  req_answered_ = true;
+  req_options_ = Buffer();
 }
 
 void Automaton::send_configure_request(bool retransmit, Time now) {
@@ -470,7 +478,7 @@ void Automaton::on_configure_reply(const Packet& p, Time now) {
       return;
     }
   }
-  req_answered_ = true;
+  answered();
   if (p.code == Code::ConfAck) ++counters_.acks_received;
   if (p.code == Code::ConfNak) ++counters_.naks_received;
   if (p.code == Code::ConfRej) ++counters_.rejects_received;

@@ -273,6 +273,7 @@ class Automaton {
   bool check_failure(Time now);
   void fresh_start();
   void send_configure_request(bool retransmit, Time now);
+  void answered();
   void send_terminate_request(bool retransmit, Time now);
   void queue(Code code, std::uint8_t id, Bytes data);
   std::string option_names(Bytes options) const;
@@ -297,7 +298,7 @@ class Automaton {
   OptionPolicy& policy_;
   AutomatonConfig cfg_;
   std::optional<Time> timer_;
-  Buffer req_options_;
+  Buffer req_options_;  // freed once answered
 
   // Convergence guards (see the .cpp): Naks we sent since our last Ack, Naks+Rejects we
   // sent since our last Ack, Naks+Rejects we received since the peer's last Ack.

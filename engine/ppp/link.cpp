@@ -71,16 +71,16 @@ Link::Link(std::shared_ptr<const LinkProfile> profile, std::string user, Rng& rn
 
 void Link::new_lcp() {
   // The LCP settings live in the profile: an aliasing pointer shares them.
-  lcp_ = std::make_unique<Lcp>(std::shared_ptr<const LcpConfig>(profile_, &cfg().lcp), rng_, cfg().fsm);
+  lcp_.emplace(std::shared_ptr<const LcpConfig>(profile_, &cfg().lcp), rng_, cfg().fsm);
 }
 
 Link::~Link() = default;
 
-std::vector<Automaton*> Link::ncps() {
-  std::vector<Automaton*> v;
-  if (ipcp_) v.push_back(&ipcp_->automaton());
-  if (ipv6cp_) v.push_back(&ipv6cp_->automaton());
-  if (bcp_) v.push_back(&bcp_->automaton());
+Link::NcpList Link::ncps() {
+  NcpList v;
+  if (ipcp_) v.items[v.count++] = &ipcp_->automaton();
+  if (ipv6cp_) v.items[v.count++] = &ipv6cp_->automaton();
+  if (bcp_) v.items[v.count++] = &bcp_->automaton();
   return v;
 }
 
@@ -309,11 +309,14 @@ void Link::fail(Time now, Phase phase, std::string reason, avp::DisconnectCause 
   after_input(now);
 }
 
+// The packets move out of the components (no copy) into a local: a member would keep the last
+// one's storage for the life of the link.
 void Link::flush_auth() {
+  Buffer packet;
   if (auth_client_)
-    while (auth_client_->poll_transmit(scratch_)) queue_frame(auth_client_->protocol(), scratch_, false);
+    while (auth_client_->poll_transmit(packet)) queue_frame(auth_client_->protocol(), packet, false);
   if (authenticator_)
-    while (authenticator_->poll_transmit(scratch_)) queue_frame(authenticator_->protocol(), scratch_, false);
+    while (authenticator_->poll_transmit(packet)) queue_frame(authenticator_->protocol(), packet, false);
 }
 
 void Link::report_down(Time now, Phase phase, std::string reason, avp::DisconnectCause c, bool auth_failed,
@@ -446,7 +449,7 @@ void Link::check_auth(Time now) {
 void Link::enter_network(Time now) {
   phase_ = Phase::Network;
   if (cfg().ipcp_enabled && !ipcp_) {
-    ipcp_ = std::make_unique<Ipcp>(authorized_ipcp_ ? *authorized_ipcp_ : cfg().ipcp, cfg().fsm);
+    ipcp_.emplace(authorized_ipcp_ ? *authorized_ipcp_ : cfg().ipcp, cfg().fsm);
     authorized_ipcp_.reset();  // the Ipcp keeps its copy; a later authorize() changes nothing
   }
   if (cfg().ipv6cp_enabled && !ipv6cp_) ipv6cp_ = std::make_unique<Ipv6cp>(cfg().ipv6cp, rng_, cfg().fsm);
@@ -619,9 +622,11 @@ void Link::after_input(Time now) {
 }
 
 void Link::drain(Automaton& a, std::uint16_t protocol, bool lcp_format) {
+  // Layer events are dropped: the link reads the states instead.
   while (a.poll_event()) {
-  }  // layer events: the link reads the states instead
-  while (a.poll_transmit(scratch_)) queue_frame(protocol, scratch_, lcp_format);
+  }
+  Buffer packet;  // see flush_auth
+  while (a.poll_transmit(packet)) queue_frame(protocol, packet, lcp_format);
 }
 
 void Link::queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format) {

@@ -7,6 +7,7 @@
 // authorize(), so the driver can check a secrets file or ask RADIUS, and assign addresses.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -205,7 +206,15 @@ class Link {
   void drain(Automaton& a, std::uint16_t protocol, bool lcp_format);
   void queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format);
   void down_ncps(Time now);
-  std::vector<Automaton*> ncps();
+  // The NCPs in use (at most three), without an allocation: asked for on every input.
+  struct NcpList {
+    std::array<Automaton*, 3> items{};
+    std::size_t count = 0;
+    Automaton** begin() { return items.data(); }
+    Automaton** end() { return items.data() + count; }
+    bool empty() const { return count == 0; }
+  };
+  NcpList ncps();
 
   std::shared_ptr<const LinkProfile> profile_;
   std::string user_;
@@ -218,10 +227,12 @@ class Link {
   bool verdict_pending_ = false;
   bool authorized_ = false;
   bool up_reported_ = false, down_reported_ = false;
-  std::unique_ptr<Lcp> lcp_;
+  // LCP and IPCP inside the link (every link has LCP, nearly every one IPCP): two allocations
+  // and their headers fewer per session than on the heap.
+  std::optional<Lcp> lcp_;
   std::unique_ptr<auth::Client> auth_client_;
   std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<Ipcp> ipcp_;
+  std::optional<Ipcp> ipcp_;
   std::unique_ptr<Ipv6cp> ipv6cp_;
   std::unique_ptr<Bcp> bcp_;
   std::string auth_user_;
@@ -237,7 +248,6 @@ class Link {
   unsigned echoes_unanswered_ = 0;
   Fifo<Buffer> out_;
   Fifo<LinkEvent> events_;
-  Buffer scratch_;
   LinkStats stats_;
 };
 
