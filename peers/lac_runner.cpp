@@ -224,7 +224,14 @@ class LacRunner final : public Runner {
   void service(Node& node, Time now) {
     if (churn_) {
       while (auto k = churn_->pop_expired(now)) clear(node, *k, now, false);
-      while (auto f = churn_->pop_flap(now, ppp_ != nullptr))
+      // A flap hits a call that is up: with PPP, its link too (one still negotiating would count
+      // as a PPP failure the run caused itself).
+      const auto link_up = [this](SessionChurn::Key k) {
+        return ppp_->is_up(
+            LinkKey{static_cast<std::uint16_t>(k >> 16), static_cast<std::uint16_t>(k & 0xFFFF)});
+      };
+      while (auto f = churn_->pop_flap(now, ppp_ != nullptr,
+                                       ppp_ ? std::function<bool(SessionChurn::Key)>(link_up) : nullptr))
         clear(node, f->first, now, f->second == SessionChurn::Flap::Lcp, &kFlapCdn);
     }
     const std::uint64_t initial = total_ - opened_;

@@ -143,11 +143,18 @@ std::optional<SessionChurn::Key> SessionChurn::pop_expired(Time now) {
   return std::nullopt;
 }
 
-std::optional<std::pair<SessionChurn::Key, SessionChurn::Flap>> SessionChurn::pop_flap(Time now, bool ppp) {
+std::optional<std::pair<SessionChurn::Key, SessionChurn::Flap>> SessionChurn::pop_flap(
+    Time now, bool ppp, const std::function<bool(Key)>& eligible) {
   if (!next_flap_ || *next_flap_ > now) return std::nullopt;
   schedule_flap(*next_flap_);
-  if (up_.empty()) return std::nullopt;  // nothing up to flap: this one passes
-  const Key key = up_[static_cast<std::size_t>(unit(rng_) * static_cast<double>(up_.size()))];
+  std::optional<Key> pick;
+  constexpr int kDraws = 8;
+  for (int i = 0; i < kDraws && !up_.empty() && !pick; ++i) {
+    const Key k = up_[static_cast<std::size_t>(unit(rng_) * static_cast<double>(up_.size()))];
+    if (!eligible || eligible(k)) pick = k;
+  }
+  if (!pick) return std::nullopt;  // nothing up to flap: this one passes
+  const Key key = *pick;
   Flap how = Flap::Cdn;
   if (ppp && cfg_.flap_kind == FlapKind::Lcp) how = Flap::Lcp;
   if (ppp && cfg_.flap_kind == FlapKind::Mix) how = (rng_.next_u64() & 1) ? Flap::Lcp : Flap::Cdn;

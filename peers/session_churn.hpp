@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,8 +60,11 @@ class SessionChurn {
 
   // The next call whose lifetime is over at `now`, if any (it stays up until ended() says so).
   std::optional<Key> pop_expired(Time now);
-  // A flap due at `now`: a random call that is up, and how to clear it (Lcp only with PPP).
-  std::optional<std::pair<Key, Flap>> pop_flap(Time now, bool ppp);
+  // A flap due at `now`: a random call that is up and `eligible` (with PPP: its link is up; a
+  // few calls are drawn until one is, else this flap passes), and how to clear it (Lcp only
+  // with PPP).
+  std::optional<std::pair<Key, Flap>> pop_flap(Time now, bool ppp,
+                                               const std::function<bool(Key)>& eligible = nullptr);
   // Redials due at `now` (taken by take_redials once their calls are opened).
   std::uint64_t redials_due(Time now) const;
   void take_redials(std::uint64_t n);

@@ -244,8 +244,11 @@ std::string histogram_chart(const char* label, const LatencyHistogram& h) {
   for (const auto& [name, q] : marks) {
     const double x = x_of_us(h.percentile_us(q));
     o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" + num(t) + "\" y2=\"" + num(height - b) +
-         "\" stroke=\"#cf222e\" stroke-dasharray=\"3 2\"/><text x=\"" + num(x + 3) + "\" y=\"" + num(t + 10) +
-         "\" fill=\"#cf222e\">" + name + "</text>";
+         "\" stroke=\"#cf222e\" stroke-dasharray=\"3 2\"/>";
+    // The label right of its line, or left of it near the right edge.
+    const bool left = x > width - r - 30;
+    o += "<text x=\"" + num(left ? x - 3 : x + 3) + "\" y=\"" + num(t + 10) + "\" fill=\"#cf222e\"" +
+         (left ? " text-anchor=\"end\"" : "") + ">" + name + "</text>";
   }
   o += "<line class=\"axis\" x1=\"" + num(l) + "\" x2=\"" + num(width - r) + "\" y1=\"" + num(height - b) +
        "\" y2=\"" + num(height - b) + "\"/></svg></div>";

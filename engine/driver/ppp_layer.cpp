@@ -244,6 +244,11 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   service(node, e, now);
 }
 
+bool PppLayer::is_up(LinkKey key) const {
+  const auto slot = index_.find(key.value());
+  return slot && slots_[*slot]->counted_up;
+}
+
 PppLayer::Entry* PppLayer::find(LinkKey key) {
   const auto slot = index_.find(key.value());
   return slot ? slots_[*slot].get() : nullptr;

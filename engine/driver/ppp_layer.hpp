@@ -164,6 +164,8 @@ class PppLayer {
   // Links that came up and have not ended. Kept as a count: the runner asks after every
   // datagram (setup_complete), and a scan of 10,000 links there dominated a load run.
   std::size_t links_up() const { return links_up_; }
+  // True when the link of `key` came up and has not ended (l2tpsim lac --flap clears only those).
+  bool is_up(LinkKey key) const;
   // Links still negotiating (not yet up, not ended).
   std::size_t negotiating() const { return index_.size() - links_up(); }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -100,6 +101,11 @@ TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
   ASSERT_TRUE(lac_json.contains("timeline")) << logs;
   const auto& t = lac_json["timeline"];
   ASSERT_GE(t.size(), 13u) << t.dump();
+  std::cout << "LAC timeline (setups/established/sessions_up per second):";
+  for (const auto& b : t)
+    std::cout << " " << b.value("setups", 0) << "/" << b.value("established", 0) << "/"
+              << b.value("sessions_up", 0);
+  std::cout << "\n";
   for (std::size_t s = 0; s < 10; ++s) {
     SCOPED_TRACE("second " + std::to_string(s) + ": " + t[s].dump());
     EXPECT_EQ(t[s].value("t", -1), static_cast<int>(s));

@@ -122,5 +122,40 @@ TEST(RunStats, UpSessionsInOrderAndMergedAcrossShards) {
   EXPECT_EQ(a.session_latency.max_us(), 3000u);
 }
 
+// Two shards' statistics: the timelines add second by second (counts and levels), and the
+// histograms merge into exactly the histogram of the union of the samples.
+TEST(RunStats, ShardsMergeTheirTimelinesAndHistogramsExactly) {
+  const Time t0{};
+  RunStats a, b;
+  a.timeline.set_origin(t0);
+  b.timeline.set_origin(t0);
+  LatencyHistogram all;
+  auto up = [&](RunStats& s, std::uint16_t t, std::uint16_t sid, Time at, Duration setup) {
+    s.session_attempted(TunnelId{t}, SessionId{sid}, at - setup);
+    s.on_event(NodeEvent{TunnelId{t}, Event{at, session_up(sid, setup)}}, false);
+    all.record(setup);
+  };
+  for (std::uint16_t i = 1; i <= 30; ++i)
+    up(a, 2, i, t0 + 100ms * i, std::chrono::microseconds(700 + 37 * i));
+  for (std::uint16_t i = 1; i <= 20; ++i)
+    up(b, 3, i, t0 + 150ms * i, std::chrono::microseconds(5000 + 911 * i));
+  b.on_event(NodeEvent{TunnelId{3}, Event{t0 + 3500ms, session_down(1, false, std::nullopt)}}, false);
+  a.merge(b);
+  const auto x = a.timeline.buckets();
+  ASSERT_EQ(x.size(), 4u);
+  std::uint64_t established = 0, setups = 0;
+  for (const auto& s : x) {
+    established += s.established;
+    setups += s.setups;
+  }
+  EXPECT_EQ(established, 50u);
+  EXPECT_EQ(setups, 50u);
+  EXPECT_EQ(x[0].established, 9u + 6u);    // a: 0.1..0.9 s, b: 0.15..0.9 s
+  EXPECT_EQ(x[3].sessions_up, 30u + 19u);  // one of b's calls cleared at 3.5 s
+  EXPECT_EQ(x[3].teardowns, 1u);
+  EXPECT_TRUE(a.session_latency == all);
+  EXPECT_EQ(a.session_latency.percentile_us(0.99), all.percentile_us(0.99));
+}
+
 }  // namespace
 }  // namespace l2tp::peers

@@ -123,5 +123,26 @@ TEST(SessionChurn, FlapsComeAtTheirRateAndPickCallsThatAreUp) {
   EXPECT_FALSE(n.pop_flap(t0 + seconds(2), false));  // nothing up any more
 }
 
+TEST(SessionChurn, FlapsSkipCallsNotEligibleAndPassWhenNoneIs) {
+  ChurnConfig cfg;
+  cfg.flap_rate = 100;
+  const Time t0{};
+  SessionChurn c(cfg, 5, t0);
+  for (std::uint32_t k = 1; k <= 10; ++k) c.up(k, t0);
+  // Only even keys have their PPP link up.
+  const auto even = [](SessionChurn::Key k) { return k % 2 == 0; };
+  int flaps = 0;
+  for (Time now = t0; now < t0 + seconds(10); now += milliseconds(10))
+    while (auto f = c.pop_flap(now, true, even)) {
+      EXPECT_EQ(f->first % 2, 0u) << f->first;
+      c.up(f->first, now);
+      ++flaps;
+    }
+  EXPECT_GT(flaps, 500);
+  const auto none = [](SessionChurn::Key) { return false; };
+  EXPECT_FALSE(c.pop_flap(t0 + seconds(20), true, none));
+  EXPECT_EQ(c.up_now(), 10u);  // nothing was taken out
+}
+
 }  // namespace
 }  // namespace l2tp::peers
