@@ -28,6 +28,8 @@ std::string strongswan_conf(const CharonConfig& c) {
          "  retransmit_timeout = 1.0\n"
          "  retransmit_base = 1.5\n"
          "  install_virtual_ip = no\n"
+         "  # a LAC opens an IKE SA per source address, many at once (default: 5 half-open per IP)\n"
+         "  block_threshold = 100000\n"
          "  plugins {\n"
          "    vici {\n"
          "      socket = unix://" +

@@ -1,5 +1,6 @@
 #include "ipsec/vici_client.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -37,13 +38,22 @@ Result<std::unique_ptr<ViciClient>, std::string> ViciClient::connect(const std::
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof(addr.sun_path)) return unexpected("VICI socket path too long: " + path);
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  // A blocking connect: charon's listen backlog is short, and a non-blocking connect to a full
+  // Unix socket fails with EAGAIN (eight clients at once saw it) where a blocking one waits.
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return unexpected(sys_error("VICI: socket"));
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+  int rc = -1;
+  for (int tries = 0; tries < 100; ++tries) {
+    rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
+    if (rc == 0 || (errno != EAGAIN && errno != EINTR)) break;
+    ::usleep(20000);
+  }
+  if (rc != 0) {
     auto e = sys_error("VICI: connect to " + path);
     ::close(fd);
     return unexpected(e);
   }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);  // reads and writes wait in poll()
   return std::unique_ptr<ViciClient>(new ViciClient(fd));
 }
 

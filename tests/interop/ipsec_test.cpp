@@ -7,6 +7,7 @@
 // Each l2tpsim starts and stops its own charon. Needs root, `ip`, `tcpdump`, /dev/net/tun and
 // charon: with CI=true their absence fails the test, elsewhere it skips with the reason.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -150,13 +151,6 @@ class IpsecRun : public ::testing::Test {
     const auto text = read_file(path);
     return text.empty() ? nlohmann::json() : nlohmann::json::parse(text, nullptr, false);
   }
-  std::string charon_dirs_left() const {
-    std::string left;
-    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
-      if (e.path().filename().string().rfind("l2tpsim-charon-", 0) == 0) left += e.path().string() + " ";
-    return left;
-  }
-
   // Declared first, so the namespaces go after the processes in them.
   std::unique_ptr<NsPair> ns_;
   std::string dir_;
@@ -209,7 +203,14 @@ TEST_F(IpsecRun, TunnelModeSessionsAndPppUpWithOnlyIkeAndEspOnTheWire) {
   EXPECT_GT(std::stoi(all.out), 20) << all.out;
   EXPECT_EQ(other.out, "") << "not IKE or ESP on the veth:\n" << other.out;
   EXPECT_GT(std::stoi(esp.out), 10);  // the L2TP and PPP, encrypted
-  EXPECT_EQ(charon_dirs_left(), "");  // each charon stopped and its run directory removed
+  // Each l2tpsim stopped the charon it started (by its PID, which is then gone).
+  for (const auto& log : {lac_log, read_file(file("lns.log"))}) {
+    const auto at = log.find("charon (PID ");
+    ASSERT_NE(at, std::string::npos) << log;
+    const int pid = std::stoi(log.substr(at + 12));
+    EXPECT_NE(log.find(") stopped", at), std::string::npos) << log;
+    EXPECT_NE(::kill(pid, 0), 0) << "charon " << pid << " still runs";
+  }
 }
 
 TEST_F(IpsecRun, WrongSecretFailsInPhaseIpsecWithCharonsReason) {
