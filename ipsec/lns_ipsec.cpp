@@ -38,7 +38,6 @@ Result<std::unique_ptr<LnsIpsec>, std::string> LnsIpsec::start(const IpsecSettin
 
 std::vector<std::vector<std::string>> LnsIpsec::installed_remote_selectors() {
   std::vector<std::vector<std::string>> out;
-  std::lock_guard lock(mutex_);
   auto r = client_->call_streamed(
       "list-sas", {}, "list-sa",
       [&](const ViciPacket& ev) {
@@ -59,10 +58,22 @@ std::vector<std::vector<std::string>> LnsIpsec::installed_remote_selectors() {
 }
 
 bool LnsIpsec::admits(const net::IpAddress& source) {
+  std::lock_guard lock(mutex_);
+  auto covered = [&] {
+    for (const auto& p : snapshot_)
+      if (p.covers(source)) return true;
+    return false;
+  };
+  const auto now = std::chrono::steady_clock::now();
+  // A snapshot older than kMaxAge is not trusted even for a hit (the SA may be gone).
+  if (now - taken_ < kMaxAge && covered()) return true;
+  if (now - taken_ < kRefresh) return false;
+  taken_ = now;
+  snapshot_.clear();
   for (const auto& selectors : installed_remote_selectors())
     for (const auto& ts : selectors)
-      if (auto p = selector_prefix(ts); p && p->covers(source)) return true;
-  return false;
+      if (auto p = selector_prefix(ts)) snapshot_.push_back(*p);
+  return covered();
 }
 
 std::size_t LnsIpsec::installed_child_sas() {

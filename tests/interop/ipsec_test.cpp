@@ -298,3 +298,45 @@ TEST_F(IpsecRun, TransportModeNegotiatesAndSaysWhenTheKernelHasNoEsp) {
 
 }  // namespace
 }  // namespace l2tp::testing
+
+namespace l2tp::testing {
+namespace {
+
+// 200 LAC source addresses, each with its own IKE SA and CHILD SA (charon opens eight at once),
+// one tunnel and one call with PPP from each, through an LNS requiring IPsec.
+TEST_F(IpsecRun, TwoHundredSourcesEachWithItsOwnSa) {
+  std::vector<std::string> argv{"--connect-to", kLnsInner,
+                                "--tunnels",    "200",
+                                "--sessions",   "1",
+                                "--duration",   "5",
+                                "--threads",    "1",
+                                "--use-ipsec",  "--ipsec-secret",
+                                "s3cret",       "--ipsec-mode",
+                                "tunnel",       "--ipsec-peer",
+                                kLnsOuter};
+  for (int i = 1; i <= 200; ++i) {
+    const std::string addr = "10.232.0." + std::to_string(i);
+    ASSERT_EQ(run_capturing("ip -n " + ns_->lac() + " addr add " + addr + "/32 dev lo").status, 0);
+    argv.insert(argv.end(), {"--local-address", addr});
+  }
+  auto lns = start_lns({"--listen", kLnsInner, "--use-ipsec", "required", "--ipsec-mode", "tunnel"});
+  ASSERT_TRUE(lns) << logs();
+  const auto status = run_lac(argv, std::chrono::seconds(60));
+  ASSERT_TRUE(status.has_value()) << logs();
+  EXPECT_EQ(*status, 0) << logs();
+  lns->signal(SIGTERM);
+  EXPECT_TRUE(lns->wait(std::chrono::seconds(15)).has_value());
+  const auto lac = json_of(file("lac.json"));
+  ASSERT_TRUE(lac.is_object()) << logs();
+  EXPECT_EQ(lac["ipsec"]["sas_up"], 200) << lac["ipsec"]["failures"].dump(1);
+  EXPECT_EQ(lac["ipsec"]["setup_latency_ms"]["count"], 200);
+  EXPECT_EQ(lac["tunnels_established"], 200);
+  EXPECT_EQ(lac["sessions_ppp_up"], 200);
+  const auto lns_json = json_of(file("lns.json"));
+  ASSERT_TRUE(lns_json.is_object()) << logs();
+  EXPECT_EQ(lns_json["ipsec"]["refused_datagrams"], 0);
+  EXPECT_EQ(lns_json["ipsec"]["admitted_sources"], 200);
+}
+
+}  // namespace
+}  // namespace l2tp::testing
