@@ -282,6 +282,7 @@ class LacRunner final : public Runner {
         at = now;
       });
       arm(at);
+      end_if_finished();
     });
   }
 

@@ -125,12 +125,7 @@ std::optional<int> Runner::prepare() {
       checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
     handle_event(node, ev, now);
     if (role_ == "lac" && !setup_cpu_s_ && !tearing_down_ && setup_complete()) setup_cpu_s_ = process_cpu_s();
-    if (!tearing_down_ && finished_by_itself()) {
-      // Not from inside the drain: the teardown acts on the node itself.
-      boost::asio::post(io_, [this] {
-        begin_teardown(ResultInfo{1, std::nullopt, ""}, "nothing left to do");
-      });
-    }
+    end_if_finished();
   });
   return std::nullopt;
 }
@@ -320,6 +315,12 @@ void Runner::on_signal(const boost::system::error_code& ec, int sig) {
   Time reack_until = SteadyTime::now();
   interrupted_ = holding(reack_until) != Holding::Reack;
   finish();
+}
+
+void Runner::end_if_finished() {
+  if (tearing_down_ || !finished_by_itself()) return;
+  // Not from inside a drain: the teardown acts on the node itself.
+  boost::asio::post(io_, [this] { begin_teardown(ResultInfo{1, std::nullopt, ""}, "nothing left to do"); });
 }
 
 void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {

@@ -165,6 +165,10 @@ class Runner {
   virtual void extend_json(nlohmann::json&) const {}
 
   void begin_teardown(const ResultInfo& stop, const std::string& why);
+  // Ends the run once the role has nothing left to wait for (finished_by_itself). Asked after
+  // every node event; a role whose state also changes outside events (its pace timer opening
+  // calls that are refused at once, every tunnel having failed) asks after those too.
+  void end_if_finished();
   // False when one of several shards: the banner and the status line are the coordinator's.
   bool standalone() const { return standalone_; }
   double elapsed_s() const;

@@ -135,5 +135,26 @@ TEST(LacDefaults, SendsFromPort1701WhenFreeElseEphemeralAndSaysSccrqsWentUnanswe
   std::filesystem::remove_all(dir);
 }
 
+// Every tunnel fails before a call could be placed on it: the calls the pacer then opens are
+// refused at once (no node event follows them), and the run must still end by itself rather
+// than wait for --duration (it did wait: seen with IPsec failing every source).
+TEST(LacDefaults, EndsByItselfWhenEveryTunnelFailedBeforeItsCalls) {
+  const std::string dir = make_temp_dir("l2tpsim-lac-all-failed");
+  const std::string json = dir + "/lac.json";
+  const auto r = run_capturing(std::string(L2TPSIM_BINARY) + " lac --connect-to " + kNobody + ":" +
+                               std::to_string(random_lns_port()) + " --local-address " + kLac +
+                               ":0 --tunnels 2 --sessions 3 --setup-rate 20 --max-retries 1"
+                               " --retransmit-initial 50 --retransmit-cap 0.1 --duration 60 --json " +
+                               json);
+  SCOPED_TRACE(r.out + r.err);
+  EXPECT_EQ(exit_code(r), 1);
+  const auto j = read_json(json);
+  EXPECT_EQ(j.value("tunnels_failed", 0), 2);
+  EXPECT_EQ(j.value("sessions_established", -1), 0);
+  EXPECT_LT(j.value("duration_s", 100.0), 30.0) << "the run waited for --duration";
+  EXPECT_EQ(r.out.find("--duration reached"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace l2tp::testing
