@@ -4,31 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/util/duration_text.hpp"
+
 namespace l2tp::peers {
 
 namespace {
-
-std::optional<Duration> parse_duration(const std::string& t) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(t, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  const std::string unit = t.substr(used);
-  double scale = 0;
-  if (unit.empty() || unit == "s")
-    scale = 1;
-  else if (unit == "ms")
-    scale = 0.001;
-  else if (unit == "m" || unit == "min")
-    scale = 60;
-  else if (unit == "h")
-    scale = 3600;
-  if (scale == 0 || !std::isfinite(v) || v < 0 || v * scale > 1e7) return std::nullopt;
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(v * scale));
-}
 
 // A uniform double in [0, 1).
 double unit(Rng& rng) {
@@ -39,8 +19,8 @@ double unit(Rng& rng) {
 
 std::optional<LifetimeDist> LifetimeDist::parse(const std::string& text, std::string& error) {
   const auto dash = text.find('-');
-  const auto low = parse_duration(text.substr(0, dash));
-  const auto high = dash == std::string::npos ? low : parse_duration(text.substr(dash + 1));
+  const auto low = parse_duration_text(text.substr(0, dash), 1e7);
+  const auto high = dash == std::string::npos ? low : parse_duration_text(text.substr(dash + 1), 1e7);
   if (!low || !high) {
     error = "'" + text + "' is not a duration (30s) or a range of them (10s-60s)";
     return std::nullopt;

@@ -4,32 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/util/duration_text.hpp"
+
 namespace l2tp::peers {
 
 namespace {
-
-// "90", "90s", "1.5m", "2h", "250ms": seconds.
-std::optional<double> parse_seconds(const std::string& t) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(t, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  const std::string unit = t.substr(used);
-  double scale = 0;
-  if (unit.empty() || unit == "s")
-    scale = 1;
-  else if (unit == "ms")
-    scale = 0.001;
-  else if (unit == "m" || unit == "min")
-    scale = 60;
-  else if (unit == "h")
-    scale = 3600;
-  if (scale == 0 || !std::isfinite(v) || v < 0) return std::nullopt;
-  return v * scale;
-}
 
 std::string number(double v) {
   char buf[32];
@@ -60,7 +39,7 @@ std::optional<RateProfile> RateProfile::parse(const std::string& text, std::stri
       error = "'" + item + "' is not TIME:RATE (e.g. 0:100,60s:2000)";
       return std::nullopt;
     }
-    const auto at = parse_seconds(item.substr(0, colon));
+    const auto at = parse_duration_text(item.substr(0, colon), 1e9);
     if (!at) {
       error = "'" + item.substr(0, colon) + "' is not a time (seconds: 90, 90s, 2m, 1h)";
       return std::nullopt;
@@ -76,11 +55,11 @@ std::optional<RateProfile> RateProfile::parse(const std::string& text, std::stri
       error = "'" + item.substr(colon + 1) + "' is not a rate (calls per second, 0 to 1e9)";
       return std::nullopt;
     }
-    if (!points.empty() && *at <= points.back().at_s) {
+    if (!points.empty() && to_seconds(*at) <= points.back().at_s) {
       error = "times must increase (" + item + " after " + number(points.back().at_s) + "s)";
       return std::nullopt;
     }
-    points.push_back({*at, rate});
+    points.push_back({to_seconds(*at), rate});
   }
   return RateProfile(std::move(points));
 }

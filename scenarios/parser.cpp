@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/util/duration_text.hpp"
 #include "engine/util/edit_distance.hpp"
 #include "engine/wire/avp_spec.hpp"
 #include "engine/wire/message.hpp"
@@ -62,27 +63,7 @@ const char* to_string(EventKind k) {
 }
 
 std::optional<Duration> parse_duration(const std::string& text) {
-  std::string t = text;
-  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
-  double scale = 1.0;
-  auto ends = [&](const std::string& suffix) {
-    return t.size() > suffix.size() && t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends("ms")) {
-    scale = 1e-3;
-    t.resize(t.size() - 2);
-  } else if (ends("s")) {
-    t.resize(t.size() - 1);
-  } else if (ends("m")) {
-    scale = 60;
-    t.resize(t.size() - 1);
-  }
-  if (t.empty()) return std::nullopt;
-  double v = 0;
-  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || p != t.data() + t.size() || !std::isfinite(v) || v < 0 || v * scale > 86400)
-    return std::nullopt;
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(v * scale));
+  return parse_duration_text(text, 86400);  // a scenario's waits: a day at most
 }
 
 std::optional<Buffer> parse_hex(const std::string& text) {
