@@ -28,6 +28,7 @@
 #include <sstream>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 #include "tests/support/decoded_pcap.hpp"
 #include "tests/support/l2tpns_peer.hpp"
 #include "tests/support/loopback_pair.hpp"
@@ -37,11 +38,6 @@
 
 namespace l2tp::testing {
 namespace {
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 bool updating() {
   const char* u = std::getenv("L2TPSIM_UPDATE_EXPECTED");

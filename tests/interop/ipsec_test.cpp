@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 
 namespace l2tp::testing {
 namespace {
@@ -29,11 +30,6 @@ constexpr const char* kLacOuter = "192.168.231.1";
 constexpr const char* kLnsOuter = "192.168.231.2";
 constexpr const char* kLacInner = "10.231.0.1";
 constexpr const char* kLnsInner = "10.231.0.2";
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci && std::string(ci) == "true";
-}
 
 std::optional<std::string> missing_prerequisite() {
   if (::geteuid() != 0) return "network namespaces and charon need root";
@@ -46,14 +42,6 @@ std::optional<std::string> missing_prerequisite() {
   if (::access("/dev/net/tun", R_OK | W_OK) != 0) return "/dev/net/tun is missing (kernel-libipsec needs it)";
   return std::nullopt;
 }
-
-#define REQUIRE_OR_SKIP(why_missing)                                  \
-  do {                                                                \
-    if (const auto missing_ = (why_missing)) {                        \
-      if (in_ci()) FAIL() << *missing_ << " (required with CI=true)"; \
-      GTEST_SKIP() << *missing_;                                      \
-    }                                                                 \
-  } while (0)
 
 // Two namespaces joined by a veth, with the outer and inner addresses above; deleted when this
 // goes (deleting a namespace deletes its end of the veth, and so the pair).

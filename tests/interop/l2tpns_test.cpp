@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 #include "tests/support/decoded_pcap.hpp"
 #include "tests/support/l2tpns_peer.hpp"
 
@@ -27,11 +28,6 @@ constexpr const char* kLns = "127.0.0.3";
 constexpr const char* kLac = "127.0.0.1";
 constexpr int kLcp = 0xc021;
 constexpr int kIpcp = 0x8021;
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 // With CI=true a machine that cannot run l2tpns is a failure, elsewhere a skip with the reason.
 #define REQUIRE_L2TPNS()                                                                      \

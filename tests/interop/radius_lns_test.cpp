@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 #include "tests/support/freeradius_peer.hpp"
 
 namespace l2tp::testing {
@@ -32,11 +33,6 @@ constexpr const char* kLacAddress = "127.0.0.4";
 constexpr const char* kFramedIp = "10.77.0.99";  // given to kFramedUser by the server
 constexpr const char* kFramedUser = "framed";
 constexpr const char* kPool = "10.76.0.10-10.76.0.200";
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 bool udp_port_free(std::uint32_t address, int port) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);

@@ -14,6 +14,7 @@
 #include "engine/ppp/auth/verify.hpp"
 #include "peers/radius/radius_client.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 #include "tests/support/freeradius_peer.hpp"
 
 namespace l2tp::testing {
@@ -24,11 +25,6 @@ using ppp::auth::Credentials;
 using ppp::auth::Method;
 
 constexpr const char* kSecret = "interop-secret";
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 class FreeRadius : public ::testing::Test {
  protected:

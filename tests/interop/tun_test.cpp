@@ -29,14 +29,10 @@
 
 #include "peers/tun/tun_sink.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/ci_required.hpp"
 
 namespace l2tp::testing {
 namespace {
-
-bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci && std::string(ci) == "true";
-}
 
 // What this machine lacks for the tests, if anything.
 std::optional<std::string> missing_prerequisite(bool need_ping) {
@@ -46,15 +42,6 @@ std::optional<std::string> missing_prerequisite(bool need_ping) {
   if (::geteuid() != 0) return "network namespaces and TUN interfaces need root";
   return std::nullopt;
 }
-
-// With CI=true a missing prerequisite is a failure, never a skip.
-#define REQUIRE_OR_SKIP(why_missing)                                  \
-  do {                                                                \
-    if (const auto missing_ = (why_missing)) {                        \
-      if (in_ci()) FAIL() << *missing_ << " (required with CI=true)"; \
-      GTEST_SKIP() << *missing_;                                      \
-    }                                                                 \
-  } while (0)
 
 // A network namespace of our own, with lo up; deleted when this goes, whatever happened.
 class NetNs {
