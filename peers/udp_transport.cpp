@@ -100,21 +100,39 @@ Shard::~Shard() {
   stop();
 }
 
-Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool reuse_port) {
-  auto s = std::make_unique<Socket>(io_);
+// Opens `s` bound to `local` (nullopt) or says why it could not.
+std::optional<std::string> Shard::open_bound(Socket& s, const net::Endpoint& local, bool reuse_port) {
   boost::system::error_code ec;
   const udp::endpoint ep = endpoint_to_asio(local);
-  s->sock.open(ep.protocol(), ec);
+  s.sock.open(ep.protocol(), ec);
   // Not inherited by commands a scenario runs (a LAC under test would keep our port bound).
-  if (!ec) ::fcntl(s->sock.native_handle(), F_SETFD, FD_CLOEXEC);
-  if (!ec && local.addr.v6) s->sock.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) ::fcntl(s.sock.native_handle(), F_SETFD, FD_CLOEXEC);
+  if (!ec && local.addr.v6) s.sock.set_option(asio::ip::v6_only(true), ec);
   if (!ec && reuse_port) {
     const int one = 1;
-    if (::setsockopt(s->sock.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
-      return unexpected("cannot set SO_REUSEPORT on " + local.to_string());
+    if (::setsockopt(s.sock.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+      return "cannot set SO_REUSEPORT on " + local.to_string();
   }
-  if (!ec) s->sock.bind(ep, ec);
-  if (ec) return unexpected("cannot bind UDP " + local.to_string() + ": " + ec.message());
+  if (!ec) s.sock.bind(ep, ec);
+  if (ec) return "cannot bind UDP " + local.to_string() + ": " + ec.message();
+  return std::nullopt;
+}
+
+Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool reuse_port) {
+  // A kernel-chosen port inside traceroute's 33434-33534 makes Wireshark flag every datagram of
+  // the pcap ("Possible traceroute"): take another. The refused sockets stay open until then,
+  // so the kernel does not hand the same port out again.
+  std::vector<std::unique_ptr<Socket>> refused;
+  std::unique_ptr<Socket> s;
+  for (int attempt = 0;; ++attempt) {
+    s = std::make_unique<Socket>(io_);
+    if (auto error = open_bound(*s, local, reuse_port)) return unexpected(std::move(*error));
+    boost::system::error_code ec;
+    const auto port = s->sock.local_endpoint(ec).port();
+    if (ec || local.port != 0 || port < 33434 || port > 33534 || attempt == 16) break;
+    refused.push_back(std::move(s));
+  }
+  boost::system::error_code ec;
   enlarge_buffers(s->sock);
   // The batch after each wake-up is read without blocking (the async receive is unaffected).
   s->sock.non_blocking(true, ec);

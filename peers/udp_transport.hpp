@@ -138,6 +138,8 @@ class Shard : private DriverSink {
     net::Endpoint local;
   };
 
+  // `s` opened and bound to `local`; what failed otherwise.
+  static std::optional<std::string> open_bound(Socket& s, const net::Endpoint& local, bool reuse_port);
   // Waits until `s` is readable, then reads what is queued (recvmmsg) up to a batch.
   void start_receive(Socket& s);
   void on_readable(Socket& s, const boost::system::error_code& ec);
