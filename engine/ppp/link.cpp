@@ -206,6 +206,9 @@ void Link::handle_frame(Bytes frame, Time now) {
       auth_client_->handle_packet(f->payload, now);
     else if (authenticator_ && authenticator_->protocol() == protocol)
       authenticator_->handle_packet(f->payload, now);
+    else if (Buffer again;
+             auth_repeat_ && auth_repeat_->protocol() == protocol && auth_repeat_->answer(f->payload, again))
+      queue_frame(protocol, again, false);
     else
       ++stats_.discarded;
   } else if (phase_ == Phase::Authenticate) {
@@ -499,11 +502,15 @@ void Link::check_network(Time now) {
     events_.push_back(std::move(up));
     // The NCPs could only open after the peer saw authentication succeed: our client's
     // exchange is over (about 400 octets a link, freed; a later re-challenge makes a new client,
-    // see handle_frame). The authenticator stays: a peer whose Success was lost repeats its
-    // Response (or PAP Authenticate-Request) and must get the same answer again (RFC 1994 4.1,
-    // RFC 1334 2.2.1; cases LNS-PPP-011 and LNS-PPP-012).
+    // see handle_frame). Of the authenticator only its reply stays: a peer whose Success was
+    // lost repeats its Response (or PAP Authenticate-Request) and must get the same answer again
+    // (RFC 1994 4.1, RFC 1334 2.2.1; cases LNS-PPP-011 and LNS-PPP-012).
     flush_auth();
     auth_client_.reset();
+    if (authenticator_ && authenticator_->outcome() == auth::Outcome::Success) {
+      auth_repeat_ = std::make_unique<auth::RepeatAnswer>(authenticator_->method(), authenticator_->reply());
+      authenticator_.reset();
+    }
   }
   if (!any_open && all_settled && failed) {
     const auto& info = failed->stop_info();
@@ -556,6 +563,7 @@ void Link::after_input(Time now) {
       down_ncps(now);
       auth_client_.reset();
       authenticator_.reset();
+      auth_repeat_.reset();
       phase_ = Phase::Establish;
     }
   }

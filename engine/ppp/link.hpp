@@ -18,6 +18,7 @@
 #include "engine/net/address.hpp"
 #include "engine/ppp/auth/authenticator.hpp"
 #include "engine/ppp/auth/client.hpp"
+#include "engine/ppp/auth/repeat_answer.hpp"
 #include "engine/ppp/bcp.hpp"
 #include "engine/ppp/ipcp.hpp"
 #include "engine/ppp/ipv6cp.hpp"
@@ -232,6 +233,9 @@ class Link {
   std::optional<Lcp> lcp_;
   std::unique_ptr<auth::Client> auth_client_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  // Server, once the link is up: the authenticator's reply for a peer that repeats its
+  // Response (P075) or Authenticate-Request (P066), in place of the authenticator.
+  std::unique_ptr<auth::RepeatAnswer> auth_repeat_;
   std::optional<Ipcp> ipcp_;
   std::unique_ptr<Ipv6cp> ipv6cp_;
   std::unique_ptr<Bcp> bcp_;

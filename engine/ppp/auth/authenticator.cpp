@@ -4,6 +4,7 @@
 #include "engine/ppp/auth/mschap.hpp"
 #include "engine/ppp/auth/mschap_message.hpp"
 #include "engine/ppp/auth/packet.hpp"
+#include "engine/ppp/auth/repeat_answer.hpp"
 
 namespace l2tp::ppp::auth {
 namespace {
@@ -63,6 +64,14 @@ void Authenticator::send_challenge(Time now) {
 void Authenticator::handle_packet(Bytes packet, Time now) {
   const auto parsed = parse_packet(packet);
   if (state_ == State::Idle || !parsed) return discard();
+  if (state_ == State::Done) {
+    // P066, P075: a repeat after the verdict gets the reply again. After giving up there is no
+    // verdict to repeat.
+    Buffer again;
+    if (reply_.empty() || !RepeatAnswer::answer(method_, reply_, packet, again)) return discard();
+    out_.push_back(std::move(again));
+    return;
+  }
   const PacketView& p = *parsed;
   if (method_ == Method::Pap) {
     if (static_cast<PapCode>(p.code) != PapCode::AuthenticateRequest) return discard();
@@ -94,12 +103,7 @@ void Authenticator::handle_pap_request(std::uint8_t id, Bytes data) {
       id_ = id;
       return;
     case State::Done:
-      // P066 (RFC 1334 2.2.1): a repeat after the verdict gets the same reply code, with its
-      // own Identifier. After giving up there is no verdict to repeat.
-      if (reply_.empty()) return discard();
-      reply_[1] = id;
-      out_.push_back(reply_);
-      return;
+      return;  // handle_packet answered it
     case State::Idle:
       return discard();
   }
@@ -117,10 +121,7 @@ void Authenticator::handle_response(std::uint8_t id, Bytes data, Time now) {
     case State::Verifying:
       return;  // the verdict is pending; it goes out once
     case State::Done:
-      // P075 (RFC 1994 4.1): a repeated Response gets the same Success/Failure again.
-      if (id != id_ || reply_.empty()) return discard();
-      out_.push_back(reply_);
-      return;
+      return;  // handle_packet answered it
     case State::Idle:
       return discard();
   }

@@ -65,6 +65,9 @@ class Authenticator {
   const std::string& reason() const;
   unsigned challenges_sent() const { return challenges_sent_; }
   std::uint64_t discarded() const { return discarded_; }
+  // After the verdict: its reply (Success, Ack, Failure, Nak) as sent, for repeats
+  // (RepeatAnswer); empty after giving up.
+  const Buffer& reply() const { return reply_; }
 
  private:
   enum class State : std::uint8_t { Idle, Waiting, Verifying, Done };

@@ -9,4 +9,5 @@ target_sources(l2tp_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/verify.cpp
   ${CMAKE_CURRENT_LIST_DIR}/client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/authenticator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/repeat_answer.cpp
 )

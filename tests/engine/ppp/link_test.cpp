@@ -62,10 +62,10 @@ INSTANTIATE_TEST_SUITE_P(Methods, LinkAuthTest,
                          [](const auto& info) { return std::string(auth::to_string(info.param)); });
 
 // A peer whose Success (or Authenticate-Ack) was lost repeats its Response after our side is
-// up; the server must answer it alike (RFC 1994 4.1, RFC 1334 2.2.1): its authenticator is kept
-// once the link is up, while the client's is freed.
+// up; the server must answer it alike (RFC 1994 4.1, RFC 1334 2.2.1): the authenticator's reply
+// is kept once the link is up (the authenticator itself and the client are freed).
 TEST(LinkTest, ServerAnswersARepeatedResponseAfterTheLinkIsUp) {
-  for (const auth::Method m : {auth::Method::Pap, auth::Method::ChapMd5}) {
+  for (const auth::Method m : {auth::Method::Pap, auth::Method::ChapMd5, auth::Method::MsChapV2}) {
     const std::uint16_t protocol = m == auth::Method::Pap ? proto::kPap : proto::kChap;
     const std::uint8_t response = m == auth::Method::Pap ? 1 : 2;  // Authenticate-Request, Response
     const std::uint8_t success = m == auth::Method::Pap ? 2 : 3;   // Authenticate-Ack, Success
@@ -87,6 +87,21 @@ TEST(LinkTest, ServerAnswersARepeatedResponseAfterTheLinkIsUp) {
     p.pump();
     EXPECT_EQ(successes, 2) << to_string(m) << ": the repeat got no answer";
     EXPECT_TRUE(p.server->is_up());
+    // A CHAP Response with another Identifier answers no Challenge of ours: discarded. A PAP
+    // request is answered whatever its Identifier (P066).
+    const auto discarded = p.server->stats().discarded;
+    auto other = last_response;
+    const auto parsed = parse_frame(other);
+    ASSERT_TRUE(parsed);
+    other[static_cast<std::size_t>(parsed->payload.data() - other.data()) + 1] ^= 0x55;  // the Identifier
+    p.server->handle_frame(other, p.now);
+    p.pump();
+    if (m == auth::Method::Pap) {
+      EXPECT_EQ(successes, 3);
+    } else {
+      EXPECT_EQ(successes, 2) << to_string(m);
+      EXPECT_EQ(p.server->stats().discarded, discarded + 1) << to_string(m);
+    }
   }
 }
 
