@@ -22,6 +22,33 @@ Assignment HeldAddresses::assignment() const {
   return a;
 }
 
+void HeldMap::put(std::uint32_t key, HeldAddresses held) {
+  if (const auto slot = index_.find(key)) {
+    at(*slot) = std::move(held);
+    return;
+  }
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = used_++;
+    if (slot / kChunk == chunks_.size())
+      chunks_.push_back(std::make_unique<std::array<HeldAddresses, kChunk>>());
+  }
+  at(slot) = std::move(held);
+  index_.set(key, slot);
+}
+
+std::optional<HeldAddresses> HeldMap::take(std::uint32_t key) {
+  const auto slot = index_.erase(key);
+  if (!slot) return std::nullopt;
+  std::optional<HeldAddresses> out = std::move(at(*slot));
+  at(*slot) = HeldAddresses{};  // the user's name goes now, not when the slot is reused
+  free_.push_back(*slot);
+  return out;
+}
+
 Decision LocalAuthorizer::assign(AddressPlan& plan, HeldMap& held, LinkKey key, const std::string& user,
                                  ppp::auth::Verdict verdict, const AssignHints& hints) {
   Decision d;
@@ -37,7 +64,7 @@ Decision LocalAuthorizer::assign(AddressPlan& plan, HeldMap& held, LinkKey key, 
   d.dns1 = a->dns1;
   d.dns2 = a->dns2;
   if (a->session_timeout) d.session_timeout = *a->session_timeout;
-  held[key.value()] = HeldAddresses::of(std::move(*a), plan);
+  held.put(key.value(), HeldAddresses::of(std::move(*a), plan));
   return d;
 }
 
@@ -68,10 +95,7 @@ std::optional<Decision> LocalAuthorizer::authorize(LinkKey key,
 }
 
 void LocalAuthorizer::release(LinkKey key, Time) {
-  auto it = held_.find(key.value());
-  if (it == held_.end()) return;
-  plan_.release(it->second.assignment());
-  held_.erase(it);
+  if (const auto held = held_.take(key.value())) plan_.release(held->assignment());
 }
 
 }  // namespace l2tp::peers

@@ -213,10 +213,7 @@ void RadiusAuthorizer::arm_interim(std::uint32_t key, std::uint64_t serial) {
 void RadiusAuthorizer::release(LinkKey key, Time now) {
   asking_.erase(key.value());  // an answer still on its way is stale now
   granted_.erase(key.value());
-  if (auto it = held_.find(key.value()); it != held_.end()) {
-    plan_.release(it->second.assignment());
-    held_.erase(it);
-  }
+  if (const auto held = held_.take(key.value())) plan_.release(held->assignment());
   if (auto it = accounted_.find(key.value()); it != accounted_.end()) {
     it->second.interim_timer->cancel();
     send(record(key, it->second, radius::AcctStatus::Stop, now));

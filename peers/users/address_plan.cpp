@@ -65,6 +65,9 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
     return unexpected("user " + quoted(user) + " is for service " + s->service + ", not l2tp (" + s->origin +
                       ")");
   }
+  // Sessions are counted per user for only-one and for users with their own secret; not for
+  // the thousands of pattern or RADIUS users of a load test (a map node each, cheap sessions).
+  const bool named = s != nullptr;
   if (!s) s = db_.find(user);  // a pattern user, or nullptr
   const PppProfile* def = db_.profile(default_profile_);
   const PppProfile* prof = s && !s->profile.empty() ? db_.profile(s->profile) : nullptr;
@@ -73,7 +76,8 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
   Assignment out;
   out.user = std::string(user);
   out.profile = prof->name;
-  if (prof->only_one.value_or(def->only_one.value_or(false)) && sessions_of(user) > 0)
+  const bool only_one = prof->only_one.value_or(def->only_one.value_or(false));
+  if (only_one && sessions_of(user) > 0)
     return unexpected("only-one: user " + quoted(user) + " already has a session (profile " + prof->name +
                       ")");
 
@@ -134,7 +138,7 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
   if (dns.size() > 1) out.dns2 = dns[1];
   out.session_timeout = prof->session_timeout ? prof->session_timeout : def->session_timeout;
   out.idle_timeout = prof->idle_timeout ? prof->idle_timeout : def->idle_timeout;
-  ++sessions_[out.user];
+  if (named || only_one) ++sessions_[out.user];
   return out;
 }
 

@@ -58,6 +58,7 @@ class AddressPlan {
   const std::string& default_profile() const { return default_profile_; }
   // Addresses of `pool` handed out now.
   std::size_t in_use(std::string_view pool) const;
+  // Live sessions of a user with its own secret or an only-one profile (others: 0, uncounted).
   std::size_t sessions_of(std::string_view user) const;
   // The plan's own copy of a pool's name (stable while the plan lives, moves included), or
   // nullptr for "" or a pool it does not have: what a held assignment keeps instead of a string.

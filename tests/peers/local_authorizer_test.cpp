@@ -65,5 +65,29 @@ TEST(LocalAuthorizer, WrongPasswordIsRefusedAndHoldsNothing) {
   EXPECT_TRUE(pap(auth, 3, "c", "pc")->verdict.accepted);  // the refused one took no address
 }
 
+// The held assignments: one per key, given back once, slots reused, past one chunk.
+TEST(HeldMap, PutTakeReuseAcrossChunks) {
+  HeldMap held;
+  for (std::uint32_t k = 0; k < 3000; ++k)
+    held.put(k * 7, HeldAddresses{"user" + std::to_string(k), nullptr, nullptr, {}, {}});
+  EXPECT_EQ(held.size(), 3000u);
+  held.put(14, HeldAddresses{"again", nullptr, nullptr, {}, {}});  // replaces: still one for key 14
+  EXPECT_EQ(held.size(), 3000u);
+  const auto two = held.take(14);
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->user, "again");
+  EXPECT_FALSE(held.take(14));  // given back once
+  EXPECT_FALSE(held.take(15));  // never held
+  for (std::uint32_t k = 0; k < 3000; ++k) {
+    if (k == 2) continue;
+    const auto h = held.take(k * 7);
+    ASSERT_TRUE(h) << k;
+    EXPECT_EQ(h->user, "user" + std::to_string(k));
+  }
+  EXPECT_EQ(held.size(), 0u);
+  held.put(1, HeldAddresses{"reused", nullptr, nullptr, {}, {}});
+  EXPECT_EQ(held.take(1)->user, "reused");
+}
+
 }  // namespace
 }  // namespace l2tp::peers

@@ -113,6 +113,22 @@ TEST(AddressPlan, PoolExhaustionChainsToNextPoolThenFails) {
   EXPECT_EQ(p.sessions_of("pooled"), 4u);
 }
 
+// Users without a secret of their own and without only-one (pattern or RADIUS users, the
+// thousands of a load test) are not counted: a map node per session for nothing.
+TEST(AddressPlan, UsersWithoutOwnSecretOrOnlyOneAreNotCounted) {
+  auto p = plan(kFile, "lns-default");
+  const auto a = ok(p, "user17");
+  const auto b = ok(p, "user17");
+  EXPECT_NE(a.remote.to_string(), b.remote.to_string());
+  EXPECT_EQ(p.sessions_of("user17"), 0u);
+  EXPECT_EQ(p.in_use("POOL2"), 2u);
+  p.release(a);
+  p.release(b);
+  EXPECT_EQ(p.in_use("POOL2"), 0u);
+  ok(p, "pooled");
+  EXPECT_EQ(p.sessions_of("pooled"), 1u);  // its own secret: counted
+}
+
 TEST(AddressPlan, ReleaseReturnsAddressesForReuse) {
   auto p = plan(kFile, "lns-default");
   const auto a = ok(p, "pooled");
