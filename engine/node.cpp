@@ -192,6 +192,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
   ++stats_.datagrams_in;
   auto header = wire::decode_header(dgram);
   if (!header) {
+    if (observer_) observer_->on_undecodable(header.error());
     const auto k = header.error().kind;
     if (k == DecodeErrorKind::L2f || k == DecodeErrorKind::L2tpv3 || k == DecodeErrorKind::UnsupportedVersion)
       ++stats_.not_l2tpv2;  // R012, R340: discarded silently
@@ -200,6 +201,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
     return;
   }
   if (!header->control) {
+    if (observer_) observer_->on_data(*header, dgram);
     auto it = tunnels_.find(header->tunnel.value);
     if (it == tunnels_.end()) {
       ++stats_.unknown_tunnel;
@@ -214,7 +216,9 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
   }
   const auto secret = as_bytes(cfg_.tunnel.secret);
   std::optional<wire::ControlMessage> msg;
-  if (auto decoded = wire::decode_control(dgram, secret)) {
+  auto decoded = wire::decode_control(dgram, secret);
+  if (observer_) observer_->on_control(decoded, dgram);
+  if (decoded) {
     msg = std::move(*decoded);
   } else if ((msg = salvage_avps(dgram, *header, decoded.error(), secret))) {
     ++stats_.malformed_avps;

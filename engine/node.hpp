@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/inbound_observer.hpp"
 #include "engine/net/address.hpp"
 #include "engine/tunnel/tunnel.hpp"
 #include "engine/util/rng.hpp"
@@ -73,6 +74,8 @@ class Node {
 
   // A datagram that arrived on local address `local` from `from`.
   void handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now);
+  // Shows `observer` (not owned; nullptr: none) what handle_datagram decodes, as it decodes it.
+  void set_inbound_observer(InboundObserver* observer) { observer_ = observer; }
   void handle_timeout(Time now);
 
   // The next datagram to send: its bytes in `out`, the addresses in `from`/`to`.
@@ -132,6 +135,7 @@ class Node {
 
   NodeConfig cfg_;
   Rng& rng_;
+  InboundObserver* observer_ = nullptr;
   std::map<std::uint16_t, std::unique_ptr<Entry>> tunnels_;  // by our Tunnel ID
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/driver/datagram_filter.hpp"
+#include "engine/inbound_observer.hpp"
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
 #include "engine/wire/checker.hpp"
@@ -29,13 +30,24 @@ struct CheckedViolation {
 // Every stateless rule one datagram from the peer breaks (hidden AVPs revealed with `secret`).
 std::vector<wire::Violation> check_datagram(Bytes datagram, const std::string& secret);
 
-class PassiveChecker {
+// Two ways to see the peer's datagrams: observe() decodes each one itself (any tap, e.g. behind
+// a fault filter); or note() numbers them and the node shows its own decoding (InboundObserver,
+// one decode per datagram), which needs the node to take each datagram as note() sees it.
+class PassiveChecker final : public InboundObserver {
  public:
   explicit PassiveChecker(std::string secret, std::size_t keep = 100)
       : secret_(std::move(secret)), keep_(keep) {}
 
   // A datagram from the peer, as frame `frame` of the capture.
   void observe(Bytes datagram, std::uint64_t frame, Time at);
+  // The next datagram the node takes is frame `frame`, received at `at`.
+  void note(std::uint64_t frame, Time at) {
+    last_frame_ = frame;
+    last_at_ = at;
+  }
+  void on_undecodable(const DecodeError& e) override;
+  void on_data(const wire::Header& h, Bytes dgram) override;
+  void on_control(const Result<wire::ControlMessage, DecodeError>& m, Bytes dgram) override;
   // A PeerViolation from the engine, blamed on the last datagram observed.
   void engine_violation(const std::string& rule, const std::string& detail, Time at);
 
@@ -50,20 +62,28 @@ class PassiveChecker {
   std::size_t keep_;
   std::uint64_t total_ = 0;
   std::uint64_t last_frame_ = 0;
+  Time last_at_{};
   std::map<std::string, std::uint64_t> by_rule_;
   std::vector<CheckedViolation> kept_;
 };
 
-// A shard's wire tap that shows the checker every datagram from the peer.
+// A shard's wire tap that shows the checker every datagram from the peer: to decode, or, once
+// the node shows the checker its decoding (node_decodes()), only to number.
 class CheckingTap final : public WireTap {
  public:
   explicit CheckingTap(PassiveChecker& checker) : checker_(checker) {}
+  void node_decodes(bool yes) { node_decodes_ = yes; }
   void on_wire(const WireDatagram& d) override {
-    if (d.direction == WireDirection::In) checker_.observe(d.bytes, d.frame, d.at);
+    if (d.direction != WireDirection::In) return;
+    if (node_decodes_)
+      checker_.note(d.frame, d.at);
+    else
+      checker_.observe(d.bytes, d.frame, d.at);
   }
 
  private:
   PassiveChecker& checker_;
+  bool node_decodes_ = false;
 };
 
 }  // namespace l2tp::peers

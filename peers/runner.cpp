@@ -137,6 +137,13 @@ void Runner::launch(bool standalone) {
   started_ = SteadyTime::now();
   origin_ = cfg_.timeline_origin.value_or(started_);
   stats_.timeline.set_origin(origin_);
+  // One decode per datagram: without a filter the node takes each datagram just after the tap
+  // numbered it, so the checker judges the node's decoding. (Datagrams the overload gate
+  // refuses reach no node and are not judged.)
+  if (!shard_.has_filter()) {
+    shard_.node().set_inbound_observer(&checker_);
+    checker_tap_.node_decodes(true);
+  }
   shard_.act([this](Node& node, Time now) { start(node, now); });
   if (cfg_.duration) {
     duration_timer_.expires_after(*cfg_.duration);

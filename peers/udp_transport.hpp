@@ -98,6 +98,7 @@ class Shard : private DriverSink {
   // Every datagram crosses `filter` (not owned) between the node and the sockets. The pcap and
   // the tap see the wire: what left after the filter, what arrived before it.
   void set_filter(DatagramFilter* filter) { driver_.set_filter(filter); }
+  bool has_filter() const { return driver_.filter() != nullptr; }
   // Every node event, after the PPP links saw it (during a drain; see EventHook).
   void on_event(EventHook hook) { on_event_ = std::move(hook); }
   // PPP over every session that comes up (the driver owns it).

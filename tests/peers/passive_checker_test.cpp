@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/node.hpp"
 #include "engine/wire/message.hpp"
 #include "tests/support/sample_messages.hpp"
 
@@ -52,6 +53,52 @@ TEST(PassiveChecker, UndecodableDatagramIsAViolationNotACrash) {
   c.observe(Buffer{0xc8, 0x02, 0x00}, 1, Time{});  // a header cut short
   ASSERT_EQ(c.total(), 1u);
   EXPECT_EQ(c.kept()[0].frame, 1u);
+}
+
+// One decode per datagram: the checker fed the node's decoding (note + InboundObserver) finds
+// exactly what it finds decoding each datagram itself, frame by frame, with or without a secret.
+TEST(PassiveChecker, NodeDecodingGivesTheSameFindingsAsItsOwn) {
+  for (const std::string& secret : {std::string(testing::kTestSecret), std::string()}) {
+    std::vector<Buffer> datagrams;
+    for (bool hidden : {false, true})
+      for (const auto& m : testing::sample_messages(hidden))
+        datagrams.push_back(encode(m, testing::kTestSecret));
+    auto bad = wire::make_control(MessageType::Sccrq, TunnelId{}, SessionId{});
+    bad.header.priority = true;  // R010
+    bad.avps.push_back(wire::make_avp(AvpType::ProtocolVersion, avp::ProtocolVersion{1, 0}));
+    bad.avps.push_back(wire::make_avp(AvpType::AssignedTunnelId, std::uint16_t{5}));  // R185 and more
+    datagrams.push_back(encode(bad));
+    datagrams.push_back(Buffer{0xc8, 0x02, 0x00});  // a header cut short
+    datagrams.push_back(
+        Buffer{0x0a, 0x02, 0x00, 0x07, 0x00, 0x01, 0xff});  // data: an S bit without Ns/Nr room
+
+    PassiveChecker own(secret), fed(secret);
+    NodeConfig cfg;
+    cfg.tunnel.role = tunnel::Role::Lns;
+    cfg.tunnel.host_name = "checker-lns";
+    cfg.tunnel.secret = secret;
+    SeededRng rng(1);
+    Node node(cfg, rng);
+    node.set_inbound_observer(&fed);
+    const net::Endpoint local{net::IpAddress::v4(127, 0, 0, 1), 1701};
+    const net::Endpoint peer{net::IpAddress::v4(127, 0, 0, 2), 1701};
+    std::uint64_t frame = 0;
+    for (const auto& d : datagrams) {
+      ++frame;
+      own.observe(d, frame, Time{});
+      fed.note(frame, Time{});
+      node.handle_datagram(local, peer, d, Time{});
+    }
+    EXPECT_GT(own.total(), 2u);
+    EXPECT_EQ(fed.total(), own.total()) << (secret.empty() ? "no secret" : "secret");
+    EXPECT_EQ(fed.by_rule(), own.by_rule());
+    ASSERT_EQ(fed.kept().size(), own.kept().size());
+    for (std::size_t i = 0; i < own.kept().size(); ++i) {
+      EXPECT_EQ(fed.kept()[i].rule, own.kept()[i].rule) << i;
+      EXPECT_EQ(fed.kept()[i].frame, own.kept()[i].frame) << i;
+      EXPECT_EQ(fed.kept()[i].detail, own.kept()[i].detail) << i;
+    }
+  }
 }
 
 }  // namespace
