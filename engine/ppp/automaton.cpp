@@ -265,7 +265,7 @@ void Automaton::send_configure_request(bool retransmit, Time now) {
   }
   req_answered_ = false;
   queue(Code::ConfReq, req_id_, req_options_);
-  ++counters_.conf_req_sent;
+  bump(counters_.conf_req_sent);
   ++sent_since_peer_request_;
   if (restart_count_ > 0) --restart_count_;
   timer_ = now + cfg_.restart;
@@ -276,7 +276,7 @@ void Automaton::send_terminate_request(bool retransmit, Time now) {
   Bytes reason = ending_ ? as_bytes(ending_->term_reason) : Bytes{};
   reason = reason.first(std::min<std::size_t>(reason.size(), peer_mru_ > 4 ? peer_mru_ - 4u : 0));
   queue(Code::TermReq, term_id_, reason);
-  ++counters_.term_req_sent;
+  bump(counters_.term_req_sent);
   if (restart_count_ > 0) --restart_count_;
   timer_ = now + cfg_.restart;
 }
@@ -311,11 +311,11 @@ void Automaton::apply(Event e, Time now, const Input& in) {
   }
   if (a & kSca) {
     queue(Code::ConfAck, in.id, in.data);  // P029: the options exactly as received
-    ++counters_.acks_sent;
+    bump(counters_.acks_sent);
   }
   if ((a & kScn) && in.reply) {
     queue(in.reply_code, in.id, *in.reply);
-    ++(in.reply_code == Code::ConfNak ? counters_.naks_sent : counters_.rejects_sent);
+    bump(in.reply_code == Code::ConfNak ? counters_.naks_sent : counters_.rejects_sent);
   }
   if (a & kStr) send_terminate_request(e == Event::TOp, now);
   if (a & kSta) queue(Code::TermAck, in.id, {});  // P037: the request's identifier
@@ -323,7 +323,7 @@ void Automaton::apply(Event e, Time now, const Input& in) {
     // P039: a new identifier; the rejected packet truncated to the peer's MRU.
     const std::size_t room = peer_mru_ > 4 ? peer_mru_ - 4u : 0;
     queue(Code::CodeRej, next_id_++, in.packet.first(std::min(room, in.packet.size())));
-    ++counters_.code_rejects_sent;
+    bump(counters_.code_rejects_sent);
   }
   // kSer: the policy has answered already, in handle_extra_code (LCP's Echo-Reply).
 
@@ -348,7 +348,7 @@ void Automaton::apply(Event e, Time now, const Input& in) {
 void Automaton::handle_packet(Bytes cp, Time now) {
   const auto parsed = parse_packet(cp);
   if (!parsed) {
-    ++counters_.discarded;  // P024
+    bump(counters_.discarded);  // P024
     return;
   }
   const Packet& p = *parsed;
@@ -385,14 +385,14 @@ void Automaton::handle_packet(Bytes cp, Time now) {
       on_extra(p, raw, now);
       return;
   }
-  ++counters_.discarded;
+  bump(counters_.discarded);
 }
 
 void Automaton::on_configure_request(const Packet& p, Time now) {
-  ++counters_.conf_req_received;
+  bump(counters_.conf_req_received);
   sent_since_peer_request_ = 0;
   if (!rfc1661_transition(state_, Event::RCRp)) {
-    ++counters_.discarded;
+    bump(counters_.discarded);
     return;
   }
   Input in;
@@ -403,7 +403,7 @@ void Automaton::on_configure_request(const Packet& p, Time now) {
     return;
   }
   if (!parse_options(p.data)) {
-    ++counters_.discarded;  // a list we cannot walk is an invalid packet
+    bump(counters_.discarded);  // a list we cannot walk is an invalid packet
     return;
   }
   // Stopped and Opened start a new negotiation: reset before judging so the judgement is
@@ -452,7 +452,7 @@ void Automaton::on_configure_request(const Packet& p, Time now) {
 void Automaton::on_configure_reply(const Packet& p, Time now) {
   const Event e = p.code == Code::ConfAck ? Event::RCA : Event::RCN;
   if (!rfc1661_transition(state_, e)) {
-    ++counters_.discarded;
+    bump(counters_.discarded);
     return;
   }
   // P018, P030, P034, P036: only a first reply to our last request, with its identifier,
@@ -463,7 +463,7 @@ void Automaton::on_configure_reply(const Packet& p, Time now) {
   if (valid && p.code == Code::ConfRej)
     valid = !p.data.empty() && is_option_subsequence(p.data, req_options_);
   if (!valid) {
-    ++counters_.discarded;
+    bump(counters_.discarded);
     return;
   }
   const bool negotiating =
@@ -474,14 +474,14 @@ void Automaton::on_configure_reply(const Packet& p, Time now) {
     if (p.code == Code::ConfNak) ok = policy_.handle_nak(p.data);
     if (p.code == Code::ConfRej) ok = policy_.handle_reject(p.data);
     if (!ok) {
-      ++counters_.discarded;
+      bump(counters_.discarded);
       return;
     }
   }
   answered();
-  if (p.code == Code::ConfAck) ++counters_.acks_received;
-  if (p.code == Code::ConfNak) ++counters_.naks_received;
-  if (p.code == Code::ConfRej) ++counters_.rejects_received;
+  if (p.code == Code::ConfAck) bump(counters_.acks_received);
+  if (p.code == Code::ConfNak) bump(counters_.naks_received);
+  if (p.code == Code::ConfRej) bump(counters_.rejects_received);
   if (negotiating) {
     if (check_failure(now)) return;
     if (p.code == Code::ConfAck) {
@@ -502,10 +502,10 @@ void Automaton::on_configure_reply(const Packet& p, Time now) {
 
 void Automaton::on_code_reject(const Packet& p, Bytes, Time now) {
   if (!rfc1661_transition(state_, Event::RXJp) || p.data.empty()) {
-    ++counters_.discarded;
+    bump(counters_.discarded);
     return;
   }
-  ++counters_.code_rejects_received;
+  bump(counters_.code_rejects_received);
   const std::uint8_t code = p.data[0];
   if (policy_.code_is_required(code)) {
     set_stop(Stop::CodeRejected,
@@ -524,7 +524,7 @@ void Automaton::on_extra(const Packet& p, Bytes raw, Time now) {
   const ExtraCode kind = policy_.classify_code(static_cast<std::uint8_t>(p.code));
   if (kind == ExtraCode::Unknown) {
     if (!rfc1661_transition(state_, Event::RUC)) {
-      ++counters_.discarded;
+      bump(counters_.discarded);
       return;
     }
     apply(Event::RUC, now, in);  // P039, P090
@@ -532,7 +532,7 @@ void Automaton::on_extra(const Packet& p, Bytes raw, Time now) {
   }
   if (state_ != S::Opened) {
     // RXR outside Opened changes nothing (P045, P048); so does a Protocol-Reject (P043).
-    ++counters_.discarded;
+    bump(counters_.discarded);
     return;
   }
   if (!policy_.handle_extra_code(p, now)) {

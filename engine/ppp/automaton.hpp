@@ -238,20 +238,21 @@ class Automaton {
   std::uint16_t protocol() const { return protocol_; }
   unsigned restart_count() const { return restart_count_; }
 
-  // 32 bits: per link, a control protocol never gets near 4 billion packets.
+  // 16 bits, saturating: a link's exchanges are counted in tens, and every one of 100,000 links
+  // has two automata (a flood of garbage stops counting at 65,535).
   struct Counters {
-    std::uint32_t conf_req_sent = 0;  // every transmission, retransmissions included
-    std::uint32_t conf_req_received = 0;
-    std::uint32_t acks_sent = 0;      // Configure-Acks we sent (the peer's request accepted)
-    std::uint32_t acks_received = 0;  // valid Configure-Acks of our request
-    std::uint32_t naks_sent = 0;
-    std::uint32_t naks_received = 0;
-    std::uint32_t rejects_sent = 0;
-    std::uint32_t rejects_received = 0;
-    std::uint32_t term_req_sent = 0;
-    std::uint32_t code_rejects_received = 0;
-    std::uint32_t code_rejects_sent = 0;
-    std::uint32_t discarded = 0;  // malformed packets, invalid replies, illegal-state packets
+    std::uint16_t conf_req_sent = 0;  // every transmission, retransmissions included
+    std::uint16_t conf_req_received = 0;
+    std::uint16_t acks_sent = 0;      // Configure-Acks we sent (the peer's request accepted)
+    std::uint16_t acks_received = 0;  // valid Configure-Acks of our request
+    std::uint16_t naks_sent = 0;
+    std::uint16_t naks_received = 0;
+    std::uint16_t rejects_sent = 0;
+    std::uint16_t rejects_received = 0;
+    std::uint16_t term_req_sent = 0;
+    std::uint16_t code_rejects_received = 0;
+    std::uint16_t code_rejects_sent = 0;
+    std::uint16_t discarded = 0;  // malformed packets, invalid replies, illegal-state packets
   };
   Counters counters() const { return counters_; }
 
@@ -327,6 +328,9 @@ class Automaton {
     if (ending_) ending_->stop = {};
   }
   Counters counters_;
+  static void bump(std::uint16_t& c) {
+    if (c != 0xFFFF) ++c;
+  }
 };
 
 }  // namespace l2tp::ppp
