@@ -151,6 +151,14 @@ void Node::send_ppp(TunnelId id, SessionId session, Bytes ppp, Time now) {
   track(*it->second);
 }
 
+std::optional<Seq> Node::send_control(TunnelId id, wire::ControlMessage msg, Time now) {
+  auto it = tunnels_.find(id.value);
+  if (it == tunnels_.end()) return std::nullopt;
+  auto ns = it->second->tunnel->send_control(std::move(msg), now);
+  collect(*it->second);
+  return ns;
+}
+
 void Node::close_tunnel(TunnelId id, const ResultInfo& result, Time now) {
   auto it = tunnels_.find(id.value);
   if (it == tunnels_.end()) return;

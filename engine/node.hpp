@@ -71,6 +71,10 @@ class Node {
   void close_all(const ResultInfo& result, Time now);
   // One PPP frame on an established session (dropped when the session is not up).
   void send_ppp(TunnelId tunnel, SessionId session, Bytes ppp, Time now);
+  // A control message the caller built (a scenario's live `send:`), sent through an established
+  // tunnel's control channel like the tunnel's own: see Tunnel::send_control. nullopt when the
+  // tunnel is unknown or not established.
+  std::optional<Seq> send_control(TunnelId tunnel, wire::ControlMessage msg, Time now);
 
   // A datagram that arrived on local address `local` from `from`.
   void handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now);

@@ -17,6 +17,7 @@
 #include "peers/udp_transport.hpp"
 #include "scenarios/backoff.hpp"
 #include "scenarios/fault_filter.hpp"
+#include "scenarios/live_send.hpp"
 #include "scenarios/message_match.hpp"
 #include "scenarios/wire_log.hpp"
 
@@ -93,6 +94,7 @@ class CaseRun {
   void evaluate();
   void finish_expect(bool passed, std::string detail, std::vector<reports::Evidence> evidence);
   void start_shell(const Shell& sh);
+  void send_live(const Send& st);
   void poll_loop();
   void teardown();
   bool all_closed() const;
@@ -399,8 +401,12 @@ void CaseRun::next_step() {
           shard_->inject(cfg_.local.front(), peer_endpoint(), st.bytes);
           advance();
         } else if constexpr (std::is_same_v<T, Send>) {
-          say("send a hand-made " + st.what + " (" + std::to_string(st.bytes.size()) + " octets)");
-          shard_->inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          if (st.in == SendIn::Wire) {
+            say("send a hand-made " + st.what + " (" + std::to_string(st.bytes.size()) + " octets)");
+            shard_->inject(cfg_.local.front(), peer_endpoint(), st.bytes);
+          } else {
+            send_live(st);
+          }
           advance();
         } else if constexpr (std::is_same_v<T, Restart>) {
           say("restart: forget every tunnel and call, say nothing");
@@ -409,6 +415,43 @@ void CaseRun::next_step() {
         }
       },
       at.step);
+}
+
+// Through the control channel of the first tunnel (in: tunnel) or of the first call's tunnel
+// (in: call). A send that cannot go (no tunnel or call up) leaves the case without the action it
+// tests: inconclusive, like a premise that did not hold.
+void CaseRun::send_live(const Send& st) {
+  const bool in_call = st.in == SendIn::Call;
+  std::optional<std::string> error;
+  shard_->act([&](Node& node, Time now) {
+    if (in_call ? sessions_.empty() : tunnels_.empty()) {
+      error = in_call ? "no call is up" : "no tunnel is up";
+      return;
+    }
+    const TunnelId id = in_call ? sessions_.front().first : tunnels_.front();
+    const tunnel::Tunnel* t = node.tunnel(id);
+    if (!t) {
+      error = "tunnel " + std::to_string(id.value) + " is gone";
+      return;
+    }
+    auto m = live_message(st, *t, in_call ? std::optional(sessions_.front().second) : std::nullopt, ppp_rng_);
+    if (!m) {
+      error = m.error();
+      return;
+    }
+    const auto ns = node.send_control(id, std::move(*m), now);
+    if (!ns) {
+      error = "tunnel " + std::to_string(id.value) + " is not established (or the message does not encode)";
+      return;
+    }
+    say("send " + st.what + " in tunnel " + std::to_string(id.value) + " (Ns " + std::to_string(ns->value) +
+        ")");
+  });
+  if (!error) return;
+  say("cannot send " + st.what + ": " + *error);
+  premise_failed_ = true;
+  result_.verdict = reports::Verdict::Inconclusive;
+  result_.reason = "send " + st.what + " (in: " + (in_call ? "call" : "tunnel") + "): " + *error;
 }
 
 void CaseRun::start_shell(const Shell& sh) {

@@ -14,10 +14,11 @@
 #include <sstream>
 
 #include "engine/util/duration_text.hpp"
-#include "engine/util/edit_distance.hpp"
 #include "engine/wire/avp_spec.hpp"
 #include "engine/wire/message.hpp"
 #include "engine/wire/rules.hpp"
+#include "scenarios/send_step_parser.hpp"
+#include "scenarios/yaml_reader.hpp"
 
 namespace l2tp::scenario {
 
@@ -93,151 +94,7 @@ std::optional<Buffer> parse_hex(const std::string& text) {
 
 namespace {
 
-struct Fail {
-  ScenarioError error;
-};
-
-std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
-  std::string best;
-  std::size_t best_d = 3;
-  for (const auto& k : known)
-    if (const auto d = edit_distance(key, k); d < best_d) {
-      best_d = d;
-      best = k;
-    }
-  std::string s;
-  if (!best.empty()) s = "; did you mean " + best + "?";
-  s += " (known: ";
-  for (std::size_t i = 0; i < known.size(); ++i) s += (i ? ", " : "") + known[i];
-  return s + ")";
-}
-
-class Reader {
- public:
-  Reader(std::string file, const Vars& vars) : file_(std::move(file)), vars_(vars) {}
-
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& message) const {
-    throw Fail{{where(n, key), message}};
-  }
-
-  Where where(const YAML::Node& n, const std::string& key) const {
-    Where w;
-    w.file = file_;
-    w.key = key;
-    if (n.IsDefined() && !n.Mark().is_null()) {
-      w.line = n.Mark().line + 1;
-      w.column = n.Mark().column + 1;
-    }
-    return w;
-  }
-
-  void add_vars(const YAML::Node& n) {
-    if (!n.IsMap()) fail(n, "vars", "expected a map of name: value");
-    for (const auto& kv : n) {
-      const std::string name = kv.first.Scalar();
-      if (!kv.second.IsScalar()) fail(kv.second, "vars." + name, "expected a plain value");
-      file_vars_[name] = kv.second.Scalar();
-    }
-  }
-
-  // A scalar with ${name} replaced.
-  std::string scalar(const YAML::Node& n, const std::string& key) const {
-    if (!n.IsScalar()) fail(n, key, "expected a single value, not a list or a map");
-    const std::string& raw = n.Scalar();
-    std::string out;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '$' && i + 1 < raw.size() && raw[i + 1] == '{') {
-        const auto close = raw.find('}', i + 2);
-        if (close == std::string::npos) fail(n, key, "unterminated ${ in '" + raw + "'");
-        const std::string name = raw.substr(i + 2, close - i - 2);
-        // The command line (--var, built-ins) overrides the file's defaults.
-        if (auto v = vars_.find(name); v != vars_.end() && (!v->second.empty() || !file_vars_.count(name)))
-          out += v->second;
-        else if (auto it = file_vars_.find(name); it != file_vars_.end())
-          out += it->second;
-        else
-          fail(n, key,
-               "variable ${" + name + "} is not defined (in vars:, or with --var " + name + "=VALUE)");
-        i = close;
-        continue;
-      }
-      out += raw[i];
-    }
-    return out;
-  }
-
-  std::uint64_t number(const YAML::Node& n, const std::string& key, std::uint64_t lo,
-                       std::uint64_t hi) const {
-    const std::string s = scalar(n, key);
-    std::uint64_t v = 0;
-    const int base = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
-    const char* begin = s.data() + (base == 16 ? 2 : 0);
-    const auto [p, ec] = std::from_chars(begin, s.data() + s.size(), v, base);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi)
-      fail(n, key,
-           "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not '" +
-               s + "'");
-    return v;
-  }
-
-  bool boolean(const YAML::Node& n, const std::string& key) const {
-    const std::string s = scalar(n, key);
-    if (s == "true" || s == "yes" || s == "on") return true;
-    if (s == "false" || s == "no" || s == "off") return false;
-    fail(n, key, "expected true or false, not '" + s + "'");
-  }
-
-  Duration duration(const YAML::Node& n, const std::string& key) const {
-    const std::string s = scalar(n, key);
-    if (auto d = parse_duration(s)) return *d;
-    fail(n, key, "expected a duration such as 5s, 500ms or 2.5 (seconds), not '" + s + "'");
-  }
-
-  Buffer hex(const YAML::Node& n, const std::string& key) const {
-    const std::string s = scalar(n, key);
-    if (auto b = parse_hex(s)) return *b;
-    fail(n, key, "expected hex octets such as \"00 01 ff\", not '" + s + "'");
-  }
-
-  // An AVP type: a number, or the lower-case RFC name ("result-code", "assigned-session-id").
-  std::uint16_t avp_type(const YAML::Node& n, const std::string& key) const {
-    const std::string s = scalar(n, key);
-    if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0])))
-      return static_cast<std::uint16_t>(number(n, key, 0, 65535));
-    std::vector<std::string> names;
-    for (const auto& spec : all_avp_specs()) {
-      std::string name;
-      for (char c : spec.name)
-        name += c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (name == s) return static_cast<std::uint16_t>(spec.type);
-      names.push_back(name);
-    }
-    fail(n, key, "'" + s + "' is not an AVP type number or name" + suggestion(s, names));
-  }
-
-  // Checks that a map has only known keys; returns it.
-  const YAML::Node& map(const YAML::Node& n, const std::string& key,
-                        const std::vector<std::string>& known) const {
-    if (!n.IsMap()) fail(n, key, "expected a map (key: value lines)");
-    for (const auto& kv : n) {
-      const std::string k = kv.first.Scalar();
-      if (std::find(known.begin(), known.end(), k) == known.end())
-        fail(kv.first, key.empty() ? k : key + "." + k, "unknown key" + suggestion(k, known));
-    }
-    return n;
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  const Vars& vars_;
-  std::map<std::string, std::string> file_vars_;
-};
-
-std::string join(const std::string& a, const std::string& b) {
-  return a.empty() ? b : a + "." + b;
-}
+using namespace detail;
 
 // --- case -------------------------------------------------------------------------------
 
@@ -586,88 +443,6 @@ std::pair<std::uint16_t, std::optional<std::uint16_t>> result_of(const Reader& r
   if (n["result"])
     out.first = static_cast<std::uint16_t>(r.number(n["result"], join(key, "result"), 0, 65535));
   if (n["error"]) out.second = static_cast<std::uint16_t>(r.number(n["error"], join(key, "error"), 0, 65535));
-  return out;
-}
-
-// A Message Type: a number, or the name l2tpsim prints ("SCCRQ", "StopCCN", "HELLO"; any case).
-std::uint16_t message_type(const Reader& r, const YAML::Node& n, const std::string& key) {
-  const std::string s = r.scalar(n, key);
-  if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0])))
-    return static_cast<std::uint16_t>(r.number(n, key, 0, 65535));
-  std::vector<std::string> names;
-  for (const MessageType t : kAllMessageTypes) {
-    std::string name(to_string(t));
-    if (name.size() == s.size() && std::equal(name.begin(), name.end(), s.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        }))
-      return static_cast<std::uint16_t>(t);
-    names.push_back(std::move(name));
-  }
-  r.fail(n, key, "'" + s + "' is not a message type number or name" + suggestion(s, names));
-}
-
-// `send:` a control message from fields, encoded here so that what cannot be encoded is an error
-// at its line. The AVPs follow the Message Type AVP in the order written; each value is written
-// as given (raw octets, whatever the type); `hidden` sets the H bit and nothing else (no Random
-// Vector, no hiding); `length` writes a wrong AVP Length.
-Send read_send(const Reader& r, const YAML::Node& n, const std::string& key) {
-  r.map(n, key, {"message", "tunnel", "session", "ns", "nr", "avps"});
-  if (!n["message"]) r.fail(n, join(key, "message"), "which message: a name such as SCCRQ, or a number");
-  const std::uint16_t type = message_type(r, n["message"], join(key, "message"));
-  auto u16 = [&](const char* k) -> std::uint16_t {
-    if (!n[k]) return 0;
-    return static_cast<std::uint16_t>(r.number(n[k], join(key, k), 0, 65535));
-  };
-  wire::ControlMessage m =
-      wire::make_control(static_cast<MessageType>(type), TunnelId{u16("tunnel")}, SessionId{u16("session")});
-  m.header.ns = Seq{u16("ns")};
-  m.header.nr = Seq{u16("nr")};
-  std::vector<bool> hidden{false};  // per AVP of m, the Message Type first
-  if (const auto& avps = n["avps"]) {
-    const std::string lk = join(key, "avps");
-    if (!avps.IsSequence())
-      r.fail(avps, lk, "expected a list of AVPs (- {type: host-name, value: \"6c 61 63\"})");
-    for (std::size_t i = 0; i < avps.size(); ++i) {
-      const YAML::Node& a = avps[i];
-      const std::string k = lk + "[" + std::to_string(i) + "]";
-      r.map(a, k, {"type", "value", "mandatory", "hidden", "vendor", "length"});
-      if (!a["type"]) r.fail(a, join(k, "type"), "which AVP: a type number or name");
-      const std::uint16_t avp_type = r.avp_type(a["type"], join(k, "type"));
-      const auto vendor = a["vendor"]
-                              ? static_cast<std::uint16_t>(r.number(a["vendor"], join(k, "vendor"), 0, 65535))
-                              : std::uint16_t{0};
-      Buffer value = a["value"] ? r.hex(a["value"], join(k, "value")) : Buffer{};
-      std::optional<std::uint16_t> length;
-      if (a["length"])
-        length = static_cast<std::uint16_t>(r.number(a["length"], join(k, "length"), 0, kAvpMaxLength));
-      if (value.size() > kAvpMaxValue && !length)
-        r.fail(a["value"], join(k, "value"),
-               "an AVP value holds at most " + std::to_string(kAvpMaxValue) + " octets, not " +
-                   std::to_string(value.size()) + " (a wrong length: lets a longer one through)");
-      // The M bit the AVP table demands; an attribute it does not know is sent mandatory.
-      const AvpSpec* spec = find_avp_spec(vendor, avp_type);
-      const bool mandatory =
-          a["mandatory"] ? r.boolean(a["mandatory"], join(k, "mandatory")) : (spec ? spec->mandatory : true);
-      hidden.push_back(a["hidden"] && r.boolean(a["hidden"], join(k, "hidden")));
-      wire::Avp avp = wire::make_raw_avp(vendor, avp_type, mandatory, std::move(value));
-      avp.fault.length_field = length;
-      m.avps.push_back(std::move(avp));
-    }
-  }
-  Send out;
-  out.what = is_known_message_type(type) ? std::string(to_string(static_cast<MessageType>(type)))
-                                         : "message type " + std::to_string(type);
-  if (auto done = wire::encode_control(m, {}, out.bytes); !done)
-    r.fail(n, key, "cannot be encoded: " + std::string(wire::to_string(done.error())));
-  // The H bits, set on the encoded AVPs (each is 6 octets and its value as written).
-  std::size_t at = m.header.encoded_size();
-  Buffer scratch;
-  for (std::size_t i = 0; i < m.avps.size(); ++i) {
-    if (hidden[i]) out.bytes[at] = static_cast<std::uint8_t>(out.bytes[at] | (wire::kAvpFlagH >> 8));
-    scratch.clear();
-    wire::encode_value(m.avps[i].value, scratch);
-    at += kAvpHeaderSize + scratch.size();
-  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "engine/time.hpp"
 #include "engine/util/bytes.hpp"
+#include "engine/wire/message.hpp"
 #include "scenarios/fault.hpp"
 
 namespace l2tp::scenario {
@@ -123,12 +124,31 @@ struct Shell {
 struct SendRaw {
   Buffer bytes;
 };
-// A control message built from fields (`send:`), sent like SendRaw: outside any control
-// channel, from our first local address. Encoded when the file is read, so a field that cannot
-// be encoded is an error at its line; `what` names it for the progress lines ("SCCRQ").
+// Where a `send:` goes (`in:`): outside any control channel (as written, from our first local
+// address), or through the control channel of the tester's first tunnel (`in: tunnel`) or of
+// its first call's tunnel (`in: call`), where the engine fills in the live parts.
+enum class SendIn : std::uint8_t { Wire, Tunnel, Call };
+
+// An AVP value written `live`: filled in from the engine's state when the step runs.
+enum class LiveValue : std::uint8_t {
+  OurTunnelId,   // assigned-tunnel-id: our Tunnel ID of that tunnel
+  OurSessionId,  // assigned-session-id: our Session ID of the call (in: call)
+  RandomVector,  // random-vector: 16 fresh octets
+};
+
+// A control message built from fields (`send:`). Outside a control channel (SendIn::Wire) it is
+// encoded when the file is read (a field that cannot be encoded is an error at its line) and
+// sent like SendRaw. Inside one (`in:`) the engine sends `message` through the tunnel's control
+// channel (Node::send_control): header Tunnel ID the peer's, Ns and Nr the channel's, acked and
+// retransmitted; the header Session ID as written or, in a call without one, the peer's; the
+// AVPs in `live` get their values then. `what` names it for the progress lines ("SCCRQ").
 struct Send {
   Buffer bytes;
   std::string what;
+  SendIn in = SendIn::Wire;
+  wire::ControlMessage message;
+  bool peer_session = false;  // in: call, no `session:`: the header Session ID is the peer's
+  std::vector<std::pair<std::size_t, LiveValue>> live;  // index in message.avps, what goes there
 };
 // The peer restart fault (`restart: true`): the tester forgets every tunnel and call at once,
 // sends nothing (no StopCCN, no CDN), and comes back on the same local addresses and ports, so

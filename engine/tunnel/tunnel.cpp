@@ -34,6 +34,15 @@ Seq Tunnel::queue_message(wire::ControlMessage msg) {
   return channel_.queue(scratch_);
 }
 
+std::optional<Seq> Tunnel::send_control(wire::ControlMessage msg, Time) {
+  if (state_ != TunnelState::Established) return std::nullopt;
+  msg.header.tunnel = peer_;
+  scratch_.clear();
+  auto opt = wire::EncodeOptions::hiding(as_bytes(cfg_.secret), &rng_, cfg_.hidden_padding);
+  if (!wire::encode_control(msg, opt, scratch_)) return std::nullopt;  // a caller's AVPs may not fit
+  return channel_.queue(scratch_);
+}
+
 void Tunnel::handle_control(wire::ControlMessage msg, Time now) {
   if (state_ == TunnelState::Closed) return;
   last_receive_ = now;

@@ -62,6 +62,14 @@ class Tunnel {
   // Refuse the SCCRQ about to be handled with this StopCCN result (node-level limits).
   void refuse_with(const ResultInfo& r) { refusal_ = r; }
 
+  // A control message the caller built, queued in the control channel like our own (reliable
+  // delivery: Ns/Nr written by the channel, acknowledged, retransmitted): the header Tunnel ID is
+  // set to the peer's, the header Session ID and the AVPs are sent as given, AVPs marked hidden
+  // are hidden with the tunnel secret (behind the Random Vector before them). The FSMs do not
+  // see it. Only on an established tunnel; returns the Ns given to it (nullopt: not established,
+  // or the message cannot be encoded).
+  std::optional<Seq> send_control(wire::ControlMessage msg, Time now);
+
   // Sends one PPP frame on an established session (dropped otherwise).
   void send_ppp(SessionId local, Bytes ppp, Time now);
   void send_wen(SessionId local, const avp::CallErrors& errors, Time now);
