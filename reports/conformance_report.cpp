@@ -297,17 +297,23 @@ nlohmann::json to_json(const SuiteResult& s) {
                                   : nlohmann::json(nullptr)}};
 }
 
-std::string to_junit(const SuiteResult& s) {
-  const std::string counts =
-      attr("tests", std::to_string(s.cases.size())) +
-      attr("failures", std::to_string(s.count(Verdict::Fail))) +
-      attr("errors", std::to_string(s.count(Verdict::Inconclusive))) +
-      attr("skipped", std::to_string(s.count(Verdict::NotApplicable) + s.count(Verdict::NotRun))) +
-      attr("time", fixed(s.duration_s, 3));
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites" + attr("name", "l2tpsim conformance") + counts + ">\n";
-  x += "  <testsuite" + attr("name", "l2tpsim conformance (DUT " + s.dut_role + " @ " + s.target + ")") +
-       counts;
+namespace {
+
+std::string junit_counts(std::size_t tests, std::size_t failures, std::size_t errors, std::size_t skipped,
+                         double time_s) {
+  return attr("tests", std::to_string(tests)) + attr("failures", std::to_string(failures)) +
+         attr("errors", std::to_string(errors)) + attr("skipped", std::to_string(skipped)) +
+         attr("time", fixed(time_s, 3));
+}
+
+std::string junit_counts(const SuiteResult& s) {
+  return junit_counts(s.cases.size(), s.count(Verdict::Fail), s.count(Verdict::Inconclusive),
+                      s.count(Verdict::NotApplicable) + s.count(Verdict::NotRun), s.duration_s);
+}
+
+// One <testsuite> element.
+std::string junit_testsuite(const SuiteResult& s, std::string_view name) {
+  std::string x = "  <testsuite" + attr("name", name) + junit_counts(s);
   if (!s.started.empty()) x += attr("timestamp", s.started);
   x += ">\n    <properties>\n";
   x += "      " + property("tool_version", s.tool_version) + "\n";
@@ -321,8 +327,8 @@ std::string to_junit(const SuiteResult& s) {
 
   for (const auto& c : s.cases) {
     const std::string role = c.dut_role.empty() ? s.dut_role : c.dut_role;
-    x += "    <testcase" + attr("classname", "l2tpsim." + role) + attr("name", c.id + " " + c.title) +
-         attr("time", fixed(c.duration_s, 3));
+    x += "    <testcase" + attr("classname", "l2tpsim." + role) +
+         attr("name", c.title.empty() ? c.id : c.id + " " + c.title) + attr("time", fixed(c.duration_s, 3));
     if (!c.file.empty()) x += attr("file", c.file);
     x += ">\n";
     // Machine-readable for tools that read testcase properties; repeated in system-out for the rest.
@@ -363,7 +369,35 @@ std::string to_junit(const SuiteResult& s) {
     x += "      <system-out>" + escape_markup(out) + "</system-out>\n";
     x += "    </testcase>\n";
   }
-  x += "  </testsuite>\n</testsuites>\n";
+  x += "  </testsuite>\n";
+  return x;
+}
+
+}  // namespace
+
+std::string to_junit(const SuiteResult& s) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<testsuites" + attr("name", "l2tpsim conformance") + junit_counts(s) + ">\n";
+  x += junit_testsuite(s, "l2tpsim conformance (DUT " + s.dut_role + " @ " + s.target + ")");
+  x += "</testsuites>\n";
+  return x;
+}
+
+std::string to_junit(std::string_view name, const std::vector<JunitSuite>& suites) {
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+  double time_s = 0;
+  for (const JunitSuite& j : suites) {
+    const SuiteResult& s = *j.result;
+    tests += s.cases.size();
+    failures += s.count(Verdict::Fail);
+    errors += s.count(Verdict::Inconclusive);
+    skipped += s.count(Verdict::NotApplicable) + s.count(Verdict::NotRun);
+    time_s = std::max(time_s, s.duration_s);  // the suites ran at the same time
+  }
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<testsuites" + attr("name", name) + junit_counts(tests, failures, errors, skipped, time_s) + ">\n";
+  for (const JunitSuite& j : suites) x += junit_testsuite(*j.result, j.name);
+  x += "</testsuites>\n";
   return x;
 }
 

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reports/conformance_result.hpp"
 
@@ -23,6 +24,14 @@ nlohmann::json to_json(const SuiteResult& s);
 // One <testsuite>, one <testcase> per case: fail -> <failure>, inconclusive -> <error>,
 // not applicable -> <skipped>.
 std::string to_junit(const SuiteResult& s);
+
+// Several suites in one <testsuites> `name` (a replay: one per tunnel played), each its own
+// <testsuite> named `name`, written as above.
+struct JunitSuite {
+  std::string name;
+  const SuiteResult* result = nullptr;
+};
+std::string to_junit(std::string_view name, const std::vector<JunitSuite>& suites);
 
 // One HTML5 page with no external resources: header and totals, the cases (each expanding into
 // its checks, violations and evidence frames), and a table per requirement with its text.
