@@ -21,7 +21,7 @@ namespace {
 
 constexpr const char* kReplayHelp =
     "usage: l2tpsim replay FILE --list [--json OUT] [--port N]... [--capture-secret S]\n"
-    "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [options]\n"
+    "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [--tunnel N|all] [options]\n"
     "       l2tpsim replay FILE --play lns --listen ADDR[:PORT] [options]\n"
     "\n"
     "Reads a pcap or pcapng file (anything 'l2tpsim decode' reads) and finds its L2TPv2\n"
@@ -52,7 +52,14 @@ constexpr const char* kReplayHelp =
     "messages missing or extra, AVPs (type, M/H bits, values; IDs, Random Vector, Challenge,\n"
     "Challenge Response, Tie Breaker and Call Serial Number ignored), result codes, PPP\n"
     "authentication method and verdict, addresses, LCP options, Protocol-Rejects. HELLOs are\n"
-    "not compared (they follow idle time). A Windows LAC's tunnel with PAP user markw:\n"
+    "not compared (they follow idle time). The peer's response time per exchange (from our\n"
+    "message to its answer: SCCRP, ICRP, Configure-Ack, Authenticate-Ack, ...) is shown live\n"
+    "against the capture; times are not differences, but an answer over 1 s and more than 10x\n"
+    "slower than captured gets a note. --tunnel all plays every playable tunnel at once from\n"
+    "one socket, each at its captured offset from the first; the reports then cover them all.\n"
+    "Reports: the console summary, --json, --junit (one testsuite per tunnel, one testcase per\n"
+    "exchange), --html (the captured and live ladders side by side, differences marked).\n"
+    "A Windows LAC's tunnel with PAP user markw:\n"
     "  l2tpsim replay win.pcap --play lac --target 192.0.2.1 --secret s --json diff.json\n"
     "\n"
     "Exit status: --list 0; --play 0 when the live peer matched the capture, 1 when it differed\n"
@@ -60,13 +67,28 @@ constexpr const char* kReplayHelp =
     "\n"
     "options";
 
+int usage(const std::string& why);
+
 struct PlayArgs {
   std::string play, target, listen, tunnel, secret, capture_secret, password, timing, pcap, json;
   std::vector<std::string> ignore;
   bool send_concealed = false;
   double max_duration = 0;
   std::uint64_t seed = 1;
+  std::string junit, html;
 };
+
+// The script of tunnel `index`, refused when it holds hidden AVPs it cannot reveal (unless
+// --send-concealed): the usage error's exit status, or nullopt when it can be played.
+std::optional<int> check_concealed(const l2tp::replay::ReplayScript& script, const PlayArgs& a) {
+  if (script.concealed.empty() || a.send_concealed) return std::nullopt;
+  std::cerr << "l2tpsim replay: hidden AVPs the capture secret cannot reveal (RFC 2661 4.3):\n";
+  for (const auto& c : script.concealed)
+    std::cerr << "  tunnel " << script.tunnel + 1 << " frame " << c.frame << " " << c.message << ": "
+              << l2tp::avp_display_name(c.vendor, c.type) << "\n";
+  return usage(
+      "give --capture-secret (or --secret) to reveal them, or --send-concealed to send them as captured");
+}
 
 int usage(const std::string& why) {
   std::cerr << "l2tpsim replay: " << why << "\n";
@@ -80,6 +102,8 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   run.conversations = &conv;
   run.pcap = a.pcap;
   run.json = a.json;
+  run.junit = a.junit;
+  run.html = a.html;
   run.seed = a.seed;
   capture::PeerRole role{};
   if (a.play == "lac")
@@ -111,6 +135,28 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
     if (!key) return usage("--ignore: " + key.error());
     run.diff.ignore.insert(*key);
   }
+  const replay::ScriptOptions script_options{a.capture_secret.empty() ? a.secret : a.capture_secret};
+  if (a.tunnel == "all") {
+    // Every tunnel whose side can be played, each at its captured offset from the first.
+    std::vector<replay::ReplayScript> scripts;
+    std::int64_t first_ns = 0, last_ns = 0;
+    for (std::size_t i = 0; i < conv.tunnels.size(); ++i) {
+      auto s = replay::make_script(conv, i, role, script_options);
+      if (!s) continue;
+      if (const auto refused = check_concealed(*s, a)) return *refused;
+      if (scripts.empty() || s->start_ns < first_ns) first_ns = s->start_ns;
+      last_ns = std::max(last_ns, conv.tunnels[i].last_ns);
+      scripts.push_back(std::move(*s));
+    }
+    if (scripts.empty())
+      return usage("no tunnel of " + file + " has a " + a.play + " side that can be played (see --list)");
+    const double span = static_cast<double>(last_ns - first_ns) / 1e9;
+    const double limit = a.max_duration > 0 ? a.max_duration : (timing->fast ? 0 : span * timing->scale) + 60;
+    run.limit = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(limit));
+    run.all = true;
+    for (const auto& s : scripts) run.scripts.push_back(&s);
+    return play_on_sockets(run);
+  }
   std::optional<std::size_t> index;
   if (a.tunnel == "first") {
     index = replay::first_playable(conv, role);
@@ -120,25 +166,17 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
     const auto n = std::strtoul(a.tunnel.c_str(), nullptr, 10);
     if (n == 0 || n > conv.tunnels.size())
       return usage("--tunnel " + a.tunnel + ": the capture has tunnels 1-" +
-                   std::to_string(conv.tunnels.size()) + " ('all' is not built yet)");
+                   std::to_string(conv.tunnels.size()) + ", or all");
     index = n - 1;
   }
-  auto script = replay::make_script(
-      conv, *index, role, replay::ScriptOptions{a.capture_secret.empty() ? a.secret : a.capture_secret});
+  auto script = replay::make_script(conv, *index, role, script_options);
   if (!script) return usage(script.error());
-  if (!script->concealed.empty() && !a.send_concealed) {
-    std::cerr << "l2tpsim replay: hidden AVPs the capture secret cannot reveal (RFC 2661 4.3):\n";
-    for (const auto& c : script->concealed)
-      std::cerr << "  frame " << c.frame << " " << c.message << ": " << avp_display_name(c.vendor, c.type)
-                << "\n";
-    return usage(
-        "give --capture-secret (or --secret) to reveal them, or --send-concealed to send them as captured");
-  }
+  if (const auto refused = check_concealed(*script, a)) return *refused;
   const capture::Tunnel& t = conv.tunnels[*index];
   const double span = static_cast<double>(t.last_ns - script->start_ns) / 1e9;
   const double limit = a.max_duration > 0 ? a.max_duration : (timing->fast ? 0 : span * timing->scale) + 60;
   run.limit = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(limit));
-  run.script = &*script;
+  run.scripts = {&*script};
   return play_on_sockets(run);
 }
 
@@ -147,6 +185,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
 int run_replay(int argc, char** argv) {
   std::string file, json_file, play, target, listen, tunnel = "first", secret, capture_secret, password,
                                                      timing = "original", pcap;
+  std::string junit_file, html_file;
   std::vector<std::string> ignore;
   std::vector<unsigned> ports;
   bool list = false, send_concealed = false;
@@ -166,7 +205,8 @@ int run_replay(int argc, char** argv) {
       "listen", po::value(&listen)->value_name("ADDR[:PORT]"),
       "--play lns: where to wait for the live LAC (port 1701 by default)")(
       "tunnel", po::value(&tunnel)->value_name("N"),
-      "the tunnel to play, numbered as --list shows (default: the first whose side can be played)")(
+      "the tunnel to play, numbered as --list shows (default: the first whose side can be played); all: "
+      "every tunnel whose side can be played, at once, each at its captured offset")(
       "secret", po::value(&secret)->value_name("S"),
       "the live tunnel secret: Challenge Responses and hidden AVPs (RFC 2661 5.1.1, 4.3)")(
       "capture-secret", po::value(&capture_secret)->value_name("S"),
@@ -182,7 +222,13 @@ int run_replay(int argc, char** argv) {
       "faster), or as soon as the exchange allows (fast)")(
       "ignore", po::value(&ignore)->composing()->value_name("AVP"),
       "also ignore this AVP in the comparison: RFC name (host-name), type (7) or VENDOR:TYPE (repeatable)")(
-      "pcap", po::value(&pcap)->value_name("FILE"), "--play: write the live run's datagrams to FILE")(
+      "junit", po::value(&junit_file)->value_name("FILE"),
+      "--play: the outcome as JUnit XML (one testsuite per tunnel played, one testcase per exchange; a "
+      "difference fails its exchange)")(
+      "html", po::value(&html_file)->value_name("FILE"),
+      "--play: one self-contained HTML page: the captured and live ladders side by side, the differences "
+      "marked and listed, the response times, the summary")("pcap", po::value(&pcap)->value_name("FILE"),
+                                                            "--play: write the live run's datagrams to FILE")(
       "max-duration", po::value(&max_duration)->value_name("SECONDS"),
       "--play: stop after this long (default: the captured tunnel's length, scaled, plus 60 s)")(
       "seed", po::value(&seed)->value_name("N"),
@@ -217,9 +263,10 @@ int run_replay(int argc, char** argv) {
   }
   const auto& conv = read->conversations;
   if (!play.empty())
-    return play_capture(file, conv,
-                        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap,
-                                 json_file, ignore, send_concealed, max_duration, seed});
+    return play_capture(
+        file, conv,
+        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap, json_file,
+                 ignore, send_concealed, max_duration, seed, junit_file, html_file});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);

@@ -1,9 +1,11 @@
-// `l2tpsim replay FILE --play lac|lns`: one side of a captured tunnel played against a live
-// peer on UDP sockets (one peers::Shard driving the Replayer), then the outcome and the
-// differences from the capture.
+// `l2tpsim replay FILE --play lac|lns`: one side of a captured tunnel (or, --tunnel all, of every
+// playable tunnel at once) played against a live peer on UDP sockets (one peers::Shard driving
+// the Replayer or the TunnelMux), then the outcome and the differences from the capture, on the
+// console and as --json, --junit and --html.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "replay/replayer.hpp"
 
@@ -12,10 +14,11 @@ namespace l2tpsim::app {
 struct PlayRun {
   std::string capture;  // the file, for the report
   const l2tp::capture::Conversations* conversations = nullptr;
-  const l2tp::replay::ReplayScript* script = nullptr;
+  std::vector<const l2tp::replay::ReplayScript*> scripts;  // one, or every tunnel (all)
+  bool all = false;                                        // --tunnel all
   l2tp::replay::ReplayConfig config;
   l2tp::replay::DiffOptions diff;
-  std::string pcap, json;
+  std::string pcap, json, junit, html;
   l2tp::Duration limit{};
   std::uint64_t seed = 1;
 };

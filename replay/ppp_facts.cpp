@@ -7,6 +7,7 @@
 #include "engine/ppp/lcp.hpp"
 #include "engine/ppp/options.hpp"
 #include "engine/ppp/protocol.hpp"
+#include "replay/ppp_steps.hpp"
 
 namespace l2tp::replay {
 namespace {
@@ -128,19 +129,6 @@ void read_auth(PppFacts& f, std::uint8_t side, const capture::PppRecord& r, cons
   }
 }
 
-// LCP's codes beyond RFC 1661's own by name too (Identification, Time-Remaining: RFC 1570),
-// since Windows sends them.
-std::string code_name(Code c) {
-  switch (static_cast<std::uint8_t>(c)) {
-    case 12:
-      return "Identification";
-    case 13:
-      return "Time-Remaining";
-    default:
-      return ppp::to_string(c);
-  }
-}
-
 }  // namespace
 
 PppFacts ppp_facts(const capture::Session& s, std::uint8_t side) {
@@ -154,10 +142,9 @@ PppFacts ppp_facts(const capture::Session& s, std::uint8_t side) {
       if (std::find(f.protocols_sent.begin(), f.protocols_sent.end(), frame->protocol) ==
           f.protocols_sent.end())
         f.protocols_sent.push_back(frame->protocol);
-      // Control protocols (RFC 1661 2: 0x8000 and up) by code; network protocols by name only.
-      std::string kind = ppp::protocol_name(frame->protocol);
-      if (frame->protocol >= 0x8000)
-        if (auto p = ppp::parse_packet(frame->payload)) kind += " " + code_name(p->code);
+      // Control protocols by code ("PAP Authenticate-Request"); network protocols by name only.
+      const auto step = ppp_step(r);
+      std::string kind = step ? step->label : ppp::protocol_name(frame->protocol);
       if (std::find(f.kinds_sent.begin(), f.kinds_sent.end(), kind) == f.kinds_sent.end())
         f.kinds_sent.push_back(std::move(kind));
     }

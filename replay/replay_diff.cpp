@@ -56,10 +56,17 @@ std::string flags(const wire::Avp& a) {
 
 class Differ {
  public:
-  Differ(const DiffOptions& o, std::vector<Difference>& out) : options_(o), out_(out) {}
+  Differ(const DiffOptions& o, std::vector<Difference>& out, std::vector<ExchangeRow>& rows)
+      : options_(o), out_(out), rows_(rows) {}
+
+  // The exchange the next differences belong to.
+  void row(std::string exchange, std::string captured, std::string live, std::uint64_t fc, std::uint64_t fl) {
+    rows_.push_back(ExchangeRow{std::move(exchange), std::move(captured), std::move(live), fc, fl, {}});
+  }
 
   void add(std::string exchange, std::string kind, std::string captured, std::string live, std::uint64_t fc,
            std::uint64_t fl) {
+    if (!rows_.empty()) rows_.back().differences.push_back(out_.size());
     out_.push_back(
         Difference{std::move(exchange), std::move(kind), std::move(captured), std::move(live), fc, fl});
   }
@@ -109,14 +116,20 @@ class Differ {
     std::size_t i = 0, j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && c[i]->message.known_type() == l[j]->message.known_type()) {
-        avps(group + ": " + c[i]->type_name(), *c[i], *l[j]);
+        const std::string ex = group + ": " + c[i]->type_name();
+        row(ex, message_text(*c[i]), message_text(*l[j]), c[i]->frame, l[j]->frame);
+        avps(ex, *c[i], *l[j]);
         ++i;
         ++j;
       } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-        add(group + ": " + c[i]->type_name(), "missing", message_text(*c[i]), "", c[i]->frame, 0);
+        const std::string ex = group + ": " + c[i]->type_name();
+        row(ex, message_text(*c[i]), "", c[i]->frame, 0);
+        add(ex, "missing", message_text(*c[i]), "", c[i]->frame, 0);
         ++i;
       } else {
-        add(group + ": " + l[j]->type_name(), "extra", "", message_text(*l[j]), 0, l[j]->frame);
+        const std::string ex = group + ": " + l[j]->type_name();
+        row(ex, "", message_text(*l[j]), 0, l[j]->frame);
+        add(ex, "extra", "", message_text(*l[j]), 0, l[j]->frame);
         ++j;
       }
     }
@@ -137,13 +150,24 @@ class Differ {
     auto str = [](const std::string& s) { return s; };
     auto ip = [](const net::IpAddress& a) { return a.to_string(); };
     auto num = [](auto v) { return std::to_string(v); };
+    auto opt = [](const auto& v, auto text) { return v ? text(*v) : std::string("none"); };
     const std::string auth = group + ": PPP authentication";
+    row(auth, opt(cf.auth, method) + ", " + opt(cf.auth_result, str),
+        l ? opt(lf.auth, method) + ", " + opt(lf.auth_result, str) : "", cf.lcp_frame, lf.lcp_frame);
     fact(auth, "ppp-auth-method", cf.auth, lf.auth, method, cf.lcp_frame, lf.lcp_frame);
     fact(auth, "ppp-auth-result", cf.auth_result, lf.auth_result, str, cf.auth_frame, lf.auth_frame);
     const std::string ipcp = group + ": PPP IPCP";
+    row(ipcp, opt(cf.ip_address, ip) + ", gave " + opt(cu.ip_address, ip),
+        l ? opt(lf.ip_address, ip) + ", gave " + opt(lu.ip_address, ip) : "", cf.ipcp_frame, lf.ipcp_frame);
     fact(ipcp, "ppp-address", cf.ip_address, lf.ip_address, ip, cf.ipcp_frame, lf.ipcp_frame);
     fact(ipcp, "ppp-address-given", cu.ip_address, lu.ip_address, ip, cu.ipcp_frame, lu.ipcp_frame);
     const std::string lcp = group + ": PPP LCP";
+    auto lcp_text = [&](const PppFacts& f) {
+      return opt(f.mru, [&](auto v) { return "MRU " + num(v); }) + ", " +
+             opt(f.accm, [&](auto v) { return "ACCM " + num(v); }) + ", PFC " + (f.pfc ? "on" : "off") +
+             ", ACFC " + (f.acfc ? "on" : "off");
+    };
+    row(lcp, lcp_text(cf), l ? lcp_text(lf) : "", cf.lcp_frame, lf.lcp_frame);
     fact(
         lcp, "ppp-lcp-option", cf.mru, lf.mru, [&](auto v) { return "MRU " + num(v); }, cf.lcp_frame,
         lf.lcp_frame);
@@ -161,12 +185,13 @@ class Differ {
     for (const std::uint16_t p : cf.protocol_rejects)
       if (!l || std::find(lu.protocols_sent.begin(), lu.protocols_sent.end(), p) != lu.protocols_sent.end())
         expected_rejects.push_back(p);
+    auto list = [](const std::vector<std::uint16_t>& v) {
+      std::string s;
+      for (auto p : v) s += (s.empty() ? "" : ", ") + ppp::protocol_name(p);
+      return s.empty() ? std::string("none") : s;
+    };
+    row(group + ": PPP Protocol-Reject", list(expected_rejects), l ? list(lf.protocol_rejects) : "", 0, 0);
     if (expected_rejects != lf.protocol_rejects) {
-      auto list = [](const std::vector<std::uint16_t>& v) {
-        std::string s;
-        for (auto p : v) s += (s.empty() ? "" : ", ") + ppp::protocol_name(p);
-        return s.empty() ? std::string("none") : s;
-      };
       add(group + ": PPP Protocol-Reject", "ppp-protocol-reject", list(expected_rejects),
           list(lf.protocol_rejects), 0, 0);
     }
@@ -175,6 +200,7 @@ class Differ {
  private:
   const DiffOptions& options_;
   std::vector<Difference>& out_;
+  std::vector<ExchangeRow>& rows_;
 };
 
 }  // namespace
@@ -213,9 +239,10 @@ Result<AvpKey, std::string> parse_avp_key(const std::string& text) {
 
 std::vector<Difference> diff_tunnels(const capture::Tunnel& captured, std::uint8_t captured_peer,
                                      const capture::Tunnel* live, std::uint8_t live_peer,
-                                     const DiffOptions& options) {
+                                     const DiffOptions& options, std::vector<ExchangeRow>* rows) {
   std::vector<Difference> out;
-  Differ d(options, out);
+  std::vector<ExchangeRow> own_rows;
+  Differ d(options, out, rows ? *rows : own_rows);
   const auto cg = groups(captured, captured_peer);
   const auto lg = live ? groups(*live, live_peer) : decltype(cg){};
   static const std::vector<const ControlRecord*> kNone;

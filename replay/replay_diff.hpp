@@ -28,6 +28,16 @@ struct Difference {
   std::uint64_t frame_captured = 0, frame_live = 0;
 };
 
+// One exchange the comparison looked at: a message of the peer (captured, live or both,
+// aligned) or one PPP aspect of a call. Every difference belongs to exactly one row; a row
+// with none matched. The reports list them (JUnit: one testcase each).
+struct ExchangeRow {
+  std::string exchange;        // as Difference::exchange
+  std::string captured, live;  // the message ("SCCRP", "CDN (result 3)") or what the row compares
+  std::uint64_t frame_captured = 0, frame_live = 0;
+  std::vector<std::size_t> differences;  // indices into the differences
+};
+
 // AVPs as (vendor, type).
 using AvpKey = std::pair<std::uint16_t, std::uint16_t>;
 
@@ -41,10 +51,11 @@ const std::set<AvpKey>& default_ignored_avps();
 Result<AvpKey, std::string> parse_avp_key(const std::string& text);
 
 // Side `captured_peer` of `captured` against side `live_peer` of `live` (nullptr: the live
-// peer never answered, so everything it should have sent is missing). `captured_us` and
-// `live_us` are the played side in each (its PPP addresses are what the peer gave).
+// peer never answered, so everything it should have sent is missing). The other side of each
+// is the played one (its PPP addresses are what the peer gave). `rows`: when given, every
+// exchange compared, in the order of the differences.
 std::vector<Difference> diff_tunnels(const capture::Tunnel& captured, std::uint8_t captured_peer,
                                      const capture::Tunnel* live, std::uint8_t live_peer,
-                                     const DiffOptions& options);
+                                     const DiffOptions& options, std::vector<ExchangeRow>* rows = nullptr);
 
 }  // namespace l2tp::replay

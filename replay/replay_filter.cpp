@@ -64,7 +64,7 @@ void ReplayFilter::take(WireDirection dir, const net::Endpoint& src, const net::
   Buffer b = dir == WireDirection::Out && !bytes.empty() && (bytes[0] & 0x80)
                  ? shape(bytes)
                  : Buffer(bytes.begin(), bytes.end());
-  transcript_.push_back(LiveDatagram{dir, src, dst, b, now, transcript_.size() + 1});
+  transcript_.push_back(LiveDatagram{dir, src, dst, b, now, frames_ ? *frames_ : transcript_.size() + 1});
   held_.push_back(Held{dir, src, dst, std::move(b)});
 }
 

@@ -39,6 +39,9 @@ class ReplayFilter final : public DatagramFilter {
 
   // The player's next deadline: the driver wakes then (nothing is released; the adapter acts).
   void wake_at(std::optional<Time> t) { wake_ = t; }
+  // Frame numbers from `counter` (the wire's datagrams so far, this one included) instead of
+  // this filter's own count: several filters share one wire (tunnel_mux.hpp).
+  void number_frames_from(const std::uint64_t* counter) { frames_ = counter; }
 
   const std::vector<LiveDatagram>& transcript() const { return transcript_; }
   // Shaping notes (AVPs left out or added, messages sent without a captured one), each once.
@@ -66,6 +69,7 @@ class ReplayFilter final : public DatagramFilter {
   std::vector<std::string> notes_;
   std::optional<Time> wake_;
   std::size_t shaped_ = 0;
+  const std::uint64_t* frames_ = nullptr;
 };
 
 }  // namespace l2tp::replay

@@ -62,6 +62,7 @@ class ReplayPlayer {
   // The tunnel is down, or every action is done and the script ends with no StopCCN of ours.
   bool finished() const;
   bool tunnel_up() const { return tunnel_up_; }
+  std::optional<TunnelId> tunnel() const { return tunnel_; }
   std::size_t sessions_up() const { return sessions_up_; }
   std::size_t ppp_up() const { return ppp_up_; }
   // What the player could not do (an action that never became possible).

@@ -52,6 +52,17 @@ std::vector<Difference> compare_live(const capture::Tunnel& captured, std::uint8
   return diff_tunnels(captured, peer, t, static_cast<std::uint8_t>(s ^ 1), options);
 }
 
+void compare_into(ReplayOutcome& o, const capture::Tunnel& captured, std::uint8_t played,
+                  const capture::Conversations& live, const net::Endpoint& us, const DiffOptions& options) {
+  const auto peer = static_cast<std::uint8_t>(played ^ 1);
+  const auto [t, s] = find_live(live, us);
+  o.exchanges.clear();
+  o.differences = diff_tunnels(captured, peer, t, static_cast<std::uint8_t>(s ^ 1), options, &o.exchanges);
+  o.response_times = response_times(captured, played, t, s);
+  for (std::string& n : slow_answer_notes(o.response_times)) o.notes.push_back(std::move(n));
+  o.ladder = ladder_rows(captured, played, t, s, o.differences);
+}
+
 std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint8_t played,
                                       const capture::Conversations& live, const net::Endpoint& us) {
   std::vector<std::string> notes;
@@ -89,10 +100,37 @@ std::string outcome_text(const ReplayOutcome& o) {
       out << "\n";
     }
   }
+  if (!o.response_times.empty()) {
+    out << "  the peer's response times, live (captured):\n";
+    for (const ResponseTime& t : o.response_times)
+      out << "    " << t.exchange << ": " << format_ms(t.live_ms) << " ("
+          << (t.captured_ms ? format_ms(*t.captured_ms) : std::string("not captured")) << ")\n";
+  }
   for (const std::string& n : o.notes) out << "  note: " << n << "\n";
   out << (o.matched() ? "MATCHED" : "DIFFERED") << "\n";
   return out.str();
 }
+
+namespace {
+
+nlohmann::json difference_json(const Difference& d) {
+  return {{"exchange", d.exchange},
+          {"kind", d.kind},
+          {"captured", d.captured},
+          {"live", d.live},
+          {"frame_captured", d.frame_captured},
+          {"frame_live", d.frame_live}};
+}
+
+nlohmann::json response_time_json(const ResponseTime& t) {
+  return {{"exchange", t.exchange},
+          {"captured_ms", t.captured_ms ? nlohmann::json(*t.captured_ms) : nlohmann::json(nullptr)},
+          {"live_ms", t.live_ms},
+          {"frame_captured", t.frame_captured},
+          {"frame_live", t.frame_live}};
+}
+
+}  // namespace
 
 nlohmann::json outcome_json(const ReplayOutcome& o) {
   nlohmann::json j;
@@ -105,14 +143,88 @@ nlohmann::json outcome_json(const ReplayOutcome& o) {
   j["captured_sessions"] = o.captured_sessions;
   j["matched"] = o.matched();
   j["differences"] = nlohmann::json::array();
-  for (const Difference& d : o.differences)
-    j["differences"].push_back({{"exchange", d.exchange},
-                                {"kind", d.kind},
-                                {"captured", d.captured},
-                                {"live", d.live},
-                                {"frame_captured", d.frame_captured},
-                                {"frame_live", d.frame_live}});
+  for (const Difference& d : o.differences) j["differences"].push_back(difference_json(d));
+  j["response_times"] = nlohmann::json::array();
+  for (const ResponseTime& t : o.response_times) j["response_times"].push_back(response_time_json(t));
   j["notes"] = o.notes;
+  return j;
+}
+
+bool ReplayReport::tunnel_up() const {
+  return !tunnels.empty() &&
+         std::all_of(tunnels.begin(), tunnels.end(), [](const ReplayOutcome& o) { return o.tunnel_up; });
+}
+bool ReplayReport::matched() const {
+  return !tunnels.empty() &&
+         std::all_of(tunnels.begin(), tunnels.end(), [](const ReplayOutcome& o) { return o.matched(); });
+}
+std::size_t ReplayReport::sessions_up() const {
+  std::size_t n = 0;
+  for (const ReplayOutcome& o : tunnels) n += o.sessions_up;
+  return n;
+}
+std::size_t ReplayReport::ppp_up() const {
+  std::size_t n = 0;
+  for (const ReplayOutcome& o : tunnels) n += o.ppp_up;
+  return n;
+}
+std::size_t ReplayReport::captured_sessions() const {
+  std::size_t n = 0;
+  for (const ReplayOutcome& o : tunnels) n += o.captured_sessions;
+  return n;
+}
+std::size_t ReplayReport::differences() const {
+  std::size_t n = 0;
+  for (const ReplayOutcome& o : tunnels) n += o.differences.size();
+  return n;
+}
+
+std::string report_text(const ReplayReport& r) {
+  if (!r.all && r.tunnels.size() == 1) return outcome_text(r.tunnels[0]);
+  std::ostringstream out;
+  for (const ReplayOutcome& o : r.tunnels) out << outcome_text(o) << "\n";
+  std::size_t up = 0, matched = 0;
+  for (const ReplayOutcome& o : r.tunnels) {
+    up += o.tunnel_up ? 1 : 0;
+    matched += o.matched() ? 1 : 0;
+  }
+  out << "replay of the " << r.played << " side of " << r.tunnels.size() << " tunnel(s) of " << r.capture
+      << ": " << up << " up, " << matched << " matched; calls up " << r.sessions_up() << " of "
+      << r.captured_sessions() << " captured, PPP up " << r.ppp_up() << ", " << r.differences()
+      << " difference(s)\n";
+  out << (r.matched() ? "MATCHED" : "DIFFERED") << "\n";
+  return out.str();
+}
+
+nlohmann::json report_json(const ReplayReport& r) {
+  if (!r.all && r.tunnels.size() == 1) return outcome_json(r.tunnels[0]);
+  nlohmann::json j;
+  j["capture"] = r.capture;
+  j["played"] = r.played;
+  j["tunnel_up"] = r.tunnel_up();
+  j["sessions_up"] = r.sessions_up();
+  j["ppp_up"] = r.ppp_up();
+  j["captured_sessions"] = r.captured_sessions();
+  j["matched"] = r.matched();
+  j["differences"] = nlohmann::json::array();
+  j["response_times"] = nlohmann::json::array();
+  j["notes"] = nlohmann::json::array();
+  j["tunnels"] = nlohmann::json::array();
+  for (const ReplayOutcome& o : r.tunnels) {
+    for (const Difference& d : o.differences) {
+      auto dj = difference_json(d);
+      dj["tunnel"] = o.tunnel + 1;
+      j["differences"].push_back(std::move(dj));
+    }
+    for (const ResponseTime& t : o.response_times) {
+      auto tj = response_time_json(t);
+      tj["tunnel"] = o.tunnel + 1;
+      j["response_times"].push_back(std::move(tj));
+    }
+    for (const std::string& n : o.notes)
+      j["notes"].push_back("tunnel " + std::to_string(o.tunnel + 1) + ": " + n);
+    j["tunnels"].push_back(outcome_json(o));
+  }
   return j;
 }
 

@@ -89,8 +89,8 @@ ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endp
   o.ppp_up = player_.ppp_up();
   o.captured_sessions = captured.sessions.size();
   const capture::Conversations live = live_conversations(filter_.transcript(), cfg_.secret);
-  o.differences = compare_live(captured, script_.side, live, us, options);
   o.notes = script_.notes;
+  compare_into(o, captured, script_.side, live, us, options);
   const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us);
   for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &unplayed})
     o.notes.insert(o.notes.end(), list->begin(), list->end());

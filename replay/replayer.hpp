@@ -39,8 +39,18 @@ class Replayer final : private PacketSink {
   // What the adapter puts on its driver: the filter (every datagram crosses it) and the PPP
   // layer (nullptr when the capture has no PPP). Both refer to the replayer: the driver must
   // drop them (or die) before the replayer does.
-  DatagramFilter& wire_filter() { return filter_; }
+  ReplayFilter& wire_filter() { return filter_; }
   std::unique_ptr<PppLayer> make_ppp();
+  // --tunnel all: the driver's one PPP layer, made by another replayer (tunnel_mux.hpp), which
+  // passes this replayer's links coming up to ppp_link_up.
+  void attach_ppp(PppLayer* layer) { ppp_ = layer; }
+  void ppp_link_up(LinkKey key) {
+    player_.handle_ppp_up(key, now_);
+    filter_.wake_at(player_.poll_timeout());
+  }
+  // A tunnel the peer opened is ours (tunnel_mux.hpp routes by Tunnel ID).
+  void bind_tunnel(TunnelId id, Time now) { player_.tunnel_opened(id, now); }
+  std::optional<TunnelId> live_tunnel() const { return player_.tunnel(); }
 
   // The run starts now; the initiator's SCCRQ is queued on `node`.
   void start(Node& node, Time now);
@@ -59,10 +69,7 @@ class Replayer final : private PacketSink {
   const PppSeed& ppp_seed() const { return seed_; }
 
  private:
-  void link_up(LinkKey key, const ppp::LinkUp&) override {
-    player_.handle_ppp_up(key, now_);
-    filter_.wake_at(player_.poll_timeout());
-  }
+  void link_up(LinkKey key, const ppp::LinkUp&) override { ppp_link_up(key); }
   void packet(LinkKey, Bytes) override {}
   void link_down(LinkKey) override {}
 

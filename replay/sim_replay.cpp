@@ -33,4 +33,37 @@ SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, co
   return out;
 }
 
+SimReplayAll replay_all_in_sim(sim::SimNet& net, const capture::Conversations& conv,
+                               const std::vector<const ReplayScript*>& scripts, const ReplayConfig& cfg,
+                               const DiffOptions& diff, Duration limit,
+                               const std::function<void(Time)>& after_step) {
+  SimReplayAll out;
+  if (scripts.empty()) return out;
+  std::vector<MuxTunnel> tunnels;
+  for (const ReplayScript* s : scripts) tunnels.push_back(MuxTunnel{&conv.tunnels[s->tunnel], s});
+  Driver& driver = net.add_driver(cfg.local, replay_node_config(*scripts.front(), cfg));
+  TunnelMux mux(tunnels, cfg, net.rng());
+  driver.set_filter(&mux.wire_filter());
+  driver.set_ppp(mux.make_ppp());
+  net.on_event([&](Node& n, const NodeEvent& ev) {
+    if (&n == &driver.node()) mux.handle_event(ev, net.now());
+  });
+  const Time end = net.now() + limit;
+  mux.start(driver.node(), net.now());
+  net.pump(driver.node());
+  while (!mux.finished() && net.now() < end) {
+    if (net.run(end, 1) == 0) break;
+    mux.act(driver.node(), net.now());
+    net.pump(driver.node());
+    if (after_step) after_step(net.now());
+  }
+  net.run(std::min(end, net.now() + std::chrono::seconds(2)));
+  net.on_event(nullptr);
+  driver.set_filter(nullptr);
+  driver.set_ppp(nullptr);
+  out.outcomes = mux.outcomes(cfg.local, diff);
+  out.transcript = mux.transcript();
+  return out;
+}
+
 }  // namespace l2tp::replay

@@ -7,6 +7,7 @@
 
 #include "engine/sim/sim_net.hpp"
 #include "replay/replayer.hpp"
+#include "replay/tunnel_mux.hpp"
 
 namespace l2tp::replay {
 
@@ -23,5 +24,16 @@ struct SimReplay {
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
                         const ReplayConfig& cfg, const DiffOptions& diff, Duration limit,
                         const std::function<void(Time)>& after_step = {});
+
+// --tunnel all in virtual time: every script (each made from conv.tunnels[script.tunnel]) played
+// at once from cfg.local by one driver (tunnel_mux.hpp). One outcome per script, in order.
+struct SimReplayAll {
+  std::vector<ReplayOutcome> outcomes;
+  std::vector<LiveDatagram> transcript;  // the whole live wire
+};
+SimReplayAll replay_all_in_sim(sim::SimNet& net, const capture::Conversations& conv,
+                               const std::vector<const ReplayScript*>& scripts, const ReplayConfig& cfg,
+                               const DiffOptions& diff, Duration limit,
+                               const std::function<void(Time)>& after_step = {});
 
 }  // namespace l2tp::replay

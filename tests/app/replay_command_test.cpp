@@ -71,7 +71,7 @@ TEST(ReplayCommand, HelpExplainsListAndPlay) {
   EXPECT_EQ(exit_code(r), 0);
   for (const char* option : {"--list", "--play", "--target", "--listen", "--tunnel", "--secret",
                              "--capture-secret", "--send-concealed", "--password", "--timing", "--ignore",
-                             "--pcap", "--json", "--max-duration", "--seed"})
+                             "--pcap", "--json", "--junit", "--html", "--max-duration", "--seed", "all:"})
     EXPECT_NE(r.out.find(option), std::string::npos) << option << " not explained:\n" << r.out;
   EXPECT_EQ(r.out.find("not built yet"), std::string::npos) << r.out;
 }
@@ -99,6 +99,37 @@ TEST(ReplayCommand, PlayBadUsageExitsTwo) {
   EXPECT_EQ(exit_code(r), 2);
   r = replay("'" + kCapture + "' --list --play lac --target 127.0.0.1");
   EXPECT_EQ(exit_code(r), 2);
+}
+
+// --tunnel all --junit --html --json on sockets, against a loopback port nobody answers: the
+// Windows capture's one playable LAC tunnel is dialled, never comes up (exit 1), and every
+// report says so in its own form.
+TEST(ReplayCommand, TunnelAllWritesEveryReportWhenThePeerIsSilent) {
+  const std::string dir = testing::make_temp_dir("l2tpsim-replay-all");
+  const auto r = replay("'" + kCapture + "' --play lac --target 127.0.0.1:9 --tunnel all --timing fast " +
+                        "--max-duration 1.5 --secret s --password pw --json '" + dir +
+                        "/out.json' --junit '" + dir + "/out.xml' --html '" + dir + "/out.html'");
+  EXPECT_EQ(exit_code(r), 1) << testing::describe_status(r.status) << ": " << r.err << r.out;
+  EXPECT_NE(r.err.find("side of 1 tunnel(s) (2)"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("0 up, 0 matched"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DIFFERED"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(testing::read_file(dir + "/out.json"));
+  EXPECT_EQ(j["tunnel_up"], false);
+  EXPECT_EQ(j["matched"], false);
+  ASSERT_EQ(j["tunnels"].size(), 1u);
+  EXPECT_EQ(j["tunnels"][0]["tunnel"], 2);
+  ASSERT_FALSE(j["differences"].empty());
+  EXPECT_EQ(j["differences"][0]["tunnel"], 2);
+  EXPECT_EQ(j["differences"][0]["kind"], "missing");  // the SCCRP never came
+  const std::string xml = testing::read_file(dir + "/out.xml");
+  EXPECT_NE(xml.find("<failure message=\"missing: captured SCCRP (frame "), std::string::npos) << xml;
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(std::system(("xmllint --noout '" + dir + "/out.xml'").c_str()), 0);
+  }
+  const std::string html = testing::read_file(dir + "/out.html");
+  EXPECT_NE(html.find("DIFFERED"), std::string::npos);
+  EXPECT_NE(html.find("<dt>tunnel_up</dt>"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ReplayCommand, BadUsageAndUnreadableCapturesExitTwo) {

@@ -9,6 +9,7 @@
 #include "engine/ppp/auth/verify.hpp"
 #include "replay/sim_replay.hpp"
 #include "tests/capture/capture_test_util.hpp"
+#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::replay::test {
 
@@ -19,6 +20,13 @@ inline net::Endpoint sim_ep(std::uint8_t last) {
 inline Time at_seconds(double s) {
   return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
+
+// Passes every datagram at once; wakes its driver at `wake` so the test can act then.
+class Alarm final : public l2tp::testing::PassThroughFilter {
+ public:
+  std::optional<Time> poll_timeout() const override { return wake; }
+  std::optional<Time> wake;
+};
 
 // Users with one password; addresses 10.0.0.1 (ours) and 10.0.0.2.
 class Users final : public Authorizer {
@@ -108,6 +116,63 @@ inline capture::Conversations record(bool lcp_terminate = false) {
   return read ? std::move(read->conversations) : capture::Conversations{};
 }
 
+// `tunnels` tunnels of the same LAC to the same LNS, dialled 1.5 s apart, one PAP call each;
+// at 6 s every call is hung up (CDN 3), at 8 s every tunnel stopped (StopCCN 1).
+inline capture::Conversations record_tunnels(std::size_t tunnels) {
+  sim::SimNet net(13, sim::LinkConfig{});
+  NodeConfig lc;
+  lc.tunnel.role = tunnel::Role::Lac;
+  lc.tunnel.host_name = "sim-lac";
+  lc.tunnel.secret = "s3cret";
+  lc.accept_tunnels = false;
+  Driver& lac = net.add_driver(sim_ep(2), lc);
+  Lns lns("pw", ppp::auth::Method::Pap);
+  add_lns(net, lns);
+  PppSettings client;
+  client.user = "alice";
+  client.password = "pw";
+  client.link.methods = {ppp::auth::Method::Pap};
+  lac.set_ppp(std::make_unique<PppLayer>(client, ppp::Role::Client, net.rng(), nullptr));
+  Alarm alarm;  // the net's clock reaches each dial time even when nothing else is due
+  lac.set_filter(&alarm);
+  std::vector<std::pair<TunnelId, std::optional<SessionId>>> calls;
+  for (std::size_t i = 0; i < tunnels; ++i) {
+    if (i > 0) {
+      // Step by step: a deadline at `until` stays due, and run(until) would spin on it.
+      alarm.wake = at_seconds(1.5 * static_cast<double>(i));
+      while (net.now() < *alarm.wake && net.run(*alarm.wake, 1) > 0) {
+      }
+      EXPECT_EQ(net.now(), *alarm.wake);
+      alarm.wake.reset();
+    }
+    const TunnelId t = lac.node().open_tunnel(sim_ep(2), sim_ep(3), net.now());
+    calls.emplace_back(t, lac.node().open_session(t, net.now()));
+    net.pump(lac.node());
+  }
+  net.run(at_seconds(6));
+  EXPECT_EQ(lac.ppp()->counters().up, tunnels);
+  for (const auto& [t, s] : calls)
+    if (s) lac.node().close_session(t, *s, ResultInfo{3}, net.now());
+  net.pump(lac.node());
+  net.run(at_seconds(8));
+  for (const auto& [t, s] : calls) lac.node().close_tunnel(t, ResultInfo{1}, net.now());
+  net.pump(lac.node());
+  net.run(at_seconds(40));
+  lac.set_filter(nullptr);
+
+  capture::test::TempFile file("l2tpsim-replay-sim-tunnels.pcap");
+  {
+    auto writer = capture::PcapWriter::open(file.path());
+    EXPECT_TRUE(writer.has_value());
+    for (const auto& d : net.wire_log())
+      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
+    writer->flush();
+  }
+  auto read = capture::read_conversations(file.path());
+  EXPECT_TRUE(read.has_value());
+  return read ? std::move(read->conversations) : capture::Conversations{};
+}
+
 inline const capture::Conversations& recorded() {
   static const capture::Conversations kConv = record();
   return kConv;
@@ -116,6 +181,25 @@ inline const capture::Conversations& recorded() {
 inline const capture::Conversations& recorded_with_lcp_terminate() {
   static const capture::Conversations kConv = record(true);
   return kConv;
+}
+
+// The LAC side of `conv`'s tunnel 1 replayed from 127.0.0.12 against `lns` (127.0.0.3) on a
+// fresh SimNet with `link`.
+inline SimReplay replay_lac_against(Lns& lns, const std::string& timing = "original",
+                                    const capture::Conversations& conv = recorded(),
+                                    sim::LinkConfig link = sim::LinkConfig{}) {
+  auto script = make_script(conv, 0, capture::PeerRole::Lac, ScriptOptions{"s3cret"});
+  EXPECT_TRUE(script.has_value()) << (script ? "" : script.error());
+  if (!script) return {};
+  EXPECT_TRUE(script->concealed.empty());
+  sim::SimNet net(5, link);
+  add_lns(net, lns);
+  ReplayConfig cfg;
+  cfg.secret = "s3cret";
+  cfg.timing = *parse_timing(timing);
+  cfg.local = sim_ep(12);
+  cfg.target = sim_ep(3);
+  return replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(5));
 }
 
 }  // namespace l2tp::replay::test

@@ -7,19 +7,11 @@
 #include <deque>
 
 #include "tests/replay/recorded_run.hpp"
-#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::replay {
 namespace {
 
 using namespace test;  // NOLINT: test helpers
-
-// Passes every datagram at once; wakes its driver at `wake` so the test can act then.
-class Alarm final : public l2tp::testing::PassThroughFilter {
- public:
-  std::optional<Time> poll_timeout() const override { return wake; }
-  std::optional<Time> wake;
-};
 
 struct LnsReplay {
   SimReplay replay;

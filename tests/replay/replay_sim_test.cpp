@@ -13,18 +13,7 @@ using namespace test;  // NOLINT: test helpers
 
 SimReplay replay_against(Lns& lns, const std::string& timing = "original",
                          const capture::Conversations& conv = recorded()) {
-  auto script = make_script(conv, 0, capture::PeerRole::Lac, ScriptOptions{"s3cret"});
-  EXPECT_TRUE(script.has_value()) << (script ? "" : script.error());
-  if (!script) return {};
-  EXPECT_TRUE(script->concealed.empty());
-  sim::SimNet net(5, sim::LinkConfig{});
-  add_lns(net, lns);
-  ReplayConfig cfg;
-  cfg.secret = "s3cret";
-  cfg.timing = *parse_timing(timing);
-  cfg.local = sim_ep(12);
-  cfg.target = sim_ep(3);
-  return replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(5));
+  return replay_lac_against(lns, timing, conv);
 }
 
 std::string all(const ReplayOutcome& o) {
