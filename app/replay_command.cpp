@@ -1,6 +1,7 @@
 // l2tpsim replay: the conversations of a capture (issue 11). `--list` shows every tunnel and
 // session and whether it can be replayed; `--play` plays one side against a live peer (replay/).
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -13,6 +14,7 @@
 #include "app/replay_play.hpp"
 #include "capture/conversation.hpp"
 #include "capture/conversation_report.hpp"
+#include "replay/scenario_emitter.hpp"
 
 namespace po = boost::program_options;
 
@@ -180,6 +182,40 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   return play_on_sockets(run);
 }
 
+// --emit-scenario: the LAC side of one tunnel as a scenario file (replay/scenario_emitter.hpp).
+int write_scenario(const std::string& file, const l2tp::capture::Conversations& conv,
+                   const std::string& out_path, const std::string& tunnel, const std::string& capture_secret,
+                   const std::string& timing_text) {
+  using namespace l2tp;
+  const auto timing = replay::parse_timing(timing_text);
+  if (!timing) return usage(timing.error());
+  std::optional<std::size_t> index;
+  if (tunnel == "first") {
+    index = replay::first_playable(conv, capture::PeerRole::Lac);
+    if (!index) return usage("no tunnel of " + file + " has a LAC side that can be played (see --list)");
+  } else {
+    const auto n = std::strtoul(tunnel.c_str(), nullptr, 10);
+    if (n == 0 || n > conv.tunnels.size())
+      return usage("--tunnel " + tunnel + ": the capture has tunnels 1-" +
+                   std::to_string(conv.tunnels.size()));
+    index = n - 1;
+  }
+  auto script =
+      replay::make_script(conv, *index, capture::PeerRole::Lac, replay::ScriptOptions{capture_secret});
+  if (!script) return usage(script.error());
+  const std::string name = std::filesystem::path(file).filename().string();
+  auto yaml =
+      replay::emit_scenario(conv, *script, replay::EmitOptions{name, timing->fast ? 0 : timing->scale});
+  if (!yaml) return usage("--emit-scenario: " + yaml.error());
+  std::ofstream out(out_path, std::ios::trunc);
+  if (!(out << *yaml) || !out.flush()) {
+    std::cerr << "l2tpsim replay: cannot write " << out_path << "\n";
+    return 2;
+  }
+  std::cout << "wrote " << out_path << ": the LAC side of tunnel " << *index + 1 << " of " << file << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_replay(int argc, char** argv) {
@@ -188,6 +224,7 @@ int run_replay(int argc, char** argv) {
   std::string junit_file, html_file;
   std::vector<std::string> ignore;
   std::vector<unsigned> ports;
+  std::string emit_scenario;
   bool list = false, send_concealed = false;
   double max_duration = 0;
   std::uint64_t seed = 1;
@@ -232,11 +269,14 @@ int run_replay(int argc, char** argv) {
       "max-duration", po::value(&max_duration)->value_name("SECONDS"),
       "--play: stop after this long (default: the captured tunnel's length, scaled, plus 60 s)")(
       "seed", po::value(&seed)->value_name("N"),
-      "--play: seed for challenges, Random Vectors, magic numbers");
+      "--play: seed for challenges, Random Vectors, magic numbers")(
+      "emit-scenario", po::value(&emit_scenario)->value_name("OUT.yaml"),
+      "write the LAC side of --tunnel (default: the first playable) as a scenario for l2tpsim run: its "
+      "messages as steps, the captured LNS's answers as expectations; waits follow --timing (fast: none)");
   po::variables_map vm;
   if (const auto stop = parse_file_command("replay", opts, argc, argv, file, vm)) return *stop;
-  if (!list && play.empty()) {
-    std::cerr << "l2tpsim replay: say what to do: --list or --play lac|lns\n";
+  if (!list && play.empty() && emit_scenario.empty()) {
+    std::cerr << "l2tpsim replay: say what to do: --list, --play lac|lns or --emit-scenario OUT.yaml\n";
     return 2;
   }
   if (list && !play.empty()) {
@@ -262,6 +302,11 @@ int run_replay(int argc, char** argv) {
     return 2;
   }
   const auto& conv = read->conversations;
+  if (!emit_scenario.empty()) {
+    if (list || !play.empty()) return usage("--emit-scenario: not with --list or --play");
+    return write_scenario(file, conv, emit_scenario, tunnel, capture_secret.empty() ? secret : capture_secret,
+                          timing);
+  }
   if (!play.empty())
     return play_capture(
         file, conv,
