@@ -15,6 +15,7 @@
 #include "capture/conversation.hpp"
 #include "capture/conversation_report.hpp"
 #include "replay/scenario_emitter.hpp"
+#include "replay/session_clones.hpp"
 
 namespace po = boost::program_options;
 
@@ -78,6 +79,8 @@ struct PlayArgs {
   double max_duration = 0;
   std::uint64_t seed = 1;
   std::string junit, html;
+  unsigned sessions = 1;
+  std::string user;
 };
 
 // The script of tunnel `index`, refused when it holds hidden AVPs it cannot reveal (unless
@@ -132,6 +135,13 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   run.config.secret = a.secret;
   run.config.password = a.password;
   run.config.send_concealed = a.send_concealed;
+  if (a.sessions == 0 || a.sessions > 10000)
+    return usage("--sessions " + std::to_string(a.sessions) +
+                 ": expected 1-10000 clones of each captured call");
+  if (a.sessions > 1 && !a.user.empty() && a.user.find("{n}") == std::string::npos)
+    return usage("--user " + a.user + ": with --sessions, the pattern needs {n} (a user per call)");
+  run.config.sessions = a.sessions;
+  run.config.user = a.user;
   for (const std::string& i : a.ignore) {
     auto key = replay::parse_avp_key(i);
     if (!key) return usage("--ignore: " + key.error());
@@ -148,7 +158,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
       if (const auto refused = check_concealed(*s, a)) return *refused;
       if (scripts.empty() || s->start_ns < first_ns) first_ns = s->start_ns;
       last_ns = std::max(last_ns, conv.tunnels[i].last_ns);
-      scripts.push_back(std::move(*s));
+      scripts.push_back(replay::clone_sessions(*s, a.sessions));
     }
     if (scripts.empty())
       return usage("no tunnel of " + file + " has a " + a.play + " side that can be played (see --list)");
@@ -174,6 +184,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   auto script = replay::make_script(conv, *index, role, script_options);
   if (!script) return usage(script.error());
   if (const auto refused = check_concealed(*script, a)) return *refused;
+  *script = replay::clone_sessions(*script, a.sessions);
   const capture::Tunnel& t = conv.tunnels[*index];
   const double span = static_cast<double>(t.last_ns - script->start_ns) / 1e9;
   const double limit = a.max_duration > 0 ? a.max_duration : (timing->fast ? 0 : span * timing->scale) + 60;
@@ -221,7 +232,8 @@ int write_scenario(const std::string& file, const l2tp::capture::Conversations& 
 int run_replay(int argc, char** argv) {
   std::string file, json_file, play, target, listen, tunnel = "first", secret, capture_secret, password,
                                                      timing = "original", pcap;
-  std::string junit_file, html_file;
+  std::string junit_file, html_file, user_pattern;
+  unsigned sessions = 1;
   std::vector<std::string> ignore;
   std::vector<unsigned> ports;
   std::string emit_scenario;
@@ -259,6 +271,12 @@ int run_replay(int argc, char** argv) {
       "faster), or as soon as the exchange allows (fast)")(
       "ignore", po::value(&ignore)->composing()->value_name("AVP"),
       "also ignore this AVP in the comparison: RFC name (host-name), type (7) or VENDOR:TYPE (repeatable)")(
+      "sessions", po::value(&sessions)->value_name("N"),
+      "--play: play every captured call N times (clones at the call's captured offsets, each held against "
+      "the captured call in the comparison): load from a real capture")(
+      "user", po::value(&user_pattern)->value_name("PATTERN"),
+      "--play lac: the PPP user, {n} the call number (1-based), {tunnel} and {session} our IDs, as for "
+      "l2tpsim lac (default: the captured user; with --sessions the captured user followed by {n})")(
       "junit", po::value(&junit_file)->value_name("FILE"),
       "--play: the outcome as JUnit XML (one testsuite per tunnel played, one testcase per exchange; a "
       "difference fails its exchange)")(
@@ -311,7 +329,7 @@ int run_replay(int argc, char** argv) {
     return play_capture(
         file, conv,
         PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap, json_file,
-                 ignore, send_concealed, max_duration, seed, junit_file, html_file});
+                 ignore, send_concealed, max_duration, seed, junit_file, html_file, sessions, user_pattern});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "engine/ppp/protocol.hpp"
 #include "replay/ppp_facts.hpp"
@@ -243,7 +244,16 @@ std::vector<Difference> diff_tunnels(const capture::Tunnel& captured, std::uint8
   std::vector<Difference> out;
   std::vector<ExchangeRow> own_rows;
   Differ d(options, out, rows ? *rows : own_rows);
-  const auto cg = groups(captured, captured_peer);
+  const std::size_t n = std::max<std::size_t>(1, options.clones);
+  auto cg = groups(captured, captured_peer);
+  if (n > 1) {  // each captured call stands for its clones
+    decltype(cg) cloned;
+    for (const auto& [k, v] : cg) {
+      if (!k) cloned[k] = v;
+      for (std::size_t c = 0; k && c < n; ++c) cloned[*k * n + c] = v;
+    }
+    cg = std::move(cloned);
+  }
   const auto lg = live ? groups(*live, live_peer) : decltype(cg){};
   static const std::vector<const ControlRecord*> kNone;
   auto name = [](const std::optional<std::size_t>& s) {
@@ -253,12 +263,13 @@ std::vector<Difference> diff_tunnels(const capture::Tunnel& captured, std::uint8
   for (const auto& [k, v] : cg) keys.insert(k);
   for (const auto& [k, v] : lg) keys.insert(k);
   for (const auto& k : keys) {
-    const auto c = cg.find(k), l = lg.find(k);
+    const auto c = std::as_const(cg).find(k);
+    const auto l = lg.find(k);
     d.sequence(name(k), c == cg.end() ? kNone : c->second, l == lg.end() ? kNone : l->second);
   }
-  for (std::size_t i = 0; i < captured.sessions.size(); ++i) {
+  for (std::size_t i = 0; i < captured.sessions.size() * n; ++i) {
     const capture::Session* ls = live && i < live->sessions.size() ? &live->sessions[i] : nullptr;
-    d.ppp(name(i), captured.sessions[i], captured_peer, ls, live_peer);
+    d.ppp(name(i), captured.sessions[i / n], captured_peer, ls, live_peer);
   }
   return out;
 }

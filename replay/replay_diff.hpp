@@ -43,6 +43,8 @@ using AvpKey = std::pair<std::uint16_t, std::uint16_t>;
 
 struct DiffOptions {
   std::set<AvpKey> ignore;  // besides the defaults
+  // --sessions N: live call j is a clone of captured call j / clones (session_clones.hpp).
+  std::size_t clones = 1;
 };
 
 // The AVPs ignored by default.

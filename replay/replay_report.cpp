@@ -58,18 +58,20 @@ void compare_into(ReplayOutcome& o, const capture::Tunnel& captured, std::uint8_
   const auto [t, s] = find_live(live, us);
   o.exchanges.clear();
   o.differences = diff_tunnels(captured, peer, t, static_cast<std::uint8_t>(s ^ 1), options, &o.exchanges);
-  o.response_times = response_times(captured, played, t, s);
+  o.response_times = response_times(captured, played, t, s, options.clones);
   for (std::string& n : slow_answer_notes(o.response_times)) o.notes.push_back(std::move(n));
   o.ladder = ladder_rows(captured, played, t, s, o.differences);
 }
 
 std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint8_t played,
-                                      const capture::Conversations& live, const net::Endpoint& us) {
+                                      const capture::Conversations& live, const net::Endpoint& us,
+                                      std::size_t clones) {
   std::vector<std::string> notes;
   const auto [t, s] = find_live(live, us);
-  for (std::size_t i = 0; i < captured.sessions.size(); ++i) {
-    if (captured.sessions[i].ppp.empty()) continue;
-    const PppFacts c = ppp_facts(captured.sessions[i], played);
+  const std::size_t n = std::max<std::size_t>(1, clones);
+  for (std::size_t i = 0; i < captured.sessions.size() * n; ++i) {
+    if (captured.sessions[i / n].ppp.empty()) continue;
+    const PppFacts c = ppp_facts(captured.sessions[i / n], played);
     const PppFacts l = t && i < t->sessions.size() ? ppp_facts(t->sessions[i], s) : PppFacts{};
     std::string missing;
     for (const std::string& k : c.kinds_sent)

@@ -65,7 +65,8 @@ void compare_into(ReplayOutcome& o, const capture::Tunnel& captured, std::uint8_
 // does not make: LCP Identification, CCP, IP packets...), one note per call: why a live pcap
 // is shorter than the captured call.
 std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint8_t played,
-                                      const capture::Conversations& live, const net::Endpoint& us);
+                                      const capture::Conversations& live, const net::Endpoint& us,
+                                      std::size_t clones = 1);
 
 std::string outcome_text(const ReplayOutcome& o);
 nlohmann::json outcome_json(const ReplayOutcome& o);

@@ -1,6 +1,7 @@
 #include "replay/replayer.hpp"
 
 #include "replay/ppp_facts.hpp"
+#include "replay/session_clones.hpp"
 
 namespace l2tp::replay {
 
@@ -26,8 +27,11 @@ Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, co
       seed_(seed_ppp(tunnel, script, cfg.password)),
       filter_(script, cfg.secret, ShapeOptions{!cfg.secret.empty(), cfg.send_concealed}, rng),
       player_(script, cfg.timing, seed_.enabled) {
-  for (const capture::Session& call : tunnel.sessions)
-    terminate_first_.push_back(ppp_facts(call, script.side).terminate_request);
+  const std::size_t n = std::max<std::size_t>(1, cfg.sessions);
+  for (std::size_t i = 0; i < tunnel.sessions.size() * n; ++i)
+    terminate_first_.push_back(ppp_facts(tunnel.sessions[i / n], script.side).terminate_request);
+  if (script.role == capture::PeerRole::Lac)
+    seed_.settings.user = clone_user(seed_.settings.user, cfg.user, n);
 }
 
 std::unique_ptr<PppLayer> Replayer::make_ppp() {
@@ -82,16 +86,18 @@ void Replayer::act(Node& node, Time now) {
 ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endpoint& us,
                                 const DiffOptions& options) const {
   ReplayOutcome o;
+  DiffOptions diff = options;
+  diff.clones = std::max<std::size_t>(1, cfg_.sessions);
   o.tunnel = script_.tunnel;
   o.played = std::string(capture::to_string(script_.role));
   o.tunnel_up = player_.tunnel_up();
   o.sessions_up = player_.sessions_up();
   o.ppp_up = player_.ppp_up();
-  o.captured_sessions = captured.sessions.size();
+  o.captured_sessions = captured.sessions.size() * diff.clones;
   const capture::Conversations live = live_conversations(filter_.transcript(), cfg_.secret);
   o.notes = script_.notes;
-  compare_into(o, captured, script_.side, live, us, options);
-  const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us);
+  compare_into(o, captured, script_.side, live, us, diff);
+  const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us, diff.clones);
   for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &unplayed})
     o.notes.insert(o.notes.end(), list->begin(), list->end());
   return o;

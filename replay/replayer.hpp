@@ -26,6 +26,10 @@ struct ReplayConfig {
   bool send_concealed = false;
   net::Endpoint local;   // where we send from (LAC) or listen (LNS)
   net::Endpoint target;  // LAC: the live LNS
+  // --sessions N: the script's calls are clones (session_clones.hpp), N per captured call; the
+  // PPP user (LAC) from --user, else the captured one with the call number appended.
+  std::size_t sessions = 1;
+  std::string user;
 };
 
 // The node configuration that plays `script`.

@@ -88,13 +88,35 @@ std::vector<Answer> answers(const capture::Tunnel& t, std::uint8_t us) {
   return out;
 }
 
+// A captured call's answers under the names of its clones ("call 1: ICRP" as "call 1..N: ICRP").
+std::vector<Answer> cloned(std::vector<Answer> in, std::size_t n) {
+  if (n == 1) return in;
+  std::vector<Answer> out;
+  for (Answer& a : in) {
+    const std::string prefix = "call ";
+    const auto colon = a.exchange.find(':');
+    if (a.exchange.rfind(prefix, 0) != 0 || colon == std::string::npos) {
+      out.push_back(std::move(a));
+      continue;
+    }
+    const std::size_t call = std::stoul(a.exchange.substr(prefix.size(), colon - prefix.size()));
+    for (std::size_t k = 0; k < n; ++k) {
+      Answer c = a;
+      c.exchange = prefix + std::to_string((call - 1) * n + k + 1) + a.exchange.substr(colon);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ResponseTime> response_times(const capture::Tunnel& captured, std::uint8_t played,
-                                         const capture::Tunnel* live, std::uint8_t live_played) {
+                                         const capture::Tunnel* live, std::uint8_t live_played,
+                                         std::size_t clones) {
   std::vector<ResponseTime> out;
   if (!live) return out;
-  const std::vector<Answer> c = answers(captured, played);
+  const std::vector<Answer> c = cloned(answers(captured, played), std::max<std::size_t>(1, clones));
   for (const Answer& l : answers(*live, live_played)) {
     ResponseTime rt{l.exchange, std::nullopt, l.ms, 0, l.frame};
     for (const Answer& a : c)

@@ -24,8 +24,10 @@ struct ResponseTime {
 // Every answer of the live peer (side `live_played ^ 1` of `live`), in live order, with the
 // captured peer's time for the same exchange (side `played ^ 1` of `captured`). Only the first
 // answer of each kind per tunnel or call counts.
+// `clones`: --sessions N, live call j stands against captured call j / N.
 std::vector<ResponseTime> response_times(const capture::Tunnel& captured, std::uint8_t played,
-                                         const capture::Tunnel* live, std::uint8_t live_played);
+                                         const capture::Tunnel* live, std::uint8_t live_played,
+                                         std::size_t clones = 1);
 
 // "0.4 ms", "12.3 ms", "1.50 s".
 std::string format_ms(double ms);

@@ -69,9 +69,11 @@ TEST(ReplayCommand, JsonHasTheSameList) {
 TEST(ReplayCommand, HelpExplainsListAndPlay) {
   const auto r = replay("--help");
   EXPECT_EQ(exit_code(r), 0);
-  for (const char* option : {"--list", "--play", "--target", "--listen", "--tunnel", "--secret",
-                             "--capture-secret", "--send-concealed", "--password", "--timing", "--ignore",
-                             "--pcap", "--json", "--junit", "--html", "--max-duration", "--seed", "all:"})
+  for (const char* option : {"--list",     "--play",   "--target",         "--listen",
+                             "--tunnel",   "--secret", "--capture-secret", "--send-concealed",
+                             "--password", "--timing", "--ignore",         "--pcap",
+                             "--json",     "--junit",  "--html",           "--max-duration",
+                             "--seed",     "all:",     "--sessions",       "--user"})
     EXPECT_NE(r.out.find(option), std::string::npos) << option << " not explained:\n" << r.out;
   EXPECT_EQ(r.out.find("not built yet"), std::string::npos) << r.out;
 }
@@ -99,6 +101,13 @@ TEST(ReplayCommand, PlayBadUsageExitsTwo) {
   EXPECT_EQ(exit_code(r), 2);
   r = replay("'" + kCapture + "' --list --play lac --target 127.0.0.1");
   EXPECT_EQ(exit_code(r), 2);
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --sessions 0");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("--sessions 0"), std::string::npos) << r.err;
+  // Clones need a user each: a pattern without {n} would name them all alike.
+  r = replay("'" + kCapture + "' --play lac --target 127.0.0.1 --sessions 3 --user bob");
+  EXPECT_EQ(exit_code(r), 2);
+  EXPECT_NE(r.err.find("{n}"), std::string::npos) << r.err;
 }
 
 // --tunnel all --junit --html --json on sockets, against a loopback port nobody answers: the
