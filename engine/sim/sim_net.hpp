@@ -45,8 +45,9 @@ class SimNet {
   Rng& rng() { return rng_; }
   Time now() const { return now_; }
 
-  // Runs until nothing is scheduled, `until` is reached, or `max_steps` steps were taken.
-  // Returns the number of steps.
+  // Runs until nothing is scheduled, `until` is reached, `max_steps` steps were taken, or a due
+  // deadline is one no driver serves (a filter's, for the caller to act on). Returns the number
+  // of steps.
   std::size_t run(Time until, std::size_t max_steps = 10'000'000);
   // Lets the test act between steps (e.g. open sessions as tunnels come up). Called from the
   // drain, after the driver's PPP links saw the event.

@@ -421,5 +421,26 @@ TEST(LacLnsData, LacIsUpOnTheIccnAckAndKeepsTheLnsLcpSentBeforeIt) {
   EXPECT_EQ(lac.tunnel(t)->stats().data_dropped, 0u);
 }
 
+// A filter whose deadline stays due until its owner acts (a replayer's next act, an alarm):
+// run() gives control back at that instant instead of spinning on it.
+TEST(SimNetRun, ReturnsOnADeadlineNoDriverServes) {
+  struct Alarm final : DatagramFilter {
+    std::optional<Time> wake;
+    void take(WireDirection, const net::Endpoint&, const net::Endpoint&, Bytes, Time) override {}
+    bool poll(Time, WireDirection&, net::Endpoint&, net::Endpoint&, Buffer&) override { return false; }
+    std::optional<Time> poll_timeout() const override { return wake; }
+  } alarm;
+  SimNet net(1, LinkConfig{});
+  Node& lac = net.add_node(ep(2), lac_config());
+  net.set_filter(lac, &alarm);
+  alarm.wake = at(1.5);
+  const std::size_t steps = net.run(at(10));
+  EXPECT_LT(steps, 10u);
+  EXPECT_EQ(net.now(), at(1.5));
+  alarm.wake.reset();  // the owner acted
+  net.run(at(10));
+  net.set_filter(lac, nullptr);
+}
+
 }  // namespace
 }  // namespace l2tp::sim
