@@ -44,7 +44,9 @@ TEST(SessionClones, EveryCallRepeatedNextToItself) {
   // Messages: the tunnel's once, the call's three times, occurrences counted anew.
   std::size_t icrq = 0, sccrq = 0;
   for (const ScriptMessage& m : c.messages) {
-    if (m.type == MessageType::Icrq) EXPECT_EQ(m.occurrence, icrq++);
+    if (m.type == MessageType::Icrq) {
+      EXPECT_EQ(m.occurrence, icrq++);
+    }
     if (m.type == MessageType::Sccrq) ++sccrq;
   }
   EXPECT_EQ(icrq, 3u);
