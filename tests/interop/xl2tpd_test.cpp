@@ -77,7 +77,8 @@ void expect_full_lac_lifecycle(const LacRun& r, const std::string& us, const std
 
 TEST(Xl2tpd, L2tpsimLacToXl2tpdLns) {
   require_xl2tpd();
-  const std::string dir = make_temp_dir("l2tpsim-xl2tpd-lns");
+  const ScratchDir scratch("l2tpsim-xl2tpd-lns");
+  const std::string& dir = scratch.path();
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.2", "", false, false, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
@@ -94,7 +95,8 @@ TEST(Xl2tpd, L2tpsimLacToXl2tpdLns) {
 // the call-level AVPs, which it does reveal.
 TEST(Xl2tpd, R138_TunnelAuthenticationBothWaysWithHiddenAvps) {
   require_xl2tpd();
-  const std::string dir = make_temp_dir("l2tpsim-xl2tpd-auth");
+  const ScratchDir scratch("l2tpsim-xl2tpd-auth");
+  const std::string& dir = scratch.path();
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.4", "s3cret", true, true, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
@@ -122,7 +124,8 @@ TEST(Xl2tpd, R138_TunnelAuthenticationBothWaysWithHiddenAvps) {
 
 TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
   require_xl2tpd();
-  const std::string dir = make_temp_dir("l2tpsim-xl2tpd-badsecret");
+  const ScratchDir scratch("l2tpsim-xl2tpd-badsecret");
+  const std::string& dir = scratch.path();
   std::string err;
   auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.6", "right", true, false, ""}, dir, err);
   ASSERT_TRUE(peer) << err;
@@ -143,7 +146,8 @@ TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
 
 TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
   require_xl2tpd();
-  const std::string dir = make_temp_dir("l2tpsim-xl2tpd-lac");
+  const ScratchDir scratch("l2tpsim-xl2tpd-lac");
+  const std::string& dir = scratch.path();
   // xl2tpd clears its tunnel (StopCCN) when it hangs up: the LNS would stay up to 31 s after it
   // to re-acknowledge a retransmission (RFC 2661 5.7); --teardown-timeout bounds that wait.
   auto lns = ChildProcess::start(

@@ -1,6 +1,7 @@
 #include "tests/support/child_process.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -146,6 +148,12 @@ std::string make_temp_dir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
   if (!mkdtemp(tmpl.data())) return "/tmp";
   return tmpl;
+}
+
+ScratchDir::~ScratchDir() {
+  if (path_ == "/tmp" || ::testing::Test::HasFailure()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 std::string read_file(const std::string& path) {

@@ -57,6 +57,19 @@ std::vector<std::string> lines_of(const std::string& text);
 bool have_tool(const std::string& tool);
 // A fresh temporary directory (removed by the caller if wanted).
 std::string make_temp_dir(const std::string& prefix);
+// A fresh temporary directory for one test, removed when it goes out of scope unless the test
+// failed (its logs and pcaps are then the evidence). Declare it before the processes using it.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix) : path_(make_temp_dir(prefix)) {}
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content, int mode = 0644);
 // A UDP port nobody on 127.0.0.0/8 is using right now, from a per-process range.
