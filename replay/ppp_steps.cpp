@@ -1,50 +1,16 @@
 #include "replay/ppp_steps.hpp"
 
 #include "engine/ppp/frame.hpp"
+#include "engine/wire/ppp_summary.hpp"
 
 namespace l2tp::replay {
 namespace {
 
-std::string auth_code(std::uint16_t protocol, std::uint8_t code) {
-  if (protocol == ppp::proto::kPap) {
-    switch (code) {
-      case 1:
-        return "Authenticate-Request";
-      case 2:
-        return "Authenticate-Ack";
-      case 3:
-        return "Authenticate-Nak";
-      default:
-        break;
-    }
-  } else {
-    switch (code) {
-      case 1:
-        return "Challenge";
-      case 2:
-        return "Response";
-      case 3:
-        return "Success";
-      case 4:
-        return "Failure";
-      default:
-        break;
-    }
-  }
-  return "code " + std::to_string(code);
-}
-
-// LCP's codes beyond RFC 1661's own by name too (Identification, Time-Remaining: RFC 1570),
-// since Windows sends them.
-std::string lcp_code(ppp::Code c) {
-  switch (static_cast<std::uint8_t>(c)) {
-    case 12:
-      return "Identification";
-    case 13:
-      return "Time-Remaining";
-    default:
-      return ppp::to_string(c);
-  }
+// The code's name as the decoder gives it (RFC 1661's, RFC 1570's Identification and
+// Time-Remaining, which Windows sends, PAP's and CHAP's), else its number.
+std::string code_name(std::uint16_t protocol, std::uint8_t code) {
+  const std::string_view name = wire::ppp_code_name(protocol, code);
+  return name.empty() ? "code " + std::to_string(code) : std::string(name);
 }
 
 bool is_control_protocol(std::uint16_t p) {
@@ -63,9 +29,7 @@ std::optional<PppStep> ppp_step(const capture::PppRecord& r) {
   s.protocol = frame->protocol;
   s.code = static_cast<std::uint8_t>(pkt->code);
   s.id = pkt->id;
-  const bool auth = s.protocol == ppp::proto::kPap || s.protocol == ppp::proto::kChap;
-  s.label =
-      ppp::protocol_name(s.protocol) + " " + (auth ? auth_code(s.protocol, s.code) : lcp_code(pkt->code));
+  s.label = ppp::protocol_name(s.protocol) + " " + code_name(s.protocol, s.code);
   s.echo =
       s.protocol == ppp::proto::kLcp && (pkt->code == ppp::Code::EchoReq || pkt->code == ppp::Code::EchoRep);
   return s;

@@ -65,18 +65,11 @@ void ReplayFilter::take(WireDirection dir, const net::Endpoint& src, const net::
                  ? shape(bytes)
                  : Buffer(bytes.begin(), bytes.end());
   transcript_.push_back(LiveDatagram{dir, src, dst, b, now, frames_ ? *frames_ : transcript_.size() + 1});
-  held_.push_back(Held{dir, src, dst, std::move(b)});
+  held_.push(dir, src, dst, std::move(b));
 }
 
 bool ReplayFilter::poll(Time, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) {
-  if (held_.empty()) return false;
-  Held& h = held_.front();
-  dir = h.dir;
-  src = h.src;
-  dst = h.dst;
-  out = std::move(h.bytes);
-  held_.pop_front();
-  return true;
+  return held_.pop(dir, src, dst, out);
 }
 
 }  // namespace l2tp::replay

@@ -7,13 +7,13 @@
 // back in time.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/driver/datagram_filter.hpp"
+#include "replay/held_datagrams.hpp"
 #include "replay/message_shaper.hpp"
 #include "replay/replay_script.hpp"
 
@@ -59,12 +59,7 @@ class ReplayFilter final : public DatagramFilter {
   std::map<MessageType, std::size_t> sent_;  // first transmissions per type
   // By (Tunnel ID, Ns): the shaped AVPs of a message already sent, for its retransmissions.
   std::map<std::pair<std::uint16_t, std::uint16_t>, Shaped> by_ns_;
-  struct Held {
-    WireDirection dir;
-    net::Endpoint src, dst;
-    Buffer bytes;
-  };
-  std::deque<Held> held_;
+  HeldDatagrams held_;
   std::vector<LiveDatagram> transcript_;
   std::vector<std::string> notes_;
   std::optional<Time> wake_;

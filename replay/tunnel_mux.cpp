@@ -142,25 +142,20 @@ void TunnelMux::take(WireDirection dir, const net::Endpoint& src, const net::End
   const auto i = route(dir, src, dst, bytes);
   if (!i) {
     transcript_.push_back(LiveDatagram{dir, src, dst, Buffer(bytes.begin(), bytes.end()), now, frames_});
-    held_.push_back(Held{dir, src, dst, Buffer(bytes.begin(), bytes.end())});
+    held_.push(dir, src, dst, Buffer(bytes.begin(), bytes.end()));
     return;
   }
   ReplayFilter& f = played_[*i].replayer->wire_filter();
   f.take(dir, src, dst, bytes, now);
   transcript_.push_back(f.transcript().back());
-  Held h;
-  while (f.poll(now, h.dir, h.src, h.dst, h.bytes)) held_.push_back(std::move(h));
+  WireDirection d{};
+  net::Endpoint from, to;
+  Buffer b;
+  while (f.poll(now, d, from, to, b)) held_.push(d, from, to, std::move(b));
 }
 
 bool TunnelMux::poll(Time, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) {
-  if (held_.empty()) return false;
-  Held& h = held_.front();
-  dir = h.dir;
-  src = h.src;
-  dst = h.dst;
-  out = std::move(h.bytes);
-  held_.pop_front();
-  return true;
+  return held_.pop(dir, src, dst, out);
 }
 
 std::optional<Time> TunnelMux::poll_timeout() const {

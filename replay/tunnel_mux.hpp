@@ -11,11 +11,11 @@
 // the first tunnel with PPP; a tunnel whose captured PPP differs (user, methods) gets a note.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
 
+#include "replay/held_datagrams.hpp"
 #include "replay/replayer.hpp"
 
 namespace l2tp::replay {
@@ -74,12 +74,7 @@ class TunnelMux final : public DatagramFilter, private PacketSink {
   std::map<std::uint16_t, std::size_t> ours_;                           // our Tunnel ID -> played
   std::map<std::pair<std::string, std::uint16_t>, std::size_t> peers_;  // (peer, its Tunnel ID)
   std::uint64_t frames_ = 0;
-  struct Held {
-    WireDirection dir;
-    net::Endpoint src, dst;
-    Buffer bytes;
-  };
-  std::deque<Held> held_;
+  HeldDatagrams held_;
   std::vector<LiveDatagram> transcript_;
   Time now_{};
 };
