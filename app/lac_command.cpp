@@ -1,6 +1,7 @@
 // l2tpsim lac: an L2TP Access Concentrator that opens tunnels and incoming calls to an LNS,
 // paced, and reports what came up, what failed (phase, the peer's result/error codes), setup
 // latencies and the control channels' retransmissions.
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
 #include "app/role_config.hpp"
+#include "peers/agent_slice.hpp"
 #include "peers/runner.hpp"
+#include "peers/start_at.hpp"
 
 namespace po = boost::program_options;
 
@@ -37,6 +40,11 @@ constexpr const char* kLacHelp =
     "  l2tpsim lac --connect-to 192.0.2.1 --tunnels 100 --sessions-per-tunnel 100 --ramp 0:100,60s:2000 \\\n"
     "      --max-outstanding 1000 --session-lifetime 30s-300s --flap 2 --duration 3600 --html soak.html\n"
     "With --threads N every rate, cap and flap rate is split over the threads like the tunnels.\n"
+    "\n"
+    "Many machines: run the same command on N machines with --agent 1/N ... N/N (or --agent-env\n"
+    "JOB_COMPLETION_INDEX/N in a Kubernetes Indexed Job): each agent takes its own share of the tunnels,\n"
+    "calls, rates, user numbers {n}, --local-address values and Tunnel IDs; --start-at starts them at one\n"
+    "instant; 'l2tpsim report merge' makes one report of their JSON summaries.\n"
     "\n"
     "Exit status: 0 every tunnel and call attempted came up (and was torn down); 1 some failed\n"
     "(the summary names the phase and the LNS's result/error codes) or setup did not finish\n"
@@ -79,6 +87,30 @@ void apply_load_options(l2tp::peers::RunnerConfig& cfg, const po::variables_map&
   churn.redial = churn.lifetime.has_value() || churn.flap_rate > 0 || !redial_delay.empty();
   churn.redial_delay = std::chrono::duration_cast<l2tp::Duration>(std::chrono::duration<double>(
       redial_delay.empty() ? 1.0 : parse_number("redial-delay", redial_delay, 0, 86400)));
+}
+
+// --agent / --agent-env (the whole run's options cut to this agent's slice) and --start-at.
+void apply_agent_options(l2tp::peers::RunnerConfig& cfg, const std::string& agent,
+                         const std::string& agent_env, const std::string& start_at) {
+  std::string error;
+  if (!start_at.empty()) {
+    cfg.start_at = l2tp::peers::parse_start_at(start_at, error);
+    if (!cfg.start_at) throw UsageError("--start-at: " + error);
+  }
+  if (agent.empty() && agent_env.empty()) return;
+  if (!agent.empty() && !agent_env.empty()) throw UsageError("--agent and --agent-env: give one of them");
+  const auto id = !agent.empty() ? l2tp::peers::parse_agent(agent, error)
+                                 : l2tp::peers::parse_agent_env(
+                                       agent_env,
+                                       [](const std::string& name) -> std::optional<std::string> {
+                                         const char* v = std::getenv(name.c_str());
+                                         return v ? std::optional<std::string>(v) : std::nullopt;
+                                       },
+                                       error);
+  if (!id) throw UsageError((agent.empty() ? "--agent-env: " : "--agent: ") + error);
+  auto sliced = l2tp::peers::agent_config(cfg, *id, error);
+  if (!sliced) throw UsageError(error);
+  cfg = std::move(*sliced);
 }
 
 // `prefer_1701`: `l2tpsim lac` itself (not a scenario's lac: block) sends from UDP port 1701 where
@@ -137,6 +169,21 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
   ppp.add_to(opts, "lac");
   IpsecOptions ipsec;  // the lac command only: a scenario's lac: block has no IPsec phase yet
   if (prefer_1701) ipsec.add_to(opts, "lac");
+  std::string agent, agent_env, start_at;
+  if (prefer_1701)  // the lac command only: a scenario's steps open its calls
+    opts.add_options()(
+        "agent", po::value(&agent)->value_name("I/N"),
+        "this is agent I (1-based) of N running the same command on other machines: it takes only its "
+        "share of --tunnels (and their calls), of every rate, of the user numbers {n}, of the "
+        "--local-address "
+        "values (at least N of them, or none) and of the Tunnel IDs; e.g. --agent 2/4")(
+        "agent-env", po::value(&agent_env)->value_name("VAR/N"),
+        "like --agent, the agent read from environment variable VAR holding a 0-based index (Kubernetes "
+        "Indexed Job: --agent-env JOB_COMPLETION_INDEX/4; index 0 is agent 1/4)")(
+        "start-at", po::value(&start_at)->value_name("TIME"),
+        "wait until this wall-clock instant, then start (every agent at once): ISO 8601 with a zone "
+        "(2026-12-05T21:50:00+00:00, ...Z) or Unix seconds; a time already past starts at once with a "
+        "warning; SIGINT ends the wait");
 
   l2tp::peers::RunnerConfig cfg;
   {
@@ -187,6 +234,7 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     cfg.options.assign(argv + 1, argv + argc);
     if (prefer_1701) ipsec.apply(cfg);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
+    apply_agent_options(cfg, agent, agent_env, start_at);
   }
   return cfg;
 }
@@ -208,6 +256,15 @@ int run_lac(int argc, char** argv) {
     return 2;
   }
   if (!cfg) return 0;  // --help
+  if (cfg->agent)
+    std::cerr << "l2tpsim lac: agent " << cfg->agent->to_string() << ": " << cfg->tunnels
+              << " tunnel(s), Tunnel IDs " << cfg->node.tunnel_id_low << "-" << cfg->node.tunnel_id_high
+              << ", user numbers from " << cfg->ppp.call_numbers.first << "\n";
+  if (cfg->start_at && l2tp::peers::wait_until_start(*cfg->start_at, std::cerr, "l2tpsim lac: ") ==
+                           l2tp::peers::StartWait::Interrupted) {
+    std::cerr << "l2tpsim lac: interrupted while waiting for --start-at; nothing was sent\n";
+    return 130;
+  }
   return run_with_ipsec(*cfg, "lac",
                         [](const auto& c) { return l2tp::peers::run_lac(c, std::cout, std::cerr); });
 }

@@ -87,12 +87,16 @@ Node::Node(const NodeConfig& cfg, Rng& rng)
 TunnelId Node::allocate_tunnel_id() {
   // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks. With shards, only
   // this shard's residue class (unique across the run's shards).
+  // With agents, only this agent's block [low, high], from where the last one left off.
   const std::uint32_t stride = std::max<std::uint16_t>(cfg_.tunnel_id_stride, 1);
   const std::uint32_t residue = cfg_.tunnel_id_residue % stride;
-  for (std::uint32_t tries = 0; tries < 65536; ++tries) {
-    const std::uint16_t id = next_tunnel_id_++;
-    if (next_tunnel_id_ == 0) next_tunnel_id_ = 1;
-    if (id == 0 || id % stride != residue) continue;
+  const std::uint16_t low = std::max<std::uint16_t>(cfg_.tunnel_id_low, 1);
+  const std::uint16_t high = std::max(low, cfg_.tunnel_id_high);
+  for (std::uint32_t tries = 0; tries <= std::uint32_t{high} - low; ++tries) {
+    if (next_tunnel_id_ < low || next_tunnel_id_ > high) next_tunnel_id_ = low;
+    const std::uint16_t id = next_tunnel_id_;
+    next_tunnel_id_ = id == high ? low : static_cast<std::uint16_t>(id + 1);
+    if (id % stride != residue) continue;
     if (!tunnels_.count(id)) return TunnelId{id};
   }
   return TunnelId{};

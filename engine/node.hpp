@@ -37,6 +37,9 @@ struct NodeConfig {
   // shard can tell a datagram's owner from its Tunnel ID.
   std::uint16_t tunnel_id_stride = 1;
   std::uint16_t tunnel_id_residue = 0;
+  // Agents of one run on many machines (--agent I/N): this node's IDs lie in [tunnel_id_low,
+  // tunnel_id_high], a block no other agent uses (the shard residues apply inside it).
+  std::uint16_t tunnel_id_low = 1, tunnel_id_high = 65535;
 };
 
 struct NodeStats {

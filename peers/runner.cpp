@@ -11,6 +11,8 @@
 #include <ostream>
 
 #include "peers/ppp/ppp_report.hpp"
+#include "peers/start_at.hpp"
+#include "peers/summary_schema.hpp"
 
 namespace l2tp::peers {
 
@@ -53,6 +55,21 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
 double Runner::elapsed_s() const {
   return to_seconds(SteadyTime::now() - started_);
 }
+
+namespace {
+
+// What `report merge` needs to put several runs (agents) on one clock and tell them apart: the
+// layout's version, the timeline's second 0 as wall-clock time, the agent and its --start-at.
+void add_identity(nlohmann::json& extra, const RunnerConfig& cfg, Time origin) {
+  extra["summary_schema"] = kSummarySchema;
+  const auto since_origin = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::nanoseconds(to_ns(SteadyTime::now()) - to_ns(origin)));
+  extra["origin_unix_ms"] = unix_ms(std::chrono::system_clock::now() - since_origin);
+  if (cfg.agent) extra["agent"] = {{"index", cfg.agent->index}, {"count", cfg.agent->count}};
+  if (cfg.start_at) extra["start_at_unix_ms"] = unix_ms(*cfg.start_at);
+}
+
+}  // namespace
 
 int Runner::run() {
   if (auto code = prepare()) return *code;
@@ -204,6 +221,7 @@ RunResult Runner::result() {
     res.ppp_limits = PppRecordLimits{cfg_.ppp.session_records, cfg_.ppp.failure_records};
   }
   extend_json(res.extra);
+  add_identity(res.extra, cfg_, origin_);
   res.stats = std::move(stats_);
   if (res.stats.first_attempt && res.stats.last_session_up)
     r.setup_s = to_seconds(*res.stats.last_session_up - *res.stats.first_attempt);

@@ -24,6 +24,7 @@
 #include "engine/driver/ppp_settings.hpp"
 #include "engine/node.hpp"
 #include "ipsec/ipsec_settings.hpp"
+#include "peers/agent_id.hpp"
 #include "peers/passive_checker.hpp"
 #include "peers/peer_identity.hpp"
 #include "peers/ppp/locked_authorizer.hpp"
@@ -73,6 +74,10 @@ struct RunnerConfig {
   std::vector<std::string> options;
   // The instant the timeline counts from (sharded: the same for every shard); else the start.
   std::optional<Time> timeline_origin;
+  // LAC on many machines: which agent this is (its slice: peers/agent_slice.hpp) and the
+  // --start-at instant the app waited for; both go into the JSON for `report merge`.
+  std::optional<AgentId> agent;
+  std::optional<std::chrono::system_clock::time_point> start_at;
   bool progress = false;  // a status line every second even when stderr is not a terminal
   std::uint64_t seed = 0;
   PppSettings ppp;

@@ -136,10 +136,15 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
   c.seed = cfg.seed + k * 0x9E3779B97F4A7C15ULL;
   c.json_path.clear();
   if (!cfg.pcap_path.empty()) c.pcap_path = cfg.pcap_path + ".shard" + std::to_string(k);
-  c.ppp.call_number_stride = n;
-  c.ppp.call_number_offset = k;
   if (role == "lac") {
     c.tunnels = cfg.tunnels / n + (k < cfg.tunnels % n ? 1 : 0);
+    // {n}: each shard its block of the run's (or agent's) numbers, in shard order.
+    const std::uint64_t per_tunnel = cfg.sessions_per_tunnel;
+    const CallNumbers& all = cfg.ppp.call_numbers;
+    const CallNumbers run = all.block || all.total ? all : CallNumbers::whole(cfg.tunnels * per_tunnel);
+    const std::uint64_t before =
+        (std::uint64_t{k} * (cfg.tunnels / n) + std::min(k, cfg.tunnels % n)) * per_tunnel;
+    c.ppp.call_numbers = run.part(before, c.tunnels * per_tunnel, k, n);
     c.setup_rate = cfg.tunnels ? cfg.setup_rate * c.tunnels / cfg.tunnels : 0;
     c.teardown_rate = cfg.tunnels ? cfg.teardown_rate * c.tunnels / cfg.tunnels : 0;
     // The ramp, the cap on calls in setup and the flaps split the same way (the cap rounded up).

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/driver/call_numbers.hpp"
 #include "engine/ip/probe.hpp"
 #include "engine/ppp/link.hpp"
 
@@ -17,8 +18,9 @@ struct PppSettings {
   // LAC: the user name, with {n} (1-based call number), {tunnel}, {session} expanded per call.
   std::string user = "l2tpsim";
   std::string password = "l2tpsim";
-  // With shards, shard k of N numbers its calls k+1, k+1+N, ...: {n} stays unique in the run.
-  std::uint64_t call_number_stride = 1, call_number_offset = 0;
+  // The run-wide {n} of this party's calls: its block of the run's numbers with shards
+  // (--threads) and agents (--agent), so {n} stays unique in the run (call_numbers.hpp).
+  CallNumbers call_numbers;
   // LAC: traffic inside each session once IPCP is up (none when unset).
   std::optional<ip::ProbeConfig> traffic;
   // The address probes go to; unset: the peer's IPCP address (the LNS's local-address).
@@ -40,7 +42,7 @@ std::string expand_user(const std::string& pattern, std::uint64_t n, std::uint16
                         std::uint16_t session);
 // The run-wide number of a shard's k-th call (1-based).
 inline std::uint64_t call_number(const PppSettings& s, std::uint64_t k) {
-  return (k - 1) * s.call_number_stride + s.call_number_offset + 1;
+  return s.call_numbers.number(k);
 }
 
 }  // namespace l2tp
