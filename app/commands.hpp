@@ -13,5 +13,6 @@ int run_check(int argc, char** argv);
 int run_run(int argc, char** argv);
 int run_conform(int argc, char** argv);
 int run_replay(int argc, char** argv);
+int run_report(int argc, char** argv);
 
 }  // namespace l2tpsim::app

@@ -23,6 +23,7 @@ constexpr std::string_view kUsage =
     "  conform         run the RFC 2661 conformance suite against a device under test\n"
     "  replay FILE     the L2TP conversations of a capture: --list shows its tunnels, sessions,\n"
     "                  roles, how they ended and whether they can be replayed\n"
+    "  report merge    merge the JSON summaries of several agents (--agent I/N) into one\n"
     "  rules           list the requirement catalogue the checks cite\n"
     "  version         print the version\n"
     "\n"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   if (cmd == "check") return l2tpsim::app::run_check(argc - 1, argv + 1);
   if (cmd == "conform") return l2tpsim::app::run_conform(argc - 1, argv + 1);
   if (cmd == "replay") return l2tpsim::app::run_replay(argc - 1, argv + 1);
+  if (cmd == "report") return l2tpsim::app::run_report(argc - 1, argv + 1);
   std::cerr << "l2tpsim: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

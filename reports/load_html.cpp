@@ -350,10 +350,27 @@ std::string load_report_html(const nlohmann::json& j, std::string_view tool_vers
   } else {
     o += "<div class=\"empty\">no " + std::string(role == "lac" ? "SCCRP" : "SCCRQ") + " came in</div>";
   }
-  o += "<h2>Options</h2><p><code>l2tpsim " + esc(role);
-  if (j.contains("options"))
-    for (const auto& w : j["options"]) o += " " + esc(w.get<std::string>());
-  o += "</code></p>\n";
+  if (const auto agents = j.find("agents"); agents != j.end() && agents->is_array()) {
+    // A merged run (l2tpsim report merge): each agent's options, start and share.
+    o +=
+        "<h2>Agents<span class=\"hint\">merged from " + thousands(agents->size()) +
+        " summaries on one clock</span></h2><table class=\"reqs\"><tr><th>agent</th><th class=\"num\">starts "
+        "at</th><th class=\"num\">calls up</th><th>options</th></tr>";
+    for (const auto& a : *agents) {
+      o += "<tr><td>" +
+           esc(a.contains("agent") && a["agent"].is_string() ? text_of(a, "agent") : text_of(a, "file")) +
+           "</td><td class=\"num\">+" + num(a.value("offset_s", 0.0)) + " s</td><td class=\"num\">" +
+           thousands(count_of(a, "sessions_established")) + "</td><td><code>l2tpsim " + esc(role);
+      for (const auto& w : a.value("options", nlohmann::json::array())) o += " " + esc(w.get<std::string>());
+      o += "</code></td></tr>";
+    }
+    o += "</table>\n";
+  } else {
+    o += "<h2>Options</h2><p><code>l2tpsim " + esc(role);
+    if (j.contains("options"))
+      for (const auto& w : j["options"]) o += " " + esc(w.get<std::string>());
+    o += "</code></p>\n";
+  }
 
   o += "<h2>Over time<span class=\"hint\">one point per second</span></h2>";
   o += line_chart(
