@@ -137,3 +137,5 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
 }
 
 }  // namespace l2tpsim::app
+    for (const auto& o : (*ipsec)->outcomes())
+      if (o.up) cfg.ipsec.setup_latency.record_ms(o.setup_ms);

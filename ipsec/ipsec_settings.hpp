@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/net/address.hpp"
+#include "engine/util/latency_histogram.hpp"
 
 namespace l2tp::ipsec {
 
@@ -52,6 +53,8 @@ struct IpsecHooks {
   nlohmann::json report;
   // LNS, --use-ipsec required: whether L2TP from this address came through an SA (thread-safe).
   std::function<bool(const net::IpAddress&)> admits;
+  // LAC: each SA's setup time (initiate until the CHILD SA was up), the run's `ipsec` phase.
+  LatencyHistogram setup_latency;
 
   const std::string* failure_for(const net::IpAddress& a) const {
     for (const auto& [addr, why] : failed)

@@ -35,6 +35,8 @@ class LacRunner final : public Runner {
         slots_(cfg.tunnels),
         reopen_(cfg.tunnels_on_demand || cfg.churn.active()) {
     for (unsigned i = 0; i < cfg.tunnels; ++i) with_room_.insert(i);
+    stats_.ipsec = cfg.ipsec.settings.enabled();
+    stats_.ipsec_latency = cfg.ipsec.setup_latency;
   }
 
  protected:
@@ -209,7 +211,10 @@ class LacRunner final : public Runner {
     Slot& slot = slots_[*t];
     const TunnelId tid = slot.id;
     if (tid.value == 0) {
-      stats_.session_refused(tid, "its tunnel could not be opened", now);
+      if (const std::string* why = cfg_.ipsec.failure_for(locals_[*t % locals_.size()].addr))
+        stats_.session_refused(tid, "no IPsec SA from its source: " + *why, now, FailPhase::Ipsec);
+      else
+        stats_.session_refused(tid, "its tunnel could not be opened", now);
       return;
     }
     if (auto sid = node.open_session(tid, now, proxy_for(calls_made_, tid))) {

@@ -153,6 +153,7 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
     o << "  setup:    " << fixed(setup_rate(s), 1) << " sessions/s over " << fixed(r.setup_s, 3) << " s\n";
   o << "  session setup latency: " << latency_text(s.session_latency) << "\n";
   o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency) << "\n";
+  if (s.ipsec) o << "  IPsec setup latency:   " << latency_text(s.ipsec_latency) << " (IKE + CHILD SA)\n";
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";
@@ -272,6 +273,10 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   // Mergeable (bucket by bucket) with other runs' or agents'; PPP adds its phases.
   j["histograms"] = {{"session_setup", histogram_json(s.session_latency)},
                      {"tunnel_setup", histogram_json(s.tunnel_latency)}};
+  if (s.ipsec) {
+    j["ipsec_latency_ms"] = latency_json(s.ipsec_latency);
+    j["histograms"]["ipsec_setup"] = histogram_json(s.ipsec_latency);
+  }
   j["duration_s"] = r.duration_s;
   j["setup_s"] = r.setup_s;
   j["teardown_s"] = r.teardown_s;

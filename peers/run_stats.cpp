@@ -117,13 +117,14 @@ void RunStats::session_attempted(TunnelId t, SessionId s, Time now) {
   sessions_.set(key, kPending);
 }
 
-void RunStats::session_refused(TunnelId t, const std::string& reason, Time now) {
+void RunStats::session_refused(TunnelId t, const std::string& reason, Time now, FailPhase phase) {
   ++sessions_attempted;
   ++sessions_failed;
   if (!first_attempt) first_attempt = now;
   timeline.setup(now);
-  timeline.failed(now, FailPhase::Call, "none");
-  add_failure(Failure{t, SessionId{}, "not-opened", false, std::nullopt, reason});
+  timeline.failed(now, phase, "none");
+  add_failure(
+      Failure{t, SessionId{}, phase == FailPhase::Ipsec ? "ipsec" : "not-opened", false, std::nullopt, reason});
 }
 
 void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {
@@ -248,6 +249,8 @@ void RunStats::merge(const RunStats& o) {
   for (const auto& [rule, n] : o.violations_by_rule) violations_by_rule[rule] += n;
   session_latency.merge(o.session_latency);
   tunnel_latency.merge(o.tunnel_latency);
+  ipsec_latency.merge(o.ipsec_latency);
+  ipsec = ipsec || o.ipsec;
   timeline.merge(o.timeline);
   auto earliest = [](std::optional<Time>& a, const std::optional<Time>& b) {
     if (b && (!a || *b < *a)) a = b;

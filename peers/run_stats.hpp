@@ -76,7 +76,8 @@ class RunStats {
  public:
   // The LAC asked for a session (open_session returned an ID), or could not open one.
   void session_attempted(TunnelId t, SessionId s, Time now);
-  void session_refused(TunnelId t, const std::string& reason, Time now);
+  // `phase` Ipsec: its source has no IPsec SA (failure phase `ipsec`, not `not-opened`).
+  void session_refused(TunnelId t, const std::string& reason, Time now, FailPhase phase = FailPhase::Call);
   void tunnel_attempted(TunnelId t);
 
   // Every event of the node, in order. `tearing_down`: we are closing everything, so a call or
@@ -103,6 +104,10 @@ class RunStats {
   FailureCounts failures_omitted_by, cancelled_omitted_by;
   std::map<std::string, std::uint64_t> violations_by_rule;
   LatencyHistogram session_latency, tunnel_latency;
+  // --use-ipsec (LAC): initiate until the CHILD SA was up, per source address, before the L2TP
+  // run (one shard holds them, so a merge counts each once).
+  LatencyHistogram ipsec_latency;
+  bool ipsec = false;  // the run used IPsec: its latency is reported even when no SA came up
   // Second by second (peers/run_timeline.hpp): the events above at their time, the levels up.
   Timeline timeline;
   std::optional<Time> first_attempt, last_session_up, first_session_up;

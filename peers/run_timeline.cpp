@@ -21,6 +21,8 @@ const char* to_string(FailPhase p) {
       return "keepalive";
     case FailPhase::Other:
       return "other";
+    case FailPhase::Ipsec:
+      return "ipsec";
   }
   return "other";
 }

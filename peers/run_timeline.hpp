@@ -24,10 +24,11 @@
 
 namespace l2tp::peers {
 
-// Where a setup failed: the tunnel, the L2TP call, or a PPP phase.
-enum class FailPhase : std::uint8_t { Tunnel, Call, Lcp, Auth, Ncp, Keepalive, Other };
-inline constexpr std::size_t kFailPhases = 7;
-const char* to_string(FailPhase p);                       // tunnel, call, lcp, auth, ncp, keepalive, other
+// Where a setup failed: the tunnel, the L2TP call, or a PPP phase; ipsec: a call from a source
+// whose IPsec SA did not come up (--use-ipsec), so no L2TP was sent for it.
+enum class FailPhase : std::uint8_t { Tunnel, Call, Lcp, Auth, Ncp, Keepalive, Other, Ipsec };
+inline constexpr std::size_t kFailPhases = 8;
+const char* to_string(FailPhase p);  // tunnel, call, lcp, auth, ncp, keepalive, other, ipsec
 FailPhase fail_phase_from(const std::string& ppp_phase);  // lcp, auth, ncp, keepalive
 
 struct TimelineBucket {

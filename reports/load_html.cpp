@@ -169,7 +169,8 @@ struct Phase {
   const char* key;
   const char* label;
 };
-constexpr Phase kPhases[] = {{"tunnel_setup", "Tunnel setup (SCCRQ to SCCCN)"},
+constexpr Phase kPhases[] = {{"ipsec_setup", "IPsec setup (IKE and CHILD SA)"},
+                             {"tunnel_setup", "Tunnel setup (SCCRQ to SCCCN)"},
                              {"session_setup", "Call setup (ICRQ to ICCN acknowledged)"},
                              {"lcp", "LCP"},
                              {"auth", "Authentication"},

@@ -213,7 +213,12 @@ TEST_F(IpsecRun, WrongSecretFailsInPhaseIpsecWithCharonsReason) {
   const auto lac = json_of(file("lac.json"));
   ASSERT_TRUE(lac.is_object()) << logs();
   EXPECT_EQ(lac["tunnels_failed"], 1) << lac.dump(1);
-  EXPECT_EQ(lac["failures_by_phase"]["ipsec"], 1) << lac.dump(1);
+  // The tunnel and its call, neither sent: no SA.
+  EXPECT_EQ(lac["failures_by_phase"]["ipsec"], 2) << lac.dump(1);
+  int ipsec_in_timeline = 0;
+  for (const auto& second : lac["timeline"]) ipsec_in_timeline += second["failed_by_phase"].value("ipsec", 0);
+  EXPECT_EQ(ipsec_in_timeline, 1) << lac["timeline"].dump();
+  EXPECT_EQ(lac["ipsec_latency_ms"]["count"], 0);
   ASSERT_FALSE(lac["failures"].empty());
   const std::string reason = lac["failures"][0]["message"].is_string()
                                  ? lac["failures"][0]["message"].get<std::string>()
@@ -274,7 +279,7 @@ TEST_F(IpsecRun, TransportModeNegotiatesAndSaysWhenTheKernelHasNoEsp) {
     EXPECT_EQ(lac["sessions_established"], 1);
   } else {
     EXPECT_EQ(*status, 1) << logs();
-    EXPECT_EQ(lac["failures_by_phase"]["ipsec"], 1) << lac.dump(1);
+    EXPECT_EQ(lac["failures_by_phase"]["ipsec"], 2) << lac.dump(1);  // the tunnel and its call
     ASSERT_FALSE(lac["failures"].empty());
     const std::string reason = lac["failures"][0]["message"].get<std::string>();
     EXPECT_EQ(reason.rfind("kernel has no ESP", 0), 0u) << reason;
@@ -321,6 +326,7 @@ TEST_F(IpsecRun, TwoHundredSourcesEachWithItsOwnSa) {
   EXPECT_EQ(lac["tunnels_established"], 200);
   EXPECT_EQ(lac["sessions_ppp_up"], 200);
   const auto lns_json = json_of(file("lns.json"));
+                                "--html",       file("lac.html"),
   ASSERT_TRUE(lns_json.is_object()) << logs();
   EXPECT_EQ(lns_json["ipsec"]["refused_datagrams"], 0);
   EXPECT_EQ(lns_json["ipsec"]["admitted_sources"], 200);
@@ -328,3 +334,13 @@ TEST_F(IpsecRun, TwoHundredSourcesEachWithItsOwnSa) {
 
 }  // namespace
 }  // namespace l2tp::testing
+  // The IPsec phase in the figures, like the L2TP and PPP phases.
+  EXPECT_EQ(lac["ipsec_latency_ms"]["count"], 200) << lac.dump(1);
+  EXPECT_GT(lac["ipsec_latency_ms"]["p50"].get<double>(), 0.0);
+  EXPECT_LE(lac["ipsec_latency_ms"]["p50"].get<double>(), lac["ipsec_latency_ms"]["p99"].get<double>());
+  EXPECT_EQ(lac["histograms"]["ipsec_setup"]["count"], 200);
+  EXPECT_NEAR(lac["ipsec_latency_ms"]["max"].get<double>(), lac["ipsec"]["setup_latency_ms"]["max"].get<double>(),
+              lac["ipsec"]["setup_latency_ms"]["max"].get<double>() * 0.01 + 0.01);
+  EXPECT_NE(read_file(file("lac.log")).find("IPsec setup latency:   p50 "), std::string::npos) << logs();
+  EXPECT_NE(read_file(file("lac.html")).find("<tr><td>IPsec setup (IKE and CHILD SA)</td><td class=\"num\">200<"),
+            std::string::npos);

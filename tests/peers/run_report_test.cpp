@@ -156,5 +156,41 @@ TEST(RunReport, StatusLineShowsRetransmissionsOnlyOnceThereAreSome) {
   EXPECT_NE(status_line(c, 3.0, 5.0).find("  retrans 21"), std::string::npos) << status_line(c, 3.0, 5.0);
 }
 
+
+// --use-ipsec: the IPsec setup (IKE and CHILD SA) is its own phase: a histogram like the others,
+// in the text, `ipsec_latency_ms` and `histograms.ipsec_setup`, counted once over shards; a call
+// refused for want of an SA fails in phase `ipsec`, in the counts and the timeline.
+TEST(RunReport, IpsecSetupIsItsOwnPhaseInTextJsonAndTimeline) {
+  RunStats plain;
+  EXPECT_FALSE(to_json(plain, lac_summary(1701)).contains("ipsec_latency_ms"));
+  EXPECT_FALSE(to_json(plain, lac_summary(1701))["histograms"].contains("ipsec_setup"));
+  EXPECT_EQ(to_text(plain, lac_summary(1701)).find("IPsec"), std::string::npos);
+
+  RunStats s, other_shard;
+  s.ipsec = other_shard.ipsec = true;
+  for (double ms : {40.0, 80.0, 120.0}) s.ipsec_latency.record_ms(ms);
+  s.timeline.set_origin(Time{});
+  other_shard.timeline.set_origin(Time{});
+  other_shard.session_refused(TunnelId{}, "no IPsec SA from its source: no answer", Time{}, FailPhase::Ipsec);
+  s.merge(other_shard);
+  const auto j = to_json(s, lac_summary(1701));
+  EXPECT_EQ(j["ipsec_latency_ms"]["count"], 3);
+  EXPECT_NEAR(j["ipsec_latency_ms"]["max"].get<double>(), 120.0, 1.5);
+  const auto back = histogram_from_json(j["histograms"]["ipsec_setup"]);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, s.ipsec_latency);
+  EXPECT_EQ(j["failures_by_phase"]["ipsec"], 1) << j["failures_by_phase"].dump();
+  const auto timeline = timeline_json(s.timeline);
+  ASSERT_EQ(timeline.size(), 1u);
+  EXPECT_EQ(timeline[0]["failed_by_phase"]["ipsec"], 1) << timeline.dump();
+  EXPECT_EQ(timeline[0]["failed"], 1);
+  EXPECT_NE(to_text(s, lac_summary(1701)).find("  IPsec setup latency:   p50 "), std::string::npos)
+      << to_text(s, lac_summary(1701));
+
+  RunStats none_up;  // every SA failed: still an IPsec run, with an empty phase
+  none_up.ipsec = true;
+  EXPECT_EQ(to_json(none_up, lac_summary(1701))["ipsec_latency_ms"]["count"], 0);
+}
+
 }  // namespace
 }  // namespace l2tp::peers

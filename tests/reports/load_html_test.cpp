@@ -78,6 +78,18 @@ TEST(LoadHtml, OneSelfContainedPageWithChartsIdentityAndOptions) {
   EXPECT_NE(html.find("FAILURES"), std::string::npos);
 }
 
+TEST(LoadHtml, IpsecSetupIsAPhaseOfItsOwn) {
+  auto j = summary();
+  EXPECT_EQ(load_report_html(j, "x").find("IPsec setup"), std::string::npos);
+  j["histograms"]["ipsec_setup"] = histogram({80000, 90000, 150000});
+  j["timeline"][1]["failed_by_phase"] = {{"ipsec", 1}};
+  const std::string html = load_report_html(j, "x");
+  const auto row = html.find("<tr><td>IPsec setup (IKE and CHILD SA)</td><td class=\"num\">3</td>");
+  EXPECT_NE(row, std::string::npos);
+  EXPECT_LT(row, html.find("<tr><td>Call setup"));  // the phases in the order they happen
+  EXPECT_NE(html.find(">ipsec<"), std::string::npos);  // a series of the failures chart
+}
+
 TEST(LoadHtml, ARunWithoutTimelineOrPeerStillRenders) {
   nlohmann::json j{{"role", "lns"}, {"listen", {"127.0.0.3:1701"}}};
   const std::string html = load_report_html(j, "x");
