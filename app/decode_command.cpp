@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/file_command_line.hpp"
+#include "capture/esp_opener.hpp"
 #include "capture/pcap_reader.hpp"
 #include "reports/decode_summary.hpp"
 #include "reports/packet_record.hpp"
@@ -24,7 +25,8 @@ constexpr const char* kDecodeHelp =
     "addresses, tunnel and session IDs, Ns/Nr, message type and AVPs (hidden AVPs revealed when\n"
     "--secret is given), PPP protocol and code for data messages; then the RFC 2661 rules each\n"
     "packet breaks, by requirement ID; then a summary. L2TPv3 (UDP or IP protocol 115) and L2F\n"
-    "packets are recognised and reported as such.\n"
+    "packets are recognised and reported as such. ESP (IP protocol 50, or in UDP 4500) is counted per\n"
+    "SPI; with --esp-sa it is decrypted and the L2TP inside decoded like any other.\n"
     "\n"
     "options";
 
@@ -33,6 +35,7 @@ constexpr const char* kDecodeHelp =
 int run_decode(int argc, char** argv) {
   std::string file, secret;
   std::vector<unsigned> ports;
+  std::vector<std::string> esp_sa_values;
   bool json = false, brief = false, fail_on_violation = false;
   po::options_description opts(kDecodeHelp);
   opts.add_options()("help,h", "show this help")(
@@ -40,7 +43,13 @@ int run_decode(int argc, char** argv) {
       "port", po::value(&ports)->composing(), "UDP port carrying L2TP (repeatable; default 1701)")(
       "json", po::bool_switch(&json), "print one JSON object per L2TP packet, then a summary object")(
       "brief", po::bool_switch(&brief), "one line per packet, without AVPs")(
-      "fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken");
+      "fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken")(
+      "esp-sa", po::value(&esp_sa_values)->composing()->value_name("RECORD|FILE"),
+      "an ESP SA to decrypt L2TP/IPsec with, in Wireshark's esp_sa format: "
+      "'\"IPv4\",\"SRC\",\"DST\",\"0xSPI\",\"AES-CBC [RFC3602]\",\"0xKEY\",\"HMAC-SHA-1-96 [RFC2404]\",\"0xKEY\"' "
+      "(\"*\" for any address or SPI; AES-CBC, 3DES-CBC, AES-GCM, NULL; HMAC-SHA-1/256/384/512, HMAC-MD5), "
+      "or a file of such lines (Wireshark's esp_sa file); repeatable. The ICV is checked; tunnel and "
+      "transport mode, ESP in IP or in UDP 4500");
   po::variables_map vm;
   if (const auto stop = parse_file_command("decode", opts, argc, argv, file, vm)) return *stop;
   std::set<std::uint16_t> port_set;
@@ -53,7 +62,18 @@ int run_decode(int argc, char** argv) {
   }
   if (port_set.empty()) port_set.insert(1701);
 
-  auto reader = l2tp::capture::PcapReader::open(file);
+  std::vector<l2tp::capture::EspSa> sas;
+  for (const auto& v : esp_sa_values) {
+    auto loaded = l2tp::capture::load_esp_sas(v);
+    if (!loaded) {
+      std::cerr << "l2tpsim decode: --esp-sa: " << loaded.error() << "\n";
+      return 2;
+    }
+    sas.insert(sas.end(), loaded->begin(), loaded->end());
+  }
+  l2tp::capture::EspOpener esp(std::move(sas));
+
+  auto reader = l2tp::capture::PcapReader::open(file, {}, /*yield_esp=*/true);
   if (!reader) {
     std::cerr << "l2tpsim decode: " << reader.error() << "\n";
     return 2;
@@ -64,6 +84,14 @@ int run_decode(int argc, char** argv) {
   l2tp::reports::DecodeSummary summary;
   std::optional<std::int64_t> t0;
   while (auto pkt = reader->next()) {
+    if (l2tp::capture::esp_payload(*pkt)) {
+      auto inner = esp.open(*pkt);  // the L2TP inside, when an --esp-sa opens it
+      if (!inner) {
+        summary.add_skipped();
+        continue;
+      }
+      pkt = std::move(inner);
+    }
     const bool v3ip = pkt->transport == l2tp::capture::Transport::L2tpv3Ip;
     if (!v3ip && !port_set.count(pkt->src.port) && !port_set.count(pkt->dst.port)) {
       summary.add_skipped();
@@ -88,10 +116,13 @@ int run_decode(int argc, char** argv) {
       std::cout << l2tp::reports::to_text(rec, *t0, !brief);
   }
   if (!reader->error().empty()) std::cerr << "l2tpsim decode: " << reader->error() << "\n";
-  if (json)
-    std::cout << summary.to_json().dump() << "\n";
-  else
-    std::cout << summary.to_text();
+  if (json) {
+    auto j = summary.to_json();
+    if (esp.packets() > 0) j["esp"] = esp.to_json();
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << summary.to_text() << esp.explain();
+  }
   if (!reader->error().empty()) return 2;
   return fail_on_violation && summary.violation_count() > 0 ? 1 : 0;
 }

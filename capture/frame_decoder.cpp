@@ -12,6 +12,7 @@ constexpr std::uint8_t kProtoRouting = 43;
 constexpr std::uint8_t kProtoFragment = 44;
 constexpr std::uint8_t kProtoDestOpts = 60;
 constexpr std::uint8_t kProtoL2tpv3 = 115;
+constexpr std::uint8_t kProtoEsp = 50;
 
 constexpr int kMaxVlanTags = 8;
 constexpr int kMaxIpv6ExtHeaders = 16;
@@ -150,7 +151,9 @@ std::optional<CapturedPacket> FrameDecoder::decode(std::uint64_t frame, std::int
 
   switch (verdict) {
     case Verdict::Yield:
-      ++(out.transport == Transport::Udp ? stats_.udp : stats_.l2tpv3_ip);
+      ++(out.transport == Transport::Udp    ? stats_.udp
+         : out.transport == Transport::Esp ? stats_.esp
+                                           : stats_.l2tpv3_ip);
       break;
     case Verdict::YieldReassembled:
       ++stats_.fragments;
@@ -213,10 +216,12 @@ FrameDecoder::Verdict FrameDecoder::decode_ipv4(Bytes ip, std::uint64_t frame, s
   p.data = r.rest().first(std::min<std::size_t>(r.remaining(), p.claimed));  // trims link padding
   const bool cut = p.data.size() < p.claimed;
 
-  if (p.protocol != kProtoUdp && p.protocol != kProtoL2tpv3) return Verdict::OtherProto;
+  const bool esp = yield_esp_ && p.protocol == kProtoEsp;
+  if (p.protocol != kProtoUdp && p.protocol != kProtoL2tpv3 && !esp) return Verdict::OtherProto;
   const bool more = (flags_offset & 0x2000) != 0;
   const std::uint32_t offset = std::uint32_t{flags_offset & 0x1fffu} * 8;
   if (!more && offset == 0) return decode_transport(p, out);
+  if (esp) return Verdict::OtherProto;
 
   const Fragment fragment{{p.src, p.dst, id, p.protocol}, offset, more, p.data, frame, time_ns};
   const Verdict v = add_fragment(fragment, cut);
@@ -291,7 +296,8 @@ FrameDecoder::Verdict FrameDecoder::decode_ipv6(Bytes ip, std::uint64_t frame, s
     }
     return finish_reassembled(p, out);
   }
-  if (p.protocol != kProtoUdp && p.protocol != kProtoL2tpv3) return Verdict::OtherProto;
+  const bool esp = yield_esp_ && p.protocol == kProtoEsp;
+  if (p.protocol != kProtoUdp && p.protocol != kProtoL2tpv3 && !esp) return Verdict::OtherProto;
   return decode_transport(p, out);
 }
 
@@ -327,6 +333,13 @@ FrameDecoder::Verdict FrameDecoder::decode_transport(const IpPayload& ip, Captur
   out.dst = Endpoint{ip.dst, 0};
   if (ip.protocol == kProtoL2tpv3) {  // RFC 3931 4.1.1.1: the session header follows IP directly
     out.transport = Transport::L2tpv3Ip;
+    out.payload.assign(ip.data.begin(), ip.data.end());
+    out.wire_length = ip.claimed;
+    out.truncated = out.payload.size() < out.wire_length;
+    return Verdict::Yield;
+  }
+  if (ip.protocol == kProtoEsp) {  // only when asked for (yield_esp), never from reassembly
+    out.transport = Transport::Esp;
     out.payload.assign(ip.data.begin(), ip.data.end());
     out.wire_length = ip.claimed;
     out.truncated = out.payload.size() < out.wire_length;

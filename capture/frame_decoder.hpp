@@ -31,11 +31,12 @@ enum class LinkType : int {
 bool link_type_supported(int link_type);
 
 struct ReaderStats {
-  // Every frame lands in exactly one of the next six counters, so
-  // frames == udp + l2tpv3_ip + skipped_non_ip + skipped_other_proto + malformed + fragments.
+  // Every frame lands in exactly one of the next seven counters, so frames == udp + l2tpv3_ip +
+  // esp + skipped_non_ip + skipped_other_proto + malformed + fragments.
   std::uint64_t frames = 0;
   std::uint64_t udp = 0;                  // unfragmented UDP datagrams yielded
   std::uint64_t l2tpv3_ip = 0;            // unfragmented IP protocol 115 packets yielded
+  std::uint64_t esp = 0;                  // unfragmented ESP packets yielded (yield_esp only)
   std::uint64_t skipped_non_ip = 0;       // the link layer carries neither IPv4 nor IPv6
   std::uint64_t skipped_other_proto = 0;  // IP, but not UDP or 115 (fragments of such included)
   std::uint64_t malformed = 0;            // too short or inconsistent to reach the payload
@@ -52,8 +53,10 @@ struct ReaderStats {
 
 class FrameDecoder {
  public:
-  explicit FrameDecoder(int link_type, IpReassembler::Limits limits = {})
-      : link_type_(link_type), reassembler_(limits) {}
+  // yield_esp: ESP (IP protocol 50) is yielded too, as Transport::Esp, for `decode --esp-sa`;
+  // fragmented ESP is not reassembled (senders size ESP to the path MTU).
+  explicit FrameDecoder(int link_type, IpReassembler::Limits limits = {}, bool yield_esp = false)
+      : link_type_(link_type), reassembler_(limits), yield_esp_(yield_esp) {}
 
   // One record, in file order. Returns the UDP datagram or protocol-115 packet it carries, or
   // completes, if any; everything else is only counted.
@@ -96,6 +99,7 @@ class FrameDecoder {
 
   int link_type_;
   IpReassembler reassembler_;
+  bool yield_esp_ = false;
   ReaderStats stats_;
   ReassembledDatagram done_;
   std::uint64_t cut_fragments_ = 0;

@@ -19,6 +19,7 @@ using net::IpAddress;
 enum class Transport : std::uint8_t {
   Udp,       // payload is the UDP payload
   L2tpv3Ip,  // IP protocol 115 (L2TPv3 over IP, RFC 3931 4.1.1.1); ports are 0
+  Esp,       // IP protocol 50 (RFC 4303), from the SPI on; ports are 0; only when asked for
 };
 
 struct CapturedPacket {

@@ -8,7 +8,8 @@ void PcapReader::PcapCloser::operator()(pcap* p) const {
   pcap_close(p);
 }
 
-Result<PcapReader, std::string> PcapReader::open(const std::string& path, IpReassembler::Limits limits) {
+Result<PcapReader, std::string> PcapReader::open(const std::string& path, IpReassembler::Limits limits,
+                                                 bool yield_esp) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   std::unique_ptr<pcap, PcapCloser> handle(
       pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf));
@@ -19,7 +20,7 @@ Result<PcapReader, std::string> PcapReader::open(const std::string& path, IpReas
     return unexpected("cannot read capture file '" + path + "': unsupported link type " +
                       std::to_string(link_type) + (name ? std::string(" (") + name + ")" : std::string()));
   }
-  return PcapReader(std::move(handle), FrameDecoder(link_type, limits), path);
+  return PcapReader(std::move(handle), FrameDecoder(link_type, limits, yield_esp), path);
 }
 
 std::optional<CapturedPacket> PcapReader::next() {

@@ -20,7 +20,9 @@ class PcapReader {
  public:
   // Fails, naming the path and the reason, if the file cannot be opened, is neither pcap nor
   // pcapng, or has a link type FrameDecoder does not know.
-  static Result<PcapReader, std::string> open(const std::string& path, IpReassembler::Limits limits = {});
+  // yield_esp: ESP packets too (FrameDecoder), for `decode`'s ESP handling.
+  static Result<PcapReader, std::string> open(const std::string& path, IpReassembler::Limits limits = {},
+                                              bool yield_esp = false);
 
   PcapReader(PcapReader&&) noexcept = default;
   PcapReader& operator=(PcapReader&&) noexcept = default;
