@@ -46,7 +46,8 @@ int run_decode(int argc, char** argv) {
       "fail-on-violation", po::bool_switch(&fail_on_violation), "exit 1 if any rule is broken")(
       "esp-sa", po::value(&esp_sa_values)->composing()->value_name("RECORD|FILE"),
       "an ESP SA to decrypt L2TP/IPsec with, in Wireshark's esp_sa format: "
-      "'\"IPv4\",\"SRC\",\"DST\",\"0xSPI\",\"AES-CBC [RFC3602]\",\"0xKEY\",\"HMAC-SHA-1-96 [RFC2404]\",\"0xKEY\"' "
+      "'\"IPv4\",\"SRC\",\"DST\",\"0xSPI\",\"AES-CBC [RFC3602]\",\"0xKEY\",\"HMAC-SHA-1-96 "
+      "[RFC2404]\",\"0xKEY\"' "
       "(\"*\" for any address or SPI; AES-CBC, 3DES-CBC, AES-GCM, NULL; HMAC-SHA-1/256/384/512, HMAC-MD5), "
       "or a file of such lines (Wireshark's esp_sa file); repeatable. The ICV is checked; tunnel and "
       "transport mode, ESP in IP or in UDP 4500");

@@ -151,7 +151,7 @@ std::optional<CapturedPacket> FrameDecoder::decode(std::uint64_t frame, std::int
 
   switch (verdict) {
     case Verdict::Yield:
-      ++(out.transport == Transport::Udp    ? stats_.udp
+      ++(out.transport == Transport::Udp   ? stats_.udp
          : out.transport == Transport::Esp ? stats_.esp
                                            : stats_.l2tpv3_ip);
       break;
