@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/net/address.hpp"
+#include "ipsec/charon_config.hpp"
+#include "ipsec/vici_client.hpp"
+#include "ipsec/vici_requests.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/ci_required.hpp"
 
@@ -344,3 +348,116 @@ TEST_F(IpsecRun, TwoHundredSourcesEachWithItsOwnSa) {
   EXPECT_NE(read_file(file("lac.log")).find("IPsec setup latency:   p50 "), std::string::npos) << logs();
   EXPECT_NE(read_file(file("lac.html")).find("<tr><td>IPsec setup (IKE and CHILD SA)</td><td class=\"num\">200<"),
             std::string::npos);
+  EXPECT_EQ(lac["tunnels_established"], 200);
+  EXPECT_EQ(lac["sessions_ppp_up"], 200);
+  const auto lns_json = json_of(file("lns.json"));
+  ASSERT_TRUE(lns_json.is_object()) << logs();
+  EXPECT_EQ(lns_json["ipsec"]["refused_datagrams"], 0);
+  EXPECT_EQ(lns_json["ipsec"]["admitted_sources"], 200);
+}
+
+}  // namespace
+}  // namespace l2tp::testing
+
+namespace l2tp::testing {
+namespace {
+
+// A charon of the test's own in the LNS's namespace, answering IKE for 10.231.0.2's L2TP (tunnel
+// mode, kernel-libipsec), with the same strongswan.conf and VICI requests l2tpsim's LNS uses,
+// but no L2TP of ours behind it: xl2tpd is the LNS. Private /run (a tmpfs in its own mount
+// namespace) as l2tpsim's charon has; stopped by its PID.
+std::optional<ChildProcess> start_charon_responder(const std::string& ns, const std::string& dir, std::string& why) {
+  ipsec::CharonConfig cfg;
+  cfg.run_dir = dir + "/charon";
+  cfg.userspace_esp = true;
+  std::filesystem::create_directories(cfg.run_dir);
+  write_file(cfg.run_dir + "/strongswan.conf", ipsec::strongswan_conf(cfg));
+  auto charon = ChildProcess::start(
+      {"ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "sh", "-c",
+       "mount -t tmpfs tmpfs /run && STRONGSWAN_CONF=" + cfg.run_dir + "/strongswan.conf exec " + kCharon},
+      dir + "/charon.out");
+  if (!charon) {
+    why = "could not start charon";
+    return std::nullopt;
+  }
+  std::unique_ptr<ipsec::ViciClient> vici;
+  wait_until(
+      [&] {
+        auto c = ipsec::ViciClient::connect(ipsec::vici_socket_path(cfg));
+        if (c) vici = std::move(*c);
+        return vici != nullptr;
+      },
+      std::chrono::seconds(10));
+  if (!vici) {
+    why = "charon's VICI socket did not answer: " + read_file(dir + "/charon.out");
+    return std::nullopt;
+  }
+  ipsec::IpsecSettings s;
+  s.use = ipsec::UseIpsec::Yes;
+  s.mode = ipsec::IpsecMode::Tunnel;
+  net::Endpoint l2tp;
+  (void)net::IpAddress::parse(kLnsInner, l2tp.addr);
+  l2tp.port = 1701;
+  for (auto [command, request] :
+       {std::pair{"load-shared", ipsec::load_shared_request("s3cret")},
+        std::pair{"load-conn", ipsec::load_conn_request(ipsec::lns_conn(s, {l2tp}), s)}}) {
+    auto r = vici->call(command, request, std::chrono::seconds(5));
+    if (!r || !ipsec::failure_of(*r).empty()) {
+      why = std::string(command) + ": " + (r ? ipsec::failure_of(*r) : r.error());
+      return std::nullopt;
+    }
+  }
+  return charon;
+}
+
+// The same LAC against xl2tpd as the LNS behind charon (tunnel mode). There is no kernel PPP here,
+// so xl2tpd's pppd is a stand-in that keeps the session's pty open and swallows PPP
+// (tests/support/xl2tpd_peer.hpp): the tunnel and the call come up, PPP is not negotiated
+// (--no-ppp). Only IKE and ESP cross the veth, as with l2tpsim's LNS.
+TEST_F(IpsecRun, TunnelModeAgainstXl2tpdBehindCharon) {
+  REQUIRE_OR_SKIP(have_tool("xl2tpd") ? std::nullopt
+                                      : std::optional<std::string>("xl2tpd is not installed (apt-get install xl2tpd)"));
+  std::string why;
+  auto charon = start_charon_responder(ns_->lns(), dir_, why);
+  ASSERT_TRUE(charon) << why;
+  Xl2tpdOptions opt;
+  opt.listen_addr = kLnsInner;
+  opt.netns = ns_->lns();
+  std::filesystem::create_directories(file("xl2tpd"));
+  auto xl2tpd = Xl2tpdPeer::start(opt, file("xl2tpd"), why);
+  ASSERT_TRUE(xl2tpd) << why;
+  auto tcpdump = ChildProcess::start(in(ns_->lns(), {"tcpdump", "-i", ns_->lns_veth(), "-n", "-U",
+                                                     "--immediate-mode", "-w", file("veth.pcap"), "ip"}),
+                                     file("tcpdump.log"));
+  ASSERT_TRUE(tcpdump);
+  ASSERT_TRUE(
+      wait_until([&] { return read_file(file("tcpdump.log")).find("listening on") != std::string::npos; },
+                 std::chrono::seconds(10)));
+  const auto status = run_lac({"--connect-to", kLnsInner, "--local-address", kLacInner, "--no-ppp", "--tunnels",
+                               "1", "--sessions", "2", "--duration", "3", "--use-ipsec", "--ipsec-secret", "s3cret",
+                               "--ipsec-mode", "tunnel", "--ipsec-peer", kLnsOuter, "--pcap", file("lac.pcap")},
+                              std::chrono::seconds(40));
+  tcpdump->signal(SIGINT);
+  tcpdump->wait(std::chrono::seconds(5));
+  const std::string xl2tpd_log = xl2tpd->log();
+  xl2tpd->stop();
+  charon->stop();
+  ASSERT_TRUE(status.has_value()) << logs();
+  EXPECT_EQ(*status, 0) << describe_status(*status) << "\n" << logs() << "--- xl2tpd\n" << xl2tpd_log;
+  const auto lac = json_of(file("lac.json"));
+  ASSERT_TRUE(lac.is_object()) << logs();
+  EXPECT_EQ(lac["ipsec"]["sas_up"], 1) << lac["ipsec"].dump(1);
+  EXPECT_EQ(lac["tunnels_established"], 1) << lac.dump(1);
+  EXPECT_EQ(lac["sessions_established"], 2) << lac.dump(1);
+  EXPECT_EQ(lac["peer_identity"]["vendor_name"], "xelerance.com") << lac["peer_identity"].dump();
+  EXPECT_NE(xl2tpd_log.find("Connection established to " + std::string(kLacInner)), std::string::npos)
+      << xl2tpd_log;
+  const auto other = run_capturing("tcpdump -n -r " + file("veth.pcap") +
+                                   " 'not (udp port 500 or udp port 4500)' 2>/dev/null");
+  EXPECT_EQ(other.out, "") << "not IKE or ESP on the veth:\n" << other.out;
+  const auto esp = run_capturing("tcpdump -n -r " + file("veth.pcap") + " 'udp port 4500' 2>/dev/null | wc -l");
+  EXPECT_GT(std::stoi(esp.out), 8) << esp.out;
+}
+
+}  // namespace
+}  // namespace l2tp::testing

@@ -12,16 +12,18 @@ std::optional<Xl2tpdPeer> Xl2tpdPeer::start(const Xl2tpdOptions& opt, const std:
     return std::nullopt;
   }
   const std::string yes_no_challenge = opt.challenge ? "yes" : "no";
+  const std::string hostname = opt.hostname.empty() ? "" : "hostname = " + opt.hostname + "\n";
   std::string conf = "[global]\nlisten-addr = " + opt.listen_addr +
                      "\nport = 1701\naccess control = no\nauth file = " + dir + "/l2tp-secrets\n\n";
   conf += "[lns default]\nip range = 10.99.0.10-10.99.0.250\nlocal ip = 10.99.0.1\nchallenge = " +
           yes_no_challenge + "\nhidden bit = " + (opt.hidden ? "yes" : "no") +
-          "\nlength bit = yes\nrequire authentication = no\npppoptfile = " + dir + "/options\n\n";
+          "\nlength bit = yes\nrequire authentication = no\npppoptfile = " + dir + "/options\n" + hostname +
+          "\n";
   if (!opt.lac_to.empty()) {
     conf += "[lac peer]\nlns = " + opt.lac_to + "\nname = MT-User\nchallenge = " + yes_no_challenge +
             "\nhidden bit = " + (opt.hidden ? "yes" : "no") +
             "\nlength bit = yes\nrequire authentication = no\n" + "pppoptfile = " + dir +
-            "/options\nautodial = no\nredial = no\n";
+            "/options\nautodial = no\nredial = no\n" + hostname;
   }
   write_file(dir + "/xl2tpd.conf", conf);
   write_file(dir + "/l2tp-secrets", opt.secret.empty() ? "" : "* * " + opt.secret + "\n", 0600);
@@ -31,8 +33,9 @@ std::optional<Xl2tpdPeer> Xl2tpdPeer::start(const Xl2tpdOptions& opt, const std:
   const std::string inner = "mount --bind " + dir + "/pppd-standin /usr/sbin/pppd && exec xl2tpd -D -c " +
                             dir + "/xl2tpd.conf -s " + dir + "/l2tp-secrets -p " + dir + "/xl2tpd.pid -C " +
                             dir + "/control";
-  auto p = ChildProcess::start({"unshare", "-m", "--propagation", "private", "sh", "-c", inner},
-                               dir + "/xl2tpd.log");
+  std::vector<std::string> argv{"unshare", "-m", "--propagation", "private", "sh", "-c", inner};
+  if (!opt.netns.empty()) argv.insert(argv.begin(), {"ip", "netns", "exec", opt.netns});
+  auto p = ChildProcess::start(argv, dir + "/xl2tpd.log");
   if (!p) {
     error = "could not start xl2tpd";
     return std::nullopt;

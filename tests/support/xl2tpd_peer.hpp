@@ -16,6 +16,8 @@ struct Xl2tpdOptions {
   bool challenge = false;                 // LNS: challenge the LAC; LAC: challenge the LNS
   bool hidden = false;                    // "hidden bit = yes"
   std::string lac_to;                     // non-empty: add [lac peer] dialling this LNS address
+  std::string netns;                      // non-empty: run in this network namespace (ip netns exec)
+  std::string hostname;  // non-empty: "hostname = ..." (Host Name AVP; default: the machine's)
 };
 
 class Xl2tpdPeer {
