@@ -219,6 +219,15 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "Vendor Name and Firmware Revision; e.g. --html load.html")(
       "pcap", po::value(&pcap_)->value_name("FILE"),
       "record every datagram sent and received to FILE (pcap, raw IP, real addresses and ports)")(
+      "stats-listen", po::value(&stats_listen_)->value_name("ADDR:PORT"),
+      lac ? "serve the run live over HTTP on ADDR:PORT ([IPv6]:PORT too; port 0: any free one, printed): "
+            "GET /metrics (Prometheus text format), GET /json (the --json summary as it stands); POST "
+            "/control/stop-setup (no new calls or redials), POST /control/teardown (as SIGINT), POST "
+            "/control/rate?setups-per-second=N (the setup rate from now on). Binds what is given: "
+            "anyone who reaches it can stop the run"
+          : "serve the run live over HTTP on ADDR:PORT ([IPv6]:PORT too; port 0: any free one, printed): "
+            "GET /metrics (Prometheus text format), GET /json (the --json summary as it stands); POST "
+            "/control/teardown (as SIGINT). Binds what is given: anyone who reaches it can stop the run")(
       "progress", po::bool_switch(&progress_),
       "print a status line every second on stderr even when it is not a terminal")(
       "seed", po::value(&seed_)->value_name("N"),
@@ -295,6 +304,12 @@ void CommonOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
       return l2tp::reports::load_report_html(summary, L2TPSIM_VERSION);
     };
   cfg.progress = progress_;
+  if (!stats_listen_.empty()) {
+    // A port is required: there is no well-known one to default to.
+    if (stats_listen_.find(':') == std::string::npos || stats_listen_.back() == ']')
+      throw UsageError("--stats-listen: '" + stats_listen_ + "' has no port (ADDR:PORT or [IPv6]:PORT)");
+    cfg.stats_listen = parse_endpoint("stats-listen", stats_listen_, 0);
+  }
   cfg.seed = seed_.empty() ? (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()
                            : parse_uint("seed", seed_, 0, UINT64_MAX);
   cfg.threads = threads_.empty() ? 0 : static_cast<unsigned>(parse_uint("threads", threads_, 1, 64));

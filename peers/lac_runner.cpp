@@ -108,6 +108,18 @@ class LacRunner final : public Runner {
     if (!pacing_stopped_) arm(now);
   }
 
+  std::optional<std::string> control_setup_rate(double calls_per_s) override {
+    if (pacing_stopped_) return std::string("setup is stopped (POST /control/stop-setup or the teardown)");
+    if (!pacer_) return std::string("this run opens no calls (--sessions 0): it has no setup rate");
+    Time at{};
+    shard_.act([&](Node&, Time now) {
+      pacer_->set_rate(calls_per_s, now);
+      at = now;
+    });
+    arm(at);  // sooner, when the new rate is faster
+    return std::nullopt;
+  }
+
   void stop_setup() override {
     pacing_stopped_ = true;
     pace_.cancel();

@@ -12,6 +12,7 @@
 
 #include "peers/ppp/ppp_report.hpp"
 #include "peers/start_at.hpp"
+#include "peers/stats/stats_server.hpp"
 #include "peers/summary_schema.hpp"
 
 namespace l2tp::peers {
@@ -73,8 +74,27 @@ void add_identity(nlohmann::json& extra, const RunnerConfig& cfg, Time origin) {
 
 int Runner::run() {
   if (auto code = prepare()) return *code;
+  std::unique_ptr<StatsServer> stats;
+  if (cfg_.stats_listen) {
+    StatsServer::Host host{[this](std::string why) { post_teardown(std::move(why)); },
+                           [this](std::string line) {
+                             boost::asio::post(io_, [this, line = std::move(line)] {
+                               if (status_shown_ && tty_) err_ << "\n";
+                               err_ << "l2tpsim " << role_ << ": " << line << "\n" << std::flush;
+                             });
+                           }};
+    auto server = StatsServer::start(*cfg_.stats_listen, role_, {StatsServer::Shard{this, 1.0}}, cfg_.options,
+                                     std::move(host));
+    if (!server) {
+      err_ << "l2tpsim " << role_ << ": --stats-listen: " << server.error() << "\n";
+      return 2;
+    }
+    stats = std::move(*server);
+    err_ << "l2tpsim " << role_ << ": " << stats->describe() << "\n" << std::flush;
+  }
   launch(true);
   loop();
+  if (stats) stats->stop();  // before the result: no snapshot is asked of a run that has ended
   return report(result(), err_);
 }
 
@@ -186,25 +206,34 @@ void Runner::loop() {
 }
 
 RunResult Runner::result() {
+  const Time end = SteadyTime::now();
+  // The last second, as far as it went.
+  sample_timeline(static_cast<std::size_t>(std::max(0.0, std::floor(to_seconds(end - origin_)))));
+  return summarize(end, std::move(stats_));
+}
+
+RunResult Runner::live_result() const {
+  // A copy: the run goes on counting into stats_ (its second under way is sampled at its tick).
+  return summarize(SteadyTime::now(), stats_);
+}
+
+RunResult Runner::summarize(Time end, RunStats stats) const {
   RunResult res;
   RunSummary& r = res.summary;
   r.role = role_;
   r.seed = cfg_.seed;
-  const Time end = SteadyTime::now();
-  // The last second, as far as it went.
-  sample_timeline(static_cast<std::size_t>(std::max(0.0, std::floor(to_seconds(end - origin_)))));
   res.peer_identity = identity_tap_.identity();
   res.started = started_;
   r.duration_s = to_seconds(end - started_);
   if (teardown_started_) r.teardown_s = to_seconds(teardown_ended_.value_or(end) - *teardown_started_);
   r.torn_down = torn_down_;
   r.interrupted = interrupted_;
-  r.channel = stats_.channel_totals(shard_.node());
+  r.channel = stats.channel_totals(shard_.node());
   r.node = shard_.node().stats();
   r.transport = shard_.stats();
   if (const auto* pcap = shard_.pcap()) r.pcap_frames = pcap->stats().written;
-  stats_.peer_violations = checker_.total();
-  stats_.violations_by_rule = checker_.by_rule();
+  stats.peer_violations = checker_.total();
+  stats.violations_by_rule = checker_.by_rule();
   r.violations = checker_.kept();
   if (role_ == "lac") {
     r.peer = cfg_.connect_to.to_string();
@@ -222,10 +251,35 @@ RunResult Runner::result() {
   }
   extend_json(res.extra);
   add_identity(res.extra, cfg_, origin_);
-  res.stats = std::move(stats_);
+  res.stats = std::move(stats);
   if (res.stats.first_attempt && res.stats.last_session_up)
     r.setup_s = to_seconds(*res.stats.last_session_up - *res.stats.first_attempt);
   return res;
+}
+
+nlohmann::json summary_json(const RunResult& res, const std::vector<std::string>& options) {
+  const RunSummary& r = res.summary;
+  const RunStats& stats = res.stats;
+  nlohmann::json j = to_json(stats, r);
+  j["timeline"] = timeline_json(stats.timeline);
+  j["peer_identity"] = res.peer_identity ? to_json(*res.peer_identity) : nlohmann::json(nullptr);
+  j["options"] = options;
+  j["setup_complete"] = res.setup_finished;
+  if (res.setup_cpu_s && res.setup_finished) j["setup_cpu_s"] = *res.setup_cpu_s;
+  if (res.has_ppp) {
+    add_ppp_json(j, res.ppp, res.ppp_records);
+    // From the start of the run to the last PPP link up, and the rate that makes.
+    const auto& c = res.ppp;
+    const double s = c.last_up && res.started ? to_seconds(*c.last_up - *res.started) : 0.0;
+    j["ppp"]["setup_s"] = s;
+    j["ppp"]["setup_rate_sessions_per_s"] = s > 0 ? static_cast<double>(c.up) / s : 0.0;
+  }
+  const auto& t = r.transport;
+  j["overload"] = {{"new_peers_refused", t.new_peers_refused},
+                   {"half_open_cleared", t.half_open_cleared},
+                   {"half_open_peak", t.half_open_peak}};
+  for (const auto& [k, v] : res.extra.items()) j[k] = v;
+  return j;
 }
 
 int Runner::report(const RunResult& res, std::ostream& err) {
@@ -246,25 +300,7 @@ int Runner::report(const RunResult& res, std::ostream& err) {
          << *res.setup_cpu_s * 1000 / static_cast<double>(stats.sessions_established) << " ms per session\n";
   out_ << std::flush;
   if (!cfg_.json_path.empty() || !cfg_.html_path.empty()) {
-    nlohmann::json j = to_json(stats, r);
-    j["timeline"] = timeline_json(stats.timeline);
-    j["peer_identity"] = res.peer_identity ? to_json(*res.peer_identity) : nlohmann::json(nullptr);
-    j["options"] = cfg_.options;
-    j["setup_complete"] = res.setup_finished;
-    if (res.setup_cpu_s && res.setup_finished) j["setup_cpu_s"] = *res.setup_cpu_s;
-    if (res.has_ppp) {
-      add_ppp_json(j, res.ppp, res.ppp_records);
-      // From the start of the run to the last PPP link up, and the rate that makes.
-      const auto& c = res.ppp;
-      const double s = c.last_up && res.started ? to_seconds(*c.last_up - *res.started) : 0.0;
-      j["ppp"]["setup_s"] = s;
-      j["ppp"]["setup_rate_sessions_per_s"] = s > 0 ? static_cast<double>(c.up) / s : 0.0;
-    }
-    const auto& t = r.transport;
-    j["overload"] = {{"new_peers_refused", t.new_peers_refused},
-                     {"half_open_cleared", t.half_open_cleared},
-                     {"half_open_peak", t.half_open_peak}};
-    for (const auto& [k, v] : res.extra.items()) j[k] = v;
+    const nlohmann::json j = summary_json(res, cfg_.options);
     if (!cfg_.json_path.empty()) {
       std::ofstream f(cfg_.json_path);
       f << j.dump(2) << "\n";
@@ -303,6 +339,30 @@ void Runner::post_signal(bool first) {
 void Runner::post_forwarded(const net::Endpoint& local, const net::Endpoint& from, Buffer bytes) {
   boost::asio::post(
       io_, [this, local, from, bytes = std::move(bytes)] { shard_.take_forwarded(local, from, bytes); });
+}
+
+void Runner::post_teardown(std::string why) {
+  boost::asio::post(io_, [this, why = std::move(why)] {
+    if (tearing_down_) return;
+    signalled_ = true;  // as after a SIGINT: the StopCCN's re-acknowledging does not hold the exit
+    if (standalone_) {
+      if (status_shown_ && tty_) err_ << "\n";
+      err_ << "l2tpsim " << role_ << ": " << why << ": tearing down (CDN, StopCCN); SIGINT to exit at once\n"
+           << std::flush;
+    }
+    begin_teardown(ResultInfo{6, std::nullopt, "l2tpsim shutting down"}, "");
+  });
+}
+
+bool Runner::control_stop_setup() {
+  if (tearing_down_ || setup_stopped_) return false;
+  setup_stopped_ = true;
+  stop_setup();
+  return true;
+}
+
+std::optional<std::string> Runner::control_setup_rate(double) {
+  return "an " + role_ + " run opens no calls: it has no setup rate";
 }
 
 StatusCounts Runner::snapshot() const {

@@ -79,6 +79,9 @@ struct RunnerConfig {
   std::optional<AgentId> agent;
   std::optional<std::chrono::system_clock::time_point> start_at;
   bool progress = false;  // a status line every second even when stderr is not a terminal
+  // --stats-listen: the live counters over HTTP (/metrics, /json) and the run's controls
+  // (peers/stats/stats_server.hpp).
+  std::optional<net::Endpoint> stats_listen;
   std::uint64_t seed = 0;
   PppSettings ppp;
   // LNS: how PPP peers are judged and given addresses (secrets file, RADIUS); made once the
@@ -117,6 +120,9 @@ struct RunResult {
   void merge(RunResult&& o);
 };
 
+// The JSON summary of a (merged) result, as --json writes it; `options` as the run was given.
+nlohmann::json summary_json(const RunResult& r, const std::vector<std::string>& options);
+
 // Exit codes: 0 everything attempted came up (and was torn down), 1 something failed (the
 // summary says which phase and the peer's codes), 2 a socket or file could not be opened,
 // 130 a second SIGINT/SIGTERM cut the teardown short.
@@ -148,6 +154,15 @@ class Runner {
   void post_signal(bool first);
   void post_forwarded(const net::Endpoint& local, const net::Endpoint& from, Buffer bytes);
   StatusCounts snapshot() const;
+  // --stats-listen (peers/stats/stats_server.hpp), on this shard's own thread (post them to
+  // io()): what result() would report now, the run going on; stop opening calls (false: there
+  // was nothing to stop); a new setup rate for this shard (the reason when it is refused).
+  RunResult live_result() const;
+  bool control_stop_setup();
+  virtual std::optional<std::string> control_setup_rate(double calls_per_s);
+  // From another thread: --stats-listen's POST /control/teardown, the teardown a first SIGINT
+  // starts; a standalone run says so on stderr with `why`.
+  void post_teardown(std::string why);
   Shard& shard() { return shard_; }
   // Sharded: the whole run's JSON goes here (the shards' own configurations have none).
   void set_json_path(std::string path) { cfg_.json_path = std::move(path); }
@@ -200,6 +215,8 @@ class Runner {
   void on_tick();
   // The timeline's sample of the cumulative counters at the end of second `second`.
   void sample_timeline(std::size_t second);
+  // result() and live_result(): what was counted up to `end`, with `stats` (moved or copied).
+  RunResult summarize(Time end, RunStats stats) const;
   StatusCounts counts() const;
   void arm_teardown_check();
   // The paced teardown: clears what is due, then waits for the next step until all are cleared.
@@ -225,6 +242,7 @@ class Runner {
   std::optional<Time> teardown_sent_;
   bool tearing_down_ = false;
   bool signalled_ = false;
+  bool setup_stopped_ = false;  // POST /control/stop-setup
   bool duration_ended_ = false;
   bool setup_done_before_teardown_ = false;  // what setup_complete() said when teardown began
   std::optional<double> setup_cpu_s_;        // see RunResult::setup_cpu_s

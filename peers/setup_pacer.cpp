@@ -122,6 +122,12 @@ std::uint64_t SetupPacer::take(Time now, std::uint64_t wanted, std::uint64_t out
   return n;
 }
 
+void SetupPacer::set_rate(double rate, Time now) {
+  profile_ = RateProfile::constant(rate);
+  start_ = now;
+  used_ = 1;  // the slot at `now` counts as taken: no call at once, whatever went before
+}
+
 Duration SetupPacer::interval(Time now) const {
   const double rate = profile_.rate_at(std::max(0.0, to_seconds(now - start_)));
   const double s = rate > 0 ? std::clamp(1.0 / rate, 0.002, 0.1) : (profile_.unpaced() ? 0.002 : 0.1);

@@ -56,6 +56,9 @@ class SetupPacer {
   // 2 ms and 100 ms.
   Duration interval(Time now) const;
   std::uint64_t taken() const { return taken_; }
+  // From `now` on, `rate` calls per second (> 0) instead of the profile (--stats-listen's POST
+  // /control/rate): the next call one interval at the new rate after `now`, then evenly.
+  void set_rate(double rate, Time now);
 
  private:
   RateProfile profile_;

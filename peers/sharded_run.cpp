@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "capture/pcap_merge.hpp"
+#include "peers/stats/stats_server.hpp"
 
 namespace l2tp::peers {
 
@@ -194,6 +195,7 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
   std::vector<std::unique_ptr<LineRelay>> relays;
   std::vector<std::unique_ptr<std::ostream>> errs;
   std::vector<std::unique_ptr<Runner>> runners;
+  std::vector<StatsServer::Shard> stats_shards;  // --stats-listen: each runner and its part of the rate
   // Shard 0 binds first: the others bind what it got (an LNS asked for port 0 gets one port).
   std::vector<net::Endpoint> bound;
   for (unsigned k = 0; k < shards; ++k) {
@@ -206,6 +208,8 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
     errs.push_back(std::make_unique<std::ostream>(relays.back().get()));
     runners.push_back(make(c, out, *errs.back()));
     Runner& r = *runners.back();
+    stats_shards.push_back(
+        {&r, role == "lac" && cfg.tunnels ? static_cast<double>(c.tunnels) / cfg.tunnels : 1.0 / shards});
     r.shard().set_routing(
         k, shards,
         [&runners](unsigned owner, const net::Endpoint& local, const net::Endpoint& from, Buffer bytes) {
@@ -239,6 +243,37 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
   boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
   boost::asio::steady_timer tick(main_io);
   unsigned done = 0;
+  unsigned signals_seen = 0;
+  // --stats-listen, on its own thread: POST /control/teardown starts a first signal's teardown,
+  // announced here like one.
+  std::unique_ptr<StatsServer> stats;
+  if (cfg.stats_listen) {
+    StatsServer::Host host{[&](std::string why) {
+                             boost::asio::post(main_io, [&, why = std::move(why)] {
+                               if (done == runners.size() || signals_seen > 0) return;
+                               ++signals_seen;
+                               err << "\n"
+                                   << prefix << why
+                                   << ": tearing down (CDN, StopCCN); SIGINT to exit at once\n"
+                                   << std::flush;
+                               for (auto& r : runners) r->post_teardown(why);
+                             });
+                           },
+                           [&](std::string line) {
+                             boost::asio::post(main_io, [&, line = std::move(line)] {
+                               if (shown && tty) err << "\n";
+                               shown = false;
+                               err << prefix << line << "\n" << std::flush;
+                             });
+                           }};
+    auto server = StatsServer::start(*cfg.stats_listen, role, stats_shards, cfg.options, std::move(host));
+    if (!server) {
+      err << prefix << "--stats-listen: " << server.error() << "\n";
+      return 2;
+    }
+    stats = std::move(*server);
+    err << prefix << stats->describe() << "\n" << std::flush;
+  }
   std::vector<std::thread> threads;
   for (auto& r : runners)
     threads.emplace_back([&main_io, &done, &signals, &tick, &runners, runner = r.get()] {
@@ -251,7 +286,6 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
         tick.cancel();
       });
     });
-  unsigned signals_seen = 0;
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int sig) {
         if (ec || done == runners.size()) return;
@@ -292,6 +326,7 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
   tick.async_wait(on_tick);
   main_io.run();
   for (auto& t : threads) t.join();
+  if (stats) stats->stop();  // before the results: no snapshot is asked of a shard that has ended
   if (shown && tty) err << "\n";
 
   std::vector<RunResult> results;
