@@ -20,7 +20,7 @@ PACKAGES=(
   libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libboost1.81-dev libboost-program-options1.81-dev
   tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping libxml2-utils ccache
-  strongswan-charon strongswan-swanctl libcharon-extra-plugins
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
 )
 
 log() { printf '\n== %s\n' "$*"; }
