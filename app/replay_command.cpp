@@ -81,6 +81,7 @@ struct PlayArgs {
   std::string junit, html;
   unsigned sessions = 1;
   std::string user;
+  double ppp_wait = 30;
 };
 
 // The script of tunnel `index`, refused when it holds hidden AVPs it cannot reveal (unless
@@ -132,6 +133,10 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   auto timing = replay::parse_timing(a.timing);
   if (!timing) return usage(timing.error());
   run.config.timing = *timing;
+  if (!(a.ppp_wait >= 0 && a.ppp_wait <= 3600))
+    return usage("--ppp-wait " + std::to_string(a.ppp_wait) + ": expected 0-3600 seconds");
+  run.config.timing.ppp_wait =
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(a.ppp_wait));
   run.config.secret = a.secret;
   run.config.password = a.password;
   run.config.send_concealed = a.send_concealed;
@@ -238,7 +243,7 @@ int run_replay(int argc, char** argv) {
   std::vector<unsigned> ports;
   std::string emit_scenario;
   bool list = false, send_concealed = false;
-  double max_duration = 0;
+  double max_duration = 0, ppp_wait = 30;
   std::uint64_t seed = 1;
   po::options_description opts(kReplayHelp);
   opts.add_options()("help,h", "show this help")("list", po::bool_switch(&list),
@@ -269,6 +274,9 @@ int run_replay(int argc, char** argv) {
       "timing", po::value(&timing)->value_name("original|xF|fast"),
       "when the side's own acts go: at their captured offsets (original), scaled by F (x0.1: ten times "
       "faster), or as soon as the exchange allows (fast)")(
+      "ppp-wait", po::value(&ppp_wait)->value_name("SECONDS"),
+      "--play: how long a captured hang-up waits for its call's PPP to come up before it goes anyway "
+      "(default 30; a peer without PPP, such as xl2tpd with no pppd, never brings it up)")(
       "ignore", po::value(&ignore)->composing()->value_name("AVP"),
       "also ignore this AVP in the comparison: RFC name (host-name), type (7) or VENDOR:TYPE (repeatable)")(
       "sessions", po::value(&sessions)->value_name("N"),
@@ -326,10 +334,10 @@ int run_replay(int argc, char** argv) {
                           timing);
   }
   if (!play.empty())
-    return play_capture(
-        file, conv,
-        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap, json_file,
-                 ignore, send_concealed, max_duration, seed, junit_file, html_file, sessions, user_pattern});
+    return play_capture(file, conv,
+                        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap,
+                                 json_file, ignore, send_concealed, max_duration, seed, junit_file, html_file,
+                                 sessions, user_pattern, ppp_wait});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);

@@ -51,6 +51,10 @@ void ReplayPlayer::session_opened(std::size_t session, std::optional<SessionId> 
   if (!id) notes_.push_back("call " + std::to_string(session + 1) + ": the node refused to open it");
 }
 
+void ReplayPlayer::hanging_up_through_ppp(std::size_t session, Duration terminate_time) {
+  if (session < calls_.size()) calls_[session].clear_extra = terminate_time;
+}
+
 void ReplayPlayer::handle_event(const NodeEvent& ev, Time now) {
   if (tunnel_ && ev.tunnel != *tunnel_) return;
   std::visit(
@@ -118,7 +122,7 @@ std::optional<Time> ReplayPlayer::due(const ScriptAction& a) const {
       if (!a.session || *a.session >= calls_.size()) return std::nullopt;
       const Call& c = calls_[*a.session];
       if (!c.up || c.down) return std::nullopt;
-      const Time ready = c.settled_at ? *c.settled_at : *c.up_at + kSettleWait;
+      const Time ready = c.settled_at ? *c.settled_at : *c.up_at + timing_.ppp_wait;
       return std::max(ready, captured);
     }
     case ActionKind::CloseTunnel: {
@@ -131,7 +135,7 @@ std::optional<Time> ReplayPlayer::due(const ScriptAction& a) const {
         if (!done_[i]) return std::nullopt;
       }
       for (const Call& c : calls_)
-        if (c.closed_at && !c.down) ready = std::max(ready, *c.closed_at + kClearWait);
+        if (c.closed_at && !c.down) ready = std::max(ready, *c.closed_at + c.clear_extra + kClearWait);
       return ready;
     }
   }

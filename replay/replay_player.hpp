@@ -7,7 +7,7 @@
 // When an action is due (--timing): at its captured offset after the live tunnel's start
 // (`original`), the offset scaled (`x0.1`: ten times faster), or as soon as it can (`fast`).
 // Either way an action waits for what it followed in the capture: a hang-up for the call's PPP
-// to come up (or for kSettleWait), a StopCCN for the played side's own hang-ups.
+// to come up (or for Timing::ppp_wait), a StopCCN for the played side's own hang-ups.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,9 @@ namespace l2tp::replay {
 struct Timing {
   double scale = 1.0;  // offsets multiplied by this
   bool fast = false;   // offsets ignored
+  // How long a hang-up waits for its call's PPP when the link never comes up (--ppp-wait): a
+  // peer without PPP (xl2tpd with no pppd) would otherwise hold every hang-up this long.
+  Duration ppp_wait = std::chrono::seconds(30);
 };
 // "original", "xF" (F > 0: x0.1, x2), "fast".
 Result<Timing, std::string> parse_timing(const std::string& text);
@@ -39,9 +42,6 @@ struct PlayerAction {
 
 class ReplayPlayer {
  public:
-  // How long a hang-up waits for its call's PPP when the link never comes up.
-  static constexpr Duration kSettleWait = std::chrono::seconds(30);
-
   // `script` must outlive the player. `ppp`: the calls run PPP (a hang-up waits for it).
   ReplayPlayer(const ReplayScript& script, Timing timing, bool ppp);
 
@@ -54,6 +54,10 @@ class ReplayPlayer {
   // The adapter applied an OpenTunnel / OpenSession: our IDs for them (nullopt: refused).
   void tunnel_opened(TunnelId id, Time now);
   void session_opened(std::size_t session, std::optional<SessionId> id, Time now);
+  // The adapter hung call `session` up through PPP (LCP Terminate-Request first, as captured):
+  // its CDN goes only when the Terminate is acknowledged or `terminate_time` has passed, so the
+  // StopCCN waits that much longer for it.
+  void hanging_up_through_ppp(std::size_t session, Duration terminate_time);
 
   std::optional<Time> poll_timeout() const;
   // The next action due at `now`, once each.
@@ -73,6 +77,7 @@ class ReplayPlayer {
     std::optional<SessionId> id;
     bool up = false, down = false;
     std::optional<Time> up_at, settled_at, closed_at;
+    Duration clear_extra{};  // hanging_up_through_ppp
   };
   std::optional<Time> due(const ScriptAction& a) const;
   Call* call_of(SessionId id);

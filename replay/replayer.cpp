@@ -71,8 +71,14 @@ void Replayer::act(Node& node, Time now) {
         // As captured: LCP Terminate first when our side sent one (the CDN follows its Ack),
         // else the CDN at once.
         if (a->session && *a->session < terminate_first_.size() && terminate_first_[*a->session] && ppp_ &&
-            ppp_->close_link(node, LinkKey{a->tunnel.value, a->live_session.value}, now, "replayed hang-up"))
+            ppp_->close_link(node, LinkKey{a->tunnel.value, a->live_session.value}, now,
+                             "replayed hang-up")) {
+          // A peer that never acknowledges (xl2tpd's pppd stand-in) makes LCP give up after
+          // Max-Terminate restarts (RFC 1661 4.6); the StopCCN must not overtake that CDN.
+          const ppp::AutomatonConfig& fsm = seed_.settings.link.fsm;
+          player_.hanging_up_through_ppp(*a->session, fsm.restart * fsm.max_terminate);
           break;
+        }
         node.close_session(a->tunnel, a->live_session, a->result, now);
         break;
       case ActionKind::CloseTunnel:

@@ -52,8 +52,8 @@ TEST(ReplayPlayer, PlaysTheCapturedScheduleScaled) {
   p.handle_event(event(4, t0 + seconds(2), TunnelUp{TunnelId{77}, seconds(1)}), t0 + seconds(2));
   p.handle_event(event(4, t0 + seconds(2), SessionUp{SessionId{9}, SessionId{3}, {}, {}, false, {}}),
                  t0 + seconds(2));
-  // Up, PPP not yet: it waits for PPP (or kSettleWait).
-  EXPECT_EQ(p.poll_timeout(), t0 + seconds(2) + ReplayPlayer::kSettleWait);
+  // Up, PPP not yet: it waits for PPP (or Timing::ppp_wait, 30 s by default).
+  EXPECT_EQ(p.poll_timeout(), t0 + seconds(2) + seconds(30));
   p.handle_ppp_up(LinkKey{4, 9}, t0 + seconds(3));
   EXPECT_EQ(p.poll_timeout(), t0 + seconds(10));  // 20 s scaled
   a = p.poll_action(t0 + seconds(10));
@@ -99,6 +99,58 @@ TEST(ReplayPlayer, FastTimingActsAsSoonAsItCanAndDropsAHangUpThePeerBeat) {
   EXPECT_EQ(a->kind, ActionKind::CloseTunnel);
   ASSERT_EQ(p.notes().size(), 1u);
   EXPECT_NE(p.notes()[0].find("cleared before"), std::string::npos);
+}
+
+// A peer whose PPP never comes up (xl2tpd with no pppd): the hang-up goes ppp_wait after the
+// call came up, not a moment earlier.
+TEST(ReplayPlayer, AHangUpWaitsPppWaitForALinkThatNeverComesUp) {
+  const ReplayScript script = lac_script();
+  Timing timing = *parse_timing("fast");
+  timing.ppp_wait = seconds(2);
+  ReplayPlayer p(script, timing, true);
+  const Time t0{};
+  p.start(t0);
+  ASSERT_EQ(p.poll_action(t0)->kind, ActionKind::OpenTunnel);
+  p.tunnel_opened(TunnelId{4}, t0);
+  ASSERT_EQ(p.poll_action(t0)->kind, ActionKind::OpenSession);
+  p.session_opened(0, SessionId{9}, t0);
+  p.handle_event(event(4, t0 + seconds(1), SessionUp{SessionId{9}, SessionId{3}, {}, {}, false, {}}),
+                 t0 + seconds(1));
+  EXPECT_EQ(p.poll_timeout(), t0 + seconds(3));
+  EXPECT_FALSE(p.poll_action(t0 + seconds(3) - std::chrono::milliseconds(1)));
+  auto a = p.poll_action(t0 + seconds(3));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->kind, ActionKind::CloseSession);
+  EXPECT_EQ(p.ppp_up(), 0u);
+}
+
+// A hang-up through PPP (LCP Terminate first): against a peer that never acknowledges, the CDN
+// goes only when LCP gives up; the StopCCN waits for it instead of overtaking it at 5 s (xl2tpd
+// with its pppd stand-in: the replay sent Terminate-Request twice, then the StopCCN, no CDN).
+TEST(ReplayPlayer, TheStopCcnWaitsForAHangUpThroughPpp) {
+  const ReplayScript script = lac_script();
+  ReplayPlayer p(script, *parse_timing("fast"), true);
+  const Time t0{};
+  p.start(t0);
+  ASSERT_EQ(p.poll_action(t0)->kind, ActionKind::OpenTunnel);
+  p.tunnel_opened(TunnelId{4}, t0);
+  ASSERT_EQ(p.poll_action(t0)->kind, ActionKind::OpenSession);
+  p.session_opened(0, SessionId{9}, t0);
+  p.handle_event(event(4, t0 + seconds(1), SessionUp{SessionId{9}, SessionId{3}, {}, {}, false, {}}),
+                 t0 + seconds(1));
+  p.handle_ppp_up(LinkKey{4, 9}, t0 + seconds(1));
+  ASSERT_EQ(p.poll_action(t0 + seconds(1))->kind, ActionKind::CloseSession);
+  p.hanging_up_through_ppp(0, seconds(6));
+  // 5 s for the call to clear after its CDN, which may go 6 s after the Terminate-Request.
+  EXPECT_EQ(p.poll_timeout(), t0 + seconds(12));
+  EXPECT_FALSE(p.poll_action(t0 + seconds(7)));
+  // The CDN went (LCP gave up) and the call is down: the StopCCN goes at once.
+  p.handle_event(
+      event(4, t0 + seconds(7), SessionDown{SessionId{9}, SessionId{3}, {}, {}, false, {}, {}, {}, ""}),
+      t0 + seconds(7));
+  auto a = p.poll_action(t0 + seconds(7));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->kind, ActionKind::CloseTunnel);
 }
 
 }  // namespace
