@@ -11,41 +11,10 @@
 
 #include "tests/support/decoded_pcap.hpp"
 #include "tests/support/loopback_pair.hpp"
+#include "tests/support/replay_differences.hpp"
 
 namespace l2tp::testing {
 namespace {
-
-struct Row {
-  std::string exchange, kind, captured, live;
-  bool operator==(const Row&) const = default;
-};
-
-std::string show(const std::vector<Row>& rows) {
-  std::string s;
-  for (const Row& r : rows) s += r.exchange + " | " + r.kind + " | " + r.captured + " | " + r.live + "\n";
-  return s;
-}
-
-// The committed expectations; a row without a comment line above it is a test failure.
-std::vector<Row> expected_differences(const std::string& name) {
-  const std::string path = std::string(L2TPSIM_SOURCE_DIR) + "/tests/interop/expected/" + name;
-  std::vector<Row> rows;
-  bool explained = false;
-  for (const std::string& line : split(read_file(path), '\n')) {
-    if (line.empty()) continue;
-    if (line[0] == '#') {
-      explained = true;
-      continue;
-    }
-    const auto f = split(line, '\t');
-    EXPECT_EQ(f.size(), 4u) << path << ": " << line;
-    EXPECT_TRUE(explained) << path << ": no comment line explains " << line;
-    explained = false;
-    if (f.size() == 4) rows.push_back(Row{f[0], f[1], f[2], f[3]});
-  }
-  EXPECT_FALSE(rows.empty()) << "no expectations in " << path;
-  return rows;
-}
 
 TEST(ReplayLoopback, WindowsLacAgainstOurLnsDiffersOnlyAsExpected) {
   LoopbackPair pair("l2tpsim-replay");
@@ -87,13 +56,11 @@ TEST(ReplayLoopback, WindowsLacAgainstOurLnsDiffersOnlyAsExpected) {
   EXPECT_EQ(j.value("sessions_up", -1), 1);
   EXPECT_EQ(j.value("ppp_up", -1), 1);
   EXPECT_EQ(j.value("matched", true), false);
-  std::vector<Row> live;
-  for (const auto& d : j.value("differences", nlohmann::json::array())) {
-    live.push_back(
-        Row{d.value("exchange", ""), d.value("kind", ""), d.value("captured", ""), d.value("live", "")});
+  const std::vector<DifferenceRow> live = live_differences(j);
+  for (const auto& d : j.value("differences", nlohmann::json::array()))
     EXPECT_GT(d.value("frame_live", 0), 0) << d.dump();
-  }
-  const auto expected = expected_differences("replay-windows-lac-vs-l2tpsim-lns.tsv");
+  const auto expected = expected_differences(std::string(L2TPSIM_SOURCE_DIR) +
+                                             "/tests/interop/expected/replay-windows-lac-vs-l2tpsim-lns.tsv");
   EXPECT_EQ(live, expected) << "live:\n" << show(live) << "expected:\n" << show(expected);
 
   // The captured teardown, in order: our LCP Terminate-Request, our CDN (result 3), our StopCCN.

@@ -165,7 +165,7 @@ std::optional<L2tpnsPeer> L2tpnsPeer::start(const L2tpnsOptions& opt, const std:
   // which would otherwise be the test's.
   const std::string inner = "mount --bind " + dir + "/ip_pool /etc/l2tpns/ip_pool && mount --bind " + dir +
                             "/users /etc/l2tpns/users && exec " + locate("l2tpns") + " -c " + dir +
-                            "/startup-config";
+                            "/startup-config" + (opt.hostname.empty() ? "" : " -h " + opt.hostname);
   const std::string log_path = dir + "/l2tpns.log";
   auto proc = ChildProcess::start({locate("setsid"), locate("ip"), "netns", "exec", peer.netns_,
                                    locate("unshare"), "-m", "--propagation", "private", "sh", "-c", inner},

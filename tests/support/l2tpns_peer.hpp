@@ -34,6 +34,7 @@ struct L2tpnsOptions {
   // drops packets to it that arrive on tun0 as martians, so pings to it go unanswered.
   bool route_localnet = false;
   int debug = 3;             // l2tpns debug level: 3 logs every control message (tests read it)
+  std::string hostname;      // non-empty: l2tpns -h (its Host Name AVP; default: the machine's name)
   bool radius_debug = true;  // FreeRADIUS with -X (see FreeRadiusOptions::debug)
 };
 
