@@ -184,7 +184,7 @@ TEST(ConformancePeers, Xl2tpdAsLns) {
   require(xl2tpd_missing());
   const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lns");
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.2", "s3cret", true, false, ""}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.2", "s3cret", true, false, "", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   // No --user: the pppd stand-in swallows PPP, so the PPP cases are not applicable here.
   const auto j = run_conform(
@@ -198,7 +198,8 @@ TEST(ConformancePeers, Xl2tpdAsLac) {
   require(xl2tpd_missing());
   const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lac");
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.6", "s3cret", true, false, "127.0.4.7"}, dir, err);
+  auto peer =
+      Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.6", "s3cret", true, false, "127.0.4.7", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   // Each case makes xl2tpd dial through its control FIFO.
   const std::string trigger = "echo 'c peer' > " + dir + "/control";

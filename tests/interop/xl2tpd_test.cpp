@@ -80,7 +80,7 @@ TEST(Xl2tpd, L2tpsimLacToXl2tpdLns) {
   const ScratchDir scratch("l2tpsim-xl2tpd-lns");
   const std::string& dir = scratch.path();
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.2", "", false, false, ""}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.2", "", false, false, "", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   const auto r =
       run_lac(dir,
@@ -98,7 +98,7 @@ TEST(Xl2tpd, R138_TunnelAuthenticationBothWaysWithHiddenAvps) {
   const ScratchDir scratch("l2tpsim-xl2tpd-auth");
   const std::string& dir = scratch.path();
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.4", "s3cret", true, true, ""}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.4", "s3cret", true, true, "", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   const auto r =
       run_lac(dir,
@@ -127,7 +127,7 @@ TEST(Xl2tpd, R139_WrongSecretIsReportedWithPhaseAndCodes) {
   const ScratchDir scratch("l2tpsim-xl2tpd-badsecret");
   const std::string& dir = scratch.path();
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.6", "right", true, false, ""}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.1.6", "right", true, false, "", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   const auto r =
       run_lac(dir,
@@ -156,7 +156,7 @@ TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
       dir + "/lns.log");
   ASSERT_TRUE(lns);
   std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.2.2", "", false, false, "127.0.2.3"}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.2.2", "", false, false, "127.0.2.3", "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   ASSERT_TRUE(peer->dial());
   // Wait until xl2tpd has its session (ICCN in its log), then hang up.
