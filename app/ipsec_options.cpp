@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "app/peer_options.hpp"
+#include "capture/live_capture.hpp"
 #include "ipsec/lac_ipsec.hpp"
 #include "ipsec/lns_ipsec.hpp"
 
@@ -63,6 +64,17 @@ void IpsecOptions::add_to(po::options_description& opts, const std::string& role
           .c_str());
   add("ipsec-esp-proposals", po::value(&esp_proposals_)->value_name("LIST"),
       (std::string("ESP proposals (default ") + l2tp::ipsec::kDefaultEspProposals + ", no PFS)").c_str());
+  add("pcap-outer", po::value(&pcap_outer_)->value_name("FILE"),
+      role == "lac"
+          ? "also write what went over the wire outside the L2TP to FILE: IKE (UDP 500, 4500) and ESP (IP "
+            "protocol 50 or in UDP 4500) to and from the IKE peer, captured on every interface from before "
+            "the "
+            "first IKE packet to the last DELETE (needs root). --pcap records the L2TP inside, as l2tpsim "
+            "sent and "
+            "received it; `decode FILE --esp-sa ...` opens the ESP"
+          : "also write IKE (UDP 500, 4500) and ESP (IP protocol 50 or in UDP 4500) from and to any peer, as "
+            "they "
+            "went over the wire, to FILE (captured on every interface while the LNS runs; needs root)");
   if (role == "lac") {
     add("ipsec-peer", po::value(&peer_)->value_name("ADDR"),
         "the IKE peer, when it is not the --connect-to address (tunnel mode: the LNS's outer address)");
@@ -94,7 +106,11 @@ void IpsecOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
   if (!peer_.empty()) s.peer = parse_address("ipsec-peer", peer_);
   if (!local_.empty()) s.local = parse_address("ipsec-local", local_);
   s.secret = secret_;
-  if (!s.enabled()) return;
+  s.pcap_outer = pcap_outer_;
+  if (!s.enabled()) {
+    if (!pcap_outer_.empty()) throw UsageError("--pcap-outer: there is no IKE or ESP without --use-ipsec");
+    return;
+  }
   if (s.secret.empty()) throw UsageError("--use-ipsec needs --ipsec-secret (the IKE pre-shared key)");
   if (cfg.connect_to.addr.v6 || (!cfg.local.empty() && cfg.local.front().addr.v6))
     throw UsageError("--use-ipsec: IPv4 only for now");
@@ -110,6 +126,28 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
   const auto& s = cfg.ipsec.settings;
   if (!s.enabled()) return run(cfg);
   const std::string prefix = "l2tpsim " + role + ": ";
+  // Started before charon, so the first IKE packet is in it; stopped after the last DELETE.
+  std::unique_ptr<l2tp::capture::LiveCapture> outer;
+  if (!s.pcap_outer.empty()) {
+    const std::string ike_esp = "udp port 500 or udp port 4500 or ip proto 50";
+    const std::string filter =
+        role == "lac"
+            ? "host " + (s.peer ? *s.peer : cfg.connect_to.addr).to_string() + " and (" + ike_esp + ")"
+            : ike_esp;
+    auto started = l2tp::capture::LiveCapture::start(s.pcap_outer, filter);
+    if (!started) {
+      std::cerr << prefix << "--pcap-outer: " << started.error() << "\n";
+      return 2;
+    }
+    outer = std::move(*started);
+  }
+  auto close_outer = [&] {
+    if (!outer) return;
+    const auto st = outer->stop();
+    std::cerr << prefix << "--pcap-outer: " << st.written << " IKE/ESP packet(s) written to " << s.pcap_outer;
+    if (st.dropped) std::cerr << " (" << st.dropped << " dropped by the kernel: the capture is incomplete)";
+    std::cerr << "\n";
+  };
   if (role == "lac") {
     auto ipsec = l2tp::ipsec::LacIpsec::establish(s, cfg.local, cfg.connect_to, std::cerr);
     if (!ipsec) {
@@ -118,8 +156,11 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
     }
     cfg.ipsec.failed = (*ipsec)->failures();
     cfg.ipsec.report = (*ipsec)->report();
+    for (const auto& o : (*ipsec)->outcomes())
+      if (o.up) cfg.ipsec.setup_latency.record_ms(o.setup_ms);
     const int status = run(cfg);
     (*ipsec)->close(std::cerr);
+    close_outer();
     return status;
   }
   auto ipsec = l2tp::ipsec::LnsIpsec::start(s, cfg.local, std::cerr);
@@ -133,9 +174,8 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
     cfg.ipsec.admits = [lns](const l2tp::net::IpAddress& a) { return lns->admits(a); };
   const int status = run(cfg);
   (*ipsec)->close(std::cerr);
+  close_outer();
   return status;
 }
 
 }  // namespace l2tpsim::app
-    for (const auto& o : (*ipsec)->outcomes())
-      if (o.up) cfg.ipsec.setup_latency.record_ms(o.setup_ms);

@@ -21,7 +21,8 @@ class IpsecOptions {
 
  private:
   std::string role_;
-  std::string use_ = "no", secret_, mode_ = "transport", proposals_, esp_proposals_, peer_, local_;
+  std::string use_ = "no", secret_, mode_ = "transport", proposals_, esp_proposals_, peer_, local_,
+              pcap_outer_;
 };
 
 // Runs `run` (the L2TP run) inside the IPsec phase when cfg asks for IPsec, else just runs it.

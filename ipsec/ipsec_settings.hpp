@@ -42,6 +42,8 @@ struct IpsecSettings {
   // address); the local IKE address (default: what the kernel routes from).
   std::optional<net::IpAddress> peer, local;
   std::string charon_path = "/usr/lib/ipsec/charon";
+  // --pcap-outer: IKE and ESP as they went over the wire (captured on the interfaces).
+  std::string pcap_outer;
   bool enabled() const { return use != UseIpsec::No; }
 };
 
@@ -51,10 +53,10 @@ struct IpsecHooks {
   std::vector<std::pair<net::IpAddress, std::string>> failed;
   // The `ipsec` block of the JSON summary (null: no IPsec).
   nlohmann::json report;
-  // LNS, --use-ipsec required: whether L2TP from this address came through an SA (thread-safe).
-  std::function<bool(const net::IpAddress&)> admits;
   // LAC: each SA's setup time (initiate until the CHILD SA was up), the run's `ipsec` phase.
   LatencyHistogram setup_latency;
+  // LNS, --use-ipsec required: whether L2TP from this address came through an SA (thread-safe).
+  std::function<bool(const net::IpAddress&)> admits;
 
   const std::string* failure_for(const net::IpAddress& a) const {
     for (const auto& [addr, why] : failed)

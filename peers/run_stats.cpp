@@ -123,8 +123,8 @@ void RunStats::session_refused(TunnelId t, const std::string& reason, Time now, 
   if (!first_attempt) first_attempt = now;
   timeline.setup(now);
   timeline.failed(now, phase, "none");
-  add_failure(
-      Failure{t, SessionId{}, phase == FailPhase::Ipsec ? "ipsec" : "not-opened", false, std::nullopt, reason});
+  add_failure(Failure{t, SessionId{}, phase == FailPhase::Ipsec ? "ipsec" : "not-opened", false, std::nullopt,
+                      reason});
 }
 
 void RunStats::on_event(const NodeEvent& ev, bool tearing_down) {

@@ -156,8 +156,8 @@ RunnerConfig shard_config(const RunnerConfig& cfg, const std::string& role, unsi
           std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(cfg.max_outstanding * share)));
     c.churn.flap_rate = cfg.churn.flap_rate * share;
     if (k > 0) {
-      // Each shard its own port: replies from the LNS come back to the shard that sent.
       c.ipsec.setup_latency = {};  // shard 0 reports the IPsec phase, once
+      // Each shard its own port: replies from the LNS come back to the shard that sent.
       for (auto& l : c.local) l.port = 0;
       c.local_port_preferred.assign(c.local.size(), false);
     }

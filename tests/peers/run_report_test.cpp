@@ -156,7 +156,6 @@ TEST(RunReport, StatusLineShowsRetransmissionsOnlyOnceThereAreSome) {
   EXPECT_NE(status_line(c, 3.0, 5.0).find("  retrans 21"), std::string::npos) << status_line(c, 3.0, 5.0);
 }
 
-
 // --use-ipsec: the IPsec setup (IKE and CHILD SA) is its own phase: a histogram like the others,
 // in the text, `ipsec_latency_ms` and `histograms.ipsec_setup`, counted once over shards; a call
 // refused for want of an SA fails in phase `ipsec`, in the counts and the timeline.

@@ -86,7 +86,7 @@ TEST(LoadHtml, IpsecSetupIsAPhaseOfItsOwn) {
   const std::string html = load_report_html(j, "x");
   const auto row = html.find("<tr><td>IPsec setup (IKE and CHILD SA)</td><td class=\"num\">3</td>");
   EXPECT_NE(row, std::string::npos);
-  EXPECT_LT(row, html.find("<tr><td>Call setup"));  // the phases in the order they happen
+  EXPECT_LT(row, html.find("<tr><td>Call setup"));     // the phases in the order they happen
   EXPECT_NE(html.find(">ipsec<"), std::string::npos);  // a series of the failures chart
 }
 
