@@ -1,6 +1,7 @@
 #include "engine/node.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <tuple>
 
 #include "engine/wire/checker.hpp"
@@ -79,10 +80,13 @@ bool Node::PeerKey::operator<(const PeerKey& o) const {
          std::tie(o.peer.addr.v6, o.peer.addr.bytes, o.peer.port, o.assigned);
 }
 
-Node::Node(const NodeConfig& cfg, Rng& rng)
+Node::Node(const NodeConfig& cfg, Rng& rng) : Node(cfg, rng, own_timers_) {}
+
+Node::Node(const NodeConfig& cfg, Rng& rng, TimerHeap& shared_timers)
     : cfg_(cfg),
       rng_(rng),
-      next_tunnel_id_(cfg.first_tunnel_id == 0 ? std::uint16_t{1} : cfg.first_tunnel_id) {}
+      next_tunnel_id_(cfg.first_tunnel_id == 0 ? std::uint16_t{1} : cfg.first_tunnel_id),
+      timers_(shared_timers) {}
 
 TunnelId Node::allocate_tunnel_id() {
   // R145: never 0; unique on this node, so unique per peer as 4.4.3 asks. With shards, only
@@ -108,6 +112,7 @@ Node::Entry* Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& p
   if (id.value == 0) return nullptr;  // every ID of ours is in use: none to offer (R145)
   auto e = std::make_unique<Entry>();
   e->tunnel = std::make_unique<tunnel::Tunnel>(id, cfg_.tunnel, rng_, now);
+  e->tunnel->set_buffer_pool(&buffers_);
   e->local = local;
   e->peer = peer;
   e->originated = originated;
@@ -390,12 +395,17 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
 }
 
 void Node::handle_timeout(Time now) {
+  assert(&timers_ == &own_timers_);  // a shared heap's owner pops it (run_due)
   // Only the due tunnels, taken off the heap first (each goes back with its next deadline as it
   // is handled), then run in Tunnel ID order, as a walk over every tunnel would run them.
   due_.clear();
   while (auto t = timers_.pop_due(now)) due_.push_back(static_cast<std::uint16_t>(t->key));
-  std::sort(due_.begin(), due_.end());
-  for (const std::uint16_t id : due_) {
+  run_due(due_, now);
+}
+
+void Node::run_due(std::vector<std::uint16_t>& due, Time now) {
+  std::sort(due.begin(), due.end());
+  for (const std::uint16_t id : due) {
     auto it = tunnels_.find(id);
     if (it == tunnels_.end()) continue;
     Entry& e = *it->second;

@@ -62,7 +62,17 @@ struct NodeEvent {
 
 class Node {
  public:
+  // Timer keys: the node's are its Tunnel IDs (1..65535). A heap shared with the rest of a shard
+  // (the Driver's) holds other deadlines under keys of 65536 and up (PPP links: LinkKey::value()).
+  static constexpr bool is_tunnel_key(TimerHeap::Key key) { return key <= 0xFFFF; }
+
+  // With a timer heap of its own.
   Node(const NodeConfig& cfg, Rng& rng);
+  // With the shard's one timer heap (not owned): its owner pops what is due and hands the node
+  // its tunnels through run_due(); handle_timeout() is only for a node with its own heap.
+  Node(const NodeConfig& cfg, Rng& rng, TimerHeap& shared_timers);
+  Node(const Node&) = delete;  // timers_ may refer to own_timers_
+  Node& operator=(const Node&) = delete;
 
   // Starts a tunnel to `peer` (SCCRQ) from local address `local`. Returns its ID.
   TunnelId open_tunnel(const net::Endpoint& local, const net::Endpoint& peer, Time now);
@@ -83,12 +93,16 @@ class Node {
   void handle_datagram(const net::Endpoint& local, const net::Endpoint& from, Bytes dgram, Time now);
   // Shows `observer` (not owned; nullptr: none) what handle_datagram decodes, as it decodes it.
   void set_inbound_observer(InboundObserver* observer) { observer_ = observer; }
+  // Runs the tunnels that are due (a node with its own heap).
   void handle_timeout(Time now);
+  // Runs the tunnels in `due` (Tunnel IDs whose timers the heap's owner popped; sorted here, so
+  // they run in ID order), then forgets Closed tunnels.
+  void run_due(std::vector<std::uint16_t>& due, Time now);
 
   // The next datagram to send: its bytes in `out`, the addresses in `from`/`to`.
   bool poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoint& to);
   // The earliest deadline of any tunnel, in O(1): each tunnel's is kept in a heap, updated
-  // after anything touches that tunnel.
+  // after anything touches that tunnel. With a shared heap: the earliest of the whole shard.
   std::optional<Time> poll_timeout() const { return timers_.next(); }
   std::optional<NodeEvent> poll_event();
 
@@ -101,6 +115,9 @@ class Node {
   // handle_timeout), summed as they were at the end.
   const control::ChannelStats& retired_channels() const { return retired_channels_; }
   const NodeStats& stats() const { return stats_; }
+  // The spare buffers of this node's data path: its tunnels encode into them, and the driver
+  // gives back what it is done with (a datagram sent, a SessionData event handled).
+  BufferPool& buffers() { return buffers_; }
   const NodeConfig& config() const { return cfg_; }
   template <typename F>
   void for_each_tunnel(F f) const {
@@ -143,13 +160,15 @@ class Node {
   NodeConfig cfg_;
   Rng& rng_;
   InboundObserver* observer_ = nullptr;
+  BufferPool buffers_;  // before tunnels_: each tunnel keeps a pointer to it
   std::map<std::uint16_t, std::unique_ptr<Entry>> tunnels_;  // by our Tunnel ID
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;
   std::size_t originated_ = 0;  // tunnels in tunnels_ that we opened
   std::deque<NodeEvent> events_;
   std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
-  TimerHeap timers_;                 // each tunnel's poll_timeout(), by our Tunnel ID
+  TimerHeap own_timers_;             // unused when the heap is shared
+  TimerHeap& timers_;                // each tunnel's poll_timeout(), by our Tunnel ID
   std::vector<std::uint16_t> due_;   // handle_timeout's scratch: the tunnels due now
   std::vector<std::uint16_t> reap_;  // Closed tunnels, forgotten at the next handle_timeout
   std::size_t live_ = 0;

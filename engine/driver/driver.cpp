@@ -19,17 +19,33 @@ void Driver::handle_datagram(const net::Endpoint& local, const net::Endpoint& re
     node_.handle_datagram(local, remote, bytes, now);
 }
 
+void Driver::set_ppp(std::unique_ptr<PppLayer> ppp) {
+  if (ppp) ppp->share_timers(timers_);
+  ppp_ = std::move(ppp);
+}
+
 void Driver::handle_timeout(Time now) {
-  if (const auto due = node_.poll_timeout(); due && *due <= now) node_.handle_timeout(now);
-  if (ppp_)
-    if (const auto due = ppp_->poll_timeout(); due && *due <= now) ppp_->handle_timeout(node_, now);
+  // Everything due comes off the heap first; each goes back with its next deadline as it runs.
+  // A deadline set again at or before `now` while running is served in the next round, as the
+  // PPP layer's own loop did (bounded: a timer that keeps re-arming in the past must not hang
+  // the shard).
+  for (int round = 0; round < 8 && timers_.next() && *timers_.next() <= now; ++round) {
+    due_tunnels_.clear();
+    due_links_.clear();
+    while (const auto t = timers_.pop_due(now)) {
+      if (Node::is_tunnel_key(t->key))
+        due_tunnels_.push_back(static_cast<std::uint16_t>(t->key));
+      else
+        due_links_.push_back(t->key);
+    }
+    if (!due_tunnels_.empty()) node_.run_due(due_tunnels_, now);
+    if (ppp_ && !due_links_.empty()) ppp_->run_due(node_, due_links_, now);
+  }
 }
 
 std::optional<Time> Driver::poll_timeout() const {
-  auto next = node_.poll_timeout();
-  if (ppp_) next = earliest(next, ppp_->poll_timeout());
-  if (filter_) next = earliest(next, filter_->poll_timeout());
-  return next;
+  const auto next = timers_.next();
+  return filter_ ? earliest(next, filter_->poll_timeout()) : next;
 }
 
 void Driver::drain(Time now, DriverSink& sink) {
@@ -43,6 +59,7 @@ void Driver::drain(Time now, DriverSink& sink) {
       busy = true;
       if (ppp_) ppp_->on_event(node_, *ev, now);
       sink.event(node_, *ev, now);
+      if (auto* data = std::get_if<SessionData>(&ev->event.body)) node_.buffers().give(data->ppp);
     }
     while (node_.poll_transmit(now, out_, from, to)) {
       busy = true;

@@ -10,8 +10,10 @@
 // in the same drain.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "engine/driver/datagram_filter.hpp"
 #include "engine/driver/ppp_layer.hpp"
@@ -33,15 +35,16 @@ class DriverSink {
 
 class Driver {
  public:
-  Driver(const NodeConfig& cfg, Rng& rng) : node_(cfg, rng) {}
+  Driver(const NodeConfig& cfg, Rng& rng) : node_(cfg, rng, timers_) {}
   Driver(const Driver&) = delete;
   Driver& operator=(const Driver&) = delete;
 
   Node& node() { return node_; }
   const Node& node() const { return node_; }
 
-  // PPP over every session that comes up (nullptr: sessions carry no PPP of ours).
-  void set_ppp(std::unique_ptr<PppLayer> ppp) { ppp_ = std::move(ppp); }
+  // PPP over every session that comes up (nullptr: sessions carry no PPP of ours). Set it
+  // before the first session: its links' deadlines go into the driver's one heap.
+  void set_ppp(std::unique_ptr<PppLayer> ppp);
   PppLayer* ppp() { return ppp_.get(); }
   const PppLayer* ppp() const { return ppp_.get(); }
 
@@ -52,11 +55,14 @@ class Driver {
 
   // A datagram from the network, for `local` from `remote`: into the filter or the node.
   void handle_datagram(const net::Endpoint& local, const net::Endpoint& remote, Bytes bytes, Time now);
-  // Runs whatever is due at `now`: the node's timers, the PPP links' timers. The filter's held
-  // datagrams move in the next drain.
+  // Runs whatever is due at `now`: the tunnels', then the PPP links' (one heap holds both; only
+  // what is due is touched). The filter's held datagrams move in the next drain.
   void handle_timeout(Time now);
-  // The earliest deadline of the node, the PPP links and the filter.
+  // The earliest deadline of the node, the PPP links and the filter: O(1).
   std::optional<Time> poll_timeout() const;
+  // The shard's one timer heap: every tunnel's deadline (by Tunnel ID) and every PPP link's (by
+  // LinkKey::value()).
+  const TimerHeap& timers() const { return timers_; }
 
   // The drain (see the top of this file). Re-entry from inside `sink` is ignored: the running
   // drain picks up what the handler queued.
@@ -66,8 +72,11 @@ class Driver {
   // Moves what the filter lets through: out to the sink, in to the node. True if anything moved.
   bool pump_filter(Time now, DriverSink& sink);
 
+  TimerHeap timers_;  // before node_, which keeps a reference to it
   Node node_;
   std::unique_ptr<PppLayer> ppp_;
+  std::vector<std::uint16_t> due_tunnels_;  // handle_timeout's scratch
+  std::vector<TimerHeap::Key> due_links_;
   DatagramFilter* filter_ = nullptr;
   Buffer out_, filtered_;
   bool draining_ = false;

@@ -1,6 +1,8 @@
 #include "engine/driver/ppp_layer.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <stdexcept>
 #include <tuple>
 
 namespace l2tp {
@@ -231,7 +233,6 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   rec.call = call_number(settings_, calls_);
   rec.tunnel = key.tunnel;
   rec.session = key.session;
-  if (role_ == ppp::Role::Client) rec.user = user;
   ++counters_.links;
   if (sent)
     e.link.start_proxied(*sent, now);
@@ -276,10 +277,7 @@ void PppLayer::apply_decision(Entry& e, const Decision& d, Time now) {
 void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time now) {
   PppRecord& rec = e.record;
   if (auto* need = std::get_if<ppp::NeedVerdict>(&ev)) {
-    if (need->credentials) {
-      rec.user = need->credentials->user;
-      rec.auth = need->credentials->method;
-    }
+    if (need->credentials) rec.auth = need->credentials->method;
     if (!authorizer_) {
       apply_decision(
           e,
@@ -298,7 +296,6 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
   if (auto* up = std::get_if<ppp::LinkUp>(&ev)) {
     rec.state = PppState::Up;
     if (up->method) rec.auth = up->method;
-    if (!up->user.empty()) rec.user = up->user;
     if (up->ipv4) {
       rec.local_ip = net::Ipv4::of(up->local_ip);
       rec.remote_ip = net::Ipv4::of(up->peer_ip);
@@ -326,7 +323,7 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
                                             net::Ipv4::of(target).value, e.key.session, now);
     }
     if (role_ == ppp::Role::Server && authorizer_ && up->ipv4)
-      authorizer_->link_up(e.key, rec.user, up->peer_ip, now);
+      authorizer_->link_up(e.key, e.link.user_name(), up->peer_ip, now);
     if (sink_ && up->ipv4) {
       sink_->link_up(e.key, *up);
       e.sink_attached = true;
@@ -406,6 +403,7 @@ void PppLayer::release(Entry& e) {
   const PppRecordLimits limits{settings_.session_records, settings_.failure_records};
   if (limits.keep(e.record, failures_kept_)) {
     failures_kept_ += e.record.state == PppState::Failed;
+    e.record.user = e.link.user_name();
     kept_.push_back(std::move(e.record));
   } else {
     ++records_omitted_;
@@ -422,9 +420,10 @@ PppRecords PppLayer::records() const {
   r.omitted = records_omitted_;
   for (const auto& e : slots_) {
     if (!e) continue;
-    if (e->record.call <= settings_.session_records)
+    if (e->record.call <= settings_.session_records) {
       r.list.push_back(e->record);
-    else
+      r.list.back().user = e->link.user_name();
+    } else
       ++r.omitted;
   }
   std::sort(r.list.begin(), r.list.end(), by_place);
@@ -448,7 +447,7 @@ void PppLayer::service(Node& node, Entry& e, Time now) {
   while (e.link.poll_transmit(frame_))
     node.send_ppp(TunnelId{e.key.tunnel}, SessionId{e.key.session}, frame_, now);
   if (e.finished) {
-    timers_.cancel(e.key.value());
+    timers_->cancel(e.key.value());
     release(e);  // `e` is gone after this
     return;
   }
@@ -459,22 +458,32 @@ void PppLayer::schedule(Entry& e) {
   std::optional<Time> t = e.link.poll_timeout();
   if (e.probe)
     if (const auto p = e.probe->next_send(); p && (!t || *p < *t)) t = p;
-  timers_.set(e.key.value(), t);
+  timers_->set(e.key.value(), t);
 }
 
 std::optional<Time> PppLayer::poll_timeout() const {
-  return timers_.next();
+  return timers_->next();
+}
+
+void PppLayer::share_timers(TimerHeap& shared) {
+  if (!own_timers_.empty()) throw std::logic_error("PppLayer::share_timers: links already have deadlines");
+  timers_ = &shared;
 }
 
 void PppLayer::handle_timeout(Node& node, Time now) {
-  while (const auto due = timers_.pop_due(now)) {
-    Entry* found =
-        find(LinkKey{static_cast<std::uint16_t>(due->key >> 16), static_cast<std::uint16_t>(due->key)});
-    if (!found) continue;
-    Entry& e = *found;
-    e.link.handle_timeout(now);
-    service(node, e, now);  // re-arms the link's entry (or drops it when the link ended)
-  }
+  assert(timers_ == &own_timers_);  // a shared heap's owner pops it (run_due)
+  while (const auto due = timers_->pop_due(now)) run_one(node, due->key, now);
+}
+
+void PppLayer::run_due(Node& node, const std::vector<TimerHeap::Key>& due, Time now) {
+  for (const TimerHeap::Key key : due) run_one(node, key, now);
+}
+
+void PppLayer::run_one(Node& node, TimerHeap::Key key, Time now) {
+  Entry* found = find(LinkKey{static_cast<std::uint16_t>(key >> 16), static_cast<std::uint16_t>(key)});
+  if (!found) return;
+  found->link.handle_timeout(now);
+  service(node, *found, now);  // re-arms the link's entry (or drops it when the link ended)
 }
 
 bool PppLayer::close_link(Node& node, LinkKey key, Time now, const std::string& reason) {

@@ -55,7 +55,7 @@ struct PppRecord {
   bool auth_failed = false;
   // Proxy LCP/authentication (RFC 2661 4.4.5): LCP was taken over from the ICCN's proxy AVPs.
   bool proxied = false;
-  std::string user;
+  std::string user;  // filled when the record is read (the live link keeps the name)
   std::optional<net::Ipv4> local_ip, remote_ip, dns1, dns2;  // IPCP's: IPv4
   // Per phase; up: from session up to the NCP opened.
   std::uint32_t lcp_us = kNoTime, auth_us = kNoTime, ncp_us = kNoTime, up_us = kNoTime;
@@ -136,8 +136,13 @@ class PppLayer {
   // shard (act), which calls decided().
   void on_later_decision(std::function<void(LinkKey, Decision)> f) { later_ = std::move(f); }
   void decided(Node& node, LinkKey key, const Decision& d, Time now);
+  // Deadlines: in a heap of the layer's own, until share_timers() puts them in the shard's one
+  // heap (the Driver's) under LinkKey::value(); its owner then pops them and calls run_due().
+  void share_timers(TimerHeap& shared);
   std::optional<Time> poll_timeout() const;
-  void handle_timeout(Node& node, Time now);
+  void handle_timeout(Node& node, Time now);  // own heap only
+  // The links whose timers the heap's owner popped (LinkKey::value()s, in the heap's order).
+  void run_due(Node& node, const std::vector<TimerHeap::Key>& due, Time now);
   // Attaches the sink (it must outlive the layer); nullptr detaches.
   void set_sink(PacketSink* sink) { sink_ = sink; }
   // An IPv4 packet from the sink for link `key` (run through the shard's act()). False when the
@@ -177,6 +182,7 @@ class PppLayer {
   void handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time now);
   void apply_decision(Entry& e, const Decision& d, Time now);
   void schedule(Entry& e);
+  void run_one(Node& node, TimerHeap::Key key, Time now);
   void finish(Entry& e, Time now);
   void release(Entry& e);
 
@@ -193,7 +199,8 @@ class PppLayer {
   // Records of ended links worth keeping (PppRecordLimits), and how many were not kept.
   std::vector<PppRecord> kept_;
   std::uint64_t failures_kept_ = 0, records_omitted_ = 0;
-  TimerHeap timers_;  // key: LinkKey::value()
+  TimerHeap own_timers_;
+  TimerHeap* timers_ = &own_timers_;  // key: LinkKey::value()
   std::function<void(LinkKey, Decision)> later_;
   std::uint64_t calls_ = 0;
   std::size_t links_up_ = 0;

@@ -187,6 +187,9 @@ class Link {
   bool proxied() const { return proxied_; }
   // Why proxy information was not used (empty when it was, or when there was none).
   const std::string& proxy_note() const;
+  // The link's user: a client's own name (whom it authenticates as); a server's, the name the
+  // peer authenticated with (empty until it tried).
+  const std::string& user_name() const { return cfg().role == Role::Client ? user_ : auth_user_; }
 
  private:
   const LinkConfig& cfg() const { return profile_->config(); }

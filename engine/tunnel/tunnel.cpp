@@ -97,6 +97,7 @@ bool Tunnel::poll_transmit(Time now, Buffer& out) {
   if (state_ == TunnelState::Closed) return false;
   if (channel_.poll_transmit(now, out)) return true;
   if (data_out_.empty()) return false;
+  if (pool_) pool_->give(out);  // the caller is done with it: its storage serves the next frame
   out = std::move(data_out_.front());
   data_out_.pop_front();
   return true;

@@ -14,6 +14,7 @@
 #include "engine/session/session.hpp"
 #include "engine/tunnel/tunnel_config.hpp"
 #include "engine/tunnel/tunnel_fsm.hpp"
+#include "engine/util/buffer_pool.hpp"
 #include "engine/util/fifo.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/wire/message.hpp"
@@ -72,6 +73,9 @@ class Tunnel {
 
   // Sends one PPP frame on an established session (dropped otherwise).
   void send_ppp(SessionId local, Bytes ppp, Time now);
+  // Where data messages take their storage and give back the caller's (the node's pool; not
+  // owned; nullptr: a buffer of their own each).
+  void set_buffer_pool(BufferPool* pool) { pool_ = pool; }
   void send_wen(SessionId local, const avp::CallErrors& errors, Time now);
   void send_sli(SessionId local, const avp::Accm& accm, Time now);
 
@@ -150,6 +154,7 @@ class Tunnel {
 
   TunnelConfig cfg_;
   Rng& rng_;
+  BufferPool* pool_ = nullptr;
   TunnelId local_;
   TunnelId peer_{};
   TunnelState state_ = TunnelState::Idle;

@@ -414,7 +414,7 @@ void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
   // R009: LCP keepalives ride with the P bit so they are not queued behind data.
   const auto summary = wire::summarize_ppp(ppp);
   h.priority = summary.protocol == 0xC021 && summary.code && (*summary.code == 9 || *summary.code == 10);
-  Buffer out;
+  Buffer out = pool_ ? pool_->take() : Buffer{};
   if (!wire::encode_data(h, ppp, out)) return;
   if (s.connect_ns) {
     s.wait().held.push_back(std::move(out));  // the peer may not know the call yet (settle_connects)
@@ -466,7 +466,9 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
     s.wait().early.emplace_back(msg.ppp.begin(), msg.ppp.end());
     return;
   }
-  emit(now, SessionData{s.local, Buffer(msg.ppp.begin(), msg.ppp.end())});
+  Buffer ppp = pool_ ? pool_->take() : Buffer{};
+  ppp.assign(msg.ppp.begin(), msg.ppp.end());
+  emit(now, SessionData{s.local, std::move(ppp)});
 }
 
 void Tunnel::send_wen(SessionId local, const avp::CallErrors& errors, Time) {

@@ -99,6 +99,36 @@ TEST(DriverSim, OneCallBringsPppUpWithChapAndIpcp) {
   EXPECT_LT(*lac.up_ms(), 200.0);
 }
 
+// One timer heap per driver: every tunnel's deadline under its Tunnel ID and every PPP link's
+// under its LinkKey, and the driver's next deadline is that heap's (O(1), nothing scanned).
+TEST(DriverSim, OneHeapHoldsEveryTunnelAndLinkDeadline) {
+  PppPair p(3, LinkConfig{});  // LCP echoes on: every link that is up keeps a deadline
+  p.open(2, 3);
+  p.net.run(at(5));
+  ASSERT_EQ(p.lac->ppp()->counters().up, 6u);
+  for (const Driver* d : {p.lac, p.lns}) {
+    const TimerHeap& heap = d->timers();
+    std::size_t tunnels = 0, links = 0;
+    for (std::uint32_t id = 1; id <= 0xFFFF; ++id)
+      if (heap.contains(id)) ++tunnels;
+    d->node().for_each_tunnel([&](const tunnel::Tunnel& t) {
+      for (std::uint32_t s = 1; s <= 0xFFFF; ++s)
+        if (heap.contains(LinkKey{t.local_id().value, static_cast<std::uint16_t>(s)}.value())) ++links;
+    });
+    EXPECT_EQ(tunnels, 2u);  // HELLO timers
+    EXPECT_EQ(links, 6u);    // LCP echo timers
+    EXPECT_EQ(heap.size(), tunnels + links);
+    EXPECT_EQ(d->poll_timeout(), heap.next());
+    EXPECT_EQ(d->node().poll_timeout(), heap.next());  // the node shares it
+  }
+  // Expiry touches only what is due: after the next deadline, every timer is still there (each
+  // re-armed or untouched), and the run goes on to tear everything down cleanly.
+  const Time next = *p.lac->poll_timeout();
+  p.net.run(next);
+  EXPECT_EQ(p.lac->ppp()->counters().up, 6u);
+  EXPECT_EQ(p.lac->ppp()->counters().failed, 0u);
+}
+
 // A thousand calls over ten tunnels on a link that loses 20% of the datagrams both ways, and
 // duplicates and reorders as many, control and PPP alike: every call and every PPP link comes
 // up on both sides, and the run repeats to the datagram with the same seed.
