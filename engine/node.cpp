@@ -425,6 +425,7 @@ void Node::reap() {
     if (it == tunnels_.end() || it->second->tunnel->state() != tunnel::TunnelState::Closed) continue;
     Entry& e = *it->second;
     retired_channels_ += e.tunnel->channel().stats();
+    retired_tunnels_ += e.tunnel->stats();
     // Only its own entry: a newer tunnel may have taken the same key over.
     const auto key = by_peer_assigned_.find(PeerKey{e.peer, e.peer_assigned});
     if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);

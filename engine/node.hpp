@@ -114,6 +114,8 @@ class Node {
   // The channel statistics of every tunnel this node has forgotten (Closed, then reaped by
   // handle_timeout), summed as they were at the end.
   const control::ChannelStats& retired_channels() const { return retired_channels_; }
+  // The same for their tunnel statistics (data messages sent, received, dropped).
+  const tunnel::TunnelStats& retired_tunnels() const { return retired_tunnels_; }
   const NodeStats& stats() const { return stats_; }
   // The spare buffers of this node's data path: its tunnels encode into them, and the driver
   // gives back what it is done with (a datagram sent, a SessionData event handled).
@@ -173,6 +175,7 @@ class Node {
   std::vector<std::uint16_t> reap_;  // Closed tunnels, forgotten at the next handle_timeout
   std::size_t live_ = 0;
   control::ChannelStats retired_channels_;
+  tunnel::TunnelStats retired_tunnels_;
   struct StrayAck {
     net::Endpoint local, peer;
     Buffer bytes;

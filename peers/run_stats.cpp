@@ -197,6 +197,12 @@ control::ChannelStats RunStats::channel_totals(const Node& node) const {
   return total;
 }
 
+tunnel::TunnelStats RunStats::tunnel_totals(const Node& node) const {
+  tunnel::TunnelStats total = node.retired_tunnels();
+  node.for_each_tunnel([&](const tunnel::Tunnel& t) { total += t.stats(); });
+  return total;
+}
+
 StatusCounts status_counts(const RunStats& s) {
   StatusCounts c;
   c.tunnels_up = s.tunnels_up_now();

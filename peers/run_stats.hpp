@@ -87,6 +87,8 @@ class RunStats {
   // Every tunnel the run had: the forgotten ones plus those the node still holds (the node keeps
   // the statistics of the tunnels it forgets, Node::retired_channels).
   control::ChannelStats channel_totals(const Node& node) const;
+  // The tunnels' statistics (data messages), the node's forgotten tunnels included.
+  tunnel::TunnelStats tunnel_totals(const Node& node) const;
 
   // Counters.
   std::uint64_t tunnels_attempted = 0, tunnels_established = 0, tunnels_failed = 0;

@@ -51,6 +51,10 @@ TimelineBucket& TimelineBucket::operator+=(const TimelineBucket& o) {
   teardowns += o.teardowns;
   ppp_up += o.ppp_up;
   retransmissions += o.retransmissions;
+  data_sent += o.data_sent;
+  data_received += o.data_received;
+  data_dropped += o.data_dropped;
+  data_lost += o.data_lost;
   sessions_up += o.sessions_up;
   tunnels_up += o.tunnels_up;
   level_set = level_set || o.level_set;
@@ -100,6 +104,15 @@ void Timeline::sample(std::size_t s, const TimelineTotals& now) {
   TimelineBucket& b = second(s);
   b.retransmissions += static_cast<std::uint32_t>(now.retransmissions - last_.retransmissions);
   b.ppp_up += static_cast<std::uint32_t>(now.ppp_up - last_.ppp_up);
+  // Every count only grows (a reaped tunnel's stay with the node, an ended link's probe figures
+  // with the PPP layer); a sample never makes a second negative all the same.
+  auto grew = [](std::uint64_t n, std::uint64_t was) {
+    return static_cast<std::uint32_t>(n > was ? n - was : 0);
+  };
+  b.data_sent += grew(now.data_sent, last_.data_sent);
+  b.data_received += grew(now.data_received, last_.data_received);
+  b.data_dropped += grew(now.data_dropped, last_.data_dropped);
+  b.data_lost += grew(now.probes_lost, last_.probes_lost);
   for (const auto& [phase, n] : now.ppp_failed_by_phase) {
     const auto was = last_.ppp_failed_by_phase[phase];
     if (n <= was) continue;
@@ -188,6 +201,10 @@ nlohmann::json timeline_json(const Timeline& t) {
                     {"sessions_up", b.sessions_up},
                     {"tunnels_up", b.tunnels_up},
                     {"retransmissions", b.retransmissions},
+                    {"data_sent", b.data_sent},
+                    {"data_received", b.data_received},
+                    {"data_dropped", b.data_dropped},
+                    {"data_lost", b.data_lost},
                     {"ppp_up", b.ppp_up},
                     {"failed_by_phase", std::move(phases)},
                     {"failed_by_result", std::move(results)}});

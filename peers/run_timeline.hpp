@@ -34,6 +34,9 @@ FailPhase fail_phase_from(const std::string& ppp_phase);  // lcp, auth, ncp, kee
 struct TimelineBucket {
   std::uint32_t setups = 0, established = 0, failed = 0, teardowns = 0, ppp_up = 0;
   std::uint32_t retransmissions = 0;
+  // L2TP data messages sent and received; dropped (for no established session, R135); IP packets
+  // of the traffic probes (--traffic) that never came back.
+  std::uint32_t data_sent = 0, data_received = 0, data_dropped = 0, data_lost = 0;
   std::uint32_t sessions_up = 0, tunnels_up = 0;  // at the end of the second
   bool level_set = false;                         // a level was recorded in this second
   std::array<std::uint32_t, kFailPhases> failed_by_phase{};
@@ -47,6 +50,7 @@ struct TimelineBucket {
 // The run's cumulative counters a sample reads.
 struct TimelineTotals {
   std::uint64_t retransmissions = 0, ppp_up = 0;
+  std::uint64_t data_sent = 0, data_received = 0, data_dropped = 0, probes_lost = 0;
   std::map<std::string, std::uint64_t> ppp_failed_by_phase, ppp_failed_by_result;
 };
 

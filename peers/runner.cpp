@@ -531,7 +531,12 @@ void Runner::arm_tick() {
 void Runner::sample_timeline(std::size_t second) {
   TimelineTotals t;
   t.retransmissions = stats_.channel_totals(shard_.node()).retransmissions;
+  const tunnel::TunnelStats data = stats_.tunnel_totals(shard_.node());
+  t.data_sent = data.data_sent;
+  t.data_received = data.data_received;
+  t.data_dropped = data.data_dropped;
   if (ppp_) {
+    t.probes_lost = ppp_->traffic_now().lost;
     const PppCounters& c = ppp_->counters();
     t.ppp_up = c.up;
     t.ppp_failed_by_phase = c.failed_by_phase;

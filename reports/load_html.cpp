@@ -420,6 +420,16 @@ std::string load_report_html(const nlohmann::json& j, std::string_view tool_vers
          counts_table("PPP CDN Result/Error Code", ppp.value("failed_by_result", nlohmann::json::object())) +
          "</div>";
 
+  o += "<h2>Data<span class=\"hint\">per second: L2TP data messages; probe packets that never came back "
+       "(--traffic); data for no established session</span></h2>";
+  o += bar_chart("Data messages",
+                 {{"sent", column(timeline, "data_sent")}, {"received", column(timeline, "data_received")}},
+                 "messages");
+  o += bar_chart(
+      "Losses",
+      {{"probes lost", column(timeline, "data_lost")}, {"dropped", column(timeline, "data_dropped")}},
+      "packets");
+
   o += "<h2>Control channel</h2>";
   o += bar_chart("Retransmissions", {{"control messages sent again", column(timeline, "retransmissions")}},
                  "retransmissions");

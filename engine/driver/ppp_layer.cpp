@@ -414,6 +414,13 @@ void PppLayer::release(Entry& e) {
   free_slots_.push_back(slot);
 }
 
+ip::ProbeStats PppLayer::traffic_now() const {
+  ip::ProbeStats t = counters_.traffic;
+  for (const auto& e : slots_)
+    if (e && e->probe && !e->finished) t += e->probe->stats();
+  return t;
+}
+
 PppRecords PppLayer::records() const {
   PppRecords r;
   r.list = kept_;

@@ -157,6 +157,9 @@ class PppLayer {
   bool close_link(Node& node, LinkKey key, Time now, const std::string& reason);
 
   const PppCounters& counters() const { return counters_; }
+  // The traffic probes' figures so far: those of ended links (counters().traffic) and of the live
+  // ones (a walk over the links: for a once-a-second sample, not per datagram).
+  ip::ProbeStats traffic_now() const;
   // The records worth showing (settings.records: those of the first calls, the first
   // failures), of ended links and of live ones, in (tunnel, session, call) order; how many
   // others there were in `omitted`. Ended links beyond the limits leave only their counts, so

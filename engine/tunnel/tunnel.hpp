@@ -25,6 +25,14 @@ struct TunnelStats {
   std::uint64_t data_sent = 0, data_received = 0, data_dropped = 0;
   std::uint64_t hellos_sent = 0;
   std::uint64_t messages_ignored = 0;  // unknown type with M=0, stray session messages, ...
+  TunnelStats& operator+=(const TunnelStats& o) {
+    data_sent += o.data_sent;
+    data_received += o.data_received;
+    data_dropped += o.data_dropped;
+    hellos_sent += o.hellos_sent;
+    messages_ignored += o.messages_ignored;
+    return *this;
+  }
 };
 
 class Tunnel {

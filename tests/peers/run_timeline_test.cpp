@@ -47,9 +47,18 @@ TEST(Timeline, SamplesGiveEachSecondWhatGrewInIt) {
   s.ppp_up = 30;
   s.ppp_failed_by_phase["auth"] = 3;
   s.ppp_failed_by_result["3"] = 3;
+  s.data_sent = 40;
+  s.data_received = 38;
+  s.data_dropped = 1;
+  s.probes_lost = 2;
   t.sample(1, s);
   const auto b = t.buckets();
   ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].data_sent, 0u);
+  EXPECT_EQ(b[1].data_sent, 40u);
+  EXPECT_EQ(b[1].data_received, 38u);
+  EXPECT_EQ(b[1].data_dropped, 1u);
+  EXPECT_EQ(b[1].data_lost, 2u);
   EXPECT_EQ(b[0].retransmissions, 5u);
   EXPECT_EQ(b[1].retransmissions, 2u);
   EXPECT_EQ(b[1].ppp_up, 20u);
@@ -106,7 +115,8 @@ TEST(Timeline, JsonHasTheKeysTheSummaryDocuments) {
   const auto j = timeline_json(t);
   ASSERT_EQ(j.size(), 1u);
   for (const char* k : {"t", "setups", "established", "failed", "teardowns", "sessions_up", "tunnels_up",
-                        "retransmissions", "ppp_up", "failed_by_phase", "failed_by_result"})
+                        "retransmissions", "data_sent", "data_received", "data_dropped", "data_lost",
+                        "ppp_up", "failed_by_phase", "failed_by_result"})
     EXPECT_TRUE(j[0].contains(k)) << k;
   EXPECT_EQ(j[0]["failed_by_phase"]["ncp"], 1);
   EXPECT_EQ(j[0]["failed_by_result"]["none"], 1);
