@@ -155,6 +155,8 @@ case "${1:-}" in
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${CONVERSATION_FUZZ_SECONDS:-15}" conversation_fuzz
     log "fuzzing the VICI codec (charon's control protocol, --use-ipsec) for ${VICI_FUZZ_SECONDS:-5} s"
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${VICI_FUZZ_SECONDS:-5}" vici_fuzz
+    log "fuzzing ESP decryption (decode --esp-sa) for ${ESP_FUZZ_SECONDS:-5} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${ESP_FUZZ_SECONDS:-5}" esp_fuzz
     log "interop tests (build/), from the background"
     interop_status=0
     wait "$interop_pid" || interop_status=$?
