@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -50,13 +51,14 @@ bool is_level(const std::string& key) {
 json merge_values(const std::string& key, const std::vector<const json*>& values,
                   const std::vector<double>& offsets);
 
-json merge_objects(const std::vector<const json*>& objects, const std::vector<double>& offsets) {
+// The objects' keys merged one by one (keys for which `skip` says true are left out).
+json merge_objects(const std::vector<const json*>& objects, const std::vector<double>& offsets,
+                   const std::function<bool(const std::string&)>& skip = nullptr) {
   json out = json::object();
-  std::vector<std::string> keys;
-  std::set<std::string> seen;
+  std::set<std::string> keys;
   for (const json* o : objects)
     for (const auto& [k, v] : o->items())
-      if (seen.insert(k).second) keys.push_back(k);
+      if (!skip || !skip(k)) keys.insert(k);
   for (const auto& k : keys) {
     std::vector<const json*> values;
     std::vector<double> offs;
@@ -257,33 +259,14 @@ std::optional<nlohmann::json> merge_summaries(const std::vector<NamedSummary>& i
     timelines.push_back(&s.summary["timeline"]);
   }
 
-  json out = json::object();
-  // Everything generic first (counters, settings, lists), then what is rebuilt.
-  std::vector<std::string> keys;
-  std::set<std::string> seen;
-  for (const json* o : all)
-    for (const auto& [k, v] : o->items())
-      if (!kRebuilt.count(k) && seen.insert(k).second) keys.push_back(k);
-  for (const auto& k : keys) {
-    if (kLists.count(k)) continue;  // below, once their *_omitted counts are summed
-    std::vector<const json*> values;
-    std::vector<double> offs;
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (const auto it = all[i]->find(k); it != all[i]->end() && !it->is_null()) {
-        values.push_back(&*it);
-        offs.push_back(offsets[i]);
-      }
-    if (values.empty()) {
-      out[k] = nullptr;
-      continue;
-    }
-    json v = merge_values(k, values, offs);
-    if (!v.is_discarded()) out[k] = std::move(v);
-  }
+  // Everything generic first (counters, settings), then the lists and what is rebuilt. The lists
+  // wait for their *_omitted counts, summed here.
+  json out =
+      merge_objects(all, offsets, [](const std::string& k) { return kRebuilt.count(k) || kLists.count(k); });
   // Lists joined, each entry tagged with its agent; what the limit leaves out is counted with
   // what the inputs had left out themselves (their *_omitted, summed above).
   for (const auto& [k, cap] : kLists) {
-    if (!seen.count(k)) continue;
+    if (std::none_of(in.begin(), in.end(), [&](const auto& s) { return s.summary.contains(k); })) continue;
     json joined = json::array();
     std::uint64_t left_out = 0;
     for (const auto& s : in)
