@@ -266,7 +266,9 @@ std::optional<nlohmann::json> merge_summaries(const std::vector<NamedSummary>& i
   // Lists joined, each entry tagged with its agent; what the limit leaves out is counted with
   // what the inputs had left out themselves (their *_omitted, summed above).
   for (const auto& [k, cap] : kLists) {
-    if (std::none_of(in.begin(), in.end(), [&](const auto& s) { return s.summary.contains(k); })) continue;
+    // (k by name: clang 14 cannot capture a structured binding)
+    if (std::none_of(in.begin(), in.end(), [&key = k](const auto& s) { return s.summary.contains(key); }))
+      continue;
     json joined = json::array();
     std::uint64_t left_out = 0;
     for (const auto& s : in)
