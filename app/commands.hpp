@@ -3,7 +3,12 @@
 // input errors.
 #pragma once
 
+#include <string>
+
 namespace l2tpsim::app {
+
+// The scenario library: $L2TPSIM_SCENARIOS, else the one installed with l2tpsim.
+std::string bundled_scenario_dir();
 
 int run_decode(int argc, char** argv);
 int run_rules(int argc, char** argv);

@@ -20,6 +20,12 @@ namespace fs = std::filesystem;
 namespace sc = l2tp::scenario;
 
 namespace l2tpsim::app {
+
+std::string bundled_scenario_dir() {
+  if (const char* d = std::getenv("L2TPSIM_SCENARIOS")) return d;
+  return L2TPSIM_SCENARIO_DIR;
+}
+
 namespace {
 
 constexpr const char* kUsage =
@@ -33,11 +39,6 @@ constexpr const char* kUsage =
     "testable column), or UNCOVERED. --suite DIR: the suite folder (default: the bundled one,\n"
     "or $L2TPSIM_SCENARIOS/conformance). --json: the table as JSON. --fail-uncovered: exit 1\n"
     "when a requirement is uncovered.\n";
-
-std::string scenario_dir() {
-  if (const char* d = std::getenv("L2TPSIM_SCENARIOS")) return d;
-  return L2TPSIM_SCENARIO_DIR;
-}
 
 struct Loaded {
   std::vector<l2tp::reports::CoverageCase> cases;
@@ -85,7 +86,7 @@ Loaded load_suite(const fs::path& suite, const std::vector<std::string>& roles) 
 }
 
 int run_coverage(const std::string& dut_role, std::string suite_dir, bool json, bool fail_uncovered) {
-  if (suite_dir.empty()) suite_dir = scenario_dir() + "/conformance";
+  if (suite_dir.empty()) suite_dir = bundled_scenario_dir() + "/conformance";
   if (!fs::is_directory(suite_dir)) {
     std::cerr << "l2tpsim rules: --suite: no folder " << suite_dir << "\n";
     return 2;

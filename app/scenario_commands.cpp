@@ -24,6 +24,7 @@
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
 #include "app/scenario_roles.hpp"
+#include "peers/agent_id.hpp"
 #include "reports/conformance_report.hpp"
 #include "scenarios/case_runner.hpp"
 #include "scenarios/liveness.hpp"
@@ -57,9 +58,17 @@ sc::Vars parse_vars(const std::vector<std::string>& list, sc::Vars vars) {
   return vars;
 }
 
-std::string scenario_dir() {
-  if (const char* d = std::getenv("L2TPSIM_SCENARIOS")) return d;
-  return L2TPSIM_SCENARIO_DIR;
+// --shard I/N: the selected cases (in ID order) at positions I-1, I-1+N, ... Round robin rather
+// than a block, so the slow cases (neighbours in ID order, e.g. the retransmission ones) spread
+// over the shards.
+std::vector<sc::Scenario> take_shard(std::vector<sc::Scenario> selected, const std::string& text) {
+  std::string error;
+  const auto id = l2tp::peers::parse_agent(text, error);
+  if (!id) throw UsageError("--shard: " + error);
+  std::vector<sc::Scenario> mine;
+  for (std::size_t k = id->index - 1; k < selected.size(); k += id->count)
+    mine.push_back(std::move(selected[k]));
+  return mine;
 }
 
 std::string now_iso() {
@@ -384,7 +393,7 @@ int run_conform(int argc, char** argv) {
   std::vector<std::string> vars;
   Outputs out;
   bool list = false, verbose = false, strict = false, keep_going = false, no_liveness = false;
-  std::string dut_restart;
+  std::string dut_restart, shard;
   po::options_description opts(kConformHelp);
   opts.add_options()("help,h", "show this help")("dut-role", po::value(&dut)->value_name("lns|lac"),
                                                  "the role of the device under test")(
@@ -399,6 +408,9 @@ int run_conform(int argc, char** argv) {
       "cases", po::value(&cases)->value_name("GLOB[,GLOB]"),
       "run only cases whose ID or file name matches one of the comma-separated globs (default *)")(
       "suite", po::value(&suite_dir)->value_name("DIR"), "the suite folder (default: the bundled one)")(
+      "shard", po::value(&shard)->value_name("I/N"),
+      "run only shard I of N: the selected cases in ID order, every Nth from the Ith, so N runs "
+      "against N devices (or N instances of one) cover the suite once; --list shows the shard's cases")(
       "var", po::value(&vars)->composing()->value_name("NAME=VALUE"), "define ${NAME} for the case files")(
       "json", po::value(&out.json)->value_name("FILE"), "write the results as JSON")(
       "junit", po::value(&out.junit)->value_name("FILE"), "write the results as JUnit XML")(
@@ -423,7 +435,7 @@ int run_conform(int argc, char** argv) {
     if (dut == "lns") parse_endpoint("target", target, 1701);  // validates now, with a clear error
     parse_endpoint("listen", listen, 1701);
     if (!user.empty() && password.empty()) throw UsageError("--password: needed with --user");
-    if (suite_dir.empty()) suite_dir = scenario_dir() + "/conformance";
+    if (suite_dir.empty()) suite_dir = bundled_scenario_dir() + "/conformance";
     const fs::path role_dir = fs::path(suite_dir) / dut;
     if (!fs::is_directory(role_dir)) throw UsageError("--suite: no folder " + role_dir.string());
     std::vector<fs::path> files;
@@ -461,6 +473,11 @@ int run_conform(int argc, char** argv) {
       if (selected[k].case_info->id == selected[k - 1].case_info->id)
         throw UsageError("case ID " + selected[k].case_info->id + " is used by both " + selected[k - 1].file +
                          " and " + selected[k].file);
+    if (!shard.empty()) {
+      selected = take_shard(std::move(selected), shard);
+      if (selected.empty())
+        throw UsageError("--shard " + shard + ": this shard holds no case (fewer cases than shards)");
+    }
     if (list) {
       for (const auto& s : selected) {
         std::cout << s.case_info->id << "\t";
@@ -500,6 +517,7 @@ int run_conform(int argc, char** argv) {
     suite.pcap_path = out.pcap;
     suite.strict = strict;
     suite.cases_planned = selected.size();
+    suite.shard = shard;
     {
       // What the whole suite (not only the selected cases) covers for this role, for the report.
       std::vector<l2tp::reports::CoverageCase> all;

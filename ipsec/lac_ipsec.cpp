@@ -17,7 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kInitiateTimeout{30000};
-constexpr std::chrono::milliseconds kRequestTimeout{10000};
+constexpr std::chrono::milliseconds kLacRequestTimeout{10000};
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -54,12 +54,12 @@ Result<std::unique_ptr<LacIpsec>, std::string> LacIpsec::establish(const IpsecSe
   self->charon_ = std::move(charon).value();
   auto client = ViciClient::connect(self->charon_->vici_socket());
   if (!client) return unexpected(client.error());
-  auto shared = (*client)->call("load-shared", load_shared_request(s.secret), kRequestTimeout);
+  auto shared = (*client)->call("load-shared", load_shared_request(s.secret), kLacRequestTimeout);
   if (!shared) return unexpected(shared.error());
   if (auto f = failure_of(*shared); !f.empty()) return unexpected("charon refused the pre-shared key: " + f);
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const ConnSpec conn = lac_conn(s, i, sources[i], lns);
-    auto loaded = (*client)->call("load-conn", load_conn_request(conn, s), kRequestTimeout);
+    auto loaded = (*client)->call("load-conn", load_conn_request(conn, s), kLacRequestTimeout);
     if (!loaded) return unexpected(loaded.error());
     if (auto f = failure_of(*loaded); !f.empty())
       return unexpected("charon refused connection " + conn.name + ": " + f);

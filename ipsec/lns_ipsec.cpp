@@ -8,7 +8,7 @@
 namespace l2tp::ipsec {
 
 namespace {
-constexpr std::chrono::milliseconds kRequestTimeout{5000};
+constexpr std::chrono::milliseconds kLnsRequestTimeout{5000};
 }  // namespace
 
 Result<std::unique_ptr<LnsIpsec>, std::string> LnsIpsec::start(const IpsecSettings& s,
@@ -21,11 +21,11 @@ Result<std::unique_ptr<LnsIpsec>, std::string> LnsIpsec::start(const IpsecSettin
   auto client = ViciClient::connect(self->charon_->vici_socket());
   if (!client) return unexpected(client.error());
   self->client_ = std::move(client).value();
-  auto shared = self->client_->call("load-shared", load_shared_request(s.secret), kRequestTimeout);
+  auto shared = self->client_->call("load-shared", load_shared_request(s.secret), kLnsRequestTimeout);
   if (!shared) return unexpected(shared.error());
   if (auto f = failure_of(*shared); !f.empty()) return unexpected("charon refused the pre-shared key: " + f);
   const ConnSpec conn = lns_conn(s, listen);
-  auto loaded = self->client_->call("load-conn", load_conn_request(conn, s), kRequestTimeout);
+  auto loaded = self->client_->call("load-conn", load_conn_request(conn, s), kLnsRequestTimeout);
   if (!loaded) return unexpected(loaded.error());
   if (auto f = failure_of(*loaded); !f.empty())
     return unexpected("charon refused the responder connection: " + f);
@@ -52,7 +52,7 @@ std::vector<std::vector<std::string>> LnsIpsec::installed_remote_selectors() {
           }
         }
       },
-      kRequestTimeout);
+      kLnsRequestTimeout);
   (void)r;  // no answer: no SA known, so nothing is admitted
   return out;
 }

@@ -41,14 +41,14 @@ std::optional<unsigned> agent_count(const std::string& n, const std::string& tex
 std::optional<AgentId> parse_agent(const std::string& text, std::string& error) {
   std::string i, n;
   if (!halves(text, i, n)) {
-    error = "'" + text + "' is not I/N (agent I of N, 1-based: 1/4 ... 4/4)";
+    error = "'" + text + "' is not I/N (part I of N, 1-based: 1/4 ... 4/4)";
     return std::nullopt;
   }
   const auto count = agent_count(n, text, error);
   if (!count) return std::nullopt;
   const auto index = whole_number(i);
   if (!index || *index < 1 || *index > *count) {
-    error = "'" + text + "': I must be 1 to " + std::to_string(*count) + " (agents count from 1)";
+    error = "'" + text + "': I must be 1 to " + std::to_string(*count) + " (counted from 1)";
     return std::nullopt;
   }
   return AgentId{*index, *count};

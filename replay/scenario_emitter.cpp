@@ -17,7 +17,7 @@ namespace {
 using capture::ControlRecord;
 
 // A YAML double-quoted string. A `${` would be read as a scenario variable: the caller refuses it.
-std::string quoted(std::string_view s) {
+std::string yaml_quoted(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -135,7 +135,7 @@ class Emitter {
                        " left out: the captured value holds '${', which a scenario reads as a variable");
       return "";
     }
-    return "  " + name + ": " + quoted(text) + "\n";
+    return "  " + name + ": " + yaml_quoted(text) + "\n";
   }
 
   const capture::Tunnel& t_;
@@ -193,7 +193,7 @@ void Emitter::live_send(const ScriptMessage& m, bool in_call) {
         (in_call && a.is(AvpType::AssignedSessionId)))
       value = "live";
     else
-      value = quoted(hex(value_octets(a)));
+      value = yaml_quoted(hex(value_octets(a)));
     avps += "        - {type: " + avp_key(a.vendor, a.type) + ", value: " + value;
     if (a.vendor != kIetfVendor) avps += ", vendor: " + std::to_string(a.vendor);
     const AvpSpec* spec = find_avp_spec(a.vendor, a.type);
@@ -348,7 +348,7 @@ Result<std::string, std::string> Emitter::run() {
   for (const std::string& n : notes_) out << "# note: " << n << "\n";
   if (!pap_password_.empty()) {
     if (pap_password_.find("${") == std::string::npos)
-      out << "vars:\n  password: " << quoted(pap_password_) << "\n";
+      out << "vars:\n  password: " << yaml_quoted(pap_password_) << "\n";
     else
       out << "# note: the captured PAP password holds '${': give --password\n";
   }

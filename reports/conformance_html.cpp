@@ -11,8 +11,6 @@
 namespace l2tp::reports {
 namespace {
 
-const std::string_view kStyle = html_base_style();
-
 // Shows or hides cases by verdict and opens or closes them all; the page reads fine without it.
 constexpr std::string_view kScript = R"js(
 (function(){
@@ -25,15 +23,8 @@ document.querySelectorAll('details.case').forEach(function(d){d.open=open;});});
 })();
 )js";
 
-std::string esc(std::string_view s) {
-  return escape_markup(s);
-}
 std::string esc_attr(std::string_view s) {
   return escape_markup(s, true);
-}
-
-std::string fixed(double v, int decimals) {
-  return html_fixed(v, decimals);
 }
 
 std::string human_duration(double s) {
@@ -125,10 +116,12 @@ class Page {
     const Verdict v = outcome();
     o_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     o_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    o_ += std::string("<title>L2TP conformance ") + verdict_label(v) + ": DUT " + esc(s_.dut_role) + " @ " +
-          esc(s_.target) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+    o_ += std::string("<title>L2TP conformance ") + verdict_label(v) + ": DUT " + escape_markup(s_.dut_role) +
+          " @ " + escape_markup(s_.target) + "</title>\n<style>" + std::string(html_base_style()) +
+          "</style>\n</head>\n<body>\n";
     o_ += "<header class=\"top\"><div class=\"wrap\"><div><h1>L2TP conformance report</h1>";
-    o_ += "<div class=\"sub\">RFC 2661 (L2TPv2) &middot; l2tpsim " + esc(s_.tool_version) + "</div></div>";
+    o_ += "<div class=\"sub\">RFC 2661 (L2TPv2) &middot; l2tpsim " + escape_markup(s_.tool_version) +
+          "</div></div>";
     o_ += "<div class=\"outcome v-" + std::string(to_string(v)) + "\">" + verdict_label(v) +
           "</div></div></header>\n";
   }
@@ -145,10 +138,10 @@ class Page {
         if (st.case_id == "liveness-check")
           o_ += "at a liveness check between cases";
         else
-          o_ +=
-              "during <a href=\"#" + esc_attr(anchor("case-", st.case_id)) + "\">" + esc(st.case_id) + "</a>";
-        o_ += ", " + fixed(st.time_s, 1) + " s into the run";
-        if (!st.detail.empty()) o_ += ": " + esc(st.detail);
+          o_ += "during <a href=\"#" + esc_attr(anchor("case-", st.case_id)) + "\">" +
+                escape_markup(st.case_id) + "</a>";
+        o_ += ", " + html_fixed(st.time_s, 1) + " s into the run";
+        if (!st.detail.empty()) o_ += ": " + escape_markup(st.detail);
         o_ += "</li>";
       }
       o_ += "</ul>";
@@ -168,15 +161,17 @@ class Page {
       o_ += "<div><dt>" + std::string(dt) + "</dt><dd>" + dd_html + "</dd></div>";
     };
     o_ += "<section class=\"summary\"><dl class=\"meta\">";
-    item("Target", "<span class=\"mono\">" + esc(s_.target) + "</span>");
+    item("Target", "<span class=\"mono\">" + escape_markup(s_.target) + "</span>");
     std::string role = s_.dut_role;
     std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) { return std::toupper(c); });
-    item("DUT role", esc(role));
-    item("Started", esc(s_.started));
+    item("DUT role", escape_markup(role));
+    item("Started", escape_markup(s_.started));
     item("Duration", human_duration(s_.duration_s));
+    if (!s_.shard.empty())
+      item("Shard", escape_markup(s_.shard) + " (--shard: a part of the selected cases)");
     item("Capture", s_.pcap_path.empty() ? std::string("none")
                                          : "<span class=\"mono\" title=\"" + esc_attr(s_.pcap_path) + "\">" +
-                                               esc(pcap_) + "</span>");
+                                               escape_markup(pcap_) + "</span>");
     o_ += "</dl><div class=\"totals\"><span class=\"count\">" + std::to_string(s_.cases.size()) +
           " cases</span>";
     const std::pair<Verdict, const char*> kinds[] = {{Verdict::Pass, "pass"},
@@ -191,7 +186,7 @@ class Page {
               " " + name + "</span>";
     if (s_.coverage)
       o_ += "<a class=\"count\" href=\"#coverage\" style=\"margin-left:12px\">coverage: " +
-            esc(totals_line(*s_.coverage)) + "</a>";
+            escape_markup(totals_line(*s_.coverage)) + "</a>";
     o_ += "</div></section>\n";
   }
 
@@ -200,7 +195,7 @@ class Page {
     std::string f = "<span class=\"frame\"";
     if (!s_.pcap_path.empty())
       f += " title=\"" + esc_attr("tshark -r " + shell_word(pcap_) + " -Y frame.number==" + n + " -V") + "\"";
-    return f + ">frame " + n + "</span> (" + fixed(e.time_s, 3) + " s): " + esc(e.summary);
+    return f + ">frame " + n + "</span> (" + html_fixed(e.time_s, 3) + " s): " + escape_markup(e.summary);
   }
 
   void evidence_list(const std::vector<Evidence>& ev) {
@@ -214,13 +209,14 @@ class Page {
     o_ += "<div class=\"body\">";
     if (!c.reason.empty())
       o_ += "<p class=\"reason v-" + std::string(to_string(c.verdict)) + "\"><b>" + verdict_label(c.verdict) +
-            "</b>" + esc(c.reason) + "</p>";
+            "</b>" + escape_markup(c.reason) + "</p>";
     o_ += "<p class=\"facts\">";
-    if (!c.file.empty()) o_ += "Scenario <code>" + esc(c.file) + "</code> &middot; ";
-    o_ += "started at " + fixed(c.started_s, 3) + " s &middot; took " + fixed(c.duration_s, 3) + " s";
+    if (!c.file.empty()) o_ += "Scenario <code>" + escape_markup(c.file) + "</code> &middot; ";
+    o_ +=
+        "started at " + html_fixed(c.started_s, 3) + " s &middot; took " + html_fixed(c.duration_s, 3) + " s";
     if (c.first_frame != 0)
       o_ += " &middot; frames " + std::to_string(c.first_frame) + "&ndash;" + std::to_string(c.last_frame) +
-            (pcap_.empty() ? "" : " of <code>" + esc(pcap_) + "</code>");
+            (pcap_.empty() ? "" : " of <code>" + escape_markup(pcap_) + "</code>");
     o_ += "</p>";
     if (!c.checks.empty()) {
       o_ += "<h4>Checks</h4><ul class=\"checks\">";
@@ -233,15 +229,15 @@ class Page {
           o_ += "<li><span class=\"mark v-fail\">FAIL</span><div>";
         else
           o_ += "<li><span class=\"mark v-warn\">WARN</span><div>";
-        o_ += esc(ch.description);
+        o_ += escape_markup(ch.description);
         if (!ch.requirement.empty()) {
           o_ += "<div class=\"clause\"><a href=\"#" + esc_attr(anchor("req-", ch.requirement)) + "\">" +
-                esc(ch.requirement) + "</a> <span class=\"" + level_class(ch.level) + "\">" + esc(ch.level) +
-                "</span>";
-          if (!ch.clause.empty()) o_ += " RFC " + esc(ch.clause);
+                escape_markup(ch.requirement) + "</a> <span class=\"" + level_class(ch.level) + "\">" +
+                escape_markup(ch.level) + "</span>";
+          if (!ch.clause.empty()) o_ += " RFC " + escape_markup(ch.clause);
           o_ += "</div>";
         }
-        if (!ch.detail.empty()) o_ += "<div class=\"detail\">" + esc(ch.detail) + "</div>";
+        if (!ch.detail.empty()) o_ += "<div class=\"detail\">" + escape_markup(ch.detail) + "</div>";
         evidence_list(ch.evidence);
         o_ += "</div></li>";
       }
@@ -252,11 +248,12 @@ class Page {
       for (const auto& v : c.violations) {
         const RuleInfo* r = find_rule(v.rule);
         const bool must = r && is_mandatory_level(r->level);
-        o_ += std::string("<li><span class=\"mark ") + (must ? "v-fail" : "v-warn") + "\">" + esc(v.rule) +
-              "</span><div>" + esc(v.detail);
+        o_ += std::string("<li><span class=\"mark ") + (must ? "v-fail" : "v-warn") + "\">" +
+              escape_markup(v.rule) + "</span><div>" + escape_markup(v.detail);
         if (r)
-          o_ += "<div class=\"ruletext\"><span class=\"" + level_class(r->level) + "\">" + esc(r->level) +
-                "</span> " + esc(section_label(r->section)) + ": " + esc(r->text) + "</div>";
+          o_ += "<div class=\"ruletext\"><span class=\"" + level_class(r->level) + "\">" +
+                escape_markup(r->level) + "</span> " + escape_markup(section_label(r->section)) + ": " +
+                escape_markup(r->text) + "</div>";
         if (v.evidence.frame != 0) evidence_list({v.evidence});
         o_ += "</div></li>";
       }
@@ -287,13 +284,13 @@ class Page {
       const bool open = c.verdict == Verdict::Fail || c.verdict == Verdict::Inconclusive || c.dut_stopped;
       o_ += "<details class=\"case\" data-verdict=\"" + std::string(to_string(c.verdict)) + "\" id=\"" +
             esc_attr(anchor("case-", c.id)) + "\"" + (open ? " open" : "") + ">";
-      o_ += "<summary class=\"row\"><span class=\"id mono\">" + esc(c.id) + "</span><span>" +
+      o_ += "<summary class=\"row\"><span class=\"id mono\">" + escape_markup(c.id) + "</span><span>" +
             badge(c.verdict) + "</span><span class=\"mono\">";
       for (std::size_t i = 0; i < c.requirements.size(); ++i)
         o_ += (i ? ", " : "") + std::string("<a href=\"#") + esc_attr(anchor("req-", c.requirements[i])) +
-              "\">" + esc(c.requirements[i]) + "</a>";
-      o_ += "</span><span>" + esc(c.title) + "</span><span class=\"num\">" + fixed(c.duration_s, 2) +
-            " s</span></summary>";
+              "\">" + escape_markup(c.requirements[i]) + "</a>";
+      o_ += "</span><span>" + escape_markup(c.title) + "</span><span class=\"num\">" +
+            html_fixed(c.duration_s, 2) + " s</span></summary>";
       case_body(c);
       o_ += "</details>\n";
     }
@@ -306,17 +303,18 @@ class Page {
         "it</span></h2>\n<table class=\"reqs\"><thead><tr><th>ID</th><th>Level</th><th>Section</th>"
         "<th>Requirement</th><th>Verdict</th><th>Cases</th></tr></thead><tbody>\n";
     for (const auto& r : requirement_results(s_)) {
-      o_ += "<tr id=\"" + esc_attr(anchor("req-", r.id)) + "\"><td class=\"rid mono\">" + esc(r.id) + "</td>";
+      o_ += "<tr id=\"" + esc_attr(anchor("req-", r.id)) + "\"><td class=\"rid mono\">" +
+            escape_markup(r.id) + "</td>";
       if (r.rule)
-        o_ += "<td><span class=\"" + level_class(r.rule->level) + "\">" + esc(r.rule->level) +
-              "</span></td><td class=\"sec\">" + esc(section_label(r.rule->section)) + "</td><td>" +
-              esc(r.rule->text) + "</td>";
+        o_ += "<td><span class=\"" + level_class(r.rule->level) + "\">" + escape_markup(r.rule->level) +
+              "</span></td><td class=\"sec\">" + escape_markup(section_label(r.rule->section)) + "</td><td>" +
+              escape_markup(r.rule->text) + "</td>";
       else
         o_ += "<td></td><td></td><td class=\"detail\">(not in the requirement catalogue)</td>";
       o_ += "<td>" + badge(r.verdict) + "</td><td class=\"rcases mono\">";
       for (std::size_t i = 0; i < r.cases.size(); ++i)
         o_ += (i ? "<br>" : "") + std::string("<a href=\"#") + esc_attr(anchor("case-", r.cases[i])) + "\">" +
-              esc(r.cases[i]) + "</a>";
+              escape_markup(r.cases[i]) + "</a>";
       o_ += "</td></tr>\n";
     }
     o_ += "</tbody></table>\n";
@@ -326,18 +324,18 @@ class Page {
   void coverage() {
     if (!s_.coverage) return;
     const Coverage& c = *s_.coverage;
-    o_ += "<h2 id=\"coverage\">Coverage<span class=\"hint\">" + esc(totals_line(c)) +
-          " (every MUST, MUST NOT and state-table row binding a DUT " + esc(c.dut_role) +
-          "; l2tpsim rules --coverage --dut-role " + esc(c.dut_role) + ")</span></h2>\n";
+    o_ += "<h2 id=\"coverage\">Coverage<span class=\"hint\">" + escape_markup(totals_line(c)) +
+          " (every MUST, MUST NOT and state-table row binding a DUT " + escape_markup(c.dut_role) +
+          "; l2tpsim rules --coverage --dut-role " + escape_markup(c.dut_role) + ")</span></h2>\n";
     o_ += "<details><summary>The " + std::to_string(c.uncovered + c.not_testable) +
           " requirements no case cites</summary><table class=\"reqs\"><thead><tr><th>ID</th><th>Level</th>"
           "<th>Section</th><th>Requirement</th><th>Status</th></tr></thead><tbody>\n";
     for (const auto& r : c.rows) {
       if (r.status == CoverageStatus::Covered) continue;
-      o_ += "<tr><td class=\"rid mono\">" + esc(r.id) + "</td><td><span class=\"" + level_class(r.level) +
-            "\">" + esc(r.level) + "</span></td><td class=\"sec\">" + esc(section_label(r.section)) +
-            "</td><td>" + esc(r.text) + "</td><td>" +
-            (r.status == CoverageStatus::NotTestable ? "not testable here: " + esc(r.reason)
+      o_ += "<tr><td class=\"rid mono\">" + escape_markup(r.id) + "</td><td><span class=\"" +
+            level_class(r.level) + "\">" + escape_markup(r.level) + "</span></td><td class=\"sec\">" +
+            escape_markup(section_label(r.section)) + "</td><td>" + escape_markup(r.text) + "</td><td>" +
+            (r.status == CoverageStatus::NotTestable ? "not testable here: " + escape_markup(r.reason)
                                                      : std::string("<b>uncovered</b>")) +
             "</td></tr>\n";
     }
@@ -345,9 +343,9 @@ class Page {
   }
 
   void footer() {
-    o_ += "<footer>Generated by l2tpsim " + esc(s_.tool_version) + ". ";
+    o_ += "<footer>Generated by l2tpsim " + escape_markup(s_.tool_version) + ". ";
     if (!s_.pcap_path.empty())
-      o_ += "Frame numbers refer to <code>" + esc(pcap_) +
+      o_ += "Frame numbers refer to <code>" + escape_markup(pcap_) +
             "</code> as Wireshark numbers them; hover a frame for the tshark command that shows it. ";
     o_ +=
         "Verdicts: PASS met every check; FAIL broke a MUST-level requirement (MUST, MUST NOT, SHALL, "

@@ -77,6 +77,7 @@ std::string totals_line(const SuiteResult& s) {
       << " not applicable";
   if (const auto nr = s.count(Verdict::NotRun)) out << ", " << nr << " not run";
   if (s.incomplete) out << " (interrupted: " << n << " of " << s.cases_planned << " cases)";
+  if (!s.shard.empty()) out << " (shard " << s.shard << " of the suite)";
   return out.str();
 }
 
@@ -277,6 +278,7 @@ nlohmann::json to_json(const SuiteResult& s) {
           {"pcap", valid_utf8(s.pcap_path)},
           {"incomplete", s.incomplete},
           {"cases_planned", s.cases_planned},
+          {"shard", s.shard.empty() ? nlohmann::json() : nlohmann::json(valid_utf8(s.shard))},
           {"strict", s.strict},
           {"dut", dut_json(s.dut)},
           {"cases", std::move(cases)},

@@ -94,6 +94,7 @@ struct SuiteResult {
   DutHealth dut;
   bool incomplete = false;           // interrupted (SIGINT): the cases run so far
   std::size_t cases_planned = 0;     // how many were selected to run
+  std::string shard;                 // "2/3" (--shard: every third case from the second); "" for all
   bool strict = false;               // --strict: a warn counts as a fail for the exit status
   std::optional<Coverage> coverage;  // of the whole suite for this DUT role, when computed
 

@@ -2,12 +2,10 @@
 
 #include <set>
 
+#include "peers/users/routeros_values.hpp"
+
 namespace l2tp::peers {
 namespace {
-
-std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
 
 const AddressRef& first_set(std::initializer_list<const AddressRef*> refs) {
   for (const AddressRef* r : refs)
@@ -27,7 +25,7 @@ Result<AddressPlan, std::string> AddressPlan::create(UserDb db, std::string defa
   if (!db.profile(default_profile)) {
     std::string names;
     for (const auto& p : db.profiles()) names += (names.empty() ? "" : ", ") + p.name;
-    return unexpected("default-profile: no profile named " + quoted(default_profile) +
+    return unexpected("default-profile: no profile named " + double_quoted(default_profile) +
                       " (profiles: " + names + ")");
   }
   return AddressPlan(std::move(db), std::move(default_profile));
@@ -44,7 +42,7 @@ Result<std::uint32_t, std::string> AddressPlan::take_from_pool(const std::string
   std::uint64_t total = 0;
   for (std::string name = pool; !name.empty() && visited.insert(name).second;) {
     const auto it = pools_.find(name);
-    if (it == pools_.end()) return unexpected(std::string(key) + ": no pool named " + quoted(name));
+    if (it == pools_.end()) return unexpected(std::string(key) + ": no pool named " + double_quoted(name));
     chain += (chain.empty() ? "" : " -> ") + name;
     total += it->second.size();
     if (auto a = it->second.allocate([this](std::uint32_t x) { return taken(x); })) {
@@ -61,9 +59,9 @@ Result<std::uint32_t, std::string> AddressPlan::take_from_pool(const std::string
 Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const AssignHints& hints) {
   const PppSecret* s = db_.secret(user);
   if (s && !s->usable_for_l2tp()) {
-    if (s->disabled) return unexpected("user " + quoted(user) + " is disabled (" + s->origin + ")");
-    return unexpected("user " + quoted(user) + " is for service " + s->service + ", not l2tp (" + s->origin +
-                      ")");
+    if (s->disabled) return unexpected("user " + double_quoted(user) + " is disabled (" + s->origin + ")");
+    return unexpected("user " + double_quoted(user) + " is for service " + s->service + ", not l2tp (" +
+                      s->origin + ")");
   }
   // Sessions are counted per user for only-one and for users with their own secret; not for
   // the thousands of pattern or RADIUS users of a load test (a map node each, cheap sessions).
@@ -78,11 +76,11 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
   out.profile = prof->name;
   const bool only_one = prof->only_one.value_or(def->only_one.value_or(false));
   if (only_one && sessions_of(user) > 0)
-    return unexpected("only-one: user " + quoted(user) + " already has a session (profile " + prof->name +
-                      ")");
+    return unexpected("only-one: user " + double_quoted(user) + " already has a session (profile " +
+                      prof->name + ")");
 
-  const std::string chain = std::string(s ? "the secret, " : "") + "profile " + quoted(prof->name) +
-                            " and default profile " + quoted(def->name);
+  const std::string chain = std::string(s ? "the secret, " : "") + "profile " + double_quoted(prof->name) +
+                            " and default profile " + double_quoted(def->name);
   const AddressRef& local_ref =
       first_set({s ? &s->local_address : nullptr, &prof->local_address, &def->local_address});
   AddressRef hinted;
@@ -91,9 +89,9 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
   const AddressRef& remote_ref =
       first_set({&hinted, s ? &s->remote_address : nullptr, &prof->remote_address, &def->remote_address});
   if (local_ref.empty())
-    return unexpected("local-address: none for user " + quoted(user) + " (" + chain + " set none)");
+    return unexpected("local-address: none for user " + double_quoted(user) + " (" + chain + " set none)");
   if (remote_ref.empty())
-    return unexpected("remote-address: none for user " + quoted(user) + " (" + chain + " set none)");
+    return unexpected("remote-address: none for user " + double_quoted(user) + " (" + chain + " set none)");
 
   std::uint32_t local = 0;
   if (local_ref.address) {
@@ -116,7 +114,7 @@ Result<Assignment, std::string> AddressPlan::assign(std::string_view user, const
       unref(local, false);
       if (!out.local_pool.empty()) --pool_use_[out.local_pool];
       return unexpected(
-          "remote-address: " + remote_ref.address->to_string() + " for user " + quoted(user) +
+          "remote-address: " + remote_ref.address->to_string() + " for user " + double_quoted(user) +
           (remote == local ? " is this session's local address" : " is in use by another session"));
     }
   } else {

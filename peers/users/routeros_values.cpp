@@ -4,14 +4,15 @@
 #include <limits>
 
 namespace l2tp::peers {
-namespace {
 
-std::string quoted(std::string_view s) {
+std::string double_quoted(std::string_view s) {
   std::string out = "\"";
   out += s;
   out += '"';
   return out;
 }
+
+namespace {
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -57,14 +58,15 @@ std::vector<Item> split_items(std::string_view text) {
 ValueResult<Ipv4Range> parse_one_range(Item item) {
   const std::string_view t = item.text;
   const std::string expected =
-      "expected a range (10.1.0.10-10.1.0.250), an address or a CIDR prefix (10.2.0.0/30), got " + quoted(t);
+      "expected a range (10.1.0.10-10.1.0.250), an address or a CIDR prefix (10.2.0.0/30), got " +
+      double_quoted(t);
   if (const auto dash = t.find('-'); dash != std::string_view::npos) {
     const auto a = parse_ipv4(t.substr(0, dash));
     const auto b = parse_ipv4(t.substr(dash + 1));
     if (!a || !b) return unexpected(ValueError{item.offset, expected});
     const Ipv4Range r{to_u32(*a), to_u32(*b)};
     if (r.first > r.last)
-      return unexpected(ValueError{item.offset, "range " + quoted(t) + " runs backwards"});
+      return unexpected(ValueError{item.offset, "range " + double_quoted(t) + " runs backwards"});
     return r;
   }
   if (const auto slash = t.find('/'); slash != std::string_view::npos) {
@@ -74,7 +76,7 @@ ValueResult<Ipv4Range> parse_one_range(Item item) {
     const std::uint32_t mask = len == 0 ? 0 : ~std::uint32_t{0} << (32 - len);
     const std::uint32_t net = to_u32(*a) & mask;
     if (net != to_u32(*a)) {
-      return unexpected(ValueError{item.offset, quoted(t) + " has host bits set (the prefix is " +
+      return unexpected(ValueError{item.offset, double_quoted(t) + " has host bits set (the prefix is " +
                                                     from_u32(net).to_string() + "/" + std::to_string(len) +
                                                     ")"});
     }
@@ -109,7 +111,7 @@ ValueResult<AddressRef> parse_address_or_pool(std::string_view text) {
   for (char c : text)
     address_like = address_like && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
   if (address_like || text.find_first_of(":/") != std::string_view::npos)
-    return unexpected(ValueError{0, "expected an IPv4 address or a pool name, got " + quoted(text)});
+    return unexpected(ValueError{0, "expected an IPv4 address or a pool name, got " + double_quoted(text)});
   ref.pool = std::string(text);
   return ref;
 }
@@ -119,7 +121,8 @@ ValueResult<std::vector<net::IpAddress>> parse_ipv4_list(std::string_view text, 
   if (text.empty()) return out;
   for (const auto& item : split_items(text)) {
     const auto a = parse_ipv4(item.text);
-    if (!a) return unexpected(ValueError{item.offset, "expected an IPv4 address, got " + quoted(item.text)});
+    if (!a)
+      return unexpected(ValueError{item.offset, "expected an IPv4 address, got " + double_quoted(item.text)});
     if (out.size() == max)
       return unexpected(ValueError{item.offset, "at most " + std::to_string(max) + " addresses are allowed"});
     out.push_back(*a);
@@ -135,8 +138,8 @@ ValueResult<std::vector<Ipv4Range>> parse_ranges(std::string_view text) {
     if (!r) return unexpected(r.error());
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (out[i].overlaps(*r)) {
-        return unexpected(ValueError{
-            item.offset, quoted(item.text) + " overlaps " + quoted(texts[i]) + " in the same pool"});
+        return unexpected(ValueError{item.offset, double_quoted(item.text) + " overlaps " +
+                                                      double_quoted(texts[i]) + " in the same pool"});
       }
     }
     out.push_back(*r);
@@ -146,7 +149,7 @@ ValueResult<std::vector<Ipv4Range>> parse_ranges(std::string_view text) {
 }
 
 ValueResult<std::chrono::milliseconds> parse_routeros_time(std::string_view text) {
-  const ValueError bad{0, "expected a time such as 30s, 1h30m, 1d or 00:30:00, got " + quoted(text)};
+  const ValueError bad{0, "expected a time such as 30s, 1h30m, 1d or 00:30:00, got " + double_quoted(text)};
   constexpr std::uint64_t kMax = std::uint64_t{1} << 40;  // ~35 years in ms: beyond any timeout
   std::uint64_t total_ms = 0;
   std::size_t i = 0;
@@ -214,13 +217,13 @@ ValueResult<std::chrono::milliseconds> parse_routeros_time(std::string_view text
 ValueResult<bool> parse_yes_no(std::string_view text) {
   if (text == "yes") return true;
   if (text == "no") return false;
-  return unexpected(ValueError{0, "expected yes or no, got " + quoted(text)});
+  return unexpected(ValueError{0, "expected yes or no, got " + double_quoted(text)});
 }
 
 ValueResult<std::uint64_t> parse_count(std::string_view text) {
   std::uint64_t v = 0;
   if (!to_number(text, std::numeric_limits<std::uint64_t>::max(), v))
-    return unexpected(ValueError{0, "expected a non-negative whole number, got " + quoted(text)});
+    return unexpected(ValueError{0, "expected a non-negative whole number, got " + double_quoted(text)});
   return v;
 }
 

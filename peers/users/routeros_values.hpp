@@ -26,6 +26,9 @@ struct ValueError {
 template <typename T>
 using ValueResult = Result<T, ValueError>;
 
+// `s` in double quotes, for error messages ("default-profile: no profile named \"x\"").
+std::string double_quoted(std::string_view s);
+
 // Strict dotted-quad IPv4 ("10.0.0.1"; no leading zeros, no IPv6).
 std::optional<net::IpAddress> parse_ipv4(std::string_view text);
 

@@ -14,7 +14,7 @@
 #include "tests/support/child_process.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 const std::string kManifest = std::string(L2TPSIM_SOURCE_DIR) + "/deploy/kubernetes/l2tpsim-agents.yaml";
 
@@ -125,5 +125,5 @@ TEST(KubernetesManifest, TheAgentsCommandLineIsAcceptedForEveryIndex) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

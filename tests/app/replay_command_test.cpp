@@ -15,7 +15,7 @@
 #endif
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 const std::string kCapture = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
 
@@ -159,5 +159,5 @@ TEST(ReplayCommand, BadUsageAndUnreadableCapturesExitTwo) {
   EXPECT_NE(r.err.find("README.md"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

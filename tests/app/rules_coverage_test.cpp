@@ -10,7 +10,7 @@
 namespace fs = std::filesystem;
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::string suite_dir() {
   return std::string(L2TPSIM_SOURCE_DIR) + "/scenarios/library/conformance";
@@ -89,5 +89,5 @@ TEST_F(TinySuite, UsageErrors) {
   EXPECT_NE(last_.err.find("not-testable.tsv:2: dut-role 'nowhere'"), std::string::npos) << last_.err;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -14,7 +14,7 @@
 #endif
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(ScenarioIpsec, UseIpsecInARoleBlockIsRefusedAtItsLine) {
   const auto path = std::filesystem::temp_directory_path() /
@@ -40,5 +40,5 @@ TEST(ScenarioIpsec, UseIpsecInARoleBlockIsRefusedAtItsLine) {
       << all;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -7,7 +7,7 @@
 #include "conversation_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -106,5 +106,5 @@ TEST(ConversationDecode, UnattributedV3AndOtherUdpAreCountedAndNoted) {
   EXPECT_TRUE(has_note(c.notes, "neither L2TPv2 nor L2TPv3 (frame 4)")) << all_notes(c.notes);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

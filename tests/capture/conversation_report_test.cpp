@@ -14,7 +14,7 @@
 #endif
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // reference/rfc2661_avps.tsv rows stopccn-result, cdn-result and error-code: the code and its
 // meaning (last column), which the report must repeat word for word.
@@ -105,5 +105,5 @@ TEST(ConversationReport, WindowsCiscoJson) {
   EXPECT_EQ(j["counts"]["l2tpv2"], 168);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -16,7 +16,7 @@
 #include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -226,5 +226,5 @@ TEST(ConversationSim, HiddenAssignedSessionIdPairsTheCallOnlyWithTheSecret) {
   EXPECT_FALSE(whole) << "without the secret the hidden IDs cannot pair the call";
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -11,7 +11,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -324,5 +324,5 @@ TEST(ConversationCaptures, UnreadableFileIsAnErrorNamingIt) {
   EXPECT_NE(r.error().find("/nonexistent/capture.pcap"), std::string::npos) << r.error();
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

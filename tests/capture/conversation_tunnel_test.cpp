@@ -7,7 +7,7 @@
 #include "conversation_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -247,5 +247,5 @@ TEST(ConversationTunnel, HostTalkingToItselfKeepsItsDatagrams) {
   EXPECT_EQ(c.tunnels[0].sessions[0].ppp.size(), 2u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

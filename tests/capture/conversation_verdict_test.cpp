@@ -5,7 +5,7 @@
 #include "conversation_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -100,5 +100,5 @@ TEST(ConversationVerdict, RolesComeFromTheCallMessages) {
   EXPECT_EQ(c.tunnels[0].side_of(PeerRole::Lns), std::optional<std::uint8_t>(1));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

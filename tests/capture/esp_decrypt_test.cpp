@@ -16,7 +16,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: the capture tests' builders
 
@@ -273,5 +273,5 @@ TEST(DecodeEsp, SaysTheL2tpIsEncryptedThenDecryptsItAsTsharkDoes) {
   EXPECT_EQ(lines_of(tshark.out), (std::vector<std::string>{"2\t1", "3\t1"})) << tshark.out;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

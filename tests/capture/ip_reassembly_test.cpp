@@ -7,7 +7,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 FragmentKey key(std::uint32_t id = 7, std::uint8_t protocol = 17) {
   return FragmentKey{IpAddress::v4(10, 0, 0, 1), IpAddress::v4(10, 0, 0, 2), id, protocol};
@@ -223,5 +223,5 @@ TEST(IpReassembly, SingleUnfragmentedPieceCompletesAtOnce) {
   EXPECT_EQ(out.payload, data);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -7,7 +7,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::TempFile;
 
@@ -49,5 +49,5 @@ TEST(PcapMerge, AMissingInputIsAnErrorNamingIt) {
   EXPECT_NE(map.error().find("/nonexistent/shard0"), std::string::npos) << map.error();
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -11,7 +11,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -163,5 +163,5 @@ TEST(PcapReader, MovedReaderContinuesWhereItWas) {
   EXPECT_EQ(moved.stats().frames, 3u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -10,7 +10,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::TempFile;
 
@@ -278,5 +278,5 @@ TEST(PcapWriter, MovedWriterKeepsWritingAndFlushMakesDataVisible) {
   EXPECT_EQ(read.packets[1].payload.size(), 21u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

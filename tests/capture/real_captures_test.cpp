@@ -8,7 +8,7 @@
 #include "capture_test_util.hpp"
 
 namespace l2tp::capture {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -140,5 +140,5 @@ TEST(PcapReaderCaptures, TcpdumpAvpOverflowYieldsTruncatedDatagrams) {
   EXPECT_EQ(frames_where(read, is_l2tp_udp), tshark_frames(data_file(name), "udp.port==1701"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::capture

@@ -6,13 +6,10 @@
 #include <set>
 
 #include "engine/node.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
-
-net::Endpoint ep(std::uint8_t b) {
-  return net::Endpoint{net::IpAddress::v4(192, 0, 2, b), 1701};
-}
+namespace L2TPSIM_FILE_ID {
 
 NodeConfig lac_with_block(std::uint16_t low, std::uint16_t high, std::uint16_t stride,
                           std::uint16_t residue) {
@@ -31,9 +28,9 @@ TEST(NodeIdRange, EveryIdInTheBlockUntilItIsFull) {
   SeededRng rng(1);
   Node node(lac_with_block(32768, 32775, 1, 0), rng);
   std::set<std::uint16_t> ids;
-  for (int i = 0; i < 8; ++i) ids.insert(node.open_tunnel(ep(1), ep(9), Time{}).value);
+  for (int i = 0; i < 8; ++i) ids.insert(node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}).value);
   EXPECT_EQ(ids, (std::set<std::uint16_t>{32768, 32769, 32770, 32771, 32772, 32773, 32774, 32775}));
-  EXPECT_EQ(node.open_tunnel(ep(1), ep(9), Time{}), TunnelId{}) << "none outside the block";
+  EXPECT_EQ(node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}), TunnelId{}) << "none outside the block";
 }
 
 TEST(NodeIdRange, ShardResiduesApplyInsideTheBlock) {
@@ -42,7 +39,7 @@ TEST(NodeIdRange, ShardResiduesApplyInsideTheBlock) {
     SeededRng rng(residue);
     Node node(lac_with_block(32768, 65535, 3, residue), rng);
     for (int i = 0; i < 200; ++i) {
-      const auto id = node.open_tunnel(ep(1), ep(9), Time{}).value;
+      const auto id = node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}).value;
       ASSERT_GE(id, 32768);
       EXPECT_EQ(id % 3, residue);
     }
@@ -54,10 +51,10 @@ TEST(NodeIdRange, TheFirstIdOutsideTheBlockStartsAtItsLow) {
   NodeConfig c = lac_with_block(100, 102, 1, 0);
   c.first_tunnel_id = 7;  // below the block: ignored
   Node node(c, rng);
-  EXPECT_EQ(node.open_tunnel(ep(1), ep(9), Time{}).value, 100);
-  EXPECT_EQ(node.open_tunnel(ep(1), ep(9), Time{}).value, 101);
-  EXPECT_EQ(node.open_tunnel(ep(1), ep(9), Time{}).value, 102);
+  EXPECT_EQ(node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}).value, 100);
+  EXPECT_EQ(node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}).value, 101);
+  EXPECT_EQ(node.open_tunnel(test_net_ep(1), test_net_ep(9), Time{}).value, 102);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -9,19 +9,16 @@
 
 #include "engine/node.hpp"
 #include "engine/wire/message.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using wire::make_avp;
 
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(192, 0, 2, last), port};
-}
-
-const net::Endpoint kNodeAddr = ep(2);
-const net::Endpoint kPeerAddr = ep(3, 40000);
+const net::Endpoint kNodeAddr = test_net_ep(2);
+const net::Endpoint kPeerAddr = test_net_ep(3, 40000);
 constexpr std::uint16_t kPeerTunnel = 0x0777;
 
 Time at(Duration d) {
@@ -168,10 +165,10 @@ TEST(NodeIdleRows, R334_AMessageFromAnotherPortIsTakenButReportedOnce) {
   drain(node, at(200ms));
   EXPECT_TRUE(violations(node).empty());
   // From another port: taken (acknowledged, to the tunnel's pair) and reported, once.
-  node.handle_datagram(kNodeAddr, ep(3, 40001),
+  node.handle_datagram(kNodeAddr, test_net_ep(3, 40001),
                        encode(wire::make_control(MessageType::Hello, TunnelId{}, SessionId{}), ours, 0, 3, 1),
                        at(300ms));
-  node.handle_datagram(kNodeAddr, ep(3, 40001),
+  node.handle_datagram(kNodeAddr, test_net_ep(3, 40001),
                        encode(wire::make_control(MessageType::Hello, TunnelId{}, SessionId{}), ours, 0, 4, 1),
                        at(400ms));
   const auto out = drain(node, at(1s));
@@ -229,5 +226,5 @@ TEST(NodeIdleRows, R078_AStopCcnNamingAnotherAssignedTunnelIdIsReported) {
   EXPECT_EQ(v[0].rule, Rule::R078);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -7,17 +7,14 @@
 
 #include "engine/node.hpp"
 #include "engine/wire/message.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
-net::Endpoint ep(std::uint8_t b) {
-  return net::Endpoint{net::IpAddress::v4(192, 0, 2, b), 1701};
-}
-
-const net::Endpoint kNodeAddr = ep(1);
+const net::Endpoint kNodeAddr = test_net_ep(1);
 
 // Four IDs in all: 1, 16385, 32769, 49153 (stride 16384, residue 1), as one shard of many.
 NodeConfig node_with_four_ids(bool lns) {
@@ -59,11 +56,12 @@ TEST(NodeIds, AnSccrqWhenEveryTunnelIdIsTakenIsRefusedWithoutATunnelZero) {
   SeededRng rng(1);
   Node node(node_with_four_ids(true), rng);
   const Time t0 = Time{};
-  for (std::uint8_t i = 0; i < 4; ++i) node.handle_datagram(kNodeAddr, ep(10 + i), sccrq(100 + i), t0);
+  for (std::uint8_t i = 0; i < 4; ++i)
+    node.handle_datagram(kNodeAddr, test_net_ep(10 + i), sccrq(100 + i), t0);
   EXPECT_EQ(sccrp_ids(node, t0), (std::set<std::uint16_t>{1, 16385, 32769, 49153}));
   EXPECT_EQ(node.live_tunnels(), 4u);
 
-  node.handle_datagram(kNodeAddr, ep(20), sccrq(200), t0);
+  node.handle_datagram(kNodeAddr, test_net_ep(20), sccrq(200), t0);
   EXPECT_TRUE(sccrp_ids(node, t0).empty()) << "no ID left to offer";
   EXPECT_EQ(node.stats().refused_tunnels, 1u);
   EXPECT_EQ(node.tunnel(TunnelId{}), nullptr) << "no tunnel with ID 0 (R145)";
@@ -79,7 +77,7 @@ TEST(NodeIds, AnSccrqWhenEveryTunnelIdIsTakenIsRefusedWithoutATunnelZero) {
     sccrp_ids(node, now);
   }
   ASSERT_EQ(node.tunnel(TunnelId{16385}), nullptr);
-  node.handle_datagram(kNodeAddr, ep(20), sccrq(200), now);
+  node.handle_datagram(kNodeAddr, test_net_ep(20), sccrq(200), now);
   const auto again = sccrp_ids(node, now);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(*again.begin() % 16384, 1) << "one of the four, now free";
@@ -89,12 +87,13 @@ TEST(NodeIds, OpenTunnelFailsWhenEveryTunnelIdIsTaken) {
   SeededRng rng(2);
   Node node(node_with_four_ids(false), rng);
   std::set<std::uint16_t> ids;
-  for (std::uint8_t i = 0; i < 4; ++i) ids.insert(node.open_tunnel(kNodeAddr, ep(10 + i), Time{}).value);
+  for (std::uint8_t i = 0; i < 4; ++i)
+    ids.insert(node.open_tunnel(kNodeAddr, test_net_ep(10 + i), Time{}).value);
   EXPECT_EQ(ids, (std::set<std::uint16_t>{1, 16385, 32769, 49153}));
-  EXPECT_EQ(node.open_tunnel(kNodeAddr, ep(20), Time{}), TunnelId{});
+  EXPECT_EQ(node.open_tunnel(kNodeAddr, test_net_ep(20), Time{}), TunnelId{});
   EXPECT_EQ(node.tunnel(TunnelId{}), nullptr);
   EXPECT_EQ(node.live_tunnels(), 4u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -13,19 +13,16 @@
 #include <vector>
 
 #include "engine/wire/message.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using wire::make_avp;
 
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(192, 0, 2, last), port};
-}
-
-const net::Endpoint kNodeAddr = ep(2);
-const net::Endpoint kPeerAddr = ep(3);
+const net::Endpoint kNodeAddr = test_net_ep(2);
+const net::Endpoint kPeerAddr = test_net_ep(3);
 constexpr std::uint16_t kPeerTunnel = 0x0999;
 
 Time at(Duration d) {
@@ -168,7 +165,7 @@ TEST(Node, R075_AnotherAssignedTunnelIdFromTheSamePeerIsANewTunnel) {
   Node node(lns_node(), rng);
   node.handle_datagram(kNodeAddr, kPeerAddr, sccrq(0x10), at(0s));
   node.handle_datagram(kNodeAddr, kPeerAddr, sccrq(0x11), at(0s));
-  node.handle_datagram(kNodeAddr, ep(3, 1702), sccrq(0x10), at(0s));  // another source port
+  node.handle_datagram(kNodeAddr, test_net_ep(3, 1702), sccrq(0x10), at(0s));  // another source port
   const auto out = drain(node, at(0s));
   EXPECT_EQ(count(out, MessageType::Sccrp), 3u);
   EXPECT_EQ(node.tunnel_count(), 3u);
@@ -218,7 +215,7 @@ TEST(Node, R145_OurTunnelIdsAreNeverZero) {
   Node node(lac_node(), rng);
   std::set<std::uint16_t> ids;
   for (int i = 0; i < 8; ++i) {
-    const TunnelId t = node.open_tunnel(kNodeAddr, ep(static_cast<std::uint8_t>(10 + i)), at(0s));
+    const TunnelId t = node.open_tunnel(kNodeAddr, test_net_ep(static_cast<std::uint8_t>(10 + i)), at(0s));
     EXPECT_NE(t.value, 0);
     ids.insert(t.value);
   }
@@ -235,15 +232,15 @@ TEST(Node, R051_SccrqBeyondMaxTunnelsGetsStopCcn2_4) {
   cfg.max_tunnels = 1;
   SeededRng rng(4);
   Node node(cfg, rng);
-  node.handle_datagram(kNodeAddr, ep(3), sccrq(0x10), at(0s));
+  node.handle_datagram(kNodeAddr, test_net_ep(3), sccrq(0x10), at(0s));
   auto out = drain(node, at(0s));
   ASSERT_EQ(count(out, MessageType::Sccrp), 1u);
 
-  node.handle_datagram(kNodeAddr, ep(4), sccrq(0x20), at(500ms));
+  node.handle_datagram(kNodeAddr, test_net_ep(4), sccrq(0x20), at(500ms));
   out = drain(node, at(500ms));
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].is(MessageType::StopCcn));
-  EXPECT_EQ(out[0].to, ep(4));
+  EXPECT_EQ(out[0].to, test_net_ep(4));
   EXPECT_EQ(out[0].header.tunnel, TunnelId{0x20});
   const auto rc = out[0].value<avp::ResultCode>(AvpType::ResultCode);
   ASSERT_TRUE(rc);
@@ -257,14 +254,14 @@ TEST(Node, R051_SccrqBeyondMaxTunnelsGetsStopCcn2_4) {
 TEST(Node, R333_SccrpFromAnotherPortMovesTheTunnelToThatPort) {
   SeededRng rng(5);
   Node node(lac_node(), rng);
-  const TunnelId t = node.open_tunnel(kNodeAddr, ep(3, 1701), at(0s));
+  const TunnelId t = node.open_tunnel(kNodeAddr, test_net_ep(3, 1701), at(0s));
   auto out = drain(node, at(0s));
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].is(MessageType::Sccrq));
-  EXPECT_EQ(out[0].to, ep(3, 1701));  // R332
+  EXPECT_EQ(out[0].to, test_net_ep(3, 1701));  // R332
 
   // The responder answers from port 5000 (R333).
-  node.handle_datagram(kNodeAddr, ep(3, 5000),
+  node.handle_datagram(kNodeAddr, test_net_ep(3, 5000),
                        encode(tunnel_request(MessageType::Sccrp, kPeerTunnel), t, Seq{0}, Seq{1}), at(100ms));
   std::vector<Dgram> later = drain(node, at(100ms));
   ASSERT_EQ(count(later, MessageType::Scccn), 1u);
@@ -274,12 +271,12 @@ TEST(Node, R333_SccrpFromAnotherPortMovesTheTunnelToThatPort) {
 
   // R334: a datagram for the tunnel from yet another port does not move it again.
   node.handle_datagram(
-      kNodeAddr, ep(3, 6000),
+      kNodeAddr, test_net_ep(3, 6000),
       encode(wire::make_control(MessageType::Hello, TunnelId{}, SessionId{}), t, Seq{1}, Seq{3}), at(300ms));
   for (auto& d : drain(node, at(1s))) later.push_back(std::move(d));
   EXPECT_GE(later.size(), 3u);
   for (const auto& d : later) {
-    EXPECT_EQ(d.to, ep(3, 5000)) << "datagram with Ns " << d.header.ns.value;
+    EXPECT_EQ(d.to, test_net_ep(3, 5000)) << "datagram with Ns " << d.header.ns.value;
     EXPECT_EQ(d.from, kNodeAddr);
   }
   ASSERT_NE(node.tunnel(t), nullptr);
@@ -705,5 +702,5 @@ TEST_F(Collision, R067_NeitherHasATieBreakerSoTwoTunnelsAreOpened) {
   EXPECT_EQ(node_->stats().tie_breaks, 0u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

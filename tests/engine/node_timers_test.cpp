@@ -12,15 +12,15 @@
 #include "engine/wire/message.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
-net::Endpoint ep(std::uint8_t a, std::uint8_t b, std::uint16_t port = 1701) {
+net::Endpoint net_ep(std::uint8_t a, std::uint8_t b, std::uint16_t port = 1701) {
   return net::Endpoint{net::IpAddress::v4(192, 0, a, b), port};
 }
 
-const net::Endpoint kNodeAddr = ep(2, 2);
+const net::Endpoint kNodeAddr = net_ep(2, 2);
 
 Time at(Duration d) {
   return Time{} + d;
@@ -75,7 +75,7 @@ TEST(NodeTimers, PollTimeoutIsTheEarliestTunnelDeadline) {
   std::vector<TunnelId> ids;
   for (int i = 0; i < 5; ++i) {
     const Time now = at(i * 100ms);
-    ids.push_back(node.open_tunnel(kNodeAddr, ep(3, static_cast<std::uint8_t>(10 + i)), now));
+    ids.push_back(node.open_tunnel(kNodeAddr, net_ep(3, static_cast<std::uint8_t>(10 + i)), now));
     send_all(node, now);
     ASSERT_EQ(node.poll_timeout(), earliest_by_walk(node));
   }
@@ -86,9 +86,9 @@ TEST(NodeTimers, PollTimeoutIsTheEarliestTunnelDeadline) {
 TEST(NodeTimers, HandleTimeoutRunsOnlyTheDueTunnels) {
   SeededRng rng(2);
   Node node(lac_node(), rng);
-  const TunnelId first = node.open_tunnel(kNodeAddr, ep(3, 10), at(0s));
+  const TunnelId first = node.open_tunnel(kNodeAddr, net_ep(3, 10), at(0s));
   send_all(node, at(0s));
-  const TunnelId second = node.open_tunnel(kNodeAddr, ep(3, 11), at(500ms));
+  const TunnelId second = node.open_tunnel(kNodeAddr, net_ep(3, 11), at(500ms));
   send_all(node, at(500ms));
   const Time due = *node.poll_timeout();
   ASSERT_EQ(due, *node.tunnel(first)->poll_timeout());
@@ -106,8 +106,8 @@ TEST(NodeTimers, UnansweredTunnelsAreForgottenWithTheirChannelStatistics) {
   cfg.tunnel.reliability.max_retries = 2;
   SeededRng rng(3);
   Node node(cfg, rng);
-  const TunnelId a = node.open_tunnel(kNodeAddr, ep(3, 10), at(0s));
-  const TunnelId b = node.open_tunnel(kNodeAddr, ep(3, 11), at(0s));
+  const TunnelId a = node.open_tunnel(kNodeAddr, net_ep(3, 10), at(0s));
+  const TunnelId b = node.open_tunnel(kNodeAddr, net_ep(3, 11), at(0s));
   Time now = at(0s);
   send_all(node, now);
   EXPECT_EQ(node.live_tunnels(), 2u);
@@ -136,9 +136,9 @@ Buffer zlb(TunnelId to, std::uint16_t nr) {
 TEST(NodeTimers, LiveTunnelsFollowsClosingAndAClosedTunnelIsForgottenAtTheNextTimeout) {
   SeededRng rng(4);
   Node node(lac_node(), rng);
-  const net::Endpoint peer = ep(3, 10);
+  const net::Endpoint peer = net_ep(3, 10);
   const TunnelId a = node.open_tunnel(kNodeAddr, peer, at(0s));
-  node.open_tunnel(kNodeAddr, ep(3, 11), at(0s));
+  node.open_tunnel(kNodeAddr, net_ep(3, 11), at(0s));
   send_all(node, at(0s));
   EXPECT_EQ(node.live_tunnels(), 2u);
   node.close_tunnel(a, ResultInfo{1, std::nullopt, ""}, at(10ms));
@@ -182,7 +182,7 @@ TEST(NodeTimers, AgreesWithAWalkOverEveryTunnel) {
       case 1: {
         const auto n = static_cast<std::uint8_t>(opened.size() % 250);
         opened.push_back(
-            node.open_tunnel(kNodeAddr, ep(static_cast<std::uint8_t>(4 + opened.size() / 250), n), now));
+            node.open_tunnel(kNodeAddr, net_ep(static_cast<std::uint8_t>(4 + opened.size() / 250), n), now));
         break;
       }
       case 2:
@@ -211,5 +211,5 @@ TEST(NodeTimers, AgreesWithAWalkOverEveryTunnel) {
   EXPECT_EQ(retransmissions(node), node.retired_channels().retransmissions);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

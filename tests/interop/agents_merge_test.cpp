@@ -19,7 +19,7 @@
 #include "tests/support/child_process.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 nlohmann::json read_json(const std::string& path) {
   auto j = nlohmann::json::parse(read_file(path), nullptr, false);
@@ -222,5 +222,5 @@ TEST(AgentsMerge, TwoAgentsAgainstOneLnsMergeToTheLnsCountsAndTheUnionsPercentil
   EXPECT_NE(read_file(dir + "/merged.html").find("Agents"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

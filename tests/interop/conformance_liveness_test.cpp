@@ -14,7 +14,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kRelayAddress = "127.0.0.60";
 
@@ -159,5 +159,5 @@ TEST(ConformanceLiveness, SigintWritesTheReportsOfTheCasesRunSoFarMarkedIncomple
   EXPECT_NE(slurp(pair.file("suite.html")).find("Incomplete run"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -16,7 +16,9 @@
 //
 // These runs are left out of the sanitizer build: they take minutes each, and the tester's
 // code under ASan is already exercised by conformance_test.cpp against l2tpsim itself.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,10 +27,12 @@
 #include <iostream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/ci_required.hpp"
+#include "tests/support/conform_shard.hpp"
 #include "tests/support/decoded_pcap.hpp"
 #include "tests/support/l2tpns_peer.hpp"
 #include "tests/support/loopback_pair.hpp"
@@ -37,7 +41,7 @@
 #if !L2TPSIM_SANITIZED
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 bool updating() {
   const char* u = std::getenv("L2TPSIM_UPDATE_EXPECTED");
@@ -97,27 +101,41 @@ bool verdict_allowed(const std::string& expected, const std::string& actual) {
   return false;
 }
 
-// The run's verdicts against the committed ones, case by case.
-void compare_with_expected(const nlohmann::json& suite, const std::string& name, const std::string& header) {
+// L2TPSIM_UPDATE_EXPECTED: this shard's lines replaced in the file, the others' kept (the shards
+// run at once: under a lock).
+void update_expected(const nlohmann::json& suite, const std::string& path, const std::string& header) {
+  const int lock = ::open((path + ".lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ::flock(lock, LOCK_EX);
+  auto lines = read_expected(path);
+  for (const auto& c : suite["cases"]) {
+    const std::string id = c["id"], v = c["verdict"];
+    auto it = lines.find(id);
+    const bool kept = it != lines.end() && verdict_allowed(it->second.verdict, v);
+    std::string note = kept ? it->second.note : "";
+    if (note.empty()) note = v == "pass" ? "" : "TODO " + c.value("reason", std::string());
+    lines[id] = {kept ? it->second.verdict : v, note};
+  }
+  std::ofstream out(path);
+  out << header;
+  for (const auto& [id, e] : lines) out << id << "\t" << e.verdict << "\t" << e.note << "\n";
+  out.close();
+  ::flock(lock, LOCK_UN);
+  ::close(lock);
+  std::filesystem::remove(path + ".lock");
+}
+
+// The run's verdicts against the committed ones, case by case: exactly the shard's cases ran,
+// each with its expected verdict.
+void compare_with_expected(const nlohmann::json& suite, const std::string& name, const std::string& header,
+                           const std::set<std::string>& planned) {
   const std::string path = expected_path(name);
+  if (updating()) return update_expected(suite, path, header);
   const auto expected = read_expected(path);
   std::map<std::string, std::string> actual;
   for (const auto& c : suite["cases"]) actual[c["id"]] = c["verdict"];
   ASSERT_FALSE(actual.empty()) << "the suite ran no case";
-  if (updating()) {
-    std::ofstream out(path);
-    out << header;
-    for (const auto& c : suite["cases"]) {
-      const std::string id = c["id"], v = c["verdict"];
-      auto it = expected.find(id);
-      const bool kept = it != expected.end() && verdict_allowed(it->second.verdict, v);
-      std::string note = kept ? it->second.note : "";
-      if (note.empty()) note = v == "pass" ? "" : "TODO " + c.value("reason", std::string());
-      out << id << "\t" << (kept ? it->second.verdict : v) << "\t" << note << "\n";
-    }
-    return;
-  }
   for (const auto& [id, v] : actual) {
+    EXPECT_TRUE(planned.count(id)) << id << " ran, but `conform --list` does not name it for this shard";
     const auto it = expected.find(id);
     if (it == expected.end()) {
       ADD_FAILURE() << id << ": " << v << ", not in " << path << " (a new case: add its expected verdict)";
@@ -127,8 +145,9 @@ void compare_with_expected(const nlohmann::json& suite, const std::string& name,
         << id << " changed verdict against " << name << ": " << v << ", expected " << it->second.verdict
         << "; expected because: " << it->second.note;
   }
-  for (const auto& [id, e] : expected)
-    if (!actual.count(id)) ADD_FAILURE() << id << " is in " << path << " but the suite did not run it";
+  for (const auto& id : planned)
+    if (!actual.count(id))
+      ADD_FAILURE() << id << " is in this shard (conform --list) but the suite did not run it";
   check_explained(path, expected);
 }
 
@@ -145,12 +164,15 @@ nlohmann::json run_conform(const std::string& prefix, const std::string& args, c
   return j;
 }
 
-void require(const std::string& missing) {
-  if (missing.empty()) return;
-  if (in_ci()) FAIL() << missing << " (CI=true: a missing peer is a failure)";
-  GTEST_SKIP() << missing;
+// False when the peer is missing: a failure with CI=true, a skip elsewhere; the test returns.
+bool require(const std::string& missing) {
+  if (missing.empty()) return true;
+  if (in_ci())
+    ADD_FAILURE() << missing << " (CI=true: a missing peer is a failure)";
+  else
+    [&] { GTEST_SKIP() << missing; }();
+  return false;
 }
-
 std::string xl2tpd_missing() {
   if (::geteuid() != 0) return "xl2tpd interop needs root (mount namespace)";
   if (run_command("command -v xl2tpd").empty()) return "xl2tpd is not installed";
@@ -171,47 +193,97 @@ constexpr const char* kHeader =
     "conformance_peers_test.cpp).\n# ID\tverdict\twhy (for every verdict but pass: requirement ID (level), "
     "RFC section and sentence, what the peer did)\n";
 
-// The files' explanations are checked without the peers too (milliseconds, no root).
+// The files' explanations are checked without the peers too (milliseconds, no root), and each
+// file has a line for exactly the cases of the suite (the shard tests check only their part).
 TEST(ConformancePeers, ExpectedFilesExplainEveryVerdict) {
-  for (const char* name : {"xl2tpd-lns", "xl2tpd-lac", "l2tpns-lns"}) {
+  for (const auto& [name, role] :
+       {std::pair{"xl2tpd-lns", "lns"}, {"xl2tpd-lac", "lac"}, {"l2tpns-lns", "lns"}}) {
     const auto expected = read_expected(expected_path(name));
     EXPECT_FALSE(expected.empty()) << expected_path(name);
     check_explained(expected_path(name), expected);
+    std::set<std::string> ids;
+    for (const auto& e : expected) ids.insert(e.first);
+    EXPECT_EQ(ids, listed_cases(role, nullptr)) << expected_path(name) << " against `conform --list`";
   }
 }
 
-TEST(ConformancePeers, Xl2tpdAsLns) {
-  require(xl2tpd_missing());
-  const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lns");
-  std::string err;
-  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.2", "s3cret", true, false, "", "", ""}, dir, err);
-  ASSERT_TRUE(peer) << err;
-  // No --user: the pppd stand-in swallows PPP, so the PPP cases are not applicable here.
-  const auto j = run_conform(
-      "", "--dut-role lns --target 127.0.4.2:1701 --local-address 127.0.4.3 --secret s3cret", dir);
-  peer->stop();
-  compare_with_expected(j, "xl2tpd-lns", kHeader);
-  finish(dir);
+// The shards of one role together run every case once, in ID order round robin.
+TEST(ConformancePeers, ShardsPartitionTheSuite) {
+  const auto all = listed_cases("lns", nullptr);
+  ASSERT_GT(all.size(), 8u);
+  std::set<std::string> seen;
+  std::size_t total = 0;
+  for (int i = 1; i <= 3; ++i) {
+    const Shard sh{i, 3};
+    const auto part = listed_cases("lns", &sh);
+    EXPECT_NEAR(static_cast<double>(part.size()), all.size() / 3.0, 1.0) << sh.arg();
+    total += part.size();
+    seen.insert(part.begin(), part.end());
+  }
+  EXPECT_EQ(total, all.size());
+  EXPECT_EQ(seen, all);
+  int status = -1;
+  const std::string out = run_command(
+      std::string(L2TPSIM_BINARY) + " conform --list --dut-role lns --target 127.0.0.1 --shard 4/3 2>&1",
+      &status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("--shard"), std::string::npos) << out;
 }
 
-TEST(ConformancePeers, Xl2tpdAsLac) {
-  require(xl2tpd_missing());
-  const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lac");
+// xl2tpd as the LNS; shard k uses 127.0.4.(2+16k) for xl2tpd and the next address for the tester.
+void xl2tpd_as_lns(Shard sh) {
+  if (!require(xl2tpd_missing())) return;
+  const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lns");
+  const std::string lns = "127.0.4." + std::to_string(2 + 16 * sh.index),
+                    lac = "127.0.4." + std::to_string(3 + 16 * sh.index);
   std::string err;
-  auto peer =
-      Xl2tpdPeer::start(Xl2tpdOptions{"127.0.4.6", "s3cret", true, false, "127.0.4.7", "", ""}, dir, err);
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{lns, "s3cret", true, false, "", "", ""}, dir, err);
+  ASSERT_TRUE(peer) << err;
+  // No --user: the pppd stand-in swallows PPP, so the PPP cases are not applicable here.
+  const auto j = run_conform("",
+                             "--dut-role lns --target " + lns + ":1701 --local-address " + lac +
+                                 " --secret s3cret --shard " + sh.arg(),
+                             dir);
+  peer->stop();
+  compare_with_expected(j, "xl2tpd-lns", kHeader, listed_cases("lns", &sh));
+  finish(dir);
+}
+TEST(ConformancePeers, Xl2tpdAsLns1of2) {
+  xl2tpd_as_lns({1, 2});
+}
+TEST(ConformancePeers, Xl2tpdAsLns2of2) {
+  xl2tpd_as_lns({2, 2});
+}
+
+// xl2tpd as the LAC, dialling the tester at 127.0.4.(7+16k) from 127.0.4.(6+16k).
+void xl2tpd_as_lac(Shard sh) {
+  if (!require(xl2tpd_missing())) return;
+  const std::string dir = make_temp_dir("l2tpsim-conform-xl2tpd-lac");
+  const std::string lac = "127.0.4." + std::to_string(6 + 16 * sh.index),
+                    lns = "127.0.4." + std::to_string(7 + 16 * sh.index);
+  std::string err;
+  auto peer = Xl2tpdPeer::start(Xl2tpdOptions{lac, "s3cret", true, false, lns, "", ""}, dir, err);
   ASSERT_TRUE(peer) << err;
   // Each case makes xl2tpd dial through its control FIFO.
   const std::string trigger = "echo 'c peer' > " + dir + "/control";
-  const auto j = run_conform(
-      "", "--dut-role lac --listen 127.0.4.7:1701 --secret s3cret --trigger \"" + trigger + "\"", dir);
+  const auto j = run_conform("",
+                             "--dut-role lac --listen " + lns + ":1701 --secret s3cret --trigger \"" +
+                                 trigger + "\" --shard " + sh.arg(),
+                             dir);
   peer->stop();
-  compare_with_expected(j, "xl2tpd-lac", kHeader);
+  compare_with_expected(j, "xl2tpd-lac", kHeader, listed_cases("lac", &sh));
   finish(dir);
 }
+// One run, not parts: xl2tpd as a LAC carries state from one case to the next (a case that
+// withholds acknowledgements leaves it unwilling to dial for the next), and the expected verdicts
+// explain the ones that follow from the suite's order.
+TEST(ConformancePeers, Xl2tpdAsLac) {
+  xl2tpd_as_lac({1, 1});
+}
 
-TEST(ConformancePeers, L2tpnsAsLns) {
-  require(L2tpnsPeer::missing_prerequisites());
+// l2tpns (in its own network namespace, so every shard has its own at 127.0.0.3).
+void l2tpns_as_lns(Shard sh) {
+  if (!require(L2tpnsPeer::missing_prerequisites())) return;
   const std::string dir = make_temp_dir("l2tpsim-conform-l2tpns");
   std::string err;
   L2tpnsOptions opt;
@@ -223,14 +295,27 @@ TEST(ConformancePeers, L2tpnsAsLns) {
   const auto j =
       run_conform(peer->exec_prefix(),
                   "--dut-role lns --target 127.0.0.3:1701 --local-address 127.0.0.1 --secret s3cret "
-                  "--user alice --password pw --var echo_wait=25s",
+                  "--user alice --password pw --var echo_wait=25s --shard " +
+                      sh.arg(),
                   dir);
   peer->stop();
-  compare_with_expected(j, "l2tpns-lns", kHeader);
+  compare_with_expected(j, "l2tpns-lns", kHeader, listed_cases("lns", &sh));
   finish(dir);
 }
+TEST(ConformancePeers, L2tpnsAsLns1of4) {
+  l2tpns_as_lns({1, 4});
+}
+TEST(ConformancePeers, L2tpnsAsLns2of4) {
+  l2tpns_as_lns({2, 4});
+}
+TEST(ConformancePeers, L2tpnsAsLns3of4) {
+  l2tpns_as_lns({3, 4});
+}
+TEST(ConformancePeers, L2tpnsAsLns4of4) {
+  l2tpns_as_lns({4, 4});
+}
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing
 
 #endif  // !L2TPSIM_SANITIZED

@@ -6,14 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/conform_shard.hpp"
 #include "tests/support/decoded_pcap.hpp"
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -22,14 +24,17 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Every case passed; the report files agree with each other.
+// Every case passed, exactly the shard's cases ran; the report files agree with each other.
 void expect_all_passed(const LoopbackPair& pair, int status, const std::string& output,
-                       std::size_t at_least) {
+                       const std::set<std::string>& planned) {
   EXPECT_EQ(status, 0) << output;
   const auto j = read_json(pair.file("suite.json"));
   SCOPED_TRACE(output);
   const auto& t = j["totals"];
-  EXPECT_GE(t.value("pass", 0), static_cast<int>(at_least));
+  std::set<std::string> ran;
+  for (const auto& c : j["cases"]) ran.insert(c["id"].get<std::string>());
+  EXPECT_EQ(ran, planned);
+  EXPECT_EQ(t.value("pass", 0), static_cast<int>(planned.size()));
   EXPECT_EQ(t.value("fail", -1), 0);
   EXPECT_EQ(t.value("inconclusive", -1), 0);
   EXPECT_EQ(t.value("not_applicable", -1), 0);
@@ -55,25 +60,38 @@ std::string report_args(const LoopbackPair& pair) {
          pair.file("suite.html") + " --pcap " + pair.file("suite.pcap");
 }
 
-TEST(Conformance, EveryLnsCasePassesAgainstL2tpsimsOwnLns) {
+// Shard I of N of the LNS cases against `l2tpsim lns`: the suite runs in parts at once (CI's
+// interop stage waits on its longest test).
+void every_lns_case_passes(Shard sh) {
   LoopbackPair pair("l2tpsim-conform-lns");
   ASSERT_TRUE(pair.ok());
   auto lns = pair.start_lns({"--secret", "s3cret", "--user", "alice", "--password", "pw", "--authentication",
                              "mschap2,chap,pap", "--keepalive-timeout", "3", "--duration", "900"});
   ASSERT_TRUE(lns);
   int status = -1;
-  const std::string out = run_command(
-      std::string(L2TPSIM_BINARY) + " conform --dut-role lns --target " + pair.lns_endpoint() +
-          " --secret s3cret --user alice --password pw --var echo_wait=15s" + report_args(pair) + " 2>&1",
-      &status);
+  const std::string out =
+      run_command(std::string(L2TPSIM_BINARY) + " conform --dut-role lns --target " + pair.lns_endpoint() +
+                      " --secret s3cret --user alice --password pw --var echo_wait=15s --shard " + sh.arg() +
+                      report_args(pair) + " 2>&1",
+                  &status);
   LoopbackPair::stop(*lns);
-  expect_all_passed(pair, status, out, 40);
+  expect_all_passed(pair, status, out, listed_cases("lns", &sh));
   // Malformed frames are the ones the cases break on purpose, all ours (the LAC's source
   // address is the kernel's choice for 127.0.0.3: 127.0.0.1).
   expect_only_tester_frames_flagged(pair.file("suite.pcap"), pair.port(), "127.0.0.1");
 }
+TEST(Conformance, EveryLnsCasePassesAgainstL2tpsimsOwnLns1of3) {
+  every_lns_case_passes({1, 3});
+}
+TEST(Conformance, EveryLnsCasePassesAgainstL2tpsimsOwnLns2of3) {
+  every_lns_case_passes({2, 3});
+}
+TEST(Conformance, EveryLnsCasePassesAgainstL2tpsimsOwnLns3of3) {
+  every_lns_case_passes({3, 3});
+}
 
-TEST(Conformance, EveryLacCasePassesAgainstL2tpsimsOwnLac) {
+// Shard I of N of the LAC cases against `l2tpsim lac`, started by the suite's --trigger.
+void every_lac_case_passes(Shard sh) {
   LoopbackPair pair("l2tpsim-conform-lac");
   ASSERT_TRUE(pair.ok());
   const std::string listen = pair.lns_endpoint();
@@ -83,10 +101,16 @@ TEST(Conformance, EveryLacCasePassesAgainstL2tpsimsOwnLac) {
   int status = -1;
   const std::string out = run_command(std::string(L2TPSIM_BINARY) + " conform --dut-role lac --listen " +
                                           listen + " --secret s3cret --user alice --password pw --trigger '" +
-                                          trigger + "'" + report_args(pair) + " 2>&1",
+                                          trigger + "' --shard " + sh.arg() + report_args(pair) + " 2>&1",
                                       &status);
-  expect_all_passed(pair, status, out, 15);
+  expect_all_passed(pair, status, out, listed_cases("lac", &sh));
   expect_only_tester_frames_flagged(pair.file("suite.pcap"), pair.port(), "127.0.0.3");
+}
+TEST(Conformance, EveryLacCasePassesAgainstL2tpsimsOwnLac1of2) {
+  every_lac_case_passes({1, 2});
+}
+TEST(Conformance, EveryLacCasePassesAgainstL2tpsimsOwnLac2of2) {
+  every_lac_case_passes({2, 2});
 }
 
 // Without a secret or a user the cases that need them are not applicable, and nothing else
@@ -132,5 +156,5 @@ TEST(Conformance, BadUsageAndBadCaseFilesExitTwoWithTheReason) {
   EXPECT_NE(out.find("bad.yaml:3:3: lac.no-pp"), std::string::npos) << out;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -18,7 +18,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 const std::string kCapture = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
 
@@ -173,5 +173,5 @@ TEST(EmittedScenario, LiveSendsGoThroughTheTunnelsControlChannelOnSockets) {
   EXPECT_EQ(live_icrps, 1);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

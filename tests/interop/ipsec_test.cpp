@@ -28,7 +28,7 @@
 #include "tests/support/xl2tpd_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kCharon = "/usr/lib/ipsec/charon";
 constexpr const char* kLacOuter = "192.168.231.1";
@@ -317,11 +317,11 @@ TEST_F(IpsecRun, TransportModeNegotiatesAndSaysWhenTheKernelHasNoEsp) {
   EXPECT_TRUE(lns->wait(std::chrono::seconds(15)).has_value());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // 200 LAC source addresses, each with its own IKE SA and CHILD SA (charon opens eight at once),
 // one tunnel and one call with PPP from each, through an LNS requiring IPsec.
@@ -372,11 +372,11 @@ TEST_F(IpsecRun, TwoHundredSourcesEachWithItsOwnSa) {
   EXPECT_EQ(lns_json["ipsec"]["admitted_sources"], 200);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A charon of the test's own in the LNS's namespace, answering IKE for 10.231.0.2's L2TP (tunnel
 // mode, kernel-libipsec), with the same strongswan.conf and VICI requests l2tpsim's LNS uses,
@@ -479,5 +479,5 @@ TEST_F(IpsecRun, TunnelModeAgainstXl2tpdBehindCharon) {
   EXPECT_GT(std::stoi(esp.out), 8) << esp.out;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -20,7 +20,7 @@
 #include "tests/support/l2tpns_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kLns = "127.0.0.3";
 // Our LAC's own address: left to the kernel it would also be 127.0.0.3 (the LNS's address is
@@ -423,5 +423,5 @@ TEST(L2tpns, WrongChapPasswordIsAnAuthFailureWithCdnResult3) {
   expect_wrong_password_is_an_auth_failure("chap");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -18,7 +18,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kLac = "127.0.0.31";
 constexpr const char* kNobody = "127.0.0.32";
@@ -156,5 +156,5 @@ TEST(LacDefaults, EndsByItselfWhenEveryTunnelFailedBeforeItsCalls) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

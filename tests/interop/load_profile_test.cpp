@@ -18,7 +18,7 @@
 #include "tests/support/child_process.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 class LoadLock {
  public:
@@ -137,5 +137,5 @@ TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
   if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -20,7 +20,7 @@
 #include "tests/support/decoded_pcap.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kLnsAddress = "127.0.0.3";
 
@@ -280,5 +280,5 @@ TEST_F(Loopback, BadOptionsExitTwoNamingTheOption) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

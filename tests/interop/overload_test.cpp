@@ -20,7 +20,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -176,5 +176,5 @@ TEST_F(Overload, SecondSigintExitsAtOnce) {
   EXPECT_EQ(flood->stop(), 0);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

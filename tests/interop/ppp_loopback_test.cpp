@@ -11,7 +11,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // Data messages carrying PPP protocol `name` ("PAP", "CHAP", "LCP") with code `code_name`.
 std::size_t count_ppp(const std::vector<WireMessage>& w, const std::string& name,
@@ -154,5 +154,5 @@ TEST(PppKeepalive, SilentLacIsDisconnectedAfterFiveEchoes) {
   EXPECT_EQ(s["disconnect_cause"]["code"], 8);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -11,7 +11,7 @@
 #include "tests/support/loopback_pair.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::size_t count_ppp(const std::vector<WireMessage>& w, const std::string& name) {
   std::size_t n = 0;
@@ -100,5 +100,5 @@ TEST(ProxyAuth, ProxiedWrongPasswordIsRefusedWithCdnAndCause16) {
   EXPECT_EQ(count_ppp(r.wire, "CHAP"), 0u);  // the refusal is the CDN: there was no exchange to fail
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -25,7 +25,7 @@
 #include "tests/support/freeradius_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kSecret = "lns-radius-secret";
 constexpr const char* kLnsAddress = "127.0.0.3";
@@ -329,5 +329,5 @@ TEST_F(RadiusLns, SilentServerRefusesThePeerWithATimeout) {
   EXPECT_NE(reason.find(server), std::string::npos) << reason;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

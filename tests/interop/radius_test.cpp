@@ -18,7 +18,7 @@
 #include "tests/support/freeradius_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using ppp::auth::Credentials;
@@ -304,5 +304,5 @@ TEST_F(FreeRadius, FailsOverFromSilentPrimaryToFreeRadius) {
   EXPECT_EQ(client.stats().client.failovers, 1u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

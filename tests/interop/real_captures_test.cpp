@@ -34,7 +34,7 @@
 #endif
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::lines_of;
 using testing::split;
@@ -397,5 +397,5 @@ TEST_F(RealCaptures, FlowcontainerIpsecHasNoL2tp) {
             << ours_.packets.size() << " L2TP packets\n";
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

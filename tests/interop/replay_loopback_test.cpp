@@ -14,7 +14,7 @@
 #include "tests/support/replay_differences.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(ReplayLoopback, WindowsLacAgainstOurLnsDiffersOnlyAsExpected) {
   LoopbackPair pair("l2tpsim-replay");
@@ -78,5 +78,5 @@ TEST(ReplayLoopback, WindowsLacAgainstOurLnsDiffersOnlyAsExpected) {
   expect_clean_in_tshark(pair.file("lns.pcap"), pair.port());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

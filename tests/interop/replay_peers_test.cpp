@@ -27,7 +27,7 @@
 #include "tests/support/xl2tpd_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 const std::string kCapture = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
 constexpr const char* kSecret = "s3cret";
@@ -240,5 +240,5 @@ TEST(ReplayPeers, CiscoLnsAgainstL2tpsimLac) {
   expect_clean_in_tshark(pair.file("lac.pcap"), pair.port());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

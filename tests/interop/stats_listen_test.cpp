@@ -19,7 +19,7 @@
 #include "tests/support/prometheus_parser.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 struct HttpReply {
   int status = 0;
@@ -227,5 +227,5 @@ TEST(StatsListen, MetricsJsonAndControlsOnRunningLacAndLns) {
   (void)before;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -31,7 +31,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::lines_of;
 using testing::split;
@@ -440,5 +440,5 @@ TEST_F(TsharkCrosscheck, NoExpertInfo) {
   EXPECT_TRUE(lines.empty()) << lines.size() << " frames with expert info:" << shown;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -32,7 +32,7 @@
 #include "tests/support/ci_required.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // What this machine lacks for the tests, if anything.
 std::optional<std::string> missing_prerequisite(bool need_ping) {
@@ -361,5 +361,5 @@ TEST_F(TunRun, WithoutCapNetAdminTheRunEndsAtOnceWithExitTwoAndSaysWhy) {
   EXPECT_FALSE(ns_->has_link("l2tp0"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

@@ -13,7 +13,7 @@
 #include "tests/support/xl2tpd_peer.hpp"
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::size_t count(const std::vector<WireMessage>& w, const std::string& name, const std::string& src_prefix) {
   std::size_t n = 0;
@@ -189,5 +189,5 @@ TEST(Xl2tpd, Xl2tpdLacToL2tpsimLns) {
   EXPECT_EQ(acked, stop_ns + 1) << "we did not acknowledge xl2tpd's StopCCN";
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

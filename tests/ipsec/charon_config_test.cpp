@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(CharonConfig, PrivateSocketLogAndPlugins) {
   CharonConfig c;
@@ -21,5 +21,5 @@ TEST(CharonConfig, PrivateSocketLogAndPlugins) {
   EXPECT_LT(tunnel.find("kernel-libipsec"), tunnel.find("kernel-netlink"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

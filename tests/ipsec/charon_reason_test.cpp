@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // The lines charon 5.9.8 streamed (control-log) in each case, taken from real runs.
 TEST(CharonReason, KernelWithoutEspIsSaidPlainly) {
@@ -46,5 +46,5 @@ TEST(CharonReason, UnknownFailureKeepsCharonsWords) {
   EXPECT_EQ(failure_reason("", {}, "p"), "IPsec failed");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 net::IpAddress ip(const char* t) {
   net::IpAddress a;
@@ -39,5 +39,5 @@ TEST(TrafficSelector, RefusesWhatIsNoPrefix) {
   EXPECT_FALSE(selector_prefix("").has_value());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

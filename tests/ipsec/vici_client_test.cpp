@@ -15,7 +15,7 @@
 #include "tests/support/child_process.hpp"
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 class FakeCharon {
  public:
@@ -128,5 +128,5 @@ TEST(ViciClient, NoSocketIsAnError) {
   EXPECT_EQ(failure_of(ViciSection{}), "");  // no success key: nothing failed
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer bytes(std::initializer_list<int> v) {
   Buffer b;
@@ -104,5 +104,5 @@ TEST(ViciMessage, BinaryValuesRoundTrip) {
   EXPECT_EQ(back->list("data"), nullptr);  // a value is not a list
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

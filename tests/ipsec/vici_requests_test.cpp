@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ipsec {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 net::Endpoint ep(const char* addr, std::uint16_t port) {
   net::Endpoint e;
@@ -78,5 +78,5 @@ TEST(ViciRequests, SharedKeyInitiateTerminate) {
   EXPECT_EQ(terminate_request("l2tpsim-1", std::chrono::milliseconds(3000)).value_or("ike", ""), "l2tpsim-1");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ipsec

@@ -11,7 +11,7 @@
 #include "peers/runner.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // The user numbers {n} an agent's shards give to their first `calls` calls each (engine
 // PppLayer: the k-th call of a shard is call_number(ppp, k)), and `redials` more per shard.
@@ -209,5 +209,5 @@ TEST(ParseAgent, FromTheEnvironmentZeroBasedAsKubernetesGivesIt) {
   EXPECT_FALSE(parse_agent_env("JUNK/5", env, error));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A UDP socket bound to an ephemeral port on `addr`; closed with the object.
 struct UdpSocket {
@@ -121,5 +121,5 @@ TEST(BatchIo, WhatIsQueuedDuringAFlushWaitsForTheNext) {
   EXPECT_TRUE(q.empty());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

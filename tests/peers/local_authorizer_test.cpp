@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr const char* kUsers = R"(
 /ip pool add name=TWO ranges=10.1.0.10-10.1.0.11
@@ -89,5 +89,5 @@ TEST(HeldMap, PutTakeReuseAcrossChunks) {
   EXPECT_EQ(held.take(1)->user, "reused");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

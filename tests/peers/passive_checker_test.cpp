@@ -9,7 +9,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer encode(const wire::ControlMessage& m, const std::string& secret = "") {
   Buffer b;
@@ -101,5 +101,5 @@ TEST(PassiveChecker, NodeDecodingGivesTheSameFindingsAsItsOwn) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

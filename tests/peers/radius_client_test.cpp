@@ -14,7 +14,7 @@
 #include "peers/udp_transport.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 namespace asio = boost::asio;
 using asio::ip::udp;
@@ -209,5 +209,5 @@ TEST(RadiusClientAsio, NotOpenFailsThroughTheCallback) {
   EXPECT_EQ(client.stats().sent, 0u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

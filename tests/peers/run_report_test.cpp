@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 NodeEvent tunnel_down(std::uint16_t id, tunnel::TunnelState phase, bool by_peer,
                       std::optional<ResultInfo> result, std::string reason) {
@@ -191,5 +191,5 @@ TEST(RunReport, IpsecSetupIsItsOwnPhaseInTextJsonAndTimeline) {
   EXPECT_EQ(to_json(none_up, lac_summary(1701))["ipsec_latency_ms"]["count"], 0);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
@@ -157,5 +157,5 @@ TEST(RunStats, ShardsMergeTheirTimelinesAndHistogramsExactly) {
   EXPECT_EQ(a.session_latency.percentile_us(0.99), all.percentile_us(0.99));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::milliseconds;
 
@@ -123,5 +123,5 @@ TEST(Timeline, JsonHasTheKeysTheSummaryDocuments) {
   EXPECT_FALSE(j[0]["failed_by_phase"].contains("lcp"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

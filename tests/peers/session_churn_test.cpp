@@ -5,7 +5,7 @@
 #include <set>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -144,5 +144,5 @@ TEST(SessionChurn, FlapsSkipCallsNotEligibleAndPassWhenNoneIs) {
   EXPECT_EQ(c.up_now(), 10u);  // nothing was taken out
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

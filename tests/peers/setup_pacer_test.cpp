@@ -6,7 +6,7 @@
 #include <vector>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::milliseconds;
 
@@ -134,5 +134,5 @@ TEST(RateProfile, BadTextSaysWhat) {
   EXPECT_TRUE(RateProfile::parse("0:0", error)->unpaced());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -12,7 +12,7 @@
 #include "peers/udp_transport.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 namespace asio = boost::asio;
 
@@ -94,5 +94,5 @@ TEST(ShardRouting, EveryDatagramOfATunnelReachesItsShardFromAnySourcePort) {
   EXPECT_EQ(shards[owner]->stats().forwarded, 0u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

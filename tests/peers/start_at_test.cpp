@@ -7,7 +7,7 @@
 #include <sstream>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::int64_t ms_of(const std::string& text) {
   std::string error;
@@ -60,5 +60,5 @@ TEST(StartAt, WaitsUntilTheInstantWithATimer) {
   EXPECT_NE(err.str().find("waiting"), std::string::npos) << err.str();
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -5,7 +5,7 @@
 #include "peers/stats/http_request.hpp"
 
 namespace l2tp::peers::http {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(StatsHttpRequest, GetWithQueryDecoded) {
   const auto r = parse_request("GET /control/rate?setups-per-second=2%2e5&x=a+b HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -57,5 +57,5 @@ TEST(StatsHttpRequest, ResponseIsWholeAndCloses) {
       "Cache-Control: no-store\r\nAllow: POST\r\nConnection: close\r\n\r\nuse POST\n");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers::http

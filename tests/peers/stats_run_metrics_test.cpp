@@ -6,7 +6,7 @@
 #include "tests/support/prometheus_parser.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(StatsRunMetrics, StrictlyParsedAndEqualToTheJsonSummary) {
   RunResult r;
@@ -68,5 +68,5 @@ TEST(StatsRunMetrics, StrictlyParsedAndEqualToTheJsonSummary) {
   EXPECT_EQ(call_failures, 2);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

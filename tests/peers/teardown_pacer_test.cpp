@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using Call = TeardownPacer::Call;
 using std::chrono::milliseconds;
@@ -63,5 +63,5 @@ TEST(TeardownPacer, NothingToClearIsDoneAtOnceAndTheIntervalStaysBounded) {
             std::chrono::duration_cast<Duration>(milliseconds(100)));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

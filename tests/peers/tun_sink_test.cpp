@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(TunName, PlaceholdersExpandToOrderTunnelAndSession) {
   EXPECT_EQ(expand_tun_name("l2tp{n}", 3, LinkKey{100, 2000}), "l2tp3");
@@ -45,5 +45,5 @@ TEST(TunName, BadPatternsAreRefusedWithTheReason) {
   EXPECT_NE(error_of("..").find("not an interface name"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

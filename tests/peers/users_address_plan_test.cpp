@@ -5,7 +5,7 @@
 #include "peers/users/address_plan.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 AddressPlan plan(std::string_view text, std::string default_profile = "default") {
   auto db = UserDb::parse(text, "users.rsc");
@@ -252,5 +252,5 @@ TEST(AddressPlan, UnknownDefaultProfileIsAnError) {
   EXPECT_EQ(p.error(), "default-profile: no profile named \"gold\" (profiles: default, default-encryption)");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

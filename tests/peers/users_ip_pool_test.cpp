@@ -7,7 +7,7 @@
 #include "peers/users/routeros_values.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::uint32_t ip(const char* text) {
   return to_u32(*parse_ipv4(text));
@@ -76,5 +76,5 @@ TEST(PoolAllocator, SlashEightPoolHandsOutInOrder) {
   EXPECT_EQ(last, ip("10.0.39.16"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -4,7 +4,7 @@
 #include "peers/users/name_pattern.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 NamePattern pattern(std::string_view text) {
   auto p = NamePattern::parse(text);
@@ -62,5 +62,5 @@ TEST(NamePattern, BadPatternsNameTheProblem) {
   EXPECT_EQ(NamePattern::parse("").error(), "a user name pattern must not be empty");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

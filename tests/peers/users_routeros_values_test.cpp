@@ -4,7 +4,7 @@
 #include "peers/users/routeros_values.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::uint32_t ip(const char* text) {
   return to_u32(*parse_ipv4(text));
@@ -129,5 +129,5 @@ TEST(RouterOsValues, YesNoAndCounts) {
   EXPECT_FALSE(parse_count(""));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

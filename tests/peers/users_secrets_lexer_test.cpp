@@ -5,7 +5,7 @@
 #include "peers/users/secrets_lexer.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::vector<LogicalLine> lex_ok(std::string_view text) {
   auto r = lex_routeros(text);
@@ -125,5 +125,5 @@ TEST(SecretsLexer, LowerCaseHexIsNotAnEscape) {
   EXPECT_EQ(lines[0].words[1].text, "\xAB");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

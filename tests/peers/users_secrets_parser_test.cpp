@@ -5,7 +5,7 @@
 #include "peers/users/user_db.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 UserDb parse_ok(std::string_view text) {
   auto r = UserDb::parse(text, "users.rsc");
@@ -321,5 +321,5 @@ TEST(SecretsParser, LoadNamesTheFileInErrors) {
   EXPECT_EQ(missing.error(), "/nonexistent/users.rsc: cannot open the secrets file");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -9,7 +9,7 @@
 #include "peers/users/user_db.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 UserDb db_of(std::string_view text) {
   auto r = UserDb::parse(text, "users.rsc");
@@ -94,5 +94,5 @@ TEST(UserDb, LoadReadsAFile) {
   EXPECT_EQ(ok->secret("MT-User")->origin, std::string(path) + ":1");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

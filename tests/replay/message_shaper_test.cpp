@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 wire::ControlMessage captured_icrq() {
   auto m = wire::make_control(MessageType::Icrq, TunnelId{7}, SessionId{0});
@@ -102,5 +102,5 @@ TEST(MessageShaper, ConcealedAvpIsLeftOutOrSentAsCaptured) {
   EXPECT_EQ(back->avps[1].get<avp::Raw>()->bytes, (Buffer{1, 2, 3, 4}));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

@@ -9,7 +9,7 @@
 #include "tests/replay/recorded_run.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -128,5 +128,5 @@ TEST(ReplayAllSim, AggregateNamesTheTunnelOfEveryDifference) {
     EXPECT_EQ(per_tunnel[static_cast<int>(t)], r.outcomes[t - 1].differences.size());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

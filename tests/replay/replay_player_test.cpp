@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::seconds;
 
@@ -153,5 +153,5 @@ TEST(ReplayPlayer, TheStopCcnWaitsForAHangUpThroughPpp) {
   EXPECT_EQ(a->kind, ActionKind::CloseTunnel);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

@@ -14,7 +14,7 @@
 #include "tests/replay/recorded_run.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -205,5 +205,5 @@ TEST(ReplayHtml, BothLaddersDifferencesMarkedNoFetchesEscaped) {
   EXPECT_EQ(count(h, "<table"), count(h, "</table>"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

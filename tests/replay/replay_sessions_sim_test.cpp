@@ -10,7 +10,7 @@
 #include "tests/replay/recorded_run.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -102,5 +102,5 @@ TEST(ReplaySessions, LnsDemandingChapDiffersInEveryClone) {
       << outcome_text(r.outcome);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

@@ -9,7 +9,7 @@
 #include "tests/replay/recorded_run.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -109,5 +109,5 @@ TEST(ReplaySimLns, LacWithAnotherHostNameDiffersInExactlyThat) {
   EXPECT_GT(d.frame_live, 0u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

@@ -7,7 +7,7 @@
 #include "tests/replay/recorded_run.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace test;  // NOLINT: test helpers
 
@@ -146,5 +146,5 @@ TEST(ReplaySim, LnsRefusingTheUserDiffersInTheAuthenticationResult) {
   EXPECT_NE(r.outcome.differences[0].live.find("result 3"), std::string::npos) << all(r.outcome);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

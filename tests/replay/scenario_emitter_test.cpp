@@ -8,7 +8,7 @@
 #include "scenarios/parser.hpp"
 
 namespace l2tp::replay {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace l2tp::scenario;
 
@@ -169,5 +169,5 @@ TEST(ScenarioEmitter, OnlyTheLacSide) {
   EXPECT_NE(yaml.error().find("only the LAC side"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::replay

@@ -9,7 +9,7 @@
 #include <sstream>
 
 namespace l2tp::reports {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Evidence ev(std::uint64_t frame, double t, std::string summary) {
   return Evidence{frame, t, std::move(summary)};
@@ -385,5 +385,5 @@ TEST(ConformanceReport, DeadDutWarnAndIncompleteInEveryForm) {
   EXPECT_NE(h.find("class=\"mark v-warn\">WARN"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports

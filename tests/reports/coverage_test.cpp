@@ -5,7 +5,7 @@
 #include <sstream>
 
 namespace l2tp::reports {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A small catalogue: one row per case the computation must tell apart.
 constexpr RuleInfo kCatalogue[] = {
@@ -183,5 +183,5 @@ TEST(Coverage, RejectsABadNotTestableList) {
   EXPECT_EQ(err(h + "R1\tlns\twhy\nR1\tlac\twhy there\n"), "");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports

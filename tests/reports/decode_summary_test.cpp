@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::reports {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 PacketRecord control(std::string src, std::string dst, std::uint16_t tunnel, std::uint16_t session,
                      std::optional<std::uint16_t> assigned_tunnel,
@@ -52,5 +52,5 @@ TEST(DecodeSummary, CountsMessagesAndViolations) {
   EXPECT_EQ(j["violations_by_rule"]["R039"], 1);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports

@@ -6,7 +6,7 @@
 #include "reports/html_page.hpp"
 
 namespace l2tp::reports {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 nlohmann::json histogram(std::initializer_list<std::uint64_t> us) {
   LatencyHistogram h;
@@ -98,5 +98,5 @@ TEST(LoadHtml, ARunWithoutTimelineOrPeerStillRenders) {
   EXPECT_NE(html.find("NO FAILURES"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports

@@ -5,7 +5,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::reports {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 PacketInput input(const Buffer& b) {
   PacketInput in;
@@ -131,5 +131,5 @@ TEST(PacketRecord, R004_R007_ControlMessageWithoutLengthOrSequenceIsDecodedAndFl
   EXPECT_EQ(r.violations[1].rule, Rule::R007);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports

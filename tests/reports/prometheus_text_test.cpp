@@ -9,7 +9,7 @@
 #include "tests/support/prometheus_parser.hpp"
 
 namespace l2tp::reports::prometheus {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::parse_prometheus;
 
@@ -119,5 +119,5 @@ TEST(PrometheusText, StrictParserRefusesBrokenExpositions) {
       << error;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::reports::prometheus

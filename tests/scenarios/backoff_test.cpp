@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::scenario {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::vector<Duration> ms(std::initializer_list<int> v) {
   std::vector<Duration> out;
@@ -51,5 +51,5 @@ TEST(Backoff, Text) {
   EXPECT_EQ(gaps_text(ms({1000, 2250})), "1.0 s, 2.2 s");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::scenario

@@ -11,13 +11,10 @@
 #include "engine/wire/message.hpp"
 #include "scenarios/fault_filter.hpp"
 #include "tests/support/sample_messages.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::scenario {
-namespace {
-
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), port};
-}
+namespace L2TPSIM_FILE_ID {
 
 Time at_ms(std::int64_t ms) {
   return Time{} + std::chrono::milliseconds(ms);
@@ -74,8 +71,8 @@ Buffer data(std::uint16_t tunnel, std::uint16_t session, std::uint16_t protocol,
 Datagram dg(Buffer bytes, Direction dir = Direction::Out) {
   Datagram d;
   d.direction = dir;
-  d.from = dir == Direction::Out ? ep(2) : ep(3);
-  d.to = dir == Direction::Out ? ep(3) : ep(2);
+  d.from = dir == Direction::Out ? loopback_ep(2) : loopback_ep(3);
+  d.to = dir == Direction::Out ? loopback_ep(3) : loopback_ep(2);
   d.bytes = std::move(bytes);
   return d;
 }
@@ -698,18 +695,18 @@ std::vector<sim::Delivered> sent(const sim::SimNet& net, const net::Endpoint& fr
 
 TEST(FaultSim, WithheldScccnAcksMakeTheLacRetransmitAndTheTunnelStillComesUp) {
   sim::SimNet net(11, sim::LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
   auto r = rule(FaultAction::Drop, "ZLB");
   r.name = "withheld-ack";
   r.match.count = 2;
   FaultFilter hook({r});
   net.set_filter(lns, &hook);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(Time{} + std::chrono::seconds(20));
   EXPECT_EQ(hook.layer().stats()[0].applied, 2u);
   // The SCCCN went three times: twice its acknowledgement was lost.
-  EXPECT_EQ(sent(net, ep(2), MessageType::Scccn).size(), 3u);
+  EXPECT_EQ(sent(net, loopback_ep(2), MessageType::Scccn).size(), 3u);
   ASSERT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
   ASSERT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
   EXPECT_TRUE(of<TunnelDown>(net.events(lac)).empty());
@@ -720,21 +717,21 @@ TEST(FaultSim, WithheldScccnAcksMakeTheLacRetransmitAndTheTunnelStillComesUp) {
 
 TEST(FaultSim, R023_UnknownMandatoryAvpInIcrqMakesTheLnsClearTheCall) {
   sim::SimNet net(12, sim::LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
   auto r = rule(FaultAction::AddAvp, "ICRQ");
   r.avp.type = 99;  // M=1 by default
   FaultFilter hook({r});
   net.set_filter(lac, &hook);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
   net.run(Time{} + std::chrono::seconds(5));
   EXPECT_EQ(hook.layer().stats()[0].applied, 1u);
-  const auto icrq = sent(net, ep(2), MessageType::Icrq);
+  const auto icrq = sent(net, loopback_ep(2), MessageType::Icrq);
   ASSERT_EQ(icrq.size(), 1u);
   ASSERT_TRUE(decoded(icrq[0].bytes).avps.back().mandatory);
   // The LNS answers with CDN Result 2 (general error), Error 8 (unknown mandatory AVP).
-  const auto cdn = sent(net, ep(3), MessageType::Cdn);
+  const auto cdn = sent(net, loopback_ep(3), MessageType::Cdn);
   ASSERT_EQ(cdn.size(), 1u);
   const auto cdn_message = decoded(cdn[0].bytes);  // rc points into it
   const auto* rc = cdn_message.find(AvpType::ResultCode);
@@ -762,8 +759,8 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
   lc.tunnel.secret = nc.tunnel.secret = "s3cret";
   lc.tunnel.hidden_avps = {AvpType::AssignedTunnelId, AvpType::AssignedSessionId, AvpType::VendorName};
   lc.tunnel.hidden_padding = 3;
-  Node& lac = net.add_node(ep(2), lc);
-  Node& lns = net.add_node(ep(3), nc);
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  Node& lns = net.add_node(loopback_ep(3), nc);
   auto r = rule(FaultAction::AddAvp, "control");
   r.avp.vendor = 9999;
   r.avp.type = 1;
@@ -772,12 +769,12 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
   r.avp.position = 1;  // before the Random Vector
   FaultFilter hook({r});
   net.set_filter(lac, &hook);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
   net.run(Time{} + std::chrono::seconds(2));
   EXPECT_GE(hook.layer().stats()[0].applied, 3u);  // SCCRQ, SCCCN, ICRQ, ICCN
   EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
-  const auto sccrq = sent(net, ep(2), MessageType::Sccrq);
+  const auto sccrq = sent(net, loopback_ep(2), MessageType::Sccrq);
   ASSERT_EQ(sccrq.size(), 1u);
   auto m = wire::decode_control(sccrq[0].bytes, as_bytes(std::string("s3cret")));
   ASSERT_TRUE(m);
@@ -789,15 +786,15 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
 
 TEST(FaultSim, ADelayedSccrpArrivesLateAndTheTunnelComesUp) {
   sim::SimNet net(14, sim::LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
   auto r = rule(FaultAction::Delay, "SCCRP");
   r.delay = std::chrono::milliseconds(400);
   FaultFilter hook({r});
   net.set_filter(lns, &hook);
-  lac.open_tunnel(ep(2), ep(3), net.now());
+  lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(Time{} + std::chrono::seconds(3));
-  const auto sccrp = sent(net, ep(3), MessageType::Sccrp);
+  const auto sccrp = sent(net, loopback_ep(3), MessageType::Sccrp);
   ASSERT_FALSE(sccrp.empty());
   // 5 ms to the LNS, 400 ms held, 5 ms back.
   EXPECT_EQ(sccrp[0].at, Time{} + std::chrono::milliseconds(410));
@@ -805,5 +802,5 @@ TEST(FaultSim, ADelayedSccrpArrivesLateAndTheTunnelComesUp) {
   EXPECT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::scenario

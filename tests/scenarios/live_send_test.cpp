@@ -9,13 +9,10 @@
 #include "engine/sim/sim_net.hpp"
 #include "engine/wire/message.hpp"
 #include "scenarios/parser.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::scenario {
-namespace {
-
-net::Endpoint ep(std::uint8_t last) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), 1701};
-}
+namespace L2TPSIM_FILE_ID {
 
 Time at(double seconds) {
   return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
@@ -99,9 +96,9 @@ struct Pair {
     lc.accept_tunnels = false;
     nc.tunnel.role = tunnel::Role::Lns;
     lc.tunnel.secret = nc.tunnel.secret = "s3cret";
-    lac = &net.add_node(ep(2), lc);
-    lns = &net.add_node(ep(3), nc);
-    t = lac->open_tunnel(ep(2), ep(3), net.now());
+    lac = &net.add_node(loopback_ep(2), lc);
+    lns = &net.add_node(loopback_ep(3), nc);
+    t = lac->open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     sid = *lac->open_session(t, net.now());
     net.run(at(1));
   }
@@ -111,7 +108,7 @@ struct Pair {
     const Buffer key{'s', '3', 'c', 'r', 'e', 't'};
     for (std::size_t i = from; i < net.wire_log().size(); ++i) {
       const auto& d = net.wire_log()[i];
-      if (d.from != ep(2)) continue;
+      if (d.from != loopback_ep(2)) continue;
       if (auto m = wire::decode_control(d.bytes, Bytes(key)); m && !m->is_zlb()) out.push_back(std::move(*m));
     }
     return out;
@@ -188,5 +185,5 @@ TEST(LiveSend, NotOnATunnelThatIsNotEstablishedAndNotInACallThatIsNot) {
   EXPECT_FALSE(p.lac->send_control(p.t, hello.message, p.net.now()));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::scenario

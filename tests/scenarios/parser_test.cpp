@@ -7,7 +7,7 @@
 #include "scenarios/fault.hpp"
 
 namespace l2tp::scenario {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
@@ -336,5 +336,5 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"NotAMap", "- a\n- b\n", 1, 1, "", "expected a map"}),
     [](const ::testing::TestParamInfo<Bad>& info) { return std::string(info.param.name); });
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::scenario

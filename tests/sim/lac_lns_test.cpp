@@ -5,13 +5,10 @@
 
 #include "engine/sim/sim_net.hpp"
 #include "engine/wire/message.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
-namespace {
-
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), port};
-}
+namespace L2TPSIM_FILE_ID {
 
 NodeConfig lac_config() {
   NodeConfig c;
@@ -42,9 +39,9 @@ Time at(double seconds) {
 
 TEST(LacLns, TunnelAndSessionComeUpAndGoDownCleanly) {
   SimNet net(1, LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_NE(t.value, 0);
   const auto sid = lac.open_session(t, net.now());
   ASSERT_TRUE(sid);
@@ -81,9 +78,9 @@ TEST(LacLns, R138_TunnelAuthenticationWithHiddenAvps) {
   lc.tunnel.hidden_avps = {AvpType::AssignedTunnelId, AvpType::AssignedSessionId, AvpType::CallSerialNumber,
                            AvpType::FramingCapabilities, AvpType::VendorName};
   lc.tunnel.hidden_padding = 4;
-  Node& lac = net.add_node(ep(2), lc);
-  Node& lns = net.add_node(ep(3), nc);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  Node& lns = net.add_node(loopback_ep(3), nc);
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   lac.open_session(t, net.now());
   net.run(at(1));
   EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
@@ -103,9 +100,9 @@ TEST(LacLns, R139_WrongSecretIsRefusedWithStopCcnResult4) {
   auto nc = lns_config();
   lc.tunnel.secret = "right";
   nc.tunnel.secret = "wrong";
-  Node& lac = net.add_node(ep(2), lc);
-  Node& lns = net.add_node(ep(3), nc);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  Node& lns = net.add_node(loopback_ep(3), nc);
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   lac.open_session(t, net.now());
   net.run(at(40));
   const auto down = of<TunnelDown>(net.events(lac));
@@ -131,10 +128,10 @@ TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
   auto lc = lac_config();
   auto nc = lns_config();
   lc.tunnel.reliability.max_retries = nc.tunnel.reliability.max_retries = 10;
-  Node& lac = net.add_node(ep(2), lc);
-  Node& lns = net.add_node(ep(3), nc);
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  Node& lns = net.add_node(loopback_ep(3), nc);
   for (int i = 0; i < 10; ++i) {
-    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     for (int s = 0; s < 100; ++s) ASSERT_TRUE(lac.open_session(t, net.now()));
   }
   net.run(at(600));
@@ -159,10 +156,10 @@ TEST(LacLns, R065_TieBreakerLowerValueWins) {
   auto a_cfg = lns_config();  // both accept tunnels
   auto b_cfg = lns_config();
   a_cfg.tunnel.role = tunnel::Role::Lac;
-  Node& a = net.add_node(ep(2), a_cfg);
-  Node& b = net.add_node(ep(3), b_cfg);
-  a.open_tunnel(ep(2), ep(3), net.now());
-  b.open_tunnel(ep(3), ep(2), net.now());  // the two SCCRQs cross
+  Node& a = net.add_node(loopback_ep(2), a_cfg);
+  Node& b = net.add_node(loopback_ep(3), b_cfg);
+  a.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
+  b.open_tunnel(loopback_ep(3), loopback_ep(2), net.now());  // the two SCCRQs cross
   net.run(at(60));
   EXPECT_EQ(of<TunnelUp>(net.events(a)).size(), 1u);
   EXPECT_EQ(of<TunnelUp>(net.events(b)).size(), 1u);
@@ -180,10 +177,10 @@ TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
   for (std::uint64_t seed = 1; seed <= 16; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     SimNet net(seed, LinkConfig{});
-    Node& lac = net.add_node(ep(2), lac_config());
-    Node& lns = net.add_node(ep(3), lns_config());
-    const TunnelId a = lac.open_tunnel(ep(2), ep(3), net.now());
-    const TunnelId b = lns.open_tunnel(ep(3), ep(2), net.now());  // the two SCCRQs cross
+    Node& lac = net.add_node(loopback_ep(2), lac_config());
+    Node& lns = net.add_node(loopback_ep(3), lns_config());
+    const TunnelId a = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
+    const TunnelId b = lns.open_tunnel(loopback_ep(3), loopback_ep(2), net.now());  // the two SCCRQs cross
     ASSERT_TRUE(lac.open_session(a, net.now()));
     const auto lac_tb = lac.tunnel(a)->our_tie_breaker();
     const auto lns_tb = lns.tunnel(b)->our_tie_breaker();
@@ -192,7 +189,7 @@ TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
     net.run(at(60));
     std::size_t lac_sccrqs = 0;
     for (const auto& d : net.wire_log())
-      if (d.from == ep(2))
+      if (d.from == loopback_ep(2))
         if (auto m = wire::decode_control(d.bytes); m && m->known_type() == MessageType::Sccrq) ++lac_sccrqs;
     EXPECT_EQ(lac.stats().tie_breaks, 1u);
     if (*lac_tb < *lns_tb) {
@@ -221,8 +218,8 @@ TEST(LacLns, R080_PeerSilentTunnelGoesDownAfterRetries) {
   SimNet net(6, LinkConfig{});
   auto lc = lac_config();
   lc.tunnel.reliability.max_retries = 3;
-  Node& lac = net.add_node(ep(2), lc);
-  const TunnelId t = lac.open_tunnel(ep(2), ep(9), net.now());  // nobody at .9
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(9), net.now());  // nobody at .9
   net.run(at(120));
   const auto down = of<TunnelDown>(net.events(lac));
   ASSERT_EQ(down.size(), 1u);
@@ -236,9 +233,9 @@ TEST(LacLns, HelloKeepsAnIdleTunnelAlive) {
   SimNet net(7, LinkConfig{});
   auto lc = lac_config();
   lc.tunnel.keepalive_timeout = std::chrono::seconds(10);
-  Node& lac = net.add_node(ep(2), lc);
-  Node& lns = net.add_node(ep(3), lns_config());
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  Node& lac = net.add_node(loopback_ep(2), lc);
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(at(100));
   EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
   EXPECT_GE(lac.tunnel(t)->stats().hellos_sent, 8u);
@@ -247,9 +244,9 @@ TEST(LacLns, HelloKeepsAnIdleTunnelAlive) {
 
 TEST(LacLns, R307_R319_OutgoingCallPlacedByTheLnsAndClearedWithDisconnectCause) {
   SimNet net(8, LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
-  lac.open_tunnel(ep(2), ep(3), net.now());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(at(1));
   const auto up = of<TunnelUp>(net.events(lns));
   ASSERT_EQ(up.size(), 1u);
@@ -285,9 +282,9 @@ TEST(LacLns, SameSeedGivesTheSameWire) {
     LinkConfig link;
     link.loss = 0.1;
     SimNet net(99, link);
-    Node& lac = net.add_node(ep(2), lac_config());
-    net.add_node(ep(3), lns_config());
-    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    Node& lac = net.add_node(loopback_ep(2), lac_config());
+    net.add_node(loopback_ep(3), lns_config());
+    const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     for (int i = 0; i < 20; ++i) lac.open_session(t, net.now());
     net.run(at(30));
     std::vector<Buffer> wire;
@@ -297,11 +294,11 @@ TEST(LacLns, SameSeedGivesTheSameWire) {
   EXPECT_EQ(run_once(), run_once());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::sim
 
 namespace l2tp::sim {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // RFC 2661 4.4.5: the LAC's proxy LCP and proxy authentication AVPs reach the LNS intact, hidden
 // or not, and an ICCN without them gives no proxy information.
@@ -315,8 +312,8 @@ TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
       lc.tunnel.hidden_avps = {AvpType::ProxyAuthenName, AvpType::ProxyAuthenResponse,
                                AvpType::LastReceivedLcpConfreq};
     }
-    Node& lac = net.add_node(ep(2), lc);
-    Node& lns = net.add_node(ep(3), nc);
+    Node& lac = net.add_node(loopback_ep(2), lc);
+    Node& lns = net.add_node(loopback_ep(3), nc);
     session::ProxyPpp proxy;
     proxy.initial_received_confreq = {0x05, 0x06, 0x11, 0x22, 0x33, 0x44};
     proxy.last_sent_confreq = {0x03, 0x04, 0xc0, 0x23, 0x05, 0x06, 0x01, 0x02, 0x03, 0x04};
@@ -326,7 +323,7 @@ TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
     proxy.authen_challenge = Buffer(16, 0x42);
     proxy.authen_id = 7;
     proxy.authen_response = Buffer(16, 0x99);
-    const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+    const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     ASSERT_TRUE(lac.open_session(t, net.now(), proxy));
     ASSERT_TRUE(lac.open_session(t, net.now()));
     net.run(at(1));
@@ -338,11 +335,11 @@ TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::sim
 
 namespace l2tp::sim {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A LAC that starts PPP as soon as its call is up must not let data overtake its ICCN, which
 // may still wait for the LNS's receive window: every frame reaches an LNS that knows the call.
@@ -350,10 +347,10 @@ TEST(LacLnsData, DataWaitsForItsIccnToLeave) {
   SimNet net(9, LinkConfig{});
   auto nc = lns_config();
   nc.tunnel.reliability.receive_window = 1;  // the LAC may have one message outstanding
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), nc);
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), nc);
   const Buffer frame = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(lac.open_session(t, net.now()));
   net.on_event([&](Node& n, const NodeEvent& ev) {
     if (&n != &lac) return;
@@ -374,21 +371,21 @@ TEST(LacLnsData, DataWaitsForItsIccnToLeave) {
   EXPECT_EQ(data, 4u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::sim
 
 namespace l2tp::sim {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // The LNS is up on the ICCN and starts LCP at once; its ack of the ICCN (a delayed ZLB) comes
 // later. The LAC announces the call up only on that ack, and the LNS's frame is not lost: it
 // is reported after the LAC's SessionUp, once PPP has started.
 TEST(LacLnsData, LacIsUpOnTheIccnAckAndKeepsTheLnsLcpSentBeforeIt) {
   SimNet net(10, LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
-  Node& lns = net.add_node(ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lns = net.add_node(loopback_ep(3), lns_config());
   const Buffer lcp = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
-  const TunnelId t = lac.open_tunnel(ep(2), ep(3), net.now());
+  const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
   std::optional<Time> lns_up, lac_up;
   std::size_t lac_in_flight_at_up = 99;
@@ -431,7 +428,7 @@ TEST(SimNetRun, ReturnsOnADeadlineNoDriverServes) {
     std::optional<Time> poll_timeout() const override { return wake; }
   } alarm;
   SimNet net(1, LinkConfig{});
-  Node& lac = net.add_node(ep(2), lac_config());
+  Node& lac = net.add_node(loopback_ep(2), lac_config());
   net.set_filter(lac, &alarm);
   alarm.wake = at(1.5);
   const std::size_t steps = net.run(at(10));
@@ -442,5 +439,5 @@ TEST(SimNetRun, ReturnsOnADeadlineNoDriverServes) {
   net.set_filter(lac, nullptr);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::sim

@@ -8,13 +8,10 @@
 #include "engine/driver/driver.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
-namespace {
-
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), port};
-}
+namespace L2TPSIM_FILE_ID {
 
 Time at(double seconds) {
   return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
@@ -52,8 +49,8 @@ struct PppPair {
     // fail for about 1 message in 450, so a run of thousands raises the limit, as an operator
     // would on such a link.
     lc.tunnel.reliability.max_retries = nc.tunnel.reliability.max_retries = retries;
-    lac = &net.add_driver(ep(2), lc);
-    lns = &net.add_driver(ep(3), nc);
+    lac = &net.add_driver(loopback_ep(2), lc);
+    lns = &net.add_driver(loopback_ep(3), nc);
     PppSettings client;
     client.user = "user{n}";
     client.password = "pw";
@@ -67,7 +64,7 @@ struct PppPair {
   // `tunnels` tunnels with `sessions` calls each, opened at once.
   void open(unsigned tunnels, unsigned sessions) {
     for (unsigned i = 0; i < tunnels; ++i) {
-      const TunnelId t = lac->node().open_tunnel(ep(2), ep(3), net.now());
+      const TunnelId t = lac->node().open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
       for (unsigned s = 0; s < sessions; ++s) ASSERT_TRUE(lac->node().open_session(t, net.now()));
     }
     net.pump(lac->node());
@@ -186,5 +183,5 @@ TEST(DriverSim, AThousandPppSessionsUnderLossDuplicationAndReordering) {
   EXPECT_NE(a->net.wire_log().size(), c->net.wire_log().size());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::sim

@@ -163,6 +163,10 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::string log_tail(const std::string& text, std::size_t n) {
+  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
 void write_file(const std::string& path, const std::string& content, int mode) {
   std::ofstream(path) << content;
   chmod(path.c_str(), static_cast<mode_t>(mode));

@@ -71,6 +71,8 @@ class ScratchDir {
   std::string path_;
 };
 std::string read_file(const std::string& path);
+// The last `n` bytes of `text` (a peer's log in an error message), "..." first when cut.
+std::string log_tail(const std::string& text, std::size_t n);
 void write_file(const std::string& path, const std::string& content, int mode = 0644);
 // A UDP port nobody on 127.0.0.0/8 is using right now, from a per-process range.
 int free_udp_port();

@@ -129,10 +129,6 @@ std::string main_config(const std::string& text, const std::string& dir) {
   return out;
 }
 
-std::string tail(const std::string& text, std::size_t n) {
-  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
-}
-
 }  // namespace
 
 std::optional<FreeRadiusPeer> FreeRadiusPeer::start(const FreeRadiusOptions& opt, const std::string& dir,
@@ -187,7 +183,7 @@ std::optional<FreeRadiusPeer> FreeRadiusPeer::start(const FreeRadiusOptions& opt
   if (!ready || !proc->running()) {
     error =
         std::string(ready ? "freeradius exited during startup" : "freeradius did not become ready in 15 s") +
-        "; log: " + tail(read_file(log_path), 3000);
+        "; log: " + log_tail(read_file(log_path), 3000);
     proc->stop();
     return std::nullopt;
   }

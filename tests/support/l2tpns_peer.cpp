@@ -26,10 +26,6 @@ std::string locate(const std::string& tool) {
   return "";
 }
 
-std::string tail(const std::string& text, std::size_t n) {
-  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
-}
-
 std::string unique_netns_name() {
   static std::atomic<int> counter{0};
   return "l2tpsim-l2tpns-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
@@ -184,7 +180,7 @@ std::optional<L2tpnsPeer> L2tpnsPeer::start(const L2tpnsOptions& opt, const std:
   if (!master || !peer.l2tpns_->running()) {
     error = std::string(master ? "l2tpns exited during startup"
                                : "l2tpns did not become cluster master in 15 s") +
-            "; its log:\n" + tail(read_file(log_path), 3000);
+            "; its log:\n" + log_tail(read_file(log_path), 3000);
     return std::nullopt;
   }
   return std::optional<L2tpnsPeer>(std::move(peer));

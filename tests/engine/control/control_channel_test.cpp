@@ -8,7 +8,7 @@
 #include <vector>
 
 namespace l2tp::control {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
@@ -556,5 +556,5 @@ TEST(ControlChannel, R016_SequenceWrapsModulo65536) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::control

@@ -7,7 +7,7 @@
 #include <set>
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(CallNumbers, WholeAndDefaultNumberCallsFromOne) {
   for (const CallNumbers n : {CallNumbers{}, CallNumbers::whole(5)})
@@ -44,5 +44,5 @@ TEST(CallNumbers, PartsOfPartsTileTheBlockAndKeepRedialsApart) {
   EXPECT_EQ(*first.rbegin(), 30u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -10,15 +10,12 @@
 #include "engine/driver/driver.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using sim::SimNet;
-
-net::Endpoint ep(std::uint8_t last) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), 1701};
-}
 
 Duration secs(double s) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
@@ -52,8 +49,8 @@ struct Churn {
     NodeConfig nc;
     nc.tunnel.role = tunnel::Role::Lns;
     nc.tunnel.host_name = "lns";
-    lac = &net.add_driver(ep(2), lc);
-    lns = &net.add_driver(ep(3), nc);
+    lac = &net.add_driver(loopback_ep(2), lc);
+    lns = &net.add_driver(loopback_ep(3), nc);
     PppSettings client;
     client.user = "user{n}";
     client.password = "pw";
@@ -67,7 +64,7 @@ struct Churn {
     lns->set_ppp(std::make_unique<PppLayer>(server, ppp::Role::Server, net.rng(), &users));
     net.keep_events(false);
     net.keep_wire_log(false);
-    tunnel = lac->node().open_tunnel(ep(2), ep(3), net.now());
+    tunnel = lac->node().open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     net.pump(lac->node());
   }
   // `n` calls in the tunnel, run until they are up (or failed); then every one cleared.
@@ -171,7 +168,7 @@ TEST(PppLayer, CloseLinkTerminatesLcpBeforeTheCdn) {
     } else if (auto m = wire::decode_data(d.bytes); m && m->ppp.size() >= 5) {
       // Address/Control (ff 03), protocol c021, code.
       if (m->ppp[2] == 0xc0 && m->ppp[3] == 0x21 && (m->ppp[4] == 5 || m->ppp[4] == 6))
-        seen.push_back(std::string(d.from == ep(2) ? "lac " : "lns ") +
+        seen.push_back(std::string(d.from == loopback_ep(2) ? "lac " : "lns ") +
                        (m->ppp[4] == 5 ? "TermReq" : "TermAck"));
     }
   }
@@ -207,5 +204,5 @@ TEST(PppRecords, MergeOfShardsKeepsTheRunsFirstCalls) {
   EXPECT_EQ(calls, (std::vector<std::uint64_t>{2, 4, 6, 1, 3, 9}));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

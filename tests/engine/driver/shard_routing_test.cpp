@@ -6,13 +6,10 @@
 #include <set>
 
 #include "engine/node.hpp"
+#include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
-namespace {
-
-net::Endpoint ep(std::uint8_t last, std::uint16_t port = 1701) {
-  return net::Endpoint{net::IpAddress::v4(127, 0, 0, last), port};
-}
+namespace L2TPSIM_FILE_ID {
 
 TEST(ShardRouting, ANodeTakesOnlyItsResidueClassNeverZeroAndWrapsAround) {
   NodeConfig cfg;
@@ -25,7 +22,7 @@ TEST(ShardRouting, ANodeTakesOnlyItsResidueClassNeverZeroAndWrapsAround) {
   Node node(cfg, rng);
   std::set<std::uint16_t> ids;
   for (int i = 0; i < 100; ++i) {
-    const TunnelId t = node.open_tunnel(ep(1), ep(2), Time{});
+    const TunnelId t = node.open_tunnel(loopback_ep(1), loopback_ep(2), Time{});
     ASSERT_NE(t.value, 0);
     EXPECT_EQ(t.value % 3, 0);
     EXPECT_EQ(shard_of_tunnel(t.value, 3), 0u);
@@ -55,5 +52,5 @@ TEST(ShardRouting, TheOwnerComesFromTheHeaderTunnelIdWithOrWithoutLength) {
   EXPECT_FALSE(owner_shard(v3, 2));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

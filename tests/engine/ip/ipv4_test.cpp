@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ip {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr Ipv4 kA = 0x0a000001, kB = 0x0a000002;
 
@@ -71,5 +71,5 @@ TEST(Ipv4Test, RejectsFragments) {
   EXPECT_FALSE(parse_ipv4(out));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ip

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ip {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 constexpr Ipv4 kClient = 0x0a000064, kServer = 0x0a000001;
 
@@ -81,5 +81,5 @@ TEST(ProbeTest, CountLimitAndFinalExpiry) {
   EXPECT_EQ(p.stats().lost, 2u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ip

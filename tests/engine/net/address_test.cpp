@@ -5,7 +5,7 @@
 #include <string>
 
 namespace l2tp::net {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::string canonical(const std::string& text) {
   IpAddress a;
@@ -93,5 +93,5 @@ TEST(Ipv4, RoundTripsThroughIpAddressInFourOctets) {
   static_assert(sizeof(Ipv4) == 4);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::net

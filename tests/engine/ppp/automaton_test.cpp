@@ -20,7 +20,7 @@
 #include "engine/ppp/options.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using S = State;
@@ -922,5 +922,5 @@ TEST(Automaton, NamesForLogs) {
   EXPECT_STREQ(to_string(LayerEvent::Finished), "this-layer-finished");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

@@ -7,7 +7,7 @@
 #include "tests/engine/ppp/cp_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::CpPair;
 
@@ -96,5 +96,5 @@ TEST(BcpPairs, P118_BothEndsOpen) {
   EXPECT_TRUE(a.management_inline());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Bytes b(const Buffer& v) {
   return v;
@@ -146,5 +146,5 @@ TEST(PppPacket, P024_InvalidLengthIsAnError) {
   EXPECT_TRUE(parse_packet(Buffer{6, 1, 0, 4}).has_value());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

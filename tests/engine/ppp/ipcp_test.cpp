@@ -7,7 +7,7 @@
 #include "tests/engine/ppp/cp_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::CpPair;
 
@@ -199,5 +199,5 @@ TEST(IpcpPairs, NobodyHasAnAddressForTheClient) {
   EXPECT_NE(p.c.automaton().stop_info().detail.find("IP-Address"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

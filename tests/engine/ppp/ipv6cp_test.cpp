@@ -7,7 +7,7 @@
 #include "tests/engine/ppp/cp_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::CpPair;
 
@@ -175,5 +175,5 @@ TEST(Ipv6cpPairs, ZeroIdentifierGetsOneFromThePeer) {
   EXPECT_EQ(b.peer_id(), a.local_id());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

@@ -13,7 +13,7 @@
 #include "tests/engine/ppp/cp_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using testing::CpPair;
@@ -737,5 +737,5 @@ TEST(Lcp, AuthNames) {
   EXPECT_EQ(to_string(kAuthMsChapV2), "MS-CHAPv2");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

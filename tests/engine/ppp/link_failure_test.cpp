@@ -7,7 +7,7 @@
 #include "tests/engine/ppp/link_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using testing::client_config;
@@ -173,5 +173,5 @@ TEST(LinkFailureTest, IpcpPeerNeverSendsItsOwnConfigureRequest) {
   EXPECT_EQ(c.cause.code, 17);  // NCP timeout
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

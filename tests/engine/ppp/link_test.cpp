@@ -9,7 +9,7 @@
 #include "tests/engine/ppp/link_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using testing::client_config;
@@ -241,5 +241,5 @@ TEST(LinkTest, AdministrativeCloseSendsTerminateThenReportsDown) {
   EXPECT_EQ(sdown->cause.direction, 1);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(PppOptions, WalksAWellFormedList) {
   const Buffer list = {1, 4, 5, 0xdc, 7, 2, 5, 6, 1, 2, 3, 4};
@@ -118,5 +118,5 @@ TEST(ReplyBuilder, P022_NaksBecomeRejectsOfTheReceivedOptions) {
   EXPECT_EQ(reply, (Buffer{5, 6, 0, 0, 0, 7}));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

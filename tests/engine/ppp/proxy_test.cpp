@@ -11,7 +11,7 @@
 #include "tests/engine/ppp/link_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using testing::client_config;
@@ -248,5 +248,5 @@ TEST(ProxyLinkTest, ProxyWithoutAuthenticationStillAuthenticatesTheClient) {
   EXPECT_EQ(Pair::find<LinkUp>(p.server_events), nullptr) << "a client that allows nothing got in";
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp

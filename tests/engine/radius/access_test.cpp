@@ -7,7 +7,7 @@
 #include "engine/radius/authenticators.hpp"
 
 namespace l2tp::radius {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using ppp::auth::Credentials;
 using ppp::auth::Method;
@@ -267,5 +267,5 @@ TEST(RadiusAccessResponse, ChallengeAndStrangeCodesAreNotAccepted) {
   EXPECT_FALSE(r.verdict.accepted);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::radius

@@ -6,7 +6,7 @@
 #include "engine/radius/authenticators.hpp"
 
 namespace l2tp::radius {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 AccountingRecord record(AcctStatus status) {
   AccountingRecord r;
@@ -99,5 +99,5 @@ TEST(RadiusAccounting, RefusesRecordsWithoutSessionOrNas) {
   EXPECT_TRUE(build_accounting_request(r, 1));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::radius

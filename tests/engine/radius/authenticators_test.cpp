@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::radius {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer from_hex(std::string_view hex) {
   Buffer out;
@@ -164,5 +164,5 @@ TEST(RadiusAccountingAuthenticator, MessageAuthenticatorComputedOverZeroAuthenti
   EXPECT_FALSE(e);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::radius

@@ -10,7 +10,7 @@
 #include "engine/radius/authenticators.hpp"
 
 namespace l2tp::radius {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using ppp::auth::Credentials;
 using ppp::auth::Method;
@@ -315,5 +315,5 @@ TEST_F(RadiusClient, UnbuildableRequestsFailAtOnce) {
   EXPECT_FALSE(c.poll_timeout());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::radius

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::radius {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer from_hex(std::string_view hex) {
   Buffer out;
@@ -166,5 +166,5 @@ TEST(RadiusPacket, NamesUnknownNumbers) {
   EXPECT_EQ(to_string(static_cast<AttrType>(99)), "Attribute 99");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::radius

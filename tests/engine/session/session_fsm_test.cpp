@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace l2tp::session {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using S = SessionState;
 using E = SessionEvent;
@@ -362,5 +362,5 @@ TEST(SessionFsmNames, EveryStateEventAndKindHasAName) {
     EXPECT_NE(to_string(k), "?");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::session

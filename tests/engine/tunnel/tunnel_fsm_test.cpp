@@ -14,7 +14,7 @@
 #include <vector>
 
 namespace l2tp::tunnel {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using S = TunnelState;
 using I = TunnelInput;
@@ -190,5 +190,5 @@ TEST(TunnelFsmNames, EveryStateAndInputHasADistinctName) {
   EXPECT_FALSE(inputs.count("?"));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::tunnel

@@ -11,7 +11,7 @@
 #include "tests/engine/tunnel/tunnel_harness.hpp"
 
 namespace l2tp::tunnel {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace harness;
 
@@ -210,5 +210,5 @@ TEST(TunnelRecipient, R050_R262_SccrqForVersion2_0GetsStopCcnResult5) {
   EXPECT_EQ(p.dut.state(), TunnelState::Closing);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::tunnel

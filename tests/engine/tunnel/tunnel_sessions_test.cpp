@@ -12,7 +12,7 @@
 #include "tests/engine/tunnel/tunnel_harness.hpp"
 
 namespace l2tp::tunnel {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace harness;
 
@@ -479,5 +479,5 @@ TEST(TunnelSessionInfo, R244_R245_SliArrivesAsSessionInfo) {
   EXPECT_FALSE(info[0].call_errors);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::tunnel

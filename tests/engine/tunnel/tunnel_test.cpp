@@ -11,7 +11,7 @@
 #include "tests/engine/tunnel/tunnel_harness.hpp"
 
 namespace l2tp::tunnel {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace harness;
 
@@ -236,5 +236,5 @@ TEST(TunnelHello, R157_UnansweredHelloBringsTheTunnelDown) {
   EXPECT_EQ(sessions[0].local, sid);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::tunnel

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 
@@ -28,5 +28,5 @@ TEST(DurationText, RefusesNonsenseNegativeAndTooLong) {
   EXPECT_FALSE(parse_duration_text("61m", 3600));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(InlineFifo, KeepsOrderAcrossTheWrap) {
   InlineFifo<int, 3> q;
@@ -46,5 +46,5 @@ TEST(Fifo, BackIsTheNewestAfterTheHeadMoved) {
   EXPECT_TRUE(q.empty());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

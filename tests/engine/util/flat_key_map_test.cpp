@@ -7,7 +7,7 @@
 #include "engine/util/rng.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(FlatKeyMap, EmptyFindsNothing) {
   FlatKeyMap m;
@@ -71,5 +71,5 @@ TEST(FlatKeyMap, ChurnDoesNotGrowTheTable) {
   EXPECT_FALSE(m.find(5));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -10,7 +10,7 @@
 #include "engine/util/rng.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // Nearest rank over the samples themselves: what the histogram must come within 1% of.
 double exact_percentile(std::vector<std::uint64_t> v, double q) {
@@ -141,5 +141,5 @@ TEST(LatencyHistogram, RestoredFromItsBucketsIsTheSame) {
   EXPECT_FALSE(LatencyHistogram::restore(buckets, h.min_us(), h.max_us() * 4, 0, back));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

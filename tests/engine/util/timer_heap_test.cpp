@@ -11,7 +11,7 @@
 #include "engine/util/rng.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Time at(std::int64_t ns) {
   return time_from_ns(ns);
@@ -202,5 +202,5 @@ TEST(TimerHeap, MatchesAReferenceModelUnderRandomOperations) {
   EXPECT_TRUE(order.empty());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -8,7 +8,7 @@
 #include <sstream>
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 std::vector<std::string> cells(const std::string& line) {
   std::vector<std::string> out;
@@ -48,5 +48,5 @@ TEST(RuleCatalogue, GeneratedFromBothTables) {
   EXPECT_GT(kRuleCount, 400u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::wire {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer avp_bytes(std::uint16_t flags_len, std::uint16_t vendor, std::uint16_t type, Buffer value) {
   Buffer b;
@@ -134,5 +134,5 @@ TEST(AvpSpec, VendorAndUndefinedTypesHaveNoSpec) {
   EXPECT_EQ(avp_display_name(0, 999), "Unknown type 999");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::wire

@@ -7,7 +7,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::wire {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::kTestSecret;
 
@@ -185,5 +185,5 @@ TEST(Checker, TableRowsAreUniqueAndDescribed) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::wire

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::wire {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer encode(const Header& h, std::size_t payload = 0) {
   Buffer out;
@@ -166,5 +166,5 @@ TEST(Header, R005_ReservedBitsAreKeptForTheChecker) {
   EXPECT_EQ(d->version, 2);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::wire

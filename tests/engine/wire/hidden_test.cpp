@@ -13,7 +13,7 @@
 #include "engine/util/bytes.hpp"
 
 namespace l2tp::wire {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer from_hex(std::string_view hex) {
   Buffer out;
@@ -95,5 +95,5 @@ TEST(ChallengeResponse, R086_KnownAnswers) {
   EXPECT_EQ(to_hex(challenge_response(3, as_bytes(kSecret), challenge)), "d3776537e116356a60d5b181d29ec9f9");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::wire

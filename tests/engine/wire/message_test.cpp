@@ -6,7 +6,7 @@
 #include "tests/support/sample_messages.hpp"
 
 namespace l2tp::wire {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using testing::kTestSecret;
 using testing::sample_messages;
@@ -204,5 +204,5 @@ TEST(DataMessage, CarriesThePppFrameWithAndWithoutAddressControl) {
   }
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::wire

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(Seq, ModularOrderingAcrossWrap) {
   EXPECT_TRUE(Seq::before(Seq{1}, Seq{2}));
@@ -28,5 +28,5 @@ TEST(MessageType, R020_DefinedTypes) {
   EXPECT_FALSE(is_session_message(MessageType::Hello));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using std::chrono::milliseconds;
 
@@ -49,5 +49,5 @@ TEST(NewPeerGate, ForgetsQuietSources) {
   EXPECT_LT(gate.sources(), 4096u);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 TEST(AuthMethod, RouterOsNamesRoundTrip) {
   EXPECT_STREQ(to_string(Method::Pap), "pap");
@@ -42,5 +42,5 @@ TEST(AuthConfig, PassiveWaitIsRestartTimesAttempts) {
   EXPECT_EQ(cfg.passive_wait(), std::chrono::seconds(8));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -12,7 +12,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::at_seconds;
 using test::from_hex;
@@ -404,5 +404,5 @@ TEST(AuthAuthenticatorPap, MalformedRequestsAreDiscarded) {
   EXPECT_EQ(a.poll_verify(), std::nullopt);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

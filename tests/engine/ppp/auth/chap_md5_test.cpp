@@ -9,7 +9,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -28,5 +28,5 @@ TEST(AuthChapMd5, IdentifierIsPartOfTheHash) {
   EXPECT_NE(chap_md5_response(0x2a, "secret", challenge), chap_md5_response(0x2b, "secret", challenge));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -8,7 +8,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::at_seconds;
 using test::from_hex;
@@ -458,5 +458,5 @@ TEST(AuthClientMsChapV2, DomainPrefixIsSentButNotHashed) {
   EXPECT_EQ(c.outcome(), Outcome::Success);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

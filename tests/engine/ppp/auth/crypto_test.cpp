@@ -12,7 +12,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -47,5 +47,5 @@ TEST(AuthCrypto, DesEncryptKnownAnswers) {
   EXPECT_EQ(to_hex(des_encrypt(arr<8>("0123456789ABCDEF"), arr<7>("12695BC9B7B7F8"))), "85e813540f0ab405");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -6,7 +6,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -70,5 +70,5 @@ TEST(AuthMsChapV2SuccessText, P087_MissingAuthenticatorResponse) {
   EXPECT_EQ(parse_mschap2_success(""), std::nullopt);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -15,7 +15,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -113,5 +113,5 @@ TEST(AuthMsChapPassword, InvalidUtf8FallsBackToLatin1) {
   EXPECT_EQ(to_hex(utf16le("")), "");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

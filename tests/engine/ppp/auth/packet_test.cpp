@@ -7,7 +7,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -92,5 +92,5 @@ TEST(AuthPacket, PapReplyOctetsAndLenientMessage) {
   EXPECT_EQ(parse_pap_message(from_hex("096162")), "ab");  // Msg-Length past the data
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -11,7 +11,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::at_seconds;
 
@@ -147,5 +147,5 @@ TEST(AuthPairMsChapV2, WrongPasswordFailureIsDecodedByTheClient) {
             "MS-CHAP error 691 ERROR_AUTHENTICATION_FAILURE, retry not allowed: Authentication failed");
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -6,7 +6,7 @@
 #include "engine/ppp/auth/packet.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 Buffer chap_response(std::uint8_t id) {
   Buffer out;
@@ -55,5 +55,5 @@ TEST(RepeatAnswer, PapRequestGetsTheSameAckWithItsOwnIdentifier) {
   EXPECT_FALSE(r.answer(ack, out));
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth

@@ -8,7 +8,7 @@
 #include "tests/engine/ppp/auth/auth_test_util.hpp"
 
 namespace l2tp::ppp::auth {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using test::from_hex;
 
@@ -118,5 +118,5 @@ TEST(AuthVerifyWithPassword, MsChapV2WrongSizes) {
   EXPECT_FALSE(verify_with_password(c, "clientPass").accepted);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp::auth
