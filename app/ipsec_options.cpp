@@ -122,10 +122,16 @@ void IpsecOptions::apply(l2tp::peers::RunnerConfig& cfg) const {
 }
 
 int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
-                   const std::function<int(const l2tp::peers::RunnerConfig&)>& run) {
+                   const std::function<int(const l2tp::peers::RunnerConfig&)>& run,
+                   std::string* phase_error) {
   const auto& s = cfg.ipsec.settings;
   if (!s.enabled()) return run(cfg);
   const std::string prefix = "l2tpsim " + role + ": ";
+  auto fail = [&](const std::string& why) {
+    std::cerr << prefix << why << "\n";
+    if (phase_error) *phase_error = why;
+    return 2;
+  };
   // Started before charon, so the first IKE packet is in it; stopped after the last DELETE.
   std::unique_ptr<l2tp::capture::LiveCapture> outer;
   if (!s.pcap_outer.empty()) {
@@ -135,10 +141,7 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
             ? "host " + (s.peer ? *s.peer : cfg.connect_to.addr).to_string() + " and (" + ike_esp + ")"
             : ike_esp;
     auto started = l2tp::capture::LiveCapture::start(s.pcap_outer, filter);
-    if (!started) {
-      std::cerr << prefix << "--pcap-outer: " << started.error() << "\n";
-      return 2;
-    }
+    if (!started) return fail("--pcap-outer: " + started.error());
     outer = std::move(*started);
   }
   auto close_outer = [&] {
@@ -150,10 +153,7 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
   };
   if (role == "lac") {
     auto ipsec = l2tp::ipsec::LacIpsec::establish(s, cfg.local, cfg.connect_to, std::cerr);
-    if (!ipsec) {
-      std::cerr << prefix << "--use-ipsec: " << ipsec.error() << "\n";
-      return 2;
-    }
+    if (!ipsec) return fail("--use-ipsec: " + ipsec.error());
     cfg.ipsec.failed = (*ipsec)->failures();
     cfg.ipsec.report = (*ipsec)->report();
     for (const auto& o : (*ipsec)->outcomes())
@@ -164,10 +164,7 @@ int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
     return status;
   }
   auto ipsec = l2tp::ipsec::LnsIpsec::start(s, cfg.local, std::cerr);
-  if (!ipsec) {
-    std::cerr << prefix << "--use-ipsec: " << ipsec.error() << "\n";
-    return 2;
-  }
+  if (!ipsec) return fail("--use-ipsec: " + ipsec.error());
   l2tp::ipsec::LnsIpsec* lns = ipsec->get();
   cfg.ipsec.report = {{"use_ipsec", std::string(to_string(s.use))}, {"mode", std::string(to_string(s.mode))}};
   if (s.use == l2tp::ipsec::UseIpsec::Required)

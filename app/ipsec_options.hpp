@@ -26,8 +26,11 @@ class IpsecOptions {
 };
 
 // Runs `run` (the L2TP run) inside the IPsec phase when cfg asks for IPsec, else just runs it.
-// Exit status 2 when charon cannot be started or configured.
+// Exit status 2 when charon cannot be started or configured (or --pcap-outer cannot capture):
+// `run` is not called, and `phase_error`, when given, says why (a scenario fails its case with
+// it, in phase ipsec).
 int run_with_ipsec(l2tp::peers::RunnerConfig& cfg, const std::string& role,
-                   const std::function<int(const l2tp::peers::RunnerConfig&)>& run);
+                   const std::function<int(const l2tp::peers::RunnerConfig&)>& run,
+                   std::string* phase_error = nullptr);
 
 }  // namespace l2tpsim::app

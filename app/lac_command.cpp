@@ -167,8 +167,8 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
   common.add_to(opts, "lac");
   PppOptions ppp;
   ppp.add_to(opts, "lac");
-  IpsecOptions ipsec;  // the lac command only: a scenario's lac: block has no IPsec phase yet
-  if (prefer_1701) ipsec.add_to(opts, "lac");
+  IpsecOptions ipsec;  // a scenario's lac: block too: l2tpsim run and conform have the IPsec phase
+  ipsec.add_to(opts, "lac");
   std::string agent, agent_env, start_at;
   if (prefer_1701)  // the lac command only: a scenario's steps open its calls
     opts.add_options()(
@@ -232,7 +232,7 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     if (!common.teardown_rate_given()) cfg.teardown_rate = cfg.setup_rate;
     ppp.apply(cfg, vm);
     cfg.options.assign(argv + 1, argv + argc);
-    if (prefer_1701) ipsec.apply(cfg);
+    ipsec.apply(cfg);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)
     apply_agent_options(cfg, agent, agent_env, start_at);
   }

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 
 #include "app/commands.hpp"
 #include "app/peer_options.hpp"
+#include "app/scenario_ipsec.hpp"
 #include "app/scenario_roles.hpp"
 #include "peers/agent_id.hpp"
 #include "reports/conformance_report.hpp"
@@ -152,6 +154,19 @@ class Device {
     return 137;
   }
   bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+  // Until its log says it listens (an LNS with use-ipsec starts its charon first), at most
+  // `limit`; false when it ended meanwhile.
+  bool wait_listening(const std::string& log, std::chrono::seconds limit) const {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (running() && std::chrono::steady_clock::now() < until) {
+      std::ifstream f(log);
+      std::stringstream text;
+      text << f.rdbuf();
+      if (text.str().find("listening on") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return running();
+  }
 
  private:
   pid_t pid_ = -1;
@@ -203,6 +218,7 @@ int run_check(int argc, char** argv) {
     for (const auto& f : files) {
       auto s = sc::load_scenario(f, v);
       if (s) {
+        std::optional<l2tp::peers::RunnerConfig> lac_cfg, lns_cfg;
         for (const auto* role : {s->lac ? &*s->lac : nullptr, s->lns ? &*s->lns : nullptr}) {
           if (!role) continue;
           RoleDefaults d = role->role == sc::Role::Lac ? RoleDefaults{{"connect-to", "127.0.0.1"}}
@@ -211,14 +227,22 @@ int run_check(int argc, char** argv) {
           if (s->case_info)
             for (const auto& n : s->case_info->needs)
               if (n == "secret" || n == "user" || n == "password") d[n] = n;
-          if (auto c = role_runner_config(*role, d); !c) {
+          auto c = role_runner_config(*role, d);
+          if (!c) {
             std::cout << c.error().to_string() << "\n";
             status = 1;
             s = l2tp::unexpected(c.error());
             break;
           }
+          (role->role == sc::Role::Lac ? lac_cfg : lns_cfg) = std::move(*c);
         }
         if (!s) continue;
+        if (lac_cfg && lns_cfg)
+          if (auto clash = self_test_ipsec_clash(*s, *lac_cfg, *lns_cfg)) {
+            std::cout << clash->to_string() << "\n";
+            status = 1;
+            continue;
+          }
         std::cout << f << ": ok";
         if (s->case_info)
           std::cout << " (case " << s->case_info->id << ", DUT " << sc::to_string(s->case_info->dut) << ")";
@@ -246,8 +270,11 @@ constexpr const char* kRunHelp =
     "Runs one scenario file. With both lac: and lns: blocks it is a self-test: the LNS runs as a\n"
     "child process (its log beside the pcap) and the LAC plays the scenario against it, faults\n"
     "and expectations included. With one block, that role plays against --target (a LAC) or\n"
-    "waits on its --listen address (an LNS). Prints each step and a verdict; exit status 0 when\n"
-    "the scenario passed, 1 when it failed or was inconclusive, 2 on bad usage or a bad file.\n"
+    "waits on its --listen address (an LNS). A role block with use-ipsec plays inside the IPsec\n"
+    "phase (l2tpsim's own charon, the SA up before the first step): an SA that does not come up\n"
+    "fails the scenario in phase ipsec, with charon's reason. Prints each step and a verdict;\n"
+    "exit status 0 when the scenario passed, 1 when it failed or was inconclusive, 2 on bad\n"
+    "usage or a bad file.\n"
     "\noptions";
 
 }  // namespace
@@ -295,8 +322,8 @@ int run_run(int argc, char** argv) {
     if (!secret.empty()) d["secret"] = secret;
     if (!user.empty()) d["user"] = user;
     if (!password.empty()) d["password"] = password;
-    std::unique_ptr<Device> device;
     const bool self_test = s->lac && s->lns;
+    std::optional<l2tp::peers::RunnerConfig> lns_cfg;  // a self-test's LNS side
     if (self_test) {
       // The LNS side; the LAC connects to its first --listen unless the file says otherwise.
       const auto* listen = s->lns->find("listen");
@@ -307,15 +334,7 @@ int run_run(int argc, char** argv) {
         std::cerr << lns_check.error().to_string() << "\n";
         return 2;
       }
-      const std::string log = (out.pcap.empty() ? std::string("l2tpsim-device") : out.pcap) + ".lns.log";
-      auto args = role_arguments(*s->lns, {});
-      args.insert(args.begin(), "lns");
-      device = std::make_unique<Device>(args, log);
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-      if (!device->running()) {
-        std::cerr << "l2tpsim run: the LNS did not start; see " << log << "\n";
-        return 2;
-      }
+      lns_cfg = std::move(*lns_check);
     } else if (tester == sc::Role::Lac && !target.empty()) {
       d["connect-to"] = target;
     }
@@ -324,6 +343,23 @@ int run_run(int argc, char** argv) {
       std::cerr << cfg.error().to_string() << "\n";
       return 2;
     }
+    if (lns_cfg)
+      if (auto clash = self_test_ipsec_clash(*s, *cfg, *lns_cfg)) {
+        std::cerr << clash->to_string() << "\n";
+        return 2;
+      }
+    std::unique_ptr<Device> device;
+    if (self_test) {
+      // Its own options on its command line, IPsec's too (it starts its own charon).
+      const std::string log = (out.pcap.empty() ? std::string("l2tpsim-device") : out.pcap) + ".lns.log";
+      auto args = role_arguments(*s->lns, {});
+      args.insert(args.begin(), "lns");
+      device = std::make_unique<Device>(args, log);
+      if (!device->wait_listening(log, std::chrono::seconds(20))) {
+        std::cerr << "l2tpsim run: the LNS did not start; see " << log << "\n";
+        return 2;
+      }
+    }
     sc::CaseEnv env;
     env.pcap = open_pcap(out.pcap);
     env.run_start = l2tp::peers::SteadyTime::now();
@@ -331,7 +367,9 @@ int run_run(int argc, char** argv) {
     if (!quiet) env.progress = &std::cout;
     std::cout << "l2tpsim run: " << file << (self_test ? " (self-test: l2tpsim LAC against l2tpsim LNS)" : "")
               << "\n";
-    auto r = sc::run_case(*s, tester, *cfg, env);
+    l2tp::reports::CaseResult r;
+    within_ipsec(*cfg, tester,
+                 [&](const l2tp::peers::RunnerConfig& c) { r = sc::run_case(*s, tester, c, env); });
     if (r.id.empty()) r.id = fs::path(file).stem().string();
     if (r.title.empty()) r.title = file;
     if (device) device->stop();
@@ -366,7 +404,9 @@ constexpr const char* kConformHelp =
     "against a device under test and judges every message it sends against RFC 2661 (and the\n"
     "PPP RFCs) by requirement ID. For a DUT LNS, l2tpsim is the LAC that dials --target. For a\n"
     "DUT LAC, l2tpsim is the LNS on --listen, and --trigger is a shell command that makes the\n"
-    "LAC dial it (run by the cases that need a call from it).\n"
+    "LAC dial it (run by the cases that need a call from it). Cases whose role blocks name\n"
+    "use-ipsec (a --suite of your own) run inside one IPsec phase for the whole suite, so they\n"
+    "must all name the same IPsec options.\n"
     "\n"
     "Each case ends pass; fail (a check citing a MUST-level requirement did not hold: MUST,\n"
     "MUST NOT, SHALL, REQUIRED); warn (only a SHOULD, a state-table row or a code the RFC\n"
@@ -488,8 +528,21 @@ int run_conform(int argc, char** argv) {
       return 0;
     }
 
+    // What the command line gives a case's role block unless the block sets it.
+    auto case_defaults = [&](sc::Role tester) {
+      RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
+      if (tester == sc::Role::Lac) {
+        d["connect-to"] = target;
+        if (!local.empty()) d["local-address"] = local;
+      } else {
+        d["listen"] = listen;
+      }
+      return d;
+    };
     // Every selected case's role options are checked now, so a bad case file is exit status 2
-    // before anything is sent, whatever the DUT does later.
+    // before anything is sent, whatever the DUT does later. One IPsec phase serves the whole
+    // suite (its SAs are per source address, whatever the case), so the cases must agree on it.
+    SuiteIpsec suite_ipsec;
     for (const auto& s : selected) {
       const sc::Role tester = tester_role(s);
       const auto& block = tester == sc::Role::Lac ? s.lac : s.lns;
@@ -498,13 +551,13 @@ int run_conform(int argc, char** argv) {
         applicable = applicable && !((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
                                      (n == "trigger" && trigger.empty()));
       if (!block || !applicable) continue;
-      RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
-      if (tester == sc::Role::Lac)
-        d["connect-to"] = target;
-      else
-        d["listen"] = listen;
-      if (auto c = role_runner_config(*block, d); !c) {
+      auto c = role_runner_config(*block, case_defaults(tester));
+      if (!c) {
         std::cerr << c.error().to_string() << "\n";
+        return 2;
+      }
+      if (auto clash = suite_ipsec.add(s.file, *block, *c)) {
+        std::cerr << *clash << "\n";
         return 2;
       }
     }
@@ -625,82 +678,100 @@ int run_conform(int argc, char** argv) {
       return false;
     };
     bool dut_down = false;
-    if (suite.dut.checked) {
-      std::string detail;
-      if (!dut_answers(detail) && !g_interrupted) {
-        suite.dut.stopped.push_back({"liveness-check", now_s(), "before the first case: " + detail});
-        std::cout << "l2tpsim conform: the DUT does not answer before the first case: " << detail << "\n";
-        dut_down = !restart_dut();
+    // The cases and the liveness checks between them, inside the suite's IPsec phase if any.
+    auto run_cases = [&](const l2tp::peers::RunnerConfig* ipsec) -> int {
+      if (ipsec && !ipsec->ipsec.failed.empty() && suite.dut.checked) {
+        // A DUT dialled from an address without an SA cannot answer: no liveness checks then.
+        suite.dut.checked = false;
+        std::cout << "l2tpsim conform: the IPsec phase failed, so every case fails in phase ipsec; "
+                     "no liveness checks\n";
       }
-    }
+      if (suite.dut.checked) {
+        std::string detail;
+        if (!dut_answers(detail) && !g_interrupted) {
+          suite.dut.stopped.push_back({"liveness-check", now_s(), "before the first case: " + detail});
+          std::cout << "l2tpsim conform: the DUT does not answer before the first case: " << detail << "\n";
+          dut_down = !restart_dut();
+        }
+      }
 
-    std::size_t i = 0;
-    for (const auto& s : selected) {
-      if (g_interrupted) break;
-      ++i;
-      const auto& c = *s.case_info;
-      l2tp::reports::CaseResult r;
-      std::string missing;
-      for (const auto& n : c.needs)
-        if ((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
-            (n == "trigger" && trigger.empty()))
-          missing += (missing.empty() ? "--" : ", --") + n;
-      if (!missing.empty() || (dut_down && !keep_going)) {
-        r.id = c.id;
-        r.title = c.title;
-        r.file = s.file;
-        r.dut_role = dut;
-        r.requirements = c.requirements;
-        r.verdict = missing.empty() ? l2tp::reports::Verdict::NotRun : l2tp::reports::Verdict::NotApplicable;
-        r.reason = missing.empty() ? "the DUT had stopped answering" : "needs " + missing;
-      } else {
-        const sc::Role tester = tester_role(s);
-        const sc::RoleConfig& block = tester == sc::Role::Lac ? *s.lac : *s.lns;
-        RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
-        if (tester == sc::Role::Lac) {
-          d["connect-to"] = target;
-          if (!local.empty()) d["local-address"] = local;
+      std::size_t i = 0;
+      for (const auto& s : selected) {
+        if (g_interrupted) break;
+        ++i;
+        const auto& c = *s.case_info;
+        l2tp::reports::CaseResult r;
+        std::string missing;
+        for (const auto& n : c.needs)
+          if ((n == "secret" && secret.empty()) || (n == "user" && user.empty()) ||
+              (n == "trigger" && trigger.empty()))
+            missing += (missing.empty() ? "--" : ", --") + n;
+        if (!missing.empty() || (dut_down && !keep_going)) {
+          r.id = c.id;
+          r.title = c.title;
+          r.file = s.file;
+          r.dut_role = dut;
+          r.requirements = c.requirements;
+          r.verdict =
+              missing.empty() ? l2tp::reports::Verdict::NotRun : l2tp::reports::Verdict::NotApplicable;
+          r.reason = missing.empty() ? "the DUT had stopped answering" : "needs " + missing;
         } else {
-          d["listen"] = listen;
-        }
-        auto cfg = role_runner_config(block, d);
-        if (!cfg) {
-          std::cerr << cfg.error().to_string() << "\n";
-          return 2;
-        }
-        cfg->node.first_tunnel_id = take_ids();
-        if (verbose)
-          std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
-        r = sc::run_case(s, tester, *cfg, env);
-        if (tester == sc::Role::Lns && i < selected.size() && !g_interrupted) {
-          // A DUT LAC keeps a tunnel whose StopCCN nobody acknowledged, and may place the next
-          // case's call on it: hear it out (and ack) until it has been quiet for 2 s.
-          if (const int rounds = sc::settle_lac(*cfg, env, std::chrono::seconds(2), 8); rounds && verbose)
-            std::cout << "  (the DUT was still sending after the case; settled in " << rounds << " rounds)\n";
-        }
-        mark_given();
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the DUT forget the last case
-        if (suite.dut.checked && !g_interrupted) {
-          std::string detail;
-          if (!dut_answers(detail) && !g_interrupted) {
-            // The case that was running when it went silent fails, whatever its checks said.
-            r.dut_stopped = true;
-            r.verdict = l2tp::reports::Verdict::Fail;
-            l2tp::reports::CheckResult ch;
-            ch.description = "the DUT still answers a new tunnel after the case (liveness check)";
-            ch.detail = detail;
-            r.checks.push_back(ch);
-            r.reason = "the DUT stopped answering during this case: " + detail +
-                       (r.reason.empty() ? "" : "; " + r.reason);
-            suite.dut.stopped.push_back({c.id, now_s(), detail});
-            dut_down = !restart_dut();
-          } else if (dut_down) {
-            dut_down = false;  // --keep-going, and it came back by itself
+          const sc::Role tester = tester_role(s);
+          const sc::RoleConfig& block = tester == sc::Role::Lac ? *s.lac : *s.lns;
+          auto cfg = role_runner_config(block, case_defaults(tester));
+          if (!cfg) {
+            std::cerr << cfg.error().to_string() << "\n";
+            return 2;
+          }
+          if (ipsec) cfg->ipsec = ipsec->ipsec;  // the suite's phase: its SAs, its failures
+          cfg->node.first_tunnel_id = take_ids();
+          if (verbose)
+            std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
+          r = sc::run_case(s, tester, *cfg, env);
+          if (tester == sc::Role::Lns && i < selected.size() && !g_interrupted) {
+            // A DUT LAC keeps a tunnel whose StopCCN nobody acknowledged, and may place the next
+            // case's call on it: hear it out (and ack) until it has been quiet for 2 s.
+            if (const int rounds = sc::settle_lac(*cfg, env, std::chrono::seconds(2), 8); rounds && verbose)
+              std::cout << "  (the DUT was still sending after the case; settled in " << rounds
+                        << " rounds)\n";
+          }
+          mark_given();
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the DUT forget the last case
+          if (suite.dut.checked && !g_interrupted) {
+            std::string detail;
+            if (!dut_answers(detail) && !g_interrupted) {
+              // The case that was running when it went silent fails, whatever its checks said.
+              r.dut_stopped = true;
+              r.verdict = l2tp::reports::Verdict::Fail;
+              l2tp::reports::CheckResult ch;
+              ch.description = "the DUT still answers a new tunnel after the case (liveness check)";
+              ch.detail = detail;
+              r.checks.push_back(ch);
+              r.reason = "the DUT stopped answering during this case: " + detail +
+                         (r.reason.empty() ? "" : "; " + r.reason);
+              suite.dut.stopped.push_back({c.id, now_s(), detail});
+              dut_down = !restart_dut();
+            } else if (dut_down) {
+              dut_down = false;  // --keep-going, and it came back by itself
+            }
           }
         }
+        print_case_line(i, selected.size(), r);
+        suite.cases.push_back(std::move(r));
       }
-      print_case_line(i, selected.size(), r);
-      suite.cases.push_back(std::move(r));
+      return 0;
+    };
+    if (auto& phase = suite_ipsec.phase()) {
+      if (probe_cfg) suite_ipsec.add_addresses(probe_cfg->local);
+      std::cout << "l2tpsim conform: one IPsec phase for the whole suite (use-ipsec "
+                << to_string(phase->ipsec.settings.use) << ", " << to_string(phase->ipsec.settings.mode)
+                << " mode)\n";
+      int status = 0;
+      within_ipsec(*phase, dut == "lns" ? sc::Role::Lac : sc::Role::Lns,
+                   [&](const l2tp::peers::RunnerConfig& c) { status = run_cases(&c); });
+      if (status) return status;
+    } else if (const int status = run_cases(nullptr)) {
+      return status;
     }
     suite.dut.alive = !dut_down;
     if (g_interrupted) {

@@ -51,15 +51,8 @@ l2tp::Result<l2tp::peers::RunnerConfig, sc::ScenarioError> role_runner_config(co
     if (where.key == role.where.key && what.find("unrecognised option") != std::string::npos)
       for (const auto& o : role.options)
         if (what.find(o.name) != std::string::npos) where = o.where;
-    // The case runner has no IPsec phase: say so, rather than only "unrecognised".
-    const bool ipsec = what.find("unrecognised option '--use-ipsec'") != std::string::npos ||
-                       what.find("unrecognised option '--ipsec-") != std::string::npos ||
-                       what.find("unrecognised option '--pcap-outer'") != std::string::npos;
-    const std::string cmd = "l2tpsim " + std::string(sc::to_string(role.role));
     return l2tp::unexpected(sc::ScenarioError{
-        where,
-        what + (ipsec ? " (IPsec is not supported in scenario files yet: run `" + cmd + " --use-ipsec ...`)"
-                      : " (the options of " + cmd + " --help)")});
+        where, what + " (the options of l2tpsim " + std::string(sc::to_string(role.role)) + " --help)"});
   }
 }
 

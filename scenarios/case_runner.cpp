@@ -9,11 +9,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
-#include <ostream>
+#include <iostream>
 #include <set>
 
+#include "engine/driver/filter_series.hpp"
 #include "engine/driver/ppp_layer.hpp"
 #include "engine/wire/rules.hpp"
+#include "ipsec/required_filter.hpp"
 #include "peers/udp_transport.hpp"
 #include "scenarios/backoff.hpp"
 #include "scenarios/fault_filter.hpp"
@@ -88,6 +90,8 @@ class CaseRun {
   // A new shard bound to cfg_.local (the first time: the ports the kernel picks are written
   // back), with the pcap, tap, fault filter, PPP layer and event hook; the error if a bind fails.
   std::optional<std::string> start_shard(std::uint64_t seed);
+  // The IPsec phase's outcome for the tester's addresses, as checks; false when one has no SA.
+  bool ipsec_ready();
   void restart();
   void on_event(Node& node, const NodeEvent& ev, Time now);
   void sync_ppp(Time now);
@@ -115,6 +119,11 @@ class CaseRun {
   WireLog log_;
   FrameTap tap_;
   std::unique_ptr<FaultFilter> filter_;
+  // An LNS tester with `use-ipsec: required` refuses L2TP that came through no SA; behind the
+  // faults (the wire's), as the LNS's own check. `wire_filter_` is what the shard is given.
+  std::unique_ptr<ipsec::RequiredFilter> required_;
+  std::unique_ptr<FilterSeries> series_;
+  DatagramFilter* wire_filter_ = nullptr;
   SeededRng ppp_rng_;
   std::unique_ptr<Authorizer> authorizer_;
   // After io_ and the authorizer: the shards' handlers and the authorizer's pending decisions
@@ -184,7 +193,7 @@ std::optional<std::string> CaseRun::start_shard(std::uint64_t seed) {
     for (const auto& l : cfg_.local) env_.used_ports->insert(l.port);
   if (env_.pcap) shard_->share_pcap(env_.pcap);
   shard_->set_tap(&tap_);
-  if (filter_) shard_->set_filter(filter_.get());
+  if (wire_filter_) shard_->set_filter(wire_filter_);
   if (cfg_.ppp.enabled) {
     const auto role = tester_ == Role::Lac ? ppp::Role::Client : ppp::Role::Server;
     if (cfg_.make_authorizer && !authorizer_) authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
@@ -225,10 +234,58 @@ void CaseRun::restart() {
   }
 }
 
+// The IPsec phase ran before the case (app/ipsec_options.hpp: run_with_ipsec). A LAC tester's
+// address whose SA did not come up sends no L2TP: the case fails in phase ipsec with charon's
+// reason, its steps not run. An LNS tester fails so only when its responder could not start.
+bool CaseRun::ipsec_ready() {
+  bool ready = true;
+  std::set<std::string> seen;
+  for (const auto& l : cfg_.local) {
+    const std::string addr = l.addr.to_string();
+    if (!seen.insert(addr).second) continue;
+    const std::string* why = cfg_.ipsec.failure_for(l.addr);
+    if (!why && tester_ == Role::Lns) continue;
+    reports::CheckResult c;
+    c.description = tester_ == Role::Lac
+                        ? "IPsec (phase ipsec): the IKE and CHILD SA from " + addr + " came up"
+                        : "IPsec (phase ipsec): charon answers IKE for " + addr;
+    c.passed = why == nullptr;
+    if (why) {
+      c.detail = *why;
+    } else {
+      c.detail = "up";
+      if (cfg_.ipsec.report.contains("sas"))
+        for (const auto& sa : cfg_.ipsec.report["sas"])
+          if (sa.value("source", "") == addr) {
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.0f ms", sa.value("setup_ms", 0.0));
+            c.detail = std::string("up in ") + ms;
+          }
+      c.detail += " (" + cfg_.ipsec.report.value("mode", std::string()) + " mode, IKE peer " +
+                  cfg_.ipsec.report.value("ike_peer", std::string()) + ")";
+    }
+    say(std::string(why ? "IPSEC FAILED: " : "ipsec: ") + addr + ": " + c.detail);
+    result_.checks.push_back(std::move(c));
+    if (why && ready) {
+      ready = false;
+      result_.verdict = reports::Verdict::Fail;
+      result_.reason = "phase ipsec: " + addr + ": " + *why;
+    }
+  }
+  return ready;
+}
+
 reports::CaseResult CaseRun::run() {
   started_ = window_start_ = SteadyTime::now();
   result_.started_s = since(started_, env_.run_start);
+  if (cfg_.ipsec.settings.enabled() && !ipsec_ready()) return result_;
   if (!s_.faults.empty()) filter_ = std::make_unique<FaultFilter>(s_.faults);
+  if (tester_ == Role::Lns && cfg_.ipsec.admits)
+    required_ = std::make_unique<ipsec::RequiredFilter>(cfg_.ipsec.admits, std::cerr, "l2tpsim: ");
+  if (filter_ && required_) series_ = std::make_unique<FilterSeries>(*filter_, *required_);
+  wire_filter_ = series_   ? static_cast<DatagramFilter*>(series_.get())
+                 : filter_ ? static_cast<DatagramFilter*>(filter_.get())
+                           : required_.get();
   if (auto error = start_shard(cfg_.seed)) {
     result_.verdict = reports::Verdict::Inconclusive;
     result_.reason = *error;

@@ -481,3 +481,168 @@ TEST_F(IpsecRun, TunnelModeAgainstXl2tpdBehindCharon) {
 
 }  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing
+
+namespace l2tp::testing {
+namespace {
+
+// A scenario file whose lac: block names the IPsec options, played by `l2tpsim run` in the LAC's
+// namespace against `l2tpsim lns --use-ipsec required` in the LNS's (tunnel mode): the case runs
+// inside the IPsec phase (charon started, the SA up before its first SCCRQ, deleted after).
+// `psk` is the scenario's ipsec-secret (${psk}); the LNS's is s3cret.
+class IpsecScenario : public IpsecRun {
+ protected:
+  std::optional<int> run_scenario(const std::string& psk) {
+    write_file(file("scenario.yaml"),
+               "lac:\n"
+               "  local-address: " +
+                   std::string(kLacInner) +
+                   "\n"
+                   "  use-ipsec: yes\n"
+                   "  ipsec-secret: ${psk}\n"
+                   "  ipsec-mode: tunnel\n"
+                   "  ipsec-peer: " +
+                   kLnsOuter +
+                   "\n"
+                   "steps:\n"
+                   "  - open-tunnels: 1\n"
+                   "  - expect: {event: tunnel-up, within: 8s, setup: true}\n"
+                   "  - open-sessions: 2\n"
+                   "  - expect: {event: session-up, count: 2, within: 8s}\n"
+                   "  - expect: {event: ppp-up, count: 2, within: 10s}\n"
+                   "  - expect-none: {message: CDN, within: 1s}\n");
+    auto run = ChildProcess::start(
+        in(ns_->lac(), {L2TPSIM_BINARY, "run", file("scenario.yaml"), "--target", kLnsInner, "--var",
+                        "psk=" + psk, "--json", file("run.json"), "--pcap", file("run.pcap")}),
+        file("lac.log"));
+    if (!run) return std::nullopt;
+    auto status = run->wait(std::chrono::seconds(60));
+    if (!status) run->stop();
+    return status;
+  }
+  // The run's one case.
+  nlohmann::json the_case() const {
+    const auto j = json_of(file("run.json"));
+    return j.is_object() && j["cases"].size() == 1 ? j["cases"][0] : nlohmann::json();
+  }
+};
+
+TEST_F(IpsecScenario, ScenarioFileWithUseIpsecPassesThroughTheSa) {
+  auto lns = start_lns({"--listen", kLnsInner, "--use-ipsec", "required", "--ipsec-mode", "tunnel"});
+  ASSERT_TRUE(lns) << logs();
+  const auto status = run_scenario("s3cret");
+  ASSERT_TRUE(status.has_value()) << "l2tpsim run did not end\n" << logs();
+  EXPECT_EQ(*status, 0) << describe_status(*status) << "\n" << logs();
+  lns->signal(SIGTERM);
+  EXPECT_TRUE(lns->wait(std::chrono::seconds(15)).has_value()) << logs();
+
+  const auto c = the_case();
+  ASSERT_TRUE(c.is_object()) << logs();
+  EXPECT_EQ(c["verdict"], "pass") << c.dump(1);
+  // The IPsec phase is the case's first check; then the steps' expectations, all met.
+  ASSERT_EQ(c["checks"].size(), 5u) << c["checks"].dump(1);
+  EXPECT_EQ(c["checks"][0]["description"],
+            std::string("IPsec (phase ipsec): the IKE and CHILD SA from ") + kLacInner + " came up");
+  EXPECT_TRUE(c["checks"][0]["passed"].get<bool>());
+  EXPECT_NE(
+      c["checks"][0]["detail"].get<std::string>().find("tunnel mode, IKE peer " + std::string(kLnsOuter)),
+      std::string::npos)
+      << c["checks"][0].dump();
+  for (const auto& check : c["checks"]) EXPECT_TRUE(check["passed"].get<bool>()) << check.dump();
+  // The LNS took the tunnel and both calls, all through the SA (it refuses anything else).
+  const auto lns_json = json_of(file("lns.json"));
+  ASSERT_TRUE(lns_json.is_object()) << logs();
+  EXPECT_EQ(lns_json["tunnels_established"], 1) << lns_json.dump(1);
+  EXPECT_EQ(lns_json["sessions_established"], 2);
+  EXPECT_EQ(lns_json["ipsec"]["refused_datagrams"], 0) << lns_json["ipsec"].dump(1);
+  EXPECT_EQ(lns_json["ipsec"]["admitted_sources"], 1);
+  // The run's pcap has the L2TP inside; the SA was deleted and charon stopped after the case.
+  const auto inside = run_capturing(std::string(L2TPSIM_BINARY) + " decode " + file("run.pcap") + " --brief");
+  EXPECT_NE(inside.out.find("ICCN"), std::string::npos) << inside.out;
+  const auto log = read_file(file("lac.log"));
+  EXPECT_NE(log.find("1 IKE SA(s) deleted"), std::string::npos) << log;
+  const auto at = log.find("charon (PID ");
+  ASSERT_NE(at, std::string::npos) << log;
+  EXPECT_NE(log.find(") stopped", at), std::string::npos) << log;
+  EXPECT_NE(::kill(std::stoi(log.substr(at + 12)), 0), 0) << "charon still runs";
+}
+
+TEST_F(IpsecScenario, AWrongSecretInTheScenarioFailsTheCaseInPhaseIpsec) {
+  auto lns = start_lns({"--listen", kLnsInner, "--use-ipsec", "required", "--ipsec-mode", "tunnel"});
+  ASSERT_TRUE(lns) << logs();
+  const auto status = run_scenario("not-the-secret");
+  ASSERT_TRUE(status.has_value()) << "l2tpsim run did not end\n" << logs();
+  EXPECT_EQ(*status, 1) << describe_status(*status) << "\n" << logs();
+  lns->signal(SIGTERM);
+  EXPECT_TRUE(lns->wait(std::chrono::seconds(15)).has_value()) << logs();
+
+  const auto c = the_case();
+  ASSERT_TRUE(c.is_object()) << logs();
+  EXPECT_EQ(c["verdict"], "fail") << c.dump(1);
+  const std::string reason = c["reason"].get<std::string>();
+  EXPECT_EQ(reason.rfind(std::string("phase ipsec: ") + kLacInner + ": ", 0), 0u) << reason;
+  EXPECT_NE(reason.find("pre-shared key differs"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("(charon: "), std::string::npos) << reason;
+  // The steps did not run: only the IPsec check, failed; no L2TP reached the LNS.
+  ASSERT_EQ(c["checks"].size(), 1u) << c["checks"].dump(1);
+  EXPECT_FALSE(c["checks"][0]["passed"].get<bool>());
+  const auto lns_json = json_of(file("lns.json"));
+  ASSERT_TRUE(lns_json.is_object()) << logs();
+  EXPECT_EQ(lns_json["tunnels_established"], 0);
+  EXPECT_NE(read_file(file("lac.log")).find("phase ipsec: "), std::string::npos) << logs();
+}
+
+// `l2tpsim conform` with a suite of two cases whose lac: blocks name the same IPsec options: one
+// IPsec phase for the whole suite (one charon, one SA), the liveness checks between the cases
+// through it as well, both cases pass against an LNS that refuses L2TP from outside an SA.
+TEST_F(IpsecScenario, ConformBringsOneIpsecPhaseUpForTheWholeSuite) {
+  std::filesystem::create_directories(file("suite/lns"));
+  const std::string ipsec = "  use-ipsec: yes\n  ipsec-secret: s3cret\n  ipsec-mode: tunnel\n  ipsec-peer: " +
+                            std::string(kLnsOuter) + "\n";
+  for (const std::string name : {"call-incoming.yaml", "fsm-scccn-accepted.yaml"}) {
+    std::string text =
+        read_file(std::string(L2TPSIM_SOURCE_DIR) + "/scenarios/library/conformance/lns/" + name);
+    const auto at = text.find("lac:\n  no-ppp: true\n");
+    ASSERT_NE(at, std::string::npos) << name;
+    text.insert(at + std::string("lac:\n  no-ppp: true\n").size(), ipsec);
+    write_file(file("suite/lns/" + name), text);
+  }
+  auto lns = start_lns({"--listen", kLnsInner, "--use-ipsec", "required", "--ipsec-mode", "tunnel"});
+  ASSERT_TRUE(lns) << logs();
+  auto conform =
+      ChildProcess::start(in(ns_->lac(), {L2TPSIM_BINARY, "conform", "--dut-role", "lns", "--target",
+                                          kLnsInner, "--local-address", kLacInner, "--suite", file("suite"),
+                                          "--json", file("conform.json")}),
+                          file("lac.log"));
+  ASSERT_TRUE(conform);
+  const auto status = conform->wait(std::chrono::seconds(90));
+  ASSERT_TRUE(status.has_value()) << "conform did not end\n" << logs();
+  EXPECT_EQ(*status, 0) << describe_status(*status) << "\n" << logs();
+  lns->signal(SIGTERM);
+  EXPECT_TRUE(lns->wait(std::chrono::seconds(15)).has_value()) << logs();
+
+  const auto j = json_of(file("conform.json"));
+  ASSERT_TRUE(j.is_object()) << logs();
+  ASSERT_EQ(j["cases"].size(), 2u) << j.dump(1);
+  for (const auto& c : j["cases"]) {
+    EXPECT_EQ(c["verdict"], "pass") << c.dump(1);
+    EXPECT_EQ(c["checks"][0]["description"],
+              std::string("IPsec (phase ipsec): the IKE and CHILD SA from ") + kLacInner + " came up");
+  }
+  EXPECT_TRUE(j["dut"]["checked"].get<bool>()) << j["dut"].dump();  // liveness through the same SA
+  EXPECT_TRUE(j["dut"]["alive"].get<bool>()) << j["dut"].dump();
+  // One charon and one SA for the suite, deleted at its end.
+  const auto log = read_file(file("lac.log"));
+  const auto first = log.find("charon PID ");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("charon PID ", first + 1), std::string::npos) << log;
+  EXPECT_NE(log.find("one IPsec phase for the whole suite"), std::string::npos) << log;
+  EXPECT_NE(log.find("1 IKE SA(s) deleted"), std::string::npos) << log;
+  const auto lns_json = json_of(file("lns.json"));
+  ASSERT_TRUE(lns_json.is_object()) << logs();
+  EXPECT_EQ(lns_json["ipsec"]["refused_datagrams"], 0) << lns_json["ipsec"].dump(1);
+  // Two cases and three liveness checks (before the first case, after each).
+  EXPECT_EQ(lns_json["tunnels_established"], 5) << lns_json.dump(1);
+}
+
+}  // namespace
+}  // namespace l2tp::testing
