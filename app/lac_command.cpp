@@ -113,11 +113,11 @@ void apply_agent_options(l2tp::peers::RunnerConfig& cfg, const std::string& agen
   cfg = std::move(*sliced);
 }
 
-// `prefer_1701`: `l2tpsim lac` itself (not a scenario's lac: block) sends from UDP port 1701 where
-// the user gave no port, when it is free (RouterOS, Cisco and xl2tpd do; some LNSs answer
-// nothing else), else from an ephemeral port (peers/lac_runner.cpp).
-std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help,
-                                                     bool prefer_1701) {
+// `l2tpsim lac` and a load scenario send from UDP port 1701 where the user gave no port, when it
+// is free (RouterOS, Cisco and xl2tpd do; some LNSs answer nothing else), else from an ephemeral
+// port (peers/lac_runner.cpp). A scenario whose steps open the calls sends from an ephemeral one.
+std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help, LacUse use) {
+  const bool prefer_1701 = use != LacUse::ScenarioSteps;
   std::string connect_to, tunnels = "1", sessions = "1", port = "0", setup_rate = "0";
   std::string ramp, max_outstanding, per_tunnel, lifetime, redial_delay, flap, flap_kind = "mix";
   std::vector<std::string> local_addresses;
@@ -170,7 +170,7 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
   IpsecOptions ipsec;  // a scenario's lac: block too: l2tpsim run and conform have the IPsec phase
   ipsec.add_to(opts, "lac");
   std::string agent, agent_env, start_at;
-  if (prefer_1701)  // the lac command only: a scenario's steps open its calls
+  if (use == LacUse::Command)  // a scenario is one machine's run, now
     opts.add_options()(
         "agent", po::value(&agent)->value_name("I/N"),
         "this is agent I (1-based) of N running the same command on other machines: it takes only its "
@@ -199,13 +199,14 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     cfg.tunnels = static_cast<unsigned>(parse_uint("tunnels", tunnels, 1, 65535));
     cfg.sessions_per_tunnel = static_cast<unsigned>(parse_uint("sessions", sessions, 0, 65535));
     cfg.setup_rate = parse_number("setup-rate", setup_rate, 0, 1e9);
-    // A scenario's steps open its calls: a load profile there would be read and never used.
-    if (!prefer_1701)
-      for (const char* o : {"ramp", "max-outstanding", "sessions-per-tunnel", "session-lifetime",
-                            "redial-delay", "flap", "flap-kind"})
+    // A scenario's steps open its calls: a load key there would be read and never used.
+    if (use == LacUse::ScenarioSteps)
+      for (const char* o : kLoadKeys)
         if (vm.count(o))
-          throw UsageError(std::string("--") + o +
-                           ": a scenario's steps open its calls; load profiles are for l2tpsim lac itself");
+          throw UsageError(
+              std::string("--") + o +
+              ": a scenario with steps opens its calls itself; load keys need a scenario without "
+              "steps");
     apply_load_options(cfg, vm, ramp, max_outstanding, per_tunnel, lifetime, redial_delay, flap, flap_kind);
     const auto local_port = static_cast<std::uint16_t>(parse_uint("port", port, 0, 65535));
     // No port from the user, neither --port nor ADDR:PORT: 1701 if free (l2tpsim lac only).
@@ -241,31 +242,33 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
 
 }  // namespace
 
-// A scenario's lac: block (l2tpsim run, conform): an ephemeral port unless it names one, as
-// before; only the lac command prefers 1701.
-std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help) {
-  return lac_options(argc, argv, help, false);
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use) {
+  return lac_options(argc, argv, help, use);
 }
 
 int run_lac(int argc, char** argv) {
   std::optional<l2tp::peers::RunnerConfig> cfg;
   try {
-    cfg = lac_options(argc, argv, std::cout, true);
+    cfg = lac_options(argc, argv, std::cout, LacUse::Command);
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
     return 2;
   }
   if (!cfg) return 0;  // --help
-  if (cfg->agent)
-    std::cerr << "l2tpsim lac: agent " << cfg->agent->to_string() << ": " << cfg->tunnels
-              << " tunnel(s), Tunnel IDs " << cfg->node.tunnel_id_low << "-" << cfg->node.tunnel_id_high
-              << ", user numbers from " << cfg->ppp.call_numbers.first << "\n";
-  if (cfg->start_at && l2tp::peers::wait_until_start(*cfg->start_at, std::cerr, "l2tpsim lac: ") ==
-                           l2tp::peers::StartWait::Interrupted) {
+  return run_lac_config(*cfg);
+}
+
+int run_lac_config(l2tp::peers::RunnerConfig& cfg) {
+  if (cfg.agent)
+    std::cerr << "l2tpsim lac: agent " << cfg.agent->to_string() << ": " << cfg.tunnels
+              << " tunnel(s), Tunnel IDs " << cfg.node.tunnel_id_low << "-" << cfg.node.tunnel_id_high
+              << ", user numbers from " << cfg.ppp.call_numbers.first << "\n";
+  if (cfg.start_at && l2tp::peers::wait_until_start(*cfg.start_at, std::cerr, "l2tpsim lac: ") ==
+                          l2tp::peers::StartWait::Interrupted) {
     std::cerr << "l2tpsim lac: interrupted while waiting for --start-at; nothing was sent\n";
     return 130;
   }
-  return run_with_ipsec(*cfg, "lac",
+  return run_with_ipsec(cfg, "lac",
                         [](const auto& c) { return l2tp::peers::run_lac(c, std::cout, std::cerr); });
 }
 

@@ -1,5 +1,6 @@
 // The options of `l2tpsim lac` and `l2tpsim lns` turned into a RunnerConfig, for the commands
-// themselves and for scenario files, whose lac: and lns: blocks take the same option names.
+// themselves and for scenario files, whose lac: and lns: blocks take the same option names; and
+// l2tpsim lac's run, which a load scenario shares.
 #pragma once
 
 #include <iosfwd>
@@ -9,9 +10,25 @@
 
 namespace l2tpsim::app {
 
+// Who reads `lac` options: the lac command itself; a scenario's lac: block whose steps open
+// the calls (an ephemeral port unless it names one; the load keys refused, nothing would read
+// them); a load scenario's lac: block (no steps: run as the lac command runs, its load keys
+// taken). Only the command takes --agent, --agent-env and --start-at.
+enum class LacUse { Command, ScenarioSteps, LoadScenario };
+
+// The options that shape a LAC's load (pacing, profile, churn): a scenario's lac: block with one
+// of them and no steps is a load scenario.
+inline constexpr const char* kLoadKeys[] = {
+    "setup-rate",   "ramp", "max-outstanding", "sessions-per-tunnel", "session-lifetime",
+    "redial-delay", "flap", "flap-kind"};
+
 // argv as the command gets it (argv[0] is the command name). Throws UsageError naming the
 // option at fault. nullopt when --help was asked for (the help went to `help`).
-std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help);
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use);
 std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::ostream& help);
+
+// l2tpsim lac's run of a configuration (the command's, or a load scenario's lac: block): the
+// agent line, --start-at, the IPsec phase, the runner; its exit status.
+int run_lac_config(l2tp::peers::RunnerConfig& cfg);
 
 }  // namespace l2tpsim::app

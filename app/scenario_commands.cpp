@@ -23,7 +23,9 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/load_scenario.hpp"
 #include "app/peer_options.hpp"
+#include "app/role_config.hpp"
 #include "app/scenario_ipsec.hpp"
 #include "app/scenario_roles.hpp"
 #include "peers/agent_id.hpp"
@@ -227,7 +229,7 @@ int run_check(int argc, char** argv) {
           if (s->case_info)
             for (const auto& n : s->case_info->needs)
               if (n == "secret" || n == "user" || n == "password") d[n] = n;
-          auto c = role_runner_config(*role, d);
+          auto c = role_runner_config(*role, d, lac_use(*s));
           if (!c) {
             std::cout << c.error().to_string() << "\n";
             status = 1;
@@ -246,7 +248,12 @@ int run_check(int argc, char** argv) {
         std::cout << f << ": ok";
         if (s->case_info)
           std::cout << " (case " << s->case_info->id << ", DUT " << sc::to_string(s->case_info->dut) << ")";
-        std::cout << ", " << s->steps.size() << " steps, " << s->faults.size() << " faults\n";
+        if (lac_use(*s) == LacUse::LoadScenario)
+          std::cout << ", a load scenario (l2tpsim lac's run: " << lac_cfg->tunnels << " tunnel(s) x "
+                    << lac_cfg->sessions_per_tunnel << " call(s))";
+        else
+          std::cout << ", " << s->steps.size() << " steps";
+        std::cout << ", " << s->faults.size() << " faults\n";
       } else {
         std::cout << s.error().to_string() << "\n";
         status = 1;
@@ -275,6 +282,12 @@ constexpr const char* kRunHelp =
     "fails the scenario in phase ipsec, with charon's reason. Prints each step and a verdict;\n"
     "exit status 0 when the scenario passed, 1 when it failed or was inconclusive, 2 on bad\n"
     "usage or a bad file.\n"
+    "\n"
+    "A load scenario (no steps, and load keys in its lac: block: setup-rate, ramp,\n"
+    "max-outstanding, sessions-per-tunnel, session-lifetime, redial-delay, flap, flap-kind) runs\n"
+    "its lac: block as `l2tpsim lac` would, against --target or its own lns: block: the same\n"
+    "summary, --json, --html and --pcap (--junit has no meaning there), faults between the LAC\n"
+    "and the wire, and l2tpsim lac's exit status.\n"
     "\noptions";
 
 }  // namespace
@@ -318,10 +331,20 @@ int run_run(int argc, char** argv) {
     }
     const sc::Role tester = tester_role(*s);
     const sc::RoleConfig& tester_block = tester == sc::Role::Lac ? *s->lac : *s->lns;
+    const LacUse use = lac_use(*s);
+    const bool load = use == LacUse::LoadScenario;
     RoleDefaults d;
     if (!secret.empty()) d["secret"] = secret;
     if (!user.empty()) d["user"] = user;
     if (!password.empty()) d["password"] = password;
+    if (load) {
+      // l2tpsim lac's own reports; a load run has no cases for a JUnit file.
+      if (!out.junit.empty())
+        throw UsageError("--junit: a load scenario reports as l2tpsim lac does (--json, --html, --pcap)");
+      if (!out.json.empty()) d["json"] = out.json;
+      if (!out.html.empty()) d["html"] = out.html;
+      if (!out.pcap.empty()) d["pcap"] = out.pcap;
+    }
     const bool self_test = s->lac && s->lns;
     std::optional<l2tp::peers::RunnerConfig> lns_cfg;  // a self-test's LNS side
     if (self_test) {
@@ -338,7 +361,7 @@ int run_run(int argc, char** argv) {
     } else if (tester == sc::Role::Lac && !target.empty()) {
       d["connect-to"] = target;
     }
-    auto cfg = role_runner_config(tester_block, d);
+    auto cfg = role_runner_config(tester_block, d, use);
     if (!cfg) {
       std::cerr << cfg.error().to_string() << "\n";
       return 2;
@@ -359,6 +382,14 @@ int run_run(int argc, char** argv) {
         std::cerr << "l2tpsim run: the LNS did not start; see " << log << "\n";
         return 2;
       }
+    }
+    if (load) {
+      std::cout << "l2tpsim run: " << file << " (a load scenario: l2tpsim lac's run against "
+                << cfg->connect_to.to_string() << (self_test ? ", l2tpsim's LNS" : "") << ")\n"
+                << std::flush;
+      const int status = run_load_scenario(*s, *cfg, std::cerr);
+      if (device) device->stop();
+      return status;
     }
     sc::CaseEnv env;
     env.pcap = open_pcap(out.pcap);

@@ -1,10 +1,11 @@
 // Role blocks through the lac/lns option parsers. See scenario_roles.hpp.
 #include "app/scenario_roles.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <sstream>
 
 #include "app/peer_options.hpp"
-#include "app/role_config.hpp"
 
 namespace l2tpsim::app {
 
@@ -25,8 +26,17 @@ std::vector<std::string> role_arguments(const sc::RoleConfig& role, const RoleDe
   return args;
 }
 
+LacUse lac_use(const sc::Scenario& s) {
+  if (!s.steps.empty() || s.case_info || !s.lac) return LacUse::ScenarioSteps;
+  for (const auto& o : s.lac->options)
+    if (std::find(std::begin(kLoadKeys), std::end(kLoadKeys), o.name) != std::end(kLoadKeys))
+      return LacUse::LoadScenario;
+  return LacUse::ScenarioSteps;
+}
+
 l2tp::Result<l2tp::peers::RunnerConfig, sc::ScenarioError> role_runner_config(const sc::RoleConfig& role,
-                                                                              const RoleDefaults& defaults) {
+                                                                              const RoleDefaults& defaults,
+                                                                              LacUse use) {
   std::vector<std::string> words = {sc::to_string(role.role)};
   const auto rest = role_arguments(role, defaults);
   words.insert(words.end(), rest.begin(), rest.end());
@@ -34,7 +44,7 @@ l2tp::Result<l2tp::peers::RunnerConfig, sc::ScenarioError> role_runner_config(co
   for (auto& w : words) argv.push_back(w.data());
   std::ostringstream help;
   try {
-    auto cfg = role.role == sc::Role::Lac ? lac_config(static_cast<int>(argv.size()), argv.data(), help)
+    auto cfg = role.role == sc::Role::Lac ? lac_config(static_cast<int>(argv.size()), argv.data(), help, use)
                                           : lns_config(static_cast<int>(argv.size()), argv.data(), help);
     if (!cfg) return l2tp::unexpected(sc::ScenarioError{role.where, "help is not an option of a scenario"});
     return std::move(*cfg);

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "app/role_config.hpp"
 #include "engine/util/result.hpp"
 #include "peers/runner.hpp"
 #include "scenarios/parser.hpp"
@@ -16,8 +17,13 @@ namespace l2tpsim::app {
 // user, password, ...), by option name.
 using RoleDefaults = std::map<std::string, std::string>;
 
+// `use`: how a lac: block is read (role_config.hpp); an lns: block is read one way.
 l2tp::Result<l2tp::peers::RunnerConfig, l2tp::scenario::ScenarioError> role_runner_config(
-    const l2tp::scenario::RoleConfig& role, const RoleDefaults& defaults);
+    const l2tp::scenario::RoleConfig& role, const RoleDefaults& defaults, LacUse use = LacUse::ScenarioSteps);
+
+// How a scenario's lac: block is read: a load scenario's (no steps, not a case, a load key in
+// its lac: block) as the lac command's, any other as a block whose steps open the calls.
+LacUse lac_use(const l2tp::scenario::Scenario& s);
 
 // The role block as command-line words for `l2tpsim lac|lns` (defaults added), e.g. to start
 // a scenario's device side as a child process.

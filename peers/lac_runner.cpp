@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
+#include <memory>
 #include <ostream>
 #include <set>
 
@@ -60,6 +61,10 @@ class LacRunner final : public Runner {
       }
       if (!bound) return "--local-address: " + bound.error();
       locals_.push_back(*bound);
+    }
+    if (cfg_.make_filter) {
+      filter_ = cfg_.make_filter();
+      shard_.set_filter(filter_.get());
     }
     return std::nullopt;
   }
@@ -332,6 +337,7 @@ class LacRunner final : public Runner {
   std::optional<Time> armed_;
   std::uint64_t generation_ = 0;
   bool pacing_stopped_ = false;
+  std::shared_ptr<DatagramFilter> filter_;  // cfg_.make_filter's, in the shard
 };
 
 }  // namespace

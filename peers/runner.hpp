@@ -92,6 +92,9 @@ struct RunnerConfig {
   bool authorizer_shareable = false;
   // Shards (--threads): how many the user asked for (0: one per core).
   unsigned threads = 1;
+  // LAC: a filter between each shard's node and its sockets, made once per shard (a load
+  // scenario's faults: scenarios/fault_filter.hpp); none when empty.
+  std::function<std::shared_ptr<DatagramFilter>()> make_filter;
   // --use-ipsec (ipsec/): LAC sources whose SA failed (their tunnels fail in phase `ipsec`), the
   // JSON `ipsec` block, and for `lns --use-ipsec required` whether a source came through an SA.
   ipsec::IpsecHooks ipsec;

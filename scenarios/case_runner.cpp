@@ -749,13 +749,17 @@ void CaseRun::done() {
 
 }  // namespace
 
-reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& config,
-                             const CaseEnv& env) {
-  peers::RunnerConfig cfg = config;
+void apply_scenario_config(const Scenario& s, peers::RunnerConfig& cfg) {
   if (s.seed) cfg.seed = *s.seed;  // the file's seed: the same Random Vectors, challenges and IDs
   // A LAC's own password; an LNS tester's users come from its lns: block.
   if (s.config_faults.bad_ppp_password) cfg.ppp.password += "-spoiled";
   if (s.config_faults.wrong_tunnel_secret) cfg.node.tunnel.secret += "-spoiled";
+}
+
+reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& config,
+                             const CaseEnv& env) {
+  peers::RunnerConfig cfg = config;
+  apply_scenario_config(s, cfg);
   CaseRun run(s, tester, cfg, env);
   auto r = run.run();
   r.file = s.file;

@@ -33,6 +33,10 @@ struct CaseEnv {
   std::set<std::uint16_t>* used_ports = nullptr;
 };
 
+// The file's seed and configuration faults (bad-ppp-password, wrong-tunnel-secret) into the
+// tester's configuration: run_case does it, and so does a load scenario's run.
+void apply_scenario_config(const Scenario& s, peers::RunnerConfig& cfg);
+
 // `tester` is the role l2tpsim plays here, `cfg` its configuration (from the scenario's role
 // block and the command line). Blocks until the steps and the teardown are done.
 reports::CaseResult run_case(const Scenario& s, Role tester, const peers::RunnerConfig& cfg,

@@ -137,5 +137,93 @@ TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
   if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
+// A load scenario file (no steps; load keys in its lac: block, an lns: block beside it) run by
+// `l2tpsim run`: its lac: block runs as `l2tpsim lac` would, against l2tpsim's LNS started as a
+// child process. 2 tunnels x 20 calls at 200 a second, each cleared 1 s after it came up and
+// dialled again 0.5 s later, for 4 s; the file's fault drops each shard's first SCCRQ (resent
+// after 200 ms). The
+// JSON written through `run --json` is the LAC runner's: calls, redials, the timeline.
+TEST(LoadProfile, LoadScenarioFileRunsTheLacRunnerWithChurnAgainstItsOwnLns) {
+  LoadLock lock;
+  ASSERT_TRUE(lock.held());
+  ScratchDir dir("l2tpsim-load-scenario");
+  const int lns_port = free_udp_port();
+  const std::string lns_at = "127.0.0.3:" + std::to_string(lns_port);
+  write_file(dir.path() + "/soak.yaml",
+             "lns:\n"
+             "  listen: " +
+                 lns_at +
+                 "\n"
+                 "  no-ppp: true\n"
+                 "  keepalive-timeout: 0\n"
+                 "  duration: 60\n"
+                 "lac:\n"
+                 "  local-address: 127.0.0.4\n"
+                 "  port: 0\n"
+                 "  tunnels: 2\n"
+                 "  sessions: 20\n"
+                 "  setup-rate: 200\n"
+                 "  session-lifetime: 1s\n"
+                 "  redial-delay: 0.5\n"
+                 "  retransmit-initial: 200\n"
+                 "  no-ppp: true\n"
+                 "  keepalive-timeout: 0\n"
+                 "  duration: 4\n"
+                 "faults:\n"
+                 "  - name: lose-first-sccrq\n"
+                 "    match: {message: SCCRQ, count: 1}\n"
+                 "    drop: true\n");
+  auto run = ChildProcess::start(
+      {L2TPSIM_BINARY, "run", dir.path() + "/soak.yaml", "--json", dir.path() + "/lac.json", "--html",
+       dir.path() + "/lac.html", "--pcap", dir.path() + "/lac.pcap"},
+      dir.path() + "/run.log");
+  ASSERT_TRUE(run);
+  const auto status = run->wait(std::chrono::seconds(60));
+  const std::string logs = "--- run.log\n" + read_file(dir.path() + "/run.log") + "--- lns.log\n" +
+                           read_file(dir.path() + "/lac.pcap.lns.log");
+  ASSERT_TRUE(status.has_value()) << "l2tpsim run did not end\n" << logs;
+  ASSERT_EQ(*status, 0) << describe_status(*status) << "\n" << logs;
+
+  const auto j = read_json(dir.path() + "/lac.json");
+  std::cout << "load scenario: " << j.value("sessions_established", 0) << " calls established, churn "
+            << j["churn"].dump() << "\n";
+  // Every first call came up, and the redials after each lifetime came up as well.
+  EXPECT_EQ(j.value("tunnels_established", 0), 2) << j.dump(1);
+  EXPECT_EQ(j.value("sessions_failed", -1), 0) << j.dump(1);
+  ASSERT_TRUE(j.contains("churn")) << j.dump(1);
+  const auto& churn = j["churn"];
+  EXPECT_EQ(churn.value("session_lifetime", ""), "1s");
+  EXPECT_DOUBLE_EQ(churn.value("redial_delay_s", 0.0), 0.5);
+  EXPECT_GE(churn.value("lifetimes_ended", 0), 40) << churn.dump();
+  EXPECT_GT(churn.value("redials", 0), 0) << churn.dump();
+  // The first 40 and at least a round of redials (about three rounds fit in 4 s), no more than
+  // were dialled.
+  EXPECT_GE(j.value("sessions_established", 0), 80) << j.dump(1);
+  EXPECT_LE(j.value("sessions_established", 0), 40 + churn.value("redials", 0)) << j.dump(1);
+  // The timeline: a second for each of the 4 s at least, adding up to the totals.
+  ASSERT_TRUE(j.contains("timeline")) << j.dump(1);
+  const auto& t = j["timeline"];
+  EXPECT_GE(t.size(), 4u) << t.dump();
+  EXPECT_EQ(sum(t, "established"), j.value("sessions_established", std::uint64_t{0})) << t.dump();
+  EXPECT_EQ(t[0].value("tunnels_up", 0), 2) << t[0].dump();    // the dropped SCCRQs resent after 0.2 s
+  EXPECT_EQ(t[0].value("established", 0), 40) << t[0].dump();  // 200 a second: all 40 in the first
+  EXPECT_GE(sum(t, "setups"), sum(t, "established")) << t.dump();
+  EXPECT_GT(sum(t, "teardowns"), 40u) << t.dump();  // the lifetimes' and the final teardown's
+  // The file's fault: each shard's first SCCRQ dropped, and retransmitted (RFC 2661 5.8).
+  const std::string log = read_file(dir.path() + "/run.log");
+  const auto at = log.find("fault 'lose-first-sccrq' applied ");
+  ASSERT_NE(at, std::string::npos) << logs;
+  const int dropped = std::stoi(log.substr(at + std::string("fault 'lose-first-sccrq' applied ").size()));
+  EXPECT_GE(dropped, 1) << log;
+  EXPECT_GE(j.value("retransmissions", 0), dropped) << j.dump(1);
+  // The LNS side saw the same calls; the HTML and the pcap were written.
+  const std::string lns_log = read_file(dir.path() + "/lac.pcap.lns.log");
+  EXPECT_NE(lns_log.find("listening on " + lns_at), std::string::npos) << lns_log;
+  EXPECT_NE(read_file(dir.path() + "/lac.html").find("</html>"), std::string::npos);
+  const auto decoded = run_capturing(std::string(L2TPSIM_BINARY) + " decode " + dir.path() +
+                                     "/lac.pcap --brief --port " + std::to_string(lns_port));
+  EXPECT_NE(decoded.out.find("ICCN"), std::string::npos) << decoded.out.substr(0, 2000);
+}
+
 }  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing
