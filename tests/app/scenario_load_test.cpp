@@ -16,7 +16,7 @@
 #endif
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // `l2tpsim ARGS FILE` with FILE holding `text`; its outcome.
 testing::CommandOutput l2tpsim(const std::string& args, const std::string& text) {
@@ -130,5 +130,5 @@ TEST(ScenarioLoad, RunRefusesJunitForALoadScenario) {
   EXPECT_EQ(r.err.find("l2tpsim lac:"), std::string::npos) << "the LAC must not start: " << r.err;
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp

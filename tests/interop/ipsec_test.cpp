@@ -483,7 +483,7 @@ TEST_F(IpsecRun, TunnelModeAgainstXl2tpdBehindCharon) {
 }  // namespace l2tp::testing
 
 namespace l2tp::testing {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A scenario file whose lac: block names the IPsec options, played by `l2tpsim run` in the LAC's
 // namespace against `l2tpsim lns --use-ipsec required` in the LNS's (tunnel mode): the case runs
@@ -644,5 +644,5 @@ TEST_F(IpsecScenario, ConformBringsOneIpsecPhaseUpForTheWholeSuite) {
   EXPECT_EQ(lns_json["tunnels_established"], 5) << lns_json.dump(1);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::testing

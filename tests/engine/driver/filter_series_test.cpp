@@ -11,7 +11,7 @@
 #include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // Passes everything but datagrams whose first octet is `drop`, and logs what it took.
 class Stage final : public testing::PassThroughFilter {
@@ -79,5 +79,5 @@ TEST(FilterSeries, WhatOneStageDropsNeverReachesTheOther) {
   EXPECT_FALSE(series.poll_timeout().has_value());
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp
