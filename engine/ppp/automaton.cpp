@@ -91,6 +91,13 @@ void Automaton::open(Time now) {
   apply(Event::Open, now);
 }
 
+bool Automaton::restart(Time now) {
+  if (state_ != S::Opened) return false;
+  apply(Event::Down, now);  // tld: Starting
+  apply(Event::Up, now);    // irc, scr (a fresh negotiation: negotiation_starts_from Starting)
+  return true;
+}
+
 void Automaton::close(Time now, std::string reason) {
   set_stop(Stop::ClosedByUs, reason);
   ending().term_reason = std::move(reason);

@@ -194,6 +194,11 @@ class Automaton {
   void down(Time now);
   void open(Time now);
   void close(Time now, std::string reason);
+  // Renegotiates from Opened, the lower layer staying up: RFC 1661 4.3 (Open, implementation
+  // option) has an Open in Opened issue a Down immediately followed by an Up, which goes through
+  // Starting (tld) to Req-Sent (irc, scr: a new Configure-Request with a new Identifier). Unlike
+  // down(), no stop cause is kept: nothing stopped. False (nothing done) outside Opened.
+  bool restart(Time now);
 
   // A control-protocol packet (the frame's Information field, after the Protocol field).
   // Malformed packets (P024) and invalid replies (P018) are counted and discarded.

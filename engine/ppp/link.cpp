@@ -28,6 +28,13 @@ std::optional<auth::Method> method_of(const AuthProto& a) {
                                a.protocol == proto::kChap ? std::optional(a.algorithm) : std::nullopt);
 }
 
+// The negotiating states: a protocol that leaves Opened for one of these renegotiates (RFC 1661
+// 4.1: RCR, RCA, RCN or RTA in Opened, or our restart); one that goes to Stopping or Closing
+// was terminated.
+bool negotiating(State s) {
+  return s == State::ReqSent || s == State::AckRcvd || s == State::AckSent;
+}
+
 }  // namespace
 
 const char* to_string(Phase p) {
@@ -48,6 +55,10 @@ const char* to_string(Phase p) {
 
 const char* to_string(ProxyMode m) {
   return m == ProxyMode::Accept ? "accept" : "renegotiate";
+}
+
+const char* to_string(Renegotiation r) {
+  return r == Renegotiation::Lcp ? "lcp" : "ipcp";
 }
 
 LinkProfile::LinkProfile(LinkConfig cfg) : cfg_(std::move(cfg)) {
@@ -296,6 +307,33 @@ bool Link::send_ip(Bytes packet) {
   return true;
 }
 
+bool Link::can_restart() const {
+  return up_reported_ && !down_reported_ && !renegotiation_ && phase_ == Phase::Network &&
+         lcp_->automaton().opened();
+}
+
+bool Link::restart_lcp(Time now) {
+  if (!can_restart()) return false;
+  begin_renegotiation(Renegotiation::Lcp, false, now);
+  lcp_->automaton().restart(now);
+  after_input(now);  // LCP has left Opened: authentication and the NCPs go down
+  return true;
+}
+
+bool Link::restart_ipcp(Time now) {
+  if (!can_restart() || !ipcp_ || !ipcp_->automaton().opened()) return false;
+  begin_renegotiation(Renegotiation::Ipcp, false, now);
+  ipcp_->automaton().restart(now);
+  after_input(now);
+  return true;
+}
+
+void Link::begin_renegotiation(Renegotiation what, bool by_peer, Time now) {
+  renegotiation_ = what;
+  renegotiation_since_ = now;
+  events_.push_back(LinkRenegotiating{what, by_peer});
+}
+
 void Link::fail(Time now, Phase phase, std::string reason, avp::DisconnectCause c, bool auth_failed,
                 std::string peer_message) {
   if (down_reported_) return;
@@ -470,6 +508,12 @@ void Link::enter_network(Time now) {
 
 void Link::check_network(Time now) {
   if (phase_ != Phase::Network) return;
+  if (ipcp_) {
+    const State s = ipcp_->automaton().state();
+    if (ipcp_was_opened_ && up_reported_ && !renegotiation_ && negotiating(s))
+      begin_renegotiation(Renegotiation::Ipcp, true, now);  // the peer's Configure-Request in Opened
+    ipcp_was_opened_ = s == State::Opened;
+  }
   bool any_open = false, all_settled = true;
   const Automaton* failed = nullptr;
   for (Automaton* a : ncps()) {
@@ -483,34 +527,20 @@ void Link::check_network(Time now) {
   }
   if (!up_reported_ && any_open && all_settled) {
     up_reported_ = true;
-    LinkUp up;
-    up.lcp_time = lcp_opened_ - started_;
-    up.auth_time = auth_done_ - lcp_opened_;
-    up.ncp_time = now - auth_done_;
-    up.method = method_;
-    up.user = auth_user_;
-    if (ipcp_ && ipcp_->automaton().opened()) {
-      up.ipv4 = true;
-      up.local_ip = ipcp_->local_address();
-      up.peer_ip = ipcp_->peer_address();
-      up.dns1 = ipcp_->dns1();
-      up.dns2 = ipcp_->dns2();
+    events_.push_back(link_up(started_, now));
+    auth_over();
+  } else if (renegotiation_ && any_open && all_settled) {
+    // Back up after a renegotiation in place; its phase times count from its start (LCP), or
+    // are IPCP's alone.
+    const Renegotiation what = *renegotiation_;
+    renegotiation_.reset();
+    LinkUp up = link_up(renegotiation_since_, now);
+    if (what == Renegotiation::Ipcp) {
+      up.lcp_time = up.auth_time = Duration{};
+      up.ncp_time = now - renegotiation_since_;
     }
-    up.ipv6 = ipv6cp_ && ipv6cp_->automaton().opened();
-    up.bridging = bcp_ && bcp_->automaton().opened();
-    up.mtu = lcp_->mtu();
-    events_.push_back(std::move(up));
-    // The NCPs could only open after the peer saw authentication succeed: our client's
-    // exchange is over (about 400 octets a link, freed; a later re-challenge makes a new client,
-    // see handle_frame). Of the authenticator only its reply stays: a peer whose Success was
-    // lost repeats its Response (or PAP Authenticate-Request) and must get the same answer again
-    // (RFC 1994 4.1, RFC 1334 2.2.1; cases LNS-PPP-011 and LNS-PPP-012).
-    flush_auth();
-    auth_client_.reset();
-    if (authenticator_ && authenticator_->outcome() == auth::Outcome::Success) {
-      auth_repeat_ = std::make_unique<auth::RepeatAnswer>(authenticator_->method(), authenticator_->reply());
-      authenticator_.reset();
-    }
+    events_.push_back(LinkReopened{what, now - renegotiation_since_, std::move(up)});
+    auth_over();
   }
   if (!any_open && all_settled && failed) {
     const auto& info = failed->stop_info();
@@ -520,6 +550,41 @@ void Link::check_network(Time now) {
                  : std::string(protocol_name(failed->protocol())) +
                        " failed: " + (info.detail.empty() ? "no network protocol opened" : info.detail),
          cause(timeout ? kNcpTimeout : kNoNcp, failed->protocol(), kGlobal, info.detail));
+  }
+}
+
+LinkUp Link::link_up(Time lcp_from, Time now) const {
+  LinkUp up;
+  up.lcp_time = lcp_opened_ - lcp_from;
+  up.auth_time = auth_done_ - lcp_opened_;
+  up.ncp_time = now - auth_done_;
+  up.method = method_;
+  up.user = auth_user_;
+  if (ipcp_ && ipcp_->automaton().opened()) {
+    up.ipv4 = true;
+    up.local_ip = ipcp_->local_address();
+    up.peer_ip = ipcp_->peer_address();
+    up.dns1 = ipcp_->dns1();
+    up.dns2 = ipcp_->dns2();
+  }
+  up.ipv6 = ipv6cp_ && ipv6cp_->automaton().opened();
+  up.bridging = bcp_ && bcp_->automaton().opened();
+  up.mtu = lcp_->mtu();
+  return up;
+}
+
+// The NCPs could only open after the peer saw authentication succeed: our client's exchange is
+// over (about 400 octets a link, freed; a later re-challenge makes a new client, see
+// handle_frame). Of the authenticator only its reply stays: a peer whose Success was lost
+// repeats its Response (or PAP Authenticate-Request) and must get the same answer again (RFC
+// 1994 4.1, RFC 1334 2.2.1; cases LNS-PPP-011 and LNS-PPP-012). After a renegotiation the same
+// again, so a link holds no more after its hundredth restart than after its first up.
+void Link::auth_over() {
+  flush_auth();
+  auth_client_.reset();
+  if (authenticator_ && authenticator_->outcome() == auth::Outcome::Success) {
+    auth_repeat_ = std::make_unique<auth::RepeatAnswer>(authenticator_->method(), authenticator_->reply());
+    authenticator_.reset();
   }
 }
 
@@ -558,12 +623,26 @@ void Link::after_input(Time now) {
   } else if (!lcp_open && lcp_was_opened_) {
     lcp_was_opened_ = false;
     if (phase_ == Phase::Authenticate || phase_ == Phase::Network) {
-      // The peer renegotiates LCP (P005): the NCPs go down and the link goes through
-      // authentication again once LCP reopens.
-      down_ncps(now);
+      if (negotiating(lcp_->automaton().state())) {
+        // LCP renegotiates (P005; the peer's Configure-Request in Opened, or restart_lcp): the
+        // link is back in Link Establishment (RFC 1661 3.3) and LCP's This-Layer-Down is the
+        // NCPs' Down (4.4), so they go without a Terminate-Request and start afresh after
+        // authentication, which runs again (3.4) and may give other addresses (a new verdict).
+        // Nothing of the old negotiation stays.
+        if (up_reported_ && !renegotiation_) begin_renegotiation(Renegotiation::Lcp, true, now);
+        ipcp_.reset();
+        ipv6cp_.reset();
+        bcp_.reset();
+        ipcp_was_opened_ = false;
+      } else {
+        down_ncps(now);  // terminated: the link is ending
+      }
       auth_client_.reset();
       authenticator_.reset();
       auth_repeat_.reset();
+      authorized_ipcp_.reset();
+      verdict_pending_ = authorized_ = false;  // an answer still on its way is for the old exchange
+      give_up_at_.reset();
       phase_ = Phase::Establish;
     }
   }

@@ -112,7 +112,31 @@ struct IpPacket {
   Buffer packet;  // an IPv4 datagram received over the link
 };
 
-using LinkEvent = std::variant<NeedVerdict, LinkUp, LinkDown, IpPacket>;
+// What renegotiates in place, the call kept: LCP (and after it authentication and the NCPs,
+// RFC 1661 3.3, 4.4: LCP's This-Layer-Down takes the upper layers down) or IPCP alone.
+enum class Renegotiation : std::uint8_t { Lcp, Ipcp };
+const char* to_string(Renegotiation);  // "lcp", "ipcp"
+
+// After LinkUp: LCP or IPCP left Opened for a new negotiation, ours (restart_lcp, restart_ipcp)
+// or the peer's (its Configure-Request in Opened, RFC 1661 4.1: tld, scr, sca/scn). No IPv4 is
+// carried until LinkReopened; a renegotiation that fails ends the link with LinkDown (phase
+// where it failed), as a first negotiation does. Another one during it (the peer renegotiates
+// LCP while IPCP restarts) is part of it: one LinkReopened answers one LinkRenegotiating.
+struct LinkRenegotiating {
+  Renegotiation what = Renegotiation::Lcp;
+  bool by_peer = false;
+};
+
+// The NCPs are open again after LinkRenegotiating: `took` from going down to now; `up` as
+// LinkUp would say it now (the addresses IPCP negotiated again; its phase times those of this
+// renegotiation).
+struct LinkReopened {
+  Renegotiation what = Renegotiation::Lcp;
+  Duration took{};
+  LinkUp up;
+};
+
+using LinkEvent = std::variant<NeedVerdict, LinkUp, LinkDown, IpPacket, LinkRenegotiating, LinkReopened>;
 
 // Per link, so 32-bit (one per session of a load run; 4 billion frames on one link is weeks at
 // a thousand a second); sums over links are 64-bit.
@@ -170,6 +194,13 @@ class Link {
   void lower_down(Time now, std::string reason);
   // An IPv4 datagram to send; false when IPCP is not opened or it exceeds the MTU.
   bool send_ip(Bytes packet);
+  // Renegotiation in place, the call kept, once the link is up (LinkUp) and not renegotiating
+  // already: LCP or IPCP sends a new Configure-Request (Automaton::restart, RFC 1661 4.3 Open
+  // option), LinkRenegotiating follows at once and LinkReopened when the NCPs are open again.
+  // After restart_lcp the peer must negotiate LCP again and authentication runs again (RFC 1661
+  // 3.3, 3.4), then the NCPs; after restart_ipcp only IPCP. False when nothing was done.
+  bool restart_lcp(Time now);
+  bool restart_ipcp(Time now);
 
   void handle_timeout(Time now);
   std::optional<Time> poll_timeout() const;
@@ -179,6 +210,8 @@ class Link {
   Phase phase() const { return phase_; }
   bool is_up() const { return up_reported_; }
   bool finished() const { return down_reported_; }
+  // Between LinkRenegotiating and LinkReopened (or LinkDown).
+  bool renegotiating() const { return renegotiation_.has_value(); }
   const LinkStats& stats() const { return stats_; }
   const Lcp& lcp() const { return *lcp_; }
   // The authentication negotiated in LCP (either direction), once LCP has opened.
@@ -200,6 +233,10 @@ class Link {
   void enter_network(Time now);
   void check_network(Time now);
   void check_auth(Time now);
+  bool can_restart() const;
+  void begin_renegotiation(Renegotiation what, bool by_peer, Time now);
+  void auth_over();
+  LinkUp link_up(Time lcp_from, Time now) const;
   void keepalive(Time now);
   void fail(Time now, Phase phase, std::string reason, avp::DisconnectCause cause, bool auth_failed = false,
             std::string peer_message = {});
@@ -231,6 +268,8 @@ class Link {
   bool verdict_pending_ = false;
   bool authorized_ = false;
   bool up_reported_ = false, down_reported_ = false;
+  bool ipcp_was_opened_ = false;  // tells IPCP leaving Opened (a renegotiation) from not opening
+  std::optional<Renegotiation> renegotiation_;
   // LCP and IPCP inside the link (every link has LCP, nearly every one IPCP): two allocations
   // and their headers fewer per session than on the heap.
   std::optional<Lcp> lcp_;
@@ -249,6 +288,7 @@ class Link {
   // A failure decided while LCP terminates: reported once the Terminate exchange ends.
   std::unique_ptr<LinkDown> pending_down_;
   Time created_, started_{}, lcp_opened_{}, auth_done_{};
+  Time renegotiation_since_{};
   Time last_rx_{};
   std::optional<Time> next_echo_;
   std::optional<Time> give_up_at_;  // client refused: when we stop waiting for the authenticator

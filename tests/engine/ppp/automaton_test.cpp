@@ -567,6 +567,42 @@ TEST(Automaton, P016_RenegotiatesFromOpened) {
   EXPECT_TRUE(h.a.opened());
 }
 
+// RFC 1661 4.3, Open (implementation option): an Open in Opened is a Down followed at once by an
+// Up: tld, then a fresh Configure-Request (new Identifier, full restart count) in Req-Sent.
+// Nothing stopped, so no stop cause is kept; outside Opened restart() does nothing.
+TEST(Automaton, RestartInOpenedIsDownThenUpWithAFreshRequest) {
+  Harness h;
+  reach(h, S::Opened, false);
+  const std::uint8_t before = h.last_request->id;
+  const int resets = h.policy.resets;
+  h.clear();
+  EXPECT_TRUE(h.a.restart(h.now));
+  h.drain();
+  EXPECT_EQ(h.a.state(), S::ReqSent);
+  EXPECT_EQ(h.events, std::vector<LayerEvent>{LayerEvent::Down});
+  ASSERT_EQ(h.codes(), std::vector<Code>{Code::ConfReq});
+  EXPECT_NE(h.last_request->id, before);
+  EXPECT_EQ(h.policy.resets, resets + 1) << "a fresh negotiation starts from the configuration";
+  EXPECT_EQ(h.a.restart_count(), AutomatonConfig{}.max_configure - 1);
+  EXPECT_EQ(h.a.stop_info().why, Stop::None);
+  EXPECT_EQ(h.a.poll_timeout(), h.now + AutomatonConfig{}.restart);
+  h.ack_last_request();
+  h.peer_request(Code::ConfAck);
+  EXPECT_TRUE(h.a.opened());
+  EXPECT_EQ(h.events.back(), LayerEvent::Up);
+  for (S s : {S::Initial, S::Starting, S::Closed, S::Stopped, S::ReqSent, S::AckRcvd, S::AckSent}) {
+    SCOPED_TRACE(to_string(s));
+    Harness g;
+    reach(g, s, false);
+    g.clear();
+    EXPECT_FALSE(g.a.restart(g.now));
+    g.drain();
+    EXPECT_TRUE(g.sent.empty());
+    EXPECT_TRUE(g.events.empty());
+    EXPECT_EQ(g.a.state(), s);
+  }
+}
+
 TEST(Automaton, P028_NewIdentifierForEveryNewRequest) {
   Harness h;
   reach(h, S::ReqSent, false);
