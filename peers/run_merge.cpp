@@ -292,9 +292,15 @@ std::optional<nlohmann::json> merge_summaries(const std::vector<NamedSummary>& i
   out["histograms"] = std::move(*histograms);
   for (const auto& [phase, key] : kLatencyOf)
     if (hist.count(phase)) out[key] = latency_json(hist[phase]);
-  if (out.contains("ppp") && out["ppp"].is_object())
+  if (out.contains("ppp") && out["ppp"].is_object()) {
     for (const auto& [phase, key] : kPppLatencyOf)
       if (hist.count(phase)) out["ppp"][key] = latency_json(hist[phase]);
+    // Renegotiations in place: ppp.restarts.{lcp,ipcp}.latency_ms from histograms *_restart.
+    if (auto r = out["ppp"].find("restarts"); r != out["ppp"].end() && r->is_object())
+      for (const char* what : {"lcp", "ipcp"})
+        if (r->contains(what) && hist.count(std::string(what) + "_restart"))
+          (*r)[what]["latency_ms"] = latency_json(hist[std::string(what) + "_restart"]);
+  }
 
   out["timeline"] = merge_timelines(timelines, shifts);
   out["origin_unix_ms"] = origin;

@@ -175,7 +175,9 @@ constexpr Phase kPhases[] = {{"ipsec_setup", "IPsec setup (IKE and CHILD SA)"},
                              {"lcp", "LCP"},
                              {"auth", "Authentication"},
                              {"ncp", "IPCP (NCP)"},
-                             {"ppp_up", "Whole PPP up (call up to IPCP opened)"}};
+                             {"ppp_up", "Whole PPP up (call up to IPCP opened)"},
+                             {"lcp_restart", "LCP renegotiated in place (down to IPCP open again)"},
+                             {"ipcp_restart", "IPCP renegotiated in place (down to open again)"}};
 
 std::optional<LatencyHistogram> histogram(const nlohmann::json& j) {
   try {
@@ -336,6 +338,16 @@ std::string load_report_html(const nlohmann::json& j, std::string_view tool_vers
   meta("setup rate", num(j.value("setup_rate_sessions_per_s", 0.0)) + " calls/s");
   meta("call setup p50 / p99", num(setup.value("p50", 0.0)) + " / " + num(setup.value("p99", 0.0)) + " ms");
   meta("retransmissions", thousands(count_of(j, "retransmissions")));
+  if (const auto churn = j.find("churn");
+      churn != j.end() && churn->is_object() && count_of(*churn, "flaps")) {
+    // --flap: how many of each kind; the in-place restarts' times are in the latency table.
+    std::string kinds;
+    const nlohmann::json by_kind = churn->value("flaps_by_kind", nlohmann::json::object());
+    for (const auto& [kind, n] : by_kind.items())
+      if (n.is_number_unsigned() && n.get<std::uint64_t>())
+        kinds += (kinds.empty() ? "" : ", ") + kind + " " + thousands(n.get<std::uint64_t>());
+    meta("flaps", thousands(count_of(*churn, "flaps")) + (kinds.empty() ? "" : " (" + kinds + ")"));
+  }
   meta("peer violations", thousands(count_of(j, "peer_violations")));
   if (j.contains("threads")) meta("threads", text_of(j, "threads"));
   meta("seed", text_of(j, "seed"));

@@ -131,6 +131,15 @@ void PppRecords::merge(PppRecords&& o, const PppRecordLimits& limits) {
   list = std::move(kept);
 }
 
+PppRestartCounters& PppRestartCounters::operator+=(const PppRestartCounters& o) {
+  ours += o.ours;
+  by_peer += o.by_peer;
+  up += o.up;
+  failed += o.failed;
+  latency.merge(o.latency);
+  return *this;
+}
+
 PppCounters& PppCounters::operator+=(const PppCounters& o) {
   links += o.links;
   up += o.up;
@@ -147,6 +156,8 @@ PppCounters& PppCounters::operator+=(const PppCounters& o) {
   auth_latency.merge(o.auth_latency);
   ncp_latency.merge(o.ncp_latency);
   if (o.last_up && (!last_up || *o.last_up > *last_up)) last_up = o.last_up;
+  lcp_restarts += o.lcp_restarts;
+  ipcp_restarts += o.ipcp_restarts;
   return *this;
 }
 
@@ -161,8 +172,9 @@ struct PppLayer::Entry {
   bool tearing_down = false;
   bool finished = false;
   bool sink_attached = false;
-  bool counted_up = false;  // in links_up_ (came up, not yet ended)
-  std::uint32_t slot = 0;   // in slots_
+  bool counted_up = false;                          // in links_up_ (came up, not yet ended)
+  std::optional<ppp::Renegotiation> renegotiating;  // LinkRenegotiating came, LinkReopened not yet
+  std::uint32_t slot = 0;                           // in slots_
   std::optional<net::Ipv4> local_ip;
   PppRecord record;
 };
@@ -247,7 +259,11 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
 
 bool PppLayer::is_up(LinkKey key) const {
   const auto slot = index_.find(key.value());
-  return slot && slots_[*slot]->counted_up;
+  if (!slot) return false;
+  const Entry& e = *slots_[*slot];
+  // Up and staying so: not renegotiating, not being closed (a lifetime's LCP Terminate), not
+  // terminated by the peer (its link is then out of the Network phase).
+  return e.counted_up && !e.renegotiating && !e.tearing_down && e.link.phase() == ppp::Phase::Network;
 }
 
 PppLayer::Entry* PppLayer::find(LinkKey key) {
@@ -340,6 +356,20 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     if (sink_ && e.sink_attached) sink_->packet(e.key, pkt->packet);
     return;
   }
+  if (const auto* r = std::get_if<ppp::LinkRenegotiating>(&ev)) {
+    e.renegotiating = r->what;
+    auto& c = counters_.restarts(r->what);
+    ++(r->by_peer ? c.by_peer : c.ours);
+    return;
+  }
+  if (auto* r = std::get_if<ppp::LinkReopened>(&ev)) {
+    e.renegotiating.reset();
+    auto& c = counters_.restarts(r->what);
+    ++c.up;
+    c.latency.record(r->took);
+    reopened(e, r->up, now);
+    return;
+  }
   if (auto* down = std::get_if<ppp::LinkDown>(&ev)) {
     const bool was_up = rec.state == PppState::Up;
     const bool keepalive = down->cause.code == kEchoTimeoutCause;
@@ -359,7 +389,16 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
       end.cdn_by_peer = false;
       node.close_session(TunnelId{e.key.tunnel}, SessionId{e.key.session}, *end.cdn, now);
     }
-    if (e.tearing_down || (was_up && !keepalive)) {
+    // A renegotiation in place that did not come back up is a failure of the phase it ended in,
+    // as a first negotiation's would be; whoever cleared the call (the peer's CDN after a
+    // refused re-authentication, as l2tpns does, included).
+    const bool renegotiation_failed = e.renegotiating && !e.tearing_down;
+    if (renegotiation_failed) {
+      ++counters_.restarts(*e.renegotiating).failed;
+      end.reason = std::string(e.renegotiating == ppp::Renegotiation::Lcp ? "LCP" : "IPCP") +
+                   " renegotiation in place failed: " + end.reason;
+    }
+    if (e.tearing_down || (was_up && !keepalive && !renegotiation_failed)) {
       rec.state = PppState::Closed;
       ++counters_.closed;
     } else {
@@ -376,6 +415,39 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
   }
 }
 
+// IPCP negotiated its addresses again: the same ones (a pool hands a released address out
+// first, and the LNS's authorizer gives a link that authenticates again what it held), or, should
+// they differ, the record, the probe and the sink move to the new ones.
+void PppLayer::reopened(Entry& e, const ppp::LinkUp& up, Time now) {
+  if (!up.ipv4) return;
+  const net::Ipv4 local = net::Ipv4::of(up.local_ip), remote = net::Ipv4::of(up.peer_ip);
+  PppRecord& rec = e.record;
+  if (rec.local_ip == local && rec.remote_ip == remote) return;
+  rec.local_ip = local;
+  rec.remote_ip = remote;
+  e.local_ip = local;
+  if (e.probe) {
+    retire_probe(e, now);
+    const net::IpAddress target = settings_.traffic_target.value_or(up.peer_ip);
+    e.probe = std::make_unique<ip::Probe>(*settings_.traffic, local.value, net::Ipv4::of(target).value,
+                                          e.key.session, now);
+  }
+  if (sink_ && e.sink_attached) {
+    sink_->link_down(e.key);
+    sink_->link_up(e.key, up);
+  }
+}
+
+// A probe's figures go to the record and the run's totals; probes still in flight leave the count.
+void PppLayer::retire_probe(Entry& e, Time now) {
+  e.probe->expire(now);
+  e.probe->abandon_in_flight();
+  const ip::ProbeStats st = e.probe->stats();
+  e.record.end_info().traffic += st;
+  counters_.traffic += st;
+  e.probe.reset();
+}
+
 void PppLayer::finish(Entry& e, Time now) {
   if (e.finished) return;
   e.finished = true;
@@ -384,12 +456,7 @@ void PppLayer::finish(Entry& e, Time now) {
     --links_up_;
   }
   PppRecordEnd& end = e.record.end_info();
-  if (e.probe) {
-    e.probe->expire(now);
-    e.probe->abandon_in_flight();
-    end.traffic = e.probe->stats();
-    counters_.traffic += end.traffic;
-  }
+  if (e.probe) retire_probe(e, now);
   const auto& st = e.link.stats();
   end.echo_sent = st.echo_sent;
   end.echo_replies = st.echo_replies;
@@ -446,7 +513,9 @@ bool PppLayer::send_ip(Node& node, LinkKey key, Bytes packet, Time now) {
 }
 
 void PppLayer::service(Node& node, Entry& e, Time now) {
-  if (e.probe && !e.finished) {
+  // No probes while the link renegotiates: IPCP is not open, they could not go out (and the
+  // probe's deadline, already due, is left out of schedule() until then).
+  if (e.probe && !e.finished && !e.renegotiating) {
     while (e.probe->poll_send(now, packet_)) e.link.send_ip(packet_);
     e.probe->expire(now);
   }
@@ -463,7 +532,7 @@ void PppLayer::service(Node& node, Entry& e, Time now) {
 
 void PppLayer::schedule(Entry& e) {
   std::optional<Time> t = e.link.poll_timeout();
-  if (e.probe)
+  if (e.probe && !e.renegotiating)
     if (const auto p = e.probe->next_send(); p && (!t || *p < *t)) t = p;
   timers_->set(e.key.value(), t);
 }
@@ -491,6 +560,15 @@ void PppLayer::run_one(Node& node, TimerHeap::Key key, Time now) {
   if (!found) return;
   found->link.handle_timeout(now);
   service(node, *found, now);  // re-arms the link's entry (or drops it when the link ended)
+}
+
+bool PppLayer::restart_link(Node& node, LinkKey key, ppp::Renegotiation what, Time now) {
+  Entry* e = find(key);
+  if (!e || e->finished || e->session_gone || e->tearing_down || !e->counted_up || e->renegotiating)
+    return false;
+  const bool done = what == ppp::Renegotiation::Lcp ? e->link.restart_lcp(now) : e->link.restart_ipcp(now);
+  if (done) service(node, *e, now);
+  return done;
 }
 
 bool PppLayer::close_link(Node& node, LinkKey key, Time now, const std::string& reason) {

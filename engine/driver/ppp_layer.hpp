@@ -99,6 +99,17 @@ struct PppRecords {
   void merge(PppRecords&& o, const PppRecordLimits& limits);
 };
 
+// Renegotiations in place of one kind (ppp::Renegotiation): the call kept, LCP (then
+// authentication and the NCPs) or IPCP alone negotiated again.
+struct PppRestartCounters {
+  std::uint64_t ours = 0;     // restart_link (l2tpsim lac --flap-kind lcp-restart, ipcp-restart)
+  std::uint64_t by_peer = 0;  // the peer's Configure-Request in Opened
+  std::uint64_t up = 0;       // back up; `latency` has each
+  std::uint64_t failed = 0;   // the link ended first: a PPP failure (in PppCounters::failed too)
+  LatencyHistogram latency;   // from going down to the NCPs open again
+  PppRestartCounters& operator+=(const PppRestartCounters& o);
+};
+
 struct PppCounters {
   std::uint64_t links = 0, up = 0, failed = 0, auth_failures = 0, closed = 0;
   std::uint64_t keepalive_failures = 0;
@@ -111,6 +122,10 @@ struct PppCounters {
   // phase's own time), and the whole of it to PPP up.
   LatencyHistogram up_latency, lcp_latency, auth_latency, ncp_latency;
   std::optional<Time> last_up;  // when the last link came up (setup rate = up / (last_up - start))
+  PppRestartCounters lcp_restarts, ipcp_restarts;
+  PppRestartCounters& restarts(ppp::Renegotiation r) {
+    return r == ppp::Renegotiation::Lcp ? lcp_restarts : ipcp_restarts;
+  }
   PppCounters& operator+=(const PppCounters& o);  // another shard's
 };
 
@@ -155,6 +170,11 @@ class PppLayer {
   // uses it where the captured side terminated LCP before its CDN. False when `key` has no live
   // link (the caller clears the call itself).
   bool close_link(Node& node, LinkKey key, Time now, const std::string& reason);
+  // Renegotiates the link of `key` in place, the call kept (ppp::Link::restart_lcp,
+  // restart_ipcp; l2tpsim lac --flap-kind lcp-restart, ipcp-restart). Counted in
+  // counters().restarts(what) once back up, or as a failure of the phase it ended in. False when
+  // the link is not up or renegotiates already (is_up).
+  bool restart_link(Node& node, LinkKey key, ppp::Renegotiation what, Time now);
 
   const PppCounters& counters() const { return counters_; }
   // The traffic probes' figures so far: those of ended links (counters().traffic) and of the live
@@ -172,7 +192,8 @@ class PppLayer {
   // Links that came up and have not ended. Kept as a count: the runner asks after every
   // datagram (setup_complete), and a scan of 10,000 links there dominated a load run.
   std::size_t links_up() const { return links_up_; }
-  // True when the link of `key` came up and has not ended (l2tpsim lac --flap clears only those).
+  // True when the link of `key` came up, has not ended and is not ending or renegotiating now
+  // (l2tpsim lac --flap clears or restarts only those).
   bool is_up(LinkKey key) const;
   // Links still negotiating (not yet up, not ended).
   std::size_t negotiating() const { return index_.size() - links_up(); }
@@ -187,6 +208,8 @@ class PppLayer {
   void schedule(Entry& e);
   void run_one(Node& node, TimerHeap::Key key, Time now);
   void finish(Entry& e, Time now);
+  void reopened(Entry& e, const ppp::LinkUp& up, Time now);
+  void retire_probe(Entry& e, Time now);
   void release(Entry& e);
 
   PppSettings settings_;

@@ -52,6 +52,9 @@ std::optional<HeldAddresses> HeldMap::take(std::uint32_t key) {
 Decision LocalAuthorizer::assign(AddressPlan& plan, HeldMap& held, LinkKey key, const std::string& user,
                                  ppp::auth::Verdict verdict, const AssignHints& hints) {
   Decision d;
+  // A link that authenticates again (its PPP renegotiated LCP in place) gives back what it held
+  // first: the pool hands that address out again (a released one goes first), and nothing leaks.
+  if (auto before = held.take(key.value())) plan.release(before->assignment());
   auto a = plan.assign(user, hints);
   if (!a) {
     // Authenticated, but there is no address for it: refused all the same, and said why.

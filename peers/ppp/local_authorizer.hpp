@@ -53,7 +53,8 @@ class LocalAuthorizer final : public Authorizer {
   void release(LinkKey key, Time now) override;
   std::string describe() const override { return description_; }
 
-  // Shared with the RADIUS authorizer: addresses for an accepted user (RADIUS hints win).
+  // Shared with the RADIUS authorizer: addresses for an accepted user (RADIUS hints win); what
+  // `key` held already (a link authenticating again) is given back first.
   static Decision assign(AddressPlan& plan, HeldMap& held, LinkKey key, const std::string& user,
                          ppp::auth::Verdict verdict, const AssignHints& hints);
 

@@ -24,6 +24,14 @@ std::string fixed(double v, int digits = 1) {
   return buf;
 }
 
+nlohmann::json restarts_json(const PppRestartCounters& c) {
+  return {{"ours", c.ours},
+          {"by_peer", c.by_peer},
+          {"up", c.up},
+          {"failed", c.failed},
+          {"latency_ms", latency_json(c.latency)}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const PppRecord& r) {
@@ -96,6 +104,8 @@ void add_ppp_json(nlohmann::json& j, const PppCounters& c, const PppRecords& rec
         {"rtt_ms", c.traffic.rtt_count ? nlohmann::json(c.traffic.rtt_avg_ms()) : nlohmann::json(nullptr)}}}};
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : records.list) list.push_back(to_json(r));
+  // Renegotiations in place (l2tpsim lac --flap-kind lcp-restart, ipcp-restart; or the peer's).
+  j["ppp"]["restarts"] = {{"lcp", restarts_json(c.lcp_restarts)}, {"ipcp", restarts_json(c.ipcp_restarts)}};
   j["sessions"] = std::move(list);
   // Links the list leaves out (beyond --session-records, and not among the first failures):
   // counted above, not listed.
@@ -105,6 +115,8 @@ void add_ppp_json(nlohmann::json& j, const PppCounters& c, const PppRecords& rec
   h["lcp"] = histogram_json(c.lcp_latency);
   h["auth"] = histogram_json(c.auth_latency);
   h["ncp"] = histogram_json(c.ncp_latency);
+  h["lcp_restart"] = histogram_json(c.lcp_restarts.latency);
+  h["ipcp_restart"] = histogram_json(c.ipcp_restarts.latency);
 }
 
 std::string ppp_text(const PppCounters& c, const PppRecords& records, ppp::Role role) {
@@ -116,6 +128,16 @@ std::string ppp_text(const PppCounters& c, const PppRecords& records, ppp::Role 
     o << "; session up to IPCP opened p50 " << fixed(p.p50) << " ms, p99 " << fixed(p.p99) << " ms";
   }
   o << "\n";
+  for (const auto* r : {&c.lcp_restarts, &c.ipcp_restarts}) {
+    if (r->ours + r->by_peer == 0) continue;
+    o << "  " << (r == &c.lcp_restarts ? "LCP" : "IPCP") << " renegotiated in place: " << r->ours
+      << " by us, " << r->by_peer << " by the peer; " << r->up << " back up, " << r->failed << " failed";
+    if (r->up) {
+      const Percentiles p = percentiles(r->latency);
+      o << "; down to up again p50 " << fixed(p.p50) << " ms, p99 " << fixed(p.p99) << " ms";
+    }
+    o << "\n";
+  }
   if (role == ppp::Role::Client && c.traffic.sent) {
     o << "  traffic: " << c.traffic.sent << " sent, " << c.traffic.received << " received, " << c.traffic.lost
       << " lost, " << c.traffic.reordered << " reordered, rtt avg " << fixed(c.traffic.rtt_avg_ms(), 2)

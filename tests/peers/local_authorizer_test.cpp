@@ -56,6 +56,28 @@ TEST(LocalAuthorizer, PoolAddressesGoBackWhenTheLinkEnds) {
   EXPECT_FALSE(pap(auth, 4, "a", "pa")->verdict.accepted);  // still full: released once only
 }
 
+// A link whose PPP renegotiates LCP in place authenticates again under the same key: it gets the
+// addresses it held (given back first, then handed out first again), and holds one set, however
+// often it does: the pools do not run dry.
+TEST(LocalAuthorizer, AuthenticatingAgainKeepsTheAddressesAndLeaksNone) {
+  LocalAuthorizer auth = make();
+  const auto first = pap(auth, 1, "a", "pa");
+  ASSERT_TRUE(first && first->verdict.accepted);
+  for (int i = 0; i < 5; ++i) {
+    const auto again = pap(auth, 1, "a", "pa");
+    ASSERT_TRUE(again);
+    ASSERT_TRUE(again->verdict.accepted) << i << ": " << again->verdict.reason;
+    EXPECT_EQ(again->remote, first->remote);
+    EXPECT_EQ(again->local, first->local);
+  }
+  const auto other = pap(auth, 2, "b", "pb");  // the second address of each pool is still free
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->verdict.accepted) << other->verdict.reason;
+  EXPECT_FALSE(pap(auth, 3, "c", "pc")->verdict.accepted);  // now both pools are full
+  auth.release(LinkKey{1, 1}, Time{});
+  EXPECT_TRUE(pap(auth, 3, "c", "pc")->verdict.accepted);  // a's one set went back
+}
+
 TEST(LocalAuthorizer, WrongPasswordIsRefusedAndHoldsNothing) {
   LocalAuthorizer auth = make();
   const auto d = pap(auth, 1, "a", "wrong");

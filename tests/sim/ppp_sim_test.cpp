@@ -8,6 +8,7 @@
 #include "engine/driver/driver.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/pass_through_filter.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
@@ -17,13 +18,14 @@ Time at(double seconds) {
   return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
 }
 
-// The LNS's users: any name, password "pw"; the peer gets 10.x.y.z from its link key.
+// The LNS's users: any name, password `password` ("pw"); the peer gets 10.x.y.z from its link key.
 class TestAuthorizer final : public Authorizer {
  public:
   std::optional<Decision> authorize(LinkKey key, const std::optional<ppp::auth::Credentials>& creds,
                                     std::function<void(Decision)>) override {
     Decision d;
-    d.verdict = creds ? ppp::auth::verify_with_password(*creds, "pw") : ppp::auth::Verdict{true, {}, {}, {}};
+    d.verdict =
+        creds ? ppp::auth::verify_with_password(*creds, password) : ppp::auth::Verdict{true, {}, {}, {}};
     d.local = net::IpAddress::v4(10, 0, 0, 1);
     d.remote = net::IpAddress::v4(10, static_cast<std::uint8_t>(1 + (key.tunnel & 0x7f)),
                                   static_cast<std::uint8_t>(key.session >> 8),
@@ -33,6 +35,7 @@ class TestAuthorizer final : public Authorizer {
   }
   std::string describe() const override { return "test users"; }
   unsigned asked = 0;
+  std::string password = "pw";
 };
 
 struct PppPair {
@@ -181,6 +184,141 @@ TEST(DriverSim, AThousandPppSessionsUnderLossDuplicationAndReordering) {
   // Another seed, another wire.
   const auto c = run(8);
   EXPECT_NE(a->net.wire_log().size(), c->net.wire_log().size());
+}
+
+// The LinkKeys of the LAC's links, from its records.
+std::vector<LinkKey> lac_links(const PppPair& p) {
+  std::vector<LinkKey> keys;
+  for (const auto& r : p.lac->ppp()->records().list) keys.push_back(LinkKey{r.tunnel, r.session});
+  return keys;
+}
+
+bool session_went_down(const PppPair& p) {
+  for (const Driver* d : {p.lac, p.lns})
+    for (const auto& ev : p.net.events(d->node()))
+      if (std::holds_alternative<SessionDown>(ev.event.body)) return true;
+  return false;
+}
+
+// PPP renegotiated in place over L2TP (l2tpsim lac --flap-kind lcp-restart, ipcp-restart): the
+// LAC's layer restarts LCP or IPCP on calls that are up, the LNS's links renegotiate as the peer
+// (authenticating again after LCP, so its authorizer decides again), every restart comes back up
+// on both sides and the calls stay: no CDN, no second LinkUp, nothing failed or closed.
+TEST(DriverSim, PppRestartsInPlaceComeBackUpOnBothSidesAndKeepTheCalls) {
+  PppPair p(5, LinkConfig{});
+  p.open(2, 10);
+  p.net.run(at(5));
+  const auto keys = lac_links(p);
+  ASSERT_EQ(keys.size(), 20u);
+  ASSERT_EQ(p.lac->ppp()->counters().up, 20u);
+  const unsigned asked = p.users.asked;
+  std::uint64_t lcp = 0, ipcp = 0;
+  double t = 5;
+  for (int round = 0; round < 6; ++round) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const auto what = (i + round) % 2 ? ppp::Renegotiation::Ipcp : ppp::Renegotiation::Lcp;
+      ASSERT_TRUE(p.lac->ppp()->restart_link(p.lac->node(), keys[i], what, p.net.now())) << round << " " << i;
+      ++(what == ppp::Renegotiation::Lcp ? lcp : ipcp);
+      EXPECT_FALSE(p.lac->ppp()->is_up(keys[i])) << "renegotiating: not up for another flap";
+      EXPECT_FALSE(p.lac->ppp()->restart_link(p.lac->node(), keys[i], what, p.net.now()));
+    }
+    p.net.pump(p.lac->node());
+    p.net.run(at(t += 2));
+    for (const auto& k : keys) ASSERT_TRUE(p.lac->ppp()->is_up(k)) << "round " << round;
+  }
+  const PppCounters& lac = p.lac->ppp()->counters();
+  const PppCounters& lns = p.lns->ppp()->counters();
+  EXPECT_EQ(lac.lcp_restarts.ours, lcp);
+  EXPECT_EQ(lac.lcp_restarts.up, lcp);
+  EXPECT_EQ(lac.lcp_restarts.failed, 0u);
+  EXPECT_EQ(lac.lcp_restarts.latency.count(), lcp);
+  EXPECT_EQ(lac.ipcp_restarts.ours, ipcp);
+  EXPECT_EQ(lac.ipcp_restarts.up, ipcp);
+  EXPECT_EQ(lac.ipcp_restarts.latency.count(), ipcp);
+  EXPECT_EQ(lac.lcp_restarts.by_peer + lac.ipcp_restarts.by_peer, 0u);
+  // No loss, 5 ms each way: LCP, CHAP and IPCP again in a few round trips, IPCP in one or two.
+  EXPECT_LT(lac.lcp_restarts.latency.max_us(), 200'000u);
+  EXPECT_LT(lac.ipcp_restarts.latency.max_us(), lac.lcp_restarts.latency.min_us());
+  EXPECT_EQ(lns.lcp_restarts.by_peer, lcp);
+  EXPECT_EQ(lns.lcp_restarts.up, lcp);
+  EXPECT_EQ(lns.ipcp_restarts.by_peer, ipcp);
+  EXPECT_EQ(lns.ipcp_restarts.up, ipcp);
+  EXPECT_EQ(lns.lcp_restarts.ours + lns.ipcp_restarts.ours, 0u);
+  EXPECT_EQ(p.users.asked, asked + lcp) << "the LNS decides again after every LCP restart, only then";
+  for (const PppCounters* c : {&lac, &lns}) {
+    EXPECT_EQ(c->up, 20u) << "no second LinkUp";
+    EXPECT_EQ(c->failed, 0u);
+    EXPECT_EQ(c->closed, 0u);
+  }
+  EXPECT_FALSE(session_went_down(p));
+  for (const auto& r : p.lac->ppp()->records().list) {
+    EXPECT_EQ(r.state, PppState::Up);
+    EXPECT_TRUE(r.local_ip);
+  }
+}
+
+// Drops every L2TP data message (T bit clear) the LAC receives: PPP from the LNS never arrives.
+class DropDataIn final : public l2tp::testing::PassThroughFilter {
+ public:
+  void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
+            Time) override {
+    if (dir == WireDirection::In && !bytes.empty() && (bytes[0] & 0x80) == 0) return;
+    pass(dir, src, dst, bytes);
+  }
+};
+
+// A restart that does not come back up is a PPP failure of the phase it stopped in, the call
+// cleared as for any PPP failure: the LNS refusing the password it gets again ends in auth; an LNS
+// whose PPP no longer arrives ends in lcp once the Configure-Requests run out (RFC 1661 4.6).
+TEST(DriverSim, PppRestartThatDoesNotComeBackUpFailsItsPhase) {
+  {
+    PppPair p(6, LinkConfig{});
+    p.open(1, 2);
+    p.net.run(at(5));
+    const auto keys = lac_links(p);
+    ASSERT_EQ(keys.size(), 2u);
+    p.users.password = "changed";
+    ASSERT_TRUE(p.lac->ppp()->restart_link(p.lac->node(), keys[0], ppp::Renegotiation::Lcp, p.net.now()));
+    p.net.pump(p.lac->node());
+    p.net.run(at(30));
+    const PppCounters& lac = p.lac->ppp()->counters();
+    EXPECT_EQ(lac.lcp_restarts.ours, 1u);
+    EXPECT_EQ(lac.lcp_restarts.up, 0u);
+    EXPECT_EQ(lac.lcp_restarts.failed, 1u);
+    EXPECT_EQ(lac.failed, 1u);
+    EXPECT_EQ(lac.failed_by_phase.count("auth"), 1u);
+    EXPECT_EQ(lac.auth_failures, 1u);
+    EXPECT_EQ(p.lns->ppp()->counters().lcp_restarts.failed, 1u);
+    const auto records = p.lac->ppp()->records().list;
+    ASSERT_EQ(records.size(), 2u);
+    const auto& failed = records[0].session == keys[0].session ? records[0] : records[1];
+    EXPECT_EQ(failed.state, PppState::Failed);
+    EXPECT_EQ(failed.phase_failed_name(), "auth");
+    EXPECT_NE(failed.reason().find("LCP renegotiation in place failed"), std::string::npos)
+        << failed.reason();
+    EXPECT_TRUE(p.lac->ppp()->is_up(keys[1])) << "the other call is untouched";
+  }
+  {
+    PppPair p(7, LinkConfig{}, 10, false);
+    p.open(1, 1);
+    p.net.run(at(5));
+    const auto keys = lac_links(p);
+    ASSERT_EQ(keys.size(), 1u);
+    DropDataIn drop;
+    p.net.set_filter(p.lac->node(), &drop);
+    ASSERT_TRUE(p.lac->ppp()->restart_link(p.lac->node(), keys[0], ppp::Renegotiation::Lcp, p.net.now()));
+    p.net.pump(p.lac->node());
+    p.net.run(at(60));
+    const PppCounters& lac = p.lac->ppp()->counters();
+    EXPECT_EQ(lac.lcp_restarts.failed, 1u);
+    EXPECT_EQ(lac.failed_by_phase.count("lcp"), 1u);
+    const auto records = p.lac->ppp()->records().list;
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].state, PppState::Failed);
+    EXPECT_EQ(records[0].phase_failed_name(), "lcp");
+    EXPECT_TRUE(session_went_down(p)) << "the LAC cleared the call (CDN)";
+    p.net.set_filter(p.lac->node(), nullptr);
+  }
 }
 
 }  // namespace L2TPSIM_FILE_ID
