@@ -34,9 +34,10 @@ constexpr const char* kLacHelp =
     "a burst at its top); --ramp 0:100,60s:2000 rises from 100 to 2,000 calls/s over a minute and\n"
     "holds; --max-outstanding 500 keeps at most 500 calls in setup at once. --sessions-per-tunnel 100\n"
     "fills one tunnel after another (up to --tunnels), opening each when the calls need it. Soak:\n"
-    "--session-lifetime 10s-60s clears every call 10 to 60 s after it came up, --flap 5 clears 5 random\n"
-    "calls a second (LCP Terminate or a bare CDN), and every call that ends is dialled again after\n"
-    "--redial-delay (default 1 s):\n"
+    "--session-lifetime 10s-60s clears every call 10 to 60 s after it came up, --flap 5 hits 5 random\n"
+    "calls a second (--flap-kind: cdn a bare CDN, lcp LCP Terminate then CDN, lcp-restart or\n"
+    "ipcp-restart PPP renegotiated in place with the call kept, mix a quarter each), and every call\n"
+    "that ends is dialled again after --redial-delay (default 1 s):\n"
     "  l2tpsim lac --connect-to 192.0.2.1 --tunnels 100 --sessions-per-tunnel 100 --ramp 0:100,60s:2000 \\\n"
     "      --max-outstanding 1000 --session-lifetime 30s-300s --flap 2 --duration 3600 --html soak.html\n"
     "With --threads N every rate, cap and flap rate is split over the threads like the tunnels.\n"
@@ -82,7 +83,9 @@ void apply_load_options(l2tp::peers::RunnerConfig& cfg, const po::variables_map&
   }
   if (!flap.empty()) churn.flap_rate = parse_number("flap", flap, 0, 1e6);
   const auto kind = l2tp::peers::parse_flap_kind(flap_kind);
-  if (!kind) throw UsageError("--flap-kind: '" + flap_kind + "' is not one of cdn, lcp, mix");
+  if (!kind)
+    throw UsageError("--flap-kind: '" + flap_kind +
+                     "' is not one of cdn, lcp, lcp-restart, ipcp-restart, mix");
   churn.flap_kind = *kind;
   churn.redial = churn.lifetime.has_value() || churn.flap_rate > 0 || !redial_delay.empty();
   churn.redial_delay = std::chrono::duration_cast<l2tp::Duration>(std::chrono::duration<double>(
@@ -159,11 +162,14 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
       "again; redials go through the same pacing (default 1 with --session-lifetime or --flap; giving it "
       "alone turns redial on)")(
       "flap", po::value(&flap)->value_name("RATE"),
-      "soak: clear RATE random established calls a second on average (Poisson), as a controlled fault "
-      "rate; redialled after --redial-delay; e.g. --flap 0.5")(
-      "flap-kind", po::value(&flap_kind)->value_name("cdn|lcp|mix"),
-      "how a flap clears a call: cdn (a bare CDN, Result Code 1 lost carrier), lcp (LCP Terminate-"
-      "Request, then CDN), mix (either, at random; default)");
+      "soak: hit RATE random established calls a second on average (Poisson), as a controlled fault "
+      "rate (--flap-kind); a cleared call is redialled after --redial-delay; e.g. --flap 0.5")(
+      "flap-kind", po::value(&flap_kind)->value_name("KIND"),
+      "what a flap does: cdn (clear the call with a bare CDN, Result Code 1 lost carrier), lcp (LCP "
+      "Terminate-Request, then CDN), lcp-restart (the call stays; LCP renegotiates in place, then "
+      "authentication and IPCP), ipcp-restart (the call stays; IPCP alone renegotiates), mix (each of "
+      "the four for a quarter of the flaps; default). In-place restarts are not redialled; one that "
+      "does not come back up is a PPP failure");
   common.add_to(opts, "lac");
   PppOptions ppp;
   ppp.add_to(opts, "lac");
@@ -232,6 +238,10 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
     // Cleared at the pace they were set up: a server sized for the setup rate takes it.
     if (!common.teardown_rate_given()) cfg.teardown_rate = cfg.setup_rate;
     ppp.apply(cfg, vm);
+    if (!cfg.ppp.enabled && (cfg.churn.flap_kind == l2tp::peers::FlapKind::LcpRestart ||
+                             cfg.churn.flap_kind == l2tp::peers::FlapKind::IpcpRestart))
+      throw UsageError(std::string("--flap-kind ") + to_string(cfg.churn.flap_kind) +
+                       " renegotiates PPP in place: it needs PPP (not --no-ppp)");
     cfg.options.assign(argv + 1, argv + argc);
     ipsec.apply(cfg);
     cfg.node.accept_tunnels = false;  // an LAC answers no SCCRQ (no outgoing calls here)

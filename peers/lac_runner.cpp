@@ -23,7 +23,8 @@ namespace l2tp::peers {
 namespace {
 
 // A call cleared by its --session-lifetime, by a --flap (a line drop: CDN Result Code 1, lost
-// carrier, RFC 2661 4.4.2), or by LCP as a user hanging up (then CDN 3).
+// carrier, RFC 2661 4.4.2), or by LCP as a user hanging up (then CDN 3). A --flap-kind
+// lcp-restart or ipcp-restart clears nothing: PppLayer::restart_link renegotiates in place.
 const ResultInfo kLifetimeCdn{3, std::nullopt, "session lifetime over"};
 const ResultInfo kFlapCdn{1, std::nullopt, "flap (l2tpsim --flap)"};
 
@@ -171,6 +172,13 @@ class LacRunner final : public Runner {
                     {"lifetimes_ended", churn_ ? churn_->expired() : 0},
                     {"flaps", churn_ ? churn_->flaps() : 0},
                     {"redials", redials_}};
+      // Per kind (the in-place restarts' outcome and time are PPP's: ppp.restarts).
+      nlohmann::json by_kind = nlohmann::json::object();
+      for (std::size_t i = 0; i < SessionChurn::kFlaps; ++i) {
+        const auto f = static_cast<SessionChurn::Flap>(i);
+        by_kind[SessionChurn::name(f)] = churn_ ? churn_->flaps(f) : 0;
+      }
+      j["churn"]["flaps_by_kind"] = std::move(by_kind);
     }
   }
 
@@ -253,8 +261,19 @@ class LacRunner final : public Runner {
             LinkKey{static_cast<std::uint16_t>(k >> 16), static_cast<std::uint16_t>(k & 0xFFFF)});
       };
       while (auto f = churn_->pop_flap(now, ppp_ != nullptr,
-                                       ppp_ ? std::function<bool(SessionChurn::Key)>(link_up) : nullptr))
-        clear(node, f->first, now, f->second == SessionChurn::Flap::Lcp, &kFlapCdn);
+                                       ppp_ ? std::function<bool(SessionChurn::Key)>(link_up) : nullptr)) {
+        const auto [k, how] = *f;
+        if (SessionChurn::in_place(how)) {
+          // The call stays: its PPP renegotiates (counted by the layer, a failure if it does not
+          // come back up); it was drawn as up, so the restart takes.
+          ppp_->restart_link(
+              node, LinkKey{static_cast<std::uint16_t>(k >> 16), static_cast<std::uint16_t>(k & 0xFFFF)},
+              how == SessionChurn::Flap::LcpRestart ? ppp::Renegotiation::Lcp : ppp::Renegotiation::Ipcp,
+              now);
+          continue;
+        }
+        clear(node, k, now, how == SessionChurn::Flap::Lcp, &kFlapCdn);
+      }
     }
     const std::uint64_t initial = total_ - opened_;
     const std::uint64_t redials = churn_ ? churn_->redials_due(now) : 0;

@@ -48,9 +48,9 @@ std::string LifetimeDist::to_string() const {
 }
 
 std::optional<FlapKind> parse_flap_kind(const std::string& s) {
-  if (s == "cdn") return FlapKind::Cdn;
-  if (s == "lcp") return FlapKind::Lcp;
-  if (s == "mix") return FlapKind::Mix;
+  for (const FlapKind k :
+       {FlapKind::Cdn, FlapKind::Lcp, FlapKind::LcpRestart, FlapKind::IpcpRestart, FlapKind::Mix})
+    if (s == to_string(k)) return k;
   return std::nullopt;
 }
 
@@ -60,10 +60,28 @@ const char* to_string(FlapKind k) {
       return "cdn";
     case FlapKind::Lcp:
       return "lcp";
+    case FlapKind::LcpRestart:
+      return "lcp-restart";
+    case FlapKind::IpcpRestart:
+      return "ipcp-restart";
     case FlapKind::Mix:
       return "mix";
   }
   return "mix";
+}
+
+const char* SessionChurn::name(Flap f) {
+  switch (f) {
+    case Flap::Cdn:
+      return "cdn";
+    case Flap::Lcp:
+      return "lcp";
+    case Flap::LcpRestart:
+      return "lcp_restart";
+    case Flap::IpcpRestart:
+      return "ipcp_restart";
+  }
+  return "?";
 }
 
 SessionChurn::SessionChurn(const ChurnConfig& cfg, std::uint64_t seed, Time start)
@@ -136,11 +154,30 @@ std::optional<std::pair<SessionChurn::Key, SessionChurn::Flap>> SessionChurn::po
   if (!pick) return std::nullopt;  // nothing up to flap: this one passes
   const Key key = *pick;
   Flap how = Flap::Cdn;
-  if (ppp && cfg_.flap_kind == FlapKind::Lcp) how = Flap::Lcp;
-  if (ppp && cfg_.flap_kind == FlapKind::Mix) how = (rng_.next_u64() & 1) ? Flap::Lcp : Flap::Cdn;
-  lifetimes_.cancel(key);
-  remove_up(key);  // clearing it now: not picked twice
+  if (ppp) {
+    switch (cfg_.flap_kind) {
+      case FlapKind::Cdn:
+        break;
+      case FlapKind::Lcp:
+        how = Flap::Lcp;
+        break;
+      case FlapKind::LcpRestart:
+        how = Flap::LcpRestart;
+        break;
+      case FlapKind::IpcpRestart:
+        how = Flap::IpcpRestart;
+        break;
+      case FlapKind::Mix:
+        how = static_cast<Flap>(rng_.next_u64() % kFlaps);  // each kind a quarter of the flaps
+        break;
+    }
+  }
+  if (!in_place(how)) {
+    lifetimes_.cancel(key);
+    remove_up(key);  // clearing it now: not picked twice
+  }
   ++flaps_;
+  ++flaps_by_kind_[static_cast<std::size_t>(how)];
   return std::pair{key, how};
 }
 

@@ -1,13 +1,16 @@
 // Churn for soak tests: every call that comes up lives for --session-lifetime (fixed, or drawn
 // evenly between two bounds) and is then cleared; every call that ends while the run goes on
 // (its lifetime, a flap, the peer's CDN, a failed setup) is dialled again after --redial-delay;
-// --flap RATE clears random calls that are up, RATE a second on average (a Poisson process),
-// by LCP Terminate-Request or by a bare CDN, as a controlled fault rate.
+// --flap RATE hits random calls that are up, RATE a second on average (a Poisson process), as a
+// controlled fault rate: it clears them (a bare CDN, or LCP Terminate-Request then CDN) or
+// restarts their PPP in place (LCP, or IPCP alone, negotiated again; the call stays up and
+// keeps its lifetime, and is not redialled).
 //
 // Memory is what is up now: one timer and one slot per live call, one queued time per call
 // waiting to redial; nothing of an ended call stays. No I/O: the runner asks at `now`.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -30,7 +33,9 @@ struct LifetimeDist {
   std::string to_string() const;
 };
 
-enum class FlapKind : std::uint8_t { Cdn, Lcp, Mix };
+// --flap-kind: cdn, lcp, lcp-restart, ipcp-restart, or mix (each of the four alike, a quarter
+// of the flaps each; only cdn without PPP).
+enum class FlapKind : std::uint8_t { Cdn, Lcp, LcpRestart, IpcpRestart, Mix };
 std::optional<FlapKind> parse_flap_kind(const std::string& s);
 const char* to_string(FlapKind k);
 
@@ -46,7 +51,12 @@ struct ChurnConfig {
 class SessionChurn {
  public:
   using Key = std::uint32_t;  // our Tunnel ID << 16 | our Session ID
-  enum class Flap : std::uint8_t { Cdn, Lcp };
+  // What one flap does: clear the call (Cdn: a bare CDN; Lcp: Terminate-Request, then CDN) or
+  // renegotiate its PPP in place (LcpRestart, IpcpRestart: PppLayer::restart_link).
+  enum class Flap : std::uint8_t { Cdn, Lcp, LcpRestart, IpcpRestart };
+  static constexpr std::size_t kFlaps = 4;
+  static const char* name(Flap f);  // "cdn", "lcp", "lcp_restart", "ipcp_restart" (JSON keys)
+  static bool in_place(Flap f) { return f == Flap::LcpRestart || f == Flap::IpcpRestart; }
 
   SessionChurn(const ChurnConfig& cfg, std::uint64_t seed, Time start);
 
@@ -60,9 +70,10 @@ class SessionChurn {
 
   // The next call whose lifetime is over at `now`, if any (it stays up until ended() says so).
   std::optional<Key> pop_expired(Time now);
-  // A flap due at `now`: a random call that is up and `eligible` (with PPP: its link is up; a
-  // few calls are drawn until one is, else this flap passes), and how to clear it (Lcp only
-  // with PPP).
+  // A flap due at `now`: a random call that is up and `eligible` (with PPP: its link is up and
+  // not renegotiating; a few calls are drawn until one is, else this flap passes), and what to do
+  // to it (anything but Cdn only with PPP). A call to clear leaves the calls up at once; one to
+  // restart in place stays, with its lifetime.
   std::optional<std::pair<Key, Flap>> pop_flap(Time now, bool ppp,
                                                const std::function<bool(Key)>& eligible = nullptr);
   // Redials due at `now` (taken by take_redials once their calls are opened).
@@ -75,6 +86,7 @@ class SessionChurn {
   std::size_t waiting_redial() const { return redials_.size(); }
   std::uint64_t expired() const { return expired_; }
   std::uint64_t flaps() const { return flaps_; }
+  std::uint64_t flaps(Flap f) const { return flaps_by_kind_[static_cast<std::size_t>(f)]; }
 
  private:
   void schedule_flap(Time from);
@@ -90,6 +102,7 @@ class SessionChurn {
   std::optional<Time> next_flap_;
   bool stopped_ = false;
   std::uint64_t expired_ = 0, flaps_ = 0;
+  std::array<std::uint64_t, kFlaps> flaps_by_kind_{};
 };
 
 }  // namespace l2tp::peers

@@ -103,8 +103,8 @@ void RunResult::merge(RunResult&& o) {
   for (const char* key : {"tunnels_requested", "sessions_requested", "requested_setup_rate"})
     if (extra.contains(key) && o.extra.contains(key) && extra[key].is_number() && o.extra[key].is_number())
       extra[key] = extra[key].get<double>() + o.extra[key].get<double>();
-  // Churn counters add up too (--session-lifetime, --flap, redials).
-  if (extra.contains("churn") && o.extra.contains("churn"))
+  // Churn counters add up too (--session-lifetime, --flap, redials, flaps of each kind).
+  if (extra.contains("churn") && o.extra.contains("churn")) {
     for (const char* key : {"lifetimes_ended", "flaps", "redials", "flap_rate"})
       if (extra["churn"].contains(key) && o.extra["churn"].contains(key))
         extra["churn"][key] =
@@ -112,6 +112,12 @@ void RunResult::merge(RunResult&& o) {
                 ? nlohmann::json(extra["churn"][key].get<std::uint64_t>() +
                                  o.extra["churn"][key].get<std::uint64_t>())
                 : nlohmann::json(extra["churn"][key].get<double>() + o.extra["churn"][key].get<double>());
+    if (const auto theirs = o.extra["churn"].find("flaps_by_kind"); theirs != o.extra["churn"].end())
+      for (const auto& [kind, n] : theirs->items()) {
+        auto& ours = extra["churn"]["flaps_by_kind"][kind];
+        ours = (ours.is_number_unsigned() ? ours.get<std::uint64_t>() : 0) + n.get<std::uint64_t>();
+      }
+  }
 }
 
 ShardPlan plan_shards(const RunnerConfig& cfg, const std::string& role) {

@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.hpp"
@@ -421,6 +422,82 @@ TEST(L2tpns, WrongPapPasswordIsAnAuthFailureWithCdnResult3) {
 TEST(L2tpns, WrongChapPasswordIsAnAuthFailureWithCdnResult3) {
   REQUIRE_L2TPNS();
   expect_wrong_password_is_an_auth_failure("chap");
+}
+
+// l2tpns as the peer of renegotiations in place (l2tpsim lac --flap-kind lcp-restart,
+// ipcp-restart): our LAC restarts LCP (or IPCP) on its one call about twice a second, and l2tpns
+// renegotiates in Opened (RFC 1661 4.1: tld, scr, sca) each time: its own Configure-Request, then
+// IPCP again. What l2tpns 2.4.1 does after an LCP restart: its new LCP Configure-Requests carry
+// MRU and Magic-Number only, no Authentication-Protocol, so nobody authenticates again (no new
+// CHAP Challenge, RADIUS is not asked) and the link goes straight to IPCP, which our LAC accepts
+// (a client demands nothing). Every restart comes back up, the call is never cleared or
+// redialled, nothing fails.
+void expect_restarts_in_place_with_l2tpns(const std::string& kind) {
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-" + kind);
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"MT-User", "StrongPass", std::nullopt}};
+  opt.authtypes = "chap";
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r = run_lac(*peer, dir,
+                         "--tunnels 1 --sessions 1 --duration 8 --flap 2 --flap-kind " + kind +
+                             " --user MT-User --password StrongPass --allow chap");
+  EXPECT_EQ(r.status, 0) << r.output;
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  const auto churn = r.summary.value("churn", nlohmann::json::object());
+  const auto restarts =
+      r.summary.value("ppp", nlohmann::json::object()).value("restarts", nlohmann::json::object());
+  const bool lcp = kind == "lcp-restart";
+  const auto ours = restarts.value(lcp ? "lcp" : "ipcp", nlohmann::json::object());
+  std::cout << kind << " with l2tpns: churn " << churn.dump() << "\n  ppp.restarts " << restarts.dump()
+            << "\n";
+  const std::uint64_t flaps = churn.value("flaps", std::uint64_t{0});
+  EXPECT_GE(flaps, 3u) << r.summary.dump();
+  EXPECT_EQ(ours.value("ours", std::uint64_t{0}), flaps);
+  EXPECT_GE(ours.value("up", std::uint64_t{0}) + 1, flaps) << "l2tpns did not renegotiate\n" << peer->log();
+  EXPECT_EQ(ours.value("failed", std::uint64_t{1}), 0u) << peer->log();
+  EXPECT_EQ(churn.value("redials", std::uint64_t{1}), 0u);
+  EXPECT_EQ(r.summary["sessions_established"], 1) << r.summary.dump();
+  EXPECT_EQ(r.summary["ppp"]["up"], 1) << r.summary.dump();
+  EXPECT_EQ(r.summary["ppp"]["failed"], 0) << r.summary.dump();
+  EXPECT_EQ(count(r.wire, "CDN", true), 0u) << "l2tpns cleared the call\n" << peer->log();
+
+  constexpr int kChap = 0xc223;
+  const std::size_t restarted = ours.value("up", std::uint64_t{0});
+  // IPCP again after every restart: our Configure-Requests and l2tpns's Acks of them.
+  EXPECT_GE(ppp_from_lac(r.wire, kIpcp, 1), 1 + restarted);
+  EXPECT_GE(ppp_from_lns(r.wire, kIpcp, 2), 1 + restarted) << peer->log();
+  // One CHAP exchange, at the start: l2tpns does not ask for authentication again.
+  EXPECT_EQ(ppp_from_lns(r.wire, kChap, 1), 1u) << peer->log();
+  EXPECT_EQ(ppp_from_lns(r.wire, kChap, 3), 1u) << peer->log();
+  const std::string radius = peer->radius_log();
+  std::size_t accepts = 0;
+  for (auto at = radius.find("Sent Access-Accept"); at != std::string::npos;
+       at = radius.find("Sent Access-Accept", at + 1))
+    ++accepts;
+  EXPECT_EQ(accepts, 1u) << radius;
+  if (lcp) {
+    // Our LCP Configure-Request per restart, and l2tpns's own each time (Opened x RCR: scr).
+    EXPECT_GE(ppp_from_lac(r.wire, kLcp, 1), 1 + restarted);
+    EXPECT_GE(ppp_from_lns(r.wire, kLcp, 1), 1 + restarted) << peer->log();
+    EXPECT_GE(ppp_from_lns(r.wire, kLcp, 2), 1 + restarted) << peer->log();
+  } else {
+    EXPECT_EQ(ppp_from_lac(r.wire, kLcp, 1), ppp_from_lns(r.wire, kLcp, 2)) << "LCP is negotiated once";
+  }
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
+TEST(L2tpns, LcpRestartInPlaceIsRenegotiatedWithoutNewAuthentication) {
+  REQUIRE_L2TPNS();
+  expect_restarts_in_place_with_l2tpns("lcp-restart");
+}
+
+TEST(L2tpns, IpcpRestartInPlaceIsRenegotiated) {
+  REQUIRE_L2TPNS();
+  expect_restarts_in_place_with_l2tpns("ipcp-restart");
 }
 
 }  // namespace L2TPSIM_FILE_ID

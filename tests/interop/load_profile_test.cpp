@@ -2,6 +2,8 @@
 // default shards): the JSON timeline of the LAC has every one-second bucket of the setup within
 // 5% of 2,000 attempts, the calls all come up, and both timelines add up to the run's totals.
 // The 100 ms evenness is the pacer's own, checked in virtual time (tests/peers/setup_pacer_test).
+// `l2tpsim lac --flap N --flap-kind lcp-restart` (and ipcp-restart) against `l2tpsim lns`:
+// every flap renegotiates PPP in place and no call ends (restart_in_place_run below).
 // A loopback load: the test holds /tmp/l2tpsim-load.lock so no other load runs beside it.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -223,6 +225,189 @@ TEST(LoadProfile, LoadScenarioFileRunsTheLacRunnerWithChurnAgainstItsOwnLns) {
   const auto decoded = run_capturing(std::string(L2TPSIM_BINARY) + " decode " + dir.path() +
                                      "/lac.pcap --brief --port " + std::to_string(lns_port));
   EXPECT_NE(decoded.out.find("ICCN"), std::string::npos) << decoded.out.substr(0, 2000);
+}
+
+// The figures of a restart kind in a summary's ppp.restarts ("lcp", "ipcp").
+std::uint64_t restarts(const nlohmann::json& j, const char* what, const char* key) {
+  const auto none = nlohmann::json::object();
+  return j.value("ppp", none).value("restarts", none).value(what, none).value(key, std::uint64_t{0});
+}
+
+// Both sides' summaries of one flap run, and their logs.
+struct FlapRun {
+  nlohmann::json lac, lns;
+  std::string logs, dir;
+};
+
+// `l2tpsim lac --flap 30 --flap-kind KIND` (PPP with CHAP and IPCP, 200 calls over 4 tunnels)
+// against `l2tpsim lns` on loopback for 7 s. The LNS's pool has exactly 200 addresses: an LNS
+// that leaked the address of a link authenticating again (LCP restart) would refuse the calls
+// after it.
+void run_flaps(const std::string& kind, FlapRun& r) {
+  LoadLock lock;
+  ASSERT_TRUE(lock.held());
+  r.dir = make_temp_dir("l2tpsim-flap-" + kind);
+  const std::string& dir = r.dir;
+  const std::string lns_at = "127.0.0.3:" + std::to_string(free_udp_port());
+  auto lns =
+      ChildProcess::start({L2TPSIM_BINARY, "lns", "--listen", lns_at, "--authentication", "chap", "--user",
+                           "user{n}", "--password", "flap", "--remote-address", "10.64.0.1-10.64.0.200",
+                           "--keepalive-timeout", "0", "--duration", "60", "--json", dir + "/lns.json"},
+                          dir + "/lns.log");
+  ASSERT_TRUE(lns);
+  ASSERT_TRUE(
+      wait_until([&] { return read_file(dir + "/lns.log").find("listening on") != std::string::npos; },
+                 std::chrono::seconds(10)))
+      << read_file(dir + "/lns.log");
+  auto lac = ChildProcess::start({L2TPSIM_BINARY,
+                                  "lac",
+                                  "--connect-to",
+                                  lns_at,
+                                  "--local-address",
+                                  "127.0.0.4",
+                                  "--port",
+                                  "0",
+                                  "--tunnels",
+                                  "4",
+                                  "--sessions",
+                                  "50",
+                                  "--setup-rate",
+                                  "400",
+                                  "--flap",
+                                  "30",
+                                  "--flap-kind",
+                                  kind,
+                                  "--allow",
+                                  "chap",
+                                  "--user",
+                                  "user{n}",
+                                  "--password",
+                                  "flap",
+                                  "--keepalive-timeout",
+                                  "0",
+                                  "--duration",
+                                  "7",
+                                  "--json",
+                                  dir + "/lac.json",
+                                  "--html",
+                                  dir + "/lac.html"},
+                                 dir + "/lac.log");
+  ASSERT_TRUE(lac);
+  const auto lac_status = lac->wait(std::chrono::seconds(60));
+  lns->signal(SIGTERM);
+  const auto lns_status = lns->wait(std::chrono::seconds(30));
+  r.logs = "--- lac.log\n" + read_file(dir + "/lac.log") + "--- lns.log\n" + read_file(dir + "/lns.log");
+  const std::string& logs = r.logs;
+  ASSERT_EQ(lac_status, 0) << logs;
+  ASSERT_EQ(lns_status, 0) << logs;
+  r.lac = read_json(dir + "/lac.json");
+  r.lns = read_json(dir + "/lns.json");
+  auto& lac_json = r.lac;
+  auto& lns_json = r.lns;
+  ASSERT_TRUE(lac_json.contains("churn") && lac_json.contains("ppp")) << logs;
+  auto& churn = lac_json["churn"];
+  std::cout << kind << ": LAC churn " << churn.dump() << "\n  LAC ppp.restarts "
+            << lac_json["ppp"]["restarts"].dump() << "\n  LNS ppp.restarts "
+            << lns_json["ppp"]["restarts"].dump() << "\n";
+}
+
+// A run of lcp-restart or ipcp-restart: the LAC counts the flaps of that kind and its PPP
+// restarts, every one back up, none failed; no call ended or was redialled (200 calls and 200
+// links over the whole run, every call up until the teardown); the LNS saw each renegotiation as
+// the peer's and came back up too.
+void restart_in_place_run(const std::string& kind) {
+  FlapRun r;
+  ASSERT_NO_FATAL_FAILURE(run_flaps(kind, r));
+  auto& lac_json = r.lac;  // not const: operator[] on a missing key is then null, not undefined
+  auto& lns_json = r.lns;
+  const auto& logs = r.logs;
+  auto& churn = lac_json["churn"];
+  const std::uint64_t flaps = churn.value("flaps", std::uint64_t{0});
+  EXPECT_GT(flaps, 60u) << "about 30 a second for 6 s";
+  EXPECT_EQ(churn.value("flap_kind", ""), kind);
+  const auto& by_kind = churn["flaps_by_kind"];
+  EXPECT_EQ(churn.value("redials", std::uint64_t{1}), 0u) << "an in-place restart is not redialled";
+  EXPECT_EQ(lac_json.value("sessions_failed", std::uint64_t{1}), 0u) << logs;
+  EXPECT_EQ(lac_json.value("sessions_established", std::uint64_t{0}), 200u) << "no call was dialled again";
+  EXPECT_EQ(lac_json["ppp"].value("links", std::uint64_t{0}), 200u);
+  EXPECT_EQ(lac_json["ppp"].value("up", std::uint64_t{0}), 200u);
+  EXPECT_EQ(lac_json["ppp"].value("failed", std::uint64_t{1}), 0u) << logs;
+  EXPECT_EQ(lac_json["ppp"].value("closed", std::uint64_t{0}), 200u)
+      << "each call closed once, at the teardown";
+  const auto& t = lac_json["timeline"];
+  ASSERT_GE(t.size(), 7u);
+  for (std::size_t s = 2; s < 7; ++s) EXPECT_EQ(t[s].value("sessions_up", 0), 200) << t[s].dump();
+
+  const bool lcp = kind == "lcp-restart";
+  const char* what = lcp ? "lcp" : "ipcp";
+  const char* other = lcp ? "ipcp" : "lcp";
+  EXPECT_EQ(by_kind.value(lcp ? "lcp_restart" : "ipcp_restart", std::uint64_t{0}), flaps);
+  // Each flap restarted a link that was up; a few may still have been under way at the teardown.
+  EXPECT_EQ(restarts(lac_json, what, "ours"), flaps);
+  EXPECT_GE(restarts(lac_json, what, "up") + 3, flaps);
+  EXPECT_EQ(restarts(lac_json, what, "failed"), 0u);
+  EXPECT_EQ(restarts(lac_json, what, "by_peer"), 0u);
+  EXPECT_EQ(restarts(lac_json, other, "ours"), 0u);
+  const auto& latency = lac_json["ppp"]["restarts"][what]["latency_ms"];
+  EXPECT_EQ(latency.value("count", std::uint64_t{0}), restarts(lac_json, what, "up"));
+  EXPECT_GT(latency.value("p99", 0.0), 0.0);
+  EXPECT_LT(latency.value("p99", 1e9), 2000.0) << "loopback: well under the 3 s restart timer";
+  EXPECT_EQ(lac_json["histograms"][std::string(what) + "_restart"].value("count", std::uint64_t{0}),
+            restarts(lac_json, what, "up"));
+
+  // The LNS renegotiated each one as the peer's, kept every link, and came back up.
+  EXPECT_EQ(restarts(lns_json, what, "by_peer"), flaps);
+  EXPECT_GE(restarts(lns_json, what, "up") + 3, flaps);
+  EXPECT_EQ(restarts(lns_json, what, "ours"), 0u);
+  EXPECT_EQ(lns_json["ppp"].value("links", std::uint64_t{0}), 200u);
+  EXPECT_EQ(lns_json["ppp"].value("up", std::uint64_t{0}), 200u);
+  // A restart the teardown cut short is the only failure the LNS may see (the LAC cleared it).
+  EXPECT_LE(lns_json["ppp"].value("failed", std::uint64_t{0}), restarts(lns_json, what, "failed"));
+  EXPECT_LE(restarts(lns_json, what, "failed"), 3u);
+
+  const std::string html = read_file(r.dir + "/lac.html");
+  EXPECT_NE(html.find(lcp ? "LCP renegotiated in place" : "IPCP renegotiated in place"), std::string::npos);
+  EXPECT_NE(html.find("flaps"), std::string::npos);
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(r.dir);
+}
+
+TEST(LoadProfile, FlapLcpRestartRenegotiatesInPlaceAndKeepsEveryCall) {
+  restart_in_place_run("lcp-restart");
+}
+
+TEST(LoadProfile, FlapIpcpRestartRenegotiatesInPlaceAndKeepsEveryCall) {
+  restart_in_place_run("ipcp-restart");
+}
+
+// mix: each of the four kinds about a quarter of the flaps; the cleared calls (cdn, lcp) are
+// redialled, the restarted ones are not, and nothing fails.
+TEST(LoadProfile, FlapMixDrawsEveryKindAndOnlyClearedCallsAreRedialled) {
+  FlapRun r;
+  ASSERT_NO_FATAL_FAILURE(run_flaps("mix", r));
+  auto& churn = r.lac["churn"];
+  const auto& by_kind = churn["flaps_by_kind"];
+  const std::uint64_t flaps = churn.value("flaps", std::uint64_t{0});
+  EXPECT_GT(flaps, 100u);
+  std::uint64_t sum = 0;
+  for (const char* k : {"cdn", "lcp", "lcp_restart", "ipcp_restart"}) {
+    const std::uint64_t n = by_kind.value(k, std::uint64_t{0});
+    EXPECT_GT(n, flaps / 10) << k << ": " << churn.dump();
+    sum += n;
+  }
+  EXPECT_EQ(sum, flaps);
+  const std::uint64_t cleared =
+      by_kind.value("cdn", std::uint64_t{0}) + by_kind.value("lcp", std::uint64_t{0});
+  const std::uint64_t redials = churn.value("redials", std::uint64_t{0});
+  EXPECT_GT(redials, 0u);
+  EXPECT_LE(redials, cleared) << "only cleared calls are dialled again";
+  EXPECT_EQ(r.lac.value("sessions_failed", std::uint64_t{1}), 0u) << r.logs;
+  EXPECT_EQ(r.lac["ppp"].value("failed", std::uint64_t{1}), 0u) << r.logs;
+  for (const char* what : {"lcp", "ipcp"}) {
+    EXPECT_EQ(restarts(r.lac, what, "ours"), by_kind.value(std::string(what) + "_restart", std::uint64_t{0}));
+    EXPECT_GT(restarts(r.lac, what, "up"), 0u) << what;
+    EXPECT_EQ(restarts(r.lac, what, "failed"), 0u) << what;
+  }
+  if (!HasFailure()) std::filesystem::remove_all(r.dir);
 }
 
 }  // namespace L2TPSIM_FILE_ID

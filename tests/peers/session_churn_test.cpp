@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 namespace l2tp::peers {
@@ -96,18 +97,26 @@ TEST(SessionChurn, FlapsComeAtTheirRateAndPickCallsThatAreUp) {
   SessionChurn c(cfg, 11, t0);
   for (std::uint32_t k = 1; k <= 1000; ++k) c.up(k, t0);
   std::set<std::uint32_t> flapped;
-  int lcp = 0, cdn = 0;
-  // 60 s in steps of 10 ms; each flapped call comes back up at once (as if redialled).
+  std::map<SessionChurn::Flap, int> by_kind;
+  // 60 s in steps of 10 ms; each cleared call comes back up at once (as if redialled); one
+  // restarted in place never left.
   for (Time now = t0; now < t0 + seconds(60); now += milliseconds(10))
     while (auto f = c.pop_flap(now, true)) {
       flapped.insert(f->first);
-      (f->second == SessionChurn::Flap::Lcp ? lcp : cdn)++;
-      c.up(f->first, now);
+      ++by_kind[f->second];
+      if (!SessionChurn::in_place(f->second)) c.up(f->first, now);
+      ASSERT_EQ(c.up_now(), 1000u);
     }
-  const int total = lcp + cdn;
+  int total = 0;
+  for (const auto& [kind, n] : by_kind) total += n;
   EXPECT_NEAR(total, 600, 75);  // Poisson, 10 a second: 600 +- 3 sigma
-  EXPECT_GT(lcp, total / 3);
-  EXPECT_GT(cdn, total / 3);
+  // mix: each of the four kinds a quarter of the flaps (150 +- 3 sigma, about 32).
+  for (const auto kind : {SessionChurn::Flap::Cdn, SessionChurn::Flap::Lcp, SessionChurn::Flap::LcpRestart,
+                          SessionChurn::Flap::IpcpRestart}) {
+    EXPECT_GT(by_kind[kind], total / 4 - 40) << SessionChurn::name(kind);
+    EXPECT_LT(by_kind[kind], total / 4 + 40) << SessionChurn::name(kind);
+    EXPECT_EQ(c.flaps(kind), static_cast<std::uint64_t>(by_kind[kind])) << SessionChurn::name(kind);
+  }
   EXPECT_EQ(c.flaps(), static_cast<std::uint64_t>(total));
   EXPECT_GT(flapped.size(), 400u);  // spread over the calls, not one picked again and again
   // Without PPP every flap is a CDN.
@@ -121,6 +130,56 @@ TEST(SessionChurn, FlapsComeAtTheirRateAndPickCallsThatAreUp) {
   EXPECT_EQ(f->first, 42u);
   EXPECT_EQ(f->second, SessionChurn::Flap::Cdn);
   EXPECT_FALSE(n.pop_flap(t0 + seconds(2), false));  // nothing up any more
+}
+
+TEST(SessionChurn, FlapKindsByName) {
+  for (const char* name : {"cdn", "lcp", "lcp-restart", "ipcp-restart", "mix"}) {
+    const auto k = parse_flap_kind(name);
+    ASSERT_TRUE(k) << name;
+    EXPECT_STREQ(to_string(*k), name);
+  }
+  EXPECT_FALSE(parse_flap_kind("restart"));
+  EXPECT_FALSE(parse_flap_kind("lcp_restart"));
+}
+
+// lcp-restart and ipcp-restart renegotiate PPP in place: the call stays among those up (it may be
+// drawn again later), keeps its lifetime, and is not redialled. Without PPP they are CDNs.
+TEST(SessionChurn, InPlaceRestartsKeepTheCallUpWithItsLifetime) {
+  for (const auto kind : {FlapKind::LcpRestart, FlapKind::IpcpRestart}) {
+    SCOPED_TRACE(to_string(kind));
+    ChurnConfig cfg;
+    cfg.flap_rate = 100;
+    cfg.flap_kind = kind;
+    cfg.redial = true;
+    std::string error;
+    cfg.lifetime = LifetimeDist::parse("30s", error);
+    const Time t0{};
+    SessionChurn c(cfg, 3, t0);
+    c.up(7, t0);
+    const auto want =
+        kind == FlapKind::LcpRestart ? SessionChurn::Flap::LcpRestart : SessionChurn::Flap::IpcpRestart;
+    int restarts = 0;
+    for (Time now = t0; now < t0 + seconds(10); now += milliseconds(10))
+      while (auto f = c.pop_flap(now, true)) {
+        EXPECT_EQ(f->first, 7u);
+        EXPECT_EQ(f->second, want);
+        ++restarts;
+      }
+    EXPECT_GT(restarts, 500);  // the same call, again and again: it never left
+    EXPECT_EQ(c.up_now(), 1u);
+    EXPECT_EQ(c.waiting_redial(), 0u);
+    EXPECT_EQ(c.flaps(want), static_cast<std::uint64_t>(restarts));
+    EXPECT_EQ(c.flaps(SessionChurn::Flap::Cdn), 0u);
+    EXPECT_FALSE(c.pop_expired(t0 + seconds(29)));
+    EXPECT_EQ(c.pop_expired(t0 + seconds(30)), std::optional<SessionChurn::Key>(7));  // its lifetime held
+
+    SessionChurn n(cfg, 3, t0);
+    n.up(9, t0);
+    const auto f = n.pop_flap(t0 + seconds(1), false);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->second, SessionChurn::Flap::Cdn);
+    EXPECT_EQ(n.up_now(), 0u);
+  }
 }
 
 TEST(SessionChurn, FlapsSkipCallsNotEligibleAndPassWhenNoneIs) {
