@@ -11,7 +11,7 @@
 #include "peers/summary_schema.hpp"
 
 namespace l2tp::peers {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 // A LAC summary with `lcp` LCP restarts that took `ms` each, and flaps of each kind.
 nlohmann::json agent(int index, std::uint64_t lcp, double ms, std::uint64_t cdn) {
@@ -63,5 +63,5 @@ TEST(RunMerge, FlapsByKindAddAndRestartLatenciesComeFromTheMergedHistograms) {
   EXPECT_EQ(m["ppp"]["restarts"]["ipcp"]["latency_ms"]["count"], 0);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers

@@ -12,7 +12,7 @@
 #include "tests/engine/ppp/link_pair.hpp"
 
 namespace l2tp::ppp {
-namespace {
+namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
 using testing::client_config;
@@ -383,5 +383,5 @@ TEST(LinkRestart, RefusedReauthenticationEndsTheLinkInAuth) {
   EXPECT_EQ(Pair::find<LinkReopened>(p.client_events), nullptr);
 }
 
-}  // namespace
+}  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp
