@@ -93,7 +93,8 @@ TEST(ScenarioLoad, ALoadScenariosBadValueIsRefusedAtItsLineAsTheLacCommandRefuse
   };
   for (const Bad& b : {
            Bad{"  ramp: soon\n", ":3:", "--ramp: "},
-           Bad{"  flap-kind: sometimes\n", ":3:", "--flap-kind: 'sometimes' is not one of cdn, lcp, mix"},
+           Bad{"  flap-kind: sometimes\n",
+               ":3:", "--flap-kind: 'sometimes' is not one of cdn, lcp, lcp-restart, ipcp-restart, mix"},
            Bad{"  session-lifetime: forever\n", ":3:", "--session-lifetime: "},
            // Both are named; the error stands at the first of them.
            Bad{"  sessions: 4\n  sessions-per-tunnel: 10\n",
