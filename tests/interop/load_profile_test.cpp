@@ -50,6 +50,12 @@ std::uint64_t sum(const nlohmann::json& timeline, const char* key) {
   return n;
 }
 
+// The LNS started with its log at DIR/lns.log says it is listening (within 10 s).
+bool lns_listening(const std::string& dir) {
+  return wait_until([&] { return read_file(dir + "/lns.log").find("listening on") != std::string::npos; },
+                    std::chrono::seconds(10));
+}
+
 TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
   LoadLock lock;
   ASSERT_TRUE(lock.held());
@@ -60,10 +66,7 @@ TEST(LoadProfile, SetupRate2000For10SecondsEveryBucketWithin5Percent) {
                            "--duration", "60", "--keepalive-timeout", "0", "--html", dir + "/lns.html"},
                           dir + "/lns.log");
   ASSERT_TRUE(lns);
-  ASSERT_TRUE(
-      wait_until([&] { return read_file(dir + "/lns.log").find("listening on") != std::string::npos; },
-                 std::chrono::seconds(10)))
-      << read_file(dir + "/lns.log");
+  ASSERT_TRUE(lns_listening(dir)) << read_file(dir + "/lns.log");
   // 20 tunnels x 1,000 calls at 2,000 a second: 10 s of setup, held 3 s more, then torn down.
   auto lac = ChildProcess::start({L2TPSIM_BINARY,
                                   "lac",
@@ -255,10 +258,7 @@ void run_flaps(const std::string& kind, FlapRun& r) {
                            "--keepalive-timeout", "0", "--duration", "60", "--json", dir + "/lns.json"},
                           dir + "/lns.log");
   ASSERT_TRUE(lns);
-  ASSERT_TRUE(
-      wait_until([&] { return read_file(dir + "/lns.log").find("listening on") != std::string::npos; },
-                 std::chrono::seconds(10)))
-      << read_file(dir + "/lns.log");
+  ASSERT_TRUE(lns_listening(dir)) << read_file(dir + "/lns.log");
   auto lac = ChildProcess::start({L2TPSIM_BINARY,
                                   "lac",
                                   "--connect-to",
