@@ -162,6 +162,9 @@ int play_on_sockets(const PlayRun& run) {
   written = write_file(run.junit, replay::replay_junit(report, L2TPSIM_VERSION), "JUnit XML") && written;
   written = write_file(run.html, replay::replay_html(report, L2TPSIM_VERSION), "HTML report") && written;
   if (!written) return 2;
+  // The live peer's violations are not differences from the capture (the captured peer may
+  // have broken the same rule); like `decode`, they fail the run only when asked to.
+  if (run.fail_on_violation && report.must_violations()) return 1;
   return report.matched() ? 0 : 1;
 }
 

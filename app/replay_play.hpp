@@ -21,10 +21,12 @@ struct PlayRun {
   std::string pcap, json, junit, html;
   l2tp::Duration limit{};
   std::uint64_t seed = 1;
+  bool fail_on_violation = false;  // a MUST-level finding of the passive checker exits 1
 };
 
-// Runs the replay; returns the exit status (0 matched, 1 differed or not up, 2 a socket or
-// file that could not be opened).
+// Runs the replay; returns the exit status (0 matched, 1 differed or not up, or with
+// fail_on_violation the live peer broke a MUST-level rule; 2 a socket or file that could not
+// be opened).
 int play_on_sockets(const PlayRun& run);
 
 }  // namespace l2tpsim::app

@@ -5,7 +5,7 @@
 namespace l2tp::replay {
 
 ReplayFilter::ReplayFilter(const ReplayScript& script, std::string secret, ShapeOptions options, Rng& rng)
-    : script_(script), secret_(std::move(secret)), options_(options), rng_(rng) {
+    : script_(script), secret_(std::move(secret)), options_(options), rng_(rng), checker_(secret_) {
   options_.have_secret = !secret_.empty();
 }
 
@@ -25,8 +25,13 @@ Buffer ReplayFilter::shape(Bytes bytes) {
     shaped = it->second;  // a retransmission: the same AVPs, the live header (Nr may have moved)
     shaped.message.header = live->header;
   } else {
-    const std::size_t occurrence = sent_[type]++;
-    const ScriptMessage* tmpl = script_.find(type, occurrence);
+    const ScriptMessage* tmpl = nullptr;
+    if (auto p = pinned_.find(ns_key); p != pinned_.end() && p->second->type == type) {
+      tmpl = p->second;
+      pinned_.erase(p);
+    } else {
+      tmpl = script_.find(type, sent_[type]++);
+    }
     if (!tmpl) {
       note(std::string(to_string(type)) +
            " sent as the engine built it: the capture has none from this side");
@@ -65,6 +70,7 @@ void ReplayFilter::take(WireDirection dir, const net::Endpoint& src, const net::
                  ? shape(bytes)
                  : Buffer(bytes.begin(), bytes.end());
   transcript_.push_back(LiveDatagram{dir, src, dst, b, now, frames_ ? *frames_ : transcript_.size() + 1});
+  if (dir == WireDirection::In) checker_.observe(b, transcript_.back().frame, now);
   held_.push(dir, src, dst, std::move(b));
 }
 

@@ -4,7 +4,7 @@
 // else passes untouched, at once. It records the live wire (both directions, frame numbers as
 // the live pcap counts them) for the comparison with the capture, and wakes the driver when
 // the player (replay_player.hpp) has an action due, so SimNet and the socket shard both come
-// back in time.
+// back in time. The passive checker sees every datagram from the live peer, as in every run.
 #pragma once
 
 #include <map>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/driver/datagram_filter.hpp"
+#include "peers/passive_checker.hpp"
 #include "replay/held_datagrams.hpp"
 #include "replay/message_shaper.hpp"
 #include "replay/replay_script.hpp"
@@ -42,8 +43,18 @@ class ReplayFilter final : public DatagramFilter {
   // Frame numbers from `counter` (the wire's datagrams so far, this one included) instead of
   // this filter's own count: several filters share one wire (tunnel_mux.hpp).
   void number_frames_from(const std::uint64_t* counter) { frames_ = counter; }
+  // The message the node sends with header Tunnel ID `peer_tunnel` and Ns `ns` is shaped after
+  // `tmpl` (a WEN or SLI the replayer sent for one call: its own captured message, whatever
+  // order the calls' messages go in).
+  void shape_as(std::uint16_t peer_tunnel, Seq ns, const ScriptMessage* tmpl) {
+    pinned_[{peer_tunnel, ns.value}] = tmpl;
+  }
 
   const std::vector<LiveDatagram>& transcript() const { return transcript_; }
+  // The live peer's violations of RFC 2661 (its datagrams as they came in, and the engine's
+  // PeerViolation events, which the replayer passes to checker()).
+  peers::PassiveChecker& checker() { return checker_; }
+  const peers::PassiveChecker& checker() const { return checker_; }
   // Shaping notes (AVPs left out or added, messages sent without a captured one), each once.
   const std::vector<std::string>& notes() const { return notes_; }
   std::size_t shaped() const { return shaped_; }
@@ -59,8 +70,10 @@ class ReplayFilter final : public DatagramFilter {
   std::map<MessageType, std::size_t> sent_;  // first transmissions per type
   // By (Tunnel ID, Ns): the shaped AVPs of a message already sent, for its retransmissions.
   std::map<std::pair<std::uint16_t, std::uint16_t>, Shaped> by_ns_;
+  std::map<std::pair<std::uint16_t, std::uint16_t>, const ScriptMessage*> pinned_;  // shape_as
   HeldDatagrams held_;
   std::vector<LiveDatagram> transcript_;
+  peers::PassiveChecker checker_;
   std::vector<std::string> notes_;
   std::optional<Time> wake_;
   std::size_t shaped_ = 0;

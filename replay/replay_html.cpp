@@ -1,5 +1,6 @@
 #include "replay/replay_html.hpp"
 
+#include "engine/wire/rules.hpp"
 #include "reports/conformance_report.hpp"
 #include "reports/html_page.hpp"
 
@@ -80,6 +81,25 @@ std::optional<std::size_t> row_of(const std::vector<LadderRow>& rows, const Diff
   return std::nullopt;
 }
 
+// The passive checker's findings on the live peer: rule, level (a MUST-level one as a failure,
+// the others as warnings), the live frame, what it saw.
+std::string findings_section(const PeerFindings& f) {
+  std::string x =
+      "<h2>Violations by the live peer <span class=\"hint\">the passive checker, RFC 2661; not "
+      "differences</span></h2>\n";
+  if (f.total == 0) return x + "<p>None seen.</p>\n";
+  x += "<table class=\"reqs\"><tr><th>Requirement</th><th>Level</th><th>Live frame</th><th>What</th></tr>\n";
+  for (const PeerFinding& v : f.kept)
+    x += "<tr><td class=\"mono\">" + esc(v.rule) + "</td><td><span class=\"badge " +
+         (is_mandatory_level(v.level) ? "v-fail" : "v-warn") + "\">" + esc(v.level.empty() ? "?" : v.level) +
+         "</span></td><td class=\"mono\">" + std::to_string(v.frame_live) + "</td><td>" + esc(v.detail) +
+         "</td></tr>\n";
+  x += "</table>\n";
+  if (f.total > f.kept.size())
+    x += "<p>" + std::to_string(f.total - f.kept.size()) + " more not listed.</p>\n";
+  return x;
+}
+
 std::string tunnel_section(const ReplayOutcome& o, const ReplayReport& r) {
   const std::string id = "t" + std::to_string(o.tunnel + 1);
   const std::string peer = o.played == "LAC" ? "LNS" : "LAC";
@@ -127,6 +147,7 @@ std::string tunnel_section(const ReplayOutcome& o, const ReplayReport& r) {
     }
     x += "</table>\n";
   }
+  x += findings_section(o.findings);
   if (!o.response_times.empty()) {
     x += "<h2>Response times <span class=\"hint\">from our message to the peer's answer; reported, not "
          "judged</span></h2>\n<table class=\"reqs\"><tr><th>Exchange</th><th class=\"num\">Captured</th>"
@@ -161,10 +182,11 @@ std::string replay_html(const ReplayReport& r, std::string_view tool_version) {
        " tunnel(s) against " + esc(r.peer) + "</div></div><div class=\"outcome " +
        (matched ? "v-pass\">MATCHED" : "v-fail\">DIFFERED") + "</div></div></header>\n<main>\n";
   x += "<div class=\"summary\"><dl class=\"meta\"><dt>tunnel_up</dt><dt>sessions_up</dt><dt>ppp_up</dt>"
-       "<dt>matched</dt><dt>differences</dt><dd>" +
+       "<dt>matched</dt><dt>differences</dt><dt>peer violations</dt><dd>" +
        yes_no(r.tunnel_up()) + "</dd><dd>" + std::to_string(r.sessions_up()) + " of " +
        std::to_string(r.captured_sessions()) + " captured</dd><dd>" + std::to_string(r.ppp_up()) +
-       "</dd><dd>" + yes_no(matched) + "</dd><dd>" + std::to_string(r.differences()) + "</dd></dl></div>\n";
+       "</dd><dd>" + yes_no(matched) + "</dd><dd>" + std::to_string(r.differences()) + "</dd><dd>" +
+       std::to_string(r.peer_violations()) + "</dd></dl></div>\n";
   for (const ReplayOutcome& o : r.tunnels) x += tunnel_section(o, r);
   x += "<footer>l2tpsim " + esc(tool_version) + (r.pcap.empty() ? "" : "; live pcap: " + esc(r.pcap)) +
        "</footer>\n</main>\n</body></html>\n";

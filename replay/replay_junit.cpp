@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "engine/wire/rules.hpp"
 #include "reports/conformance_report.hpp"
 
 namespace l2tp::replay {
@@ -55,6 +56,28 @@ reports::SuiteResult junit_suite(const ReplayOutcome& o, const ReplayReport& r,
         c.checks.push_back(std::move(ch));
       }
     }
+    s.cases.push_back(std::move(c));
+  }
+  // The passive checker's findings, one testcase per requirement broken: a MUST-level one
+  // fails, a weaker one warns (a passed testcase with the finding in system-out), as in conform.
+  std::map<std::string, std::vector<const PeerFinding*>> by_rule;
+  for (const PeerFinding& v : o.findings.kept) by_rule[v.rule].push_back(&v);
+  for (const auto& [rule, list] : by_rule) {
+    reports::CaseResult c;
+    c.id = "passive checker: " + rule;
+    c.title = "the live peer's messages against " + rule;
+    c.dut_role = s.dut_role;
+    c.requirements = {rule};
+    const std::string level = list.front()->level;
+    c.verdict = is_mandatory_level(level) ? reports::Verdict::Fail : reports::Verdict::Warn;
+    const auto n = o.findings.by_rule.count(rule) ? o.findings.by_rule.at(rule) : list.size();
+    c.reason = rule + " (" + level + ") broken " + std::to_string(n) + " time(s), first in live frame " +
+               std::to_string(list.front()->frame_live) + ": " + list.front()->detail;
+    for (const PeerFinding* v : list)
+      c.violations.push_back(
+          reports::ViolationRecord{v->rule, v->detail, reports::Evidence{v->frame_live, 0, ""}, v->level});
+    c.first_frame = list.front()->frame_live;
+    c.last_frame = list.back()->frame_live;
     s.cases.push_back(std::move(c));
   }
   s.cases_planned = s.cases.size();

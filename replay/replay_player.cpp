@@ -138,6 +138,15 @@ std::optional<Time> ReplayPlayer::due(const ScriptAction& a) const {
         if (c.closed_at && !c.down) ready = std::max(ready, *c.closed_at + c.clear_extra + kClearWait);
       return ready;
     }
+    case ActionKind::SendMessage: {
+      // In its call once the call is up (its Session IDs live), else in the tunnel once up.
+      if (!tunnel_up_ || tunnel_down_) return std::nullopt;
+      if (!a.session) return captured;
+      if (*a.session >= calls_.size()) return std::nullopt;
+      const Call& c = calls_[*a.session];
+      if (!c.up || c.down) return std::nullopt;
+      return std::max(captured, *c.up_at);
+    }
   }
   return std::nullopt;
 }
@@ -170,6 +179,7 @@ std::optional<PlayerAction> ReplayPlayer::poll_action(Time now) {
     out.kind = a.kind;
     out.session = a.session;
     out.result = a.result;
+    out.frame = a.frame;
     if (tunnel_) out.tunnel = *tunnel_;
     if (a.session && *a.session < calls_.size() && calls_[*a.session].id)
       out.live_session = *calls_[*a.session].id;

@@ -38,6 +38,7 @@ struct PlayerAction {
   TunnelId tunnel;                     // live, ours (Close*)
   SessionId live_session;              // live, ours (CloseSession)
   ResultInfo result;                   // Close*
+  std::uint64_t frame = 0;             // SendMessage: the captured message (ReplayScript::sent)
 };
 
 class ReplayPlayer {

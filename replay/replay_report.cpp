@@ -4,9 +4,28 @@
 #include <set>
 #include <sstream>
 
+#include "engine/wire/rules.hpp"
 #include "replay/ppp_facts.hpp"
 
 namespace l2tp::replay {
+
+PeerFindings peer_findings(const peers::PassiveChecker& checker) {
+  PeerFindings f;
+  f.total = checker.total();
+  f.by_rule = checker.by_rule();
+  for (const peers::CheckedViolation& v : checker.kept()) {
+    const RuleInfo* rule = find_rule(v.rule);
+    f.kept.push_back(
+        PeerFinding{v.rule, rule ? std::string(rule->level) : std::string(), v.detail, v.frame, v.stateful});
+  }
+  return f;
+}
+
+bool PeerFindings::must() const {
+  for (const auto& [rule, n] : by_rule)
+    if (const RuleInfo* r = find_rule(rule); r && is_mandatory_level(r->level)) return true;
+  return false;
+}
 
 capture::Conversations live_conversations(const std::vector<LiveDatagram>& transcript,
                                           const std::string& secret) {
@@ -84,6 +103,27 @@ std::vector<std::string> unplayed_ppp(const capture::Tunnel& captured, std::uint
   return notes;
 }
 
+namespace {
+
+// What the passive checker found in the live peer's messages (not differences: listed apart).
+std::string findings_text(const PeerFindings& f) {
+  if (f.total == 0) return "  the passive checker found no violation by the live peer\n";
+  std::ostringstream out;
+  out << "  the live peer broke RFC 2661 " << f.total << " time(s) (passive checker:";
+  for (const auto& [rule, n] : f.by_rule) out << " " << rule << " x" << n;
+  out << "):\n";
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < f.kept.size() && i < kShown; ++i) {
+    const PeerFinding& v = f.kept[i];
+    out << "    " << v.rule << " (" << (v.level.empty() ? "?" : v.level) << ") live frame " << v.frame_live
+        << ": " << v.detail << "\n";
+  }
+  if (f.kept.size() > kShown) out << "    ... " << f.kept.size() - kShown << " more in the JSON\n";
+  return out.str();
+}
+
+}  // namespace
+
 std::string outcome_text(const ReplayOutcome& o) {
   std::ostringstream out;
   out << "replay of the " << o.played << " side of tunnel " << o.tunnel + 1 << " of " << o.capture << "\n";
@@ -108,6 +148,7 @@ std::string outcome_text(const ReplayOutcome& o) {
       out << "    " << t.exchange << ": " << format_ms(t.live_ms) << " ("
           << (t.captured_ms ? format_ms(*t.captured_ms) : std::string("not captured")) << ")\n";
   }
+  out << findings_text(o.findings);
   for (const std::string& n : o.notes) out << "  note: " << n << "\n";
   out << (o.matched() ? "MATCHED" : "DIFFERED") << "\n";
   return out.str();
@@ -132,6 +173,23 @@ nlohmann::json response_time_json(const ResponseTime& t) {
           {"frame_live", t.frame_live}};
 }
 
+// As `l2tpsim lac`/`lns` write them (peer_violations, violations_by_rule, violations), each
+// violation with its catalogue level too.
+void findings_json(nlohmann::json& j, const PeerFindings& f, std::optional<std::size_t> tunnel) {
+  j["peer_violations"] = f.total;
+  j["violations_by_rule"] = f.by_rule;
+  if (!j.contains("violations")) j["violations"] = nlohmann::json::array();
+  for (const PeerFinding& v : f.kept) {
+    nlohmann::json e = {{"rule", v.rule},
+                        {"level", v.level},
+                        {"detail", v.detail},
+                        {"frame", v.frame_live},
+                        {"stateful", v.stateful}};
+    if (tunnel) e["tunnel"] = *tunnel + 1;
+    j["violations"].push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 nlohmann::json outcome_json(const ReplayOutcome& o) {
@@ -148,6 +206,7 @@ nlohmann::json outcome_json(const ReplayOutcome& o) {
   for (const Difference& d : o.differences) j["differences"].push_back(difference_json(d));
   j["response_times"] = nlohmann::json::array();
   for (const ResponseTime& t : o.response_times) j["response_times"].push_back(response_time_json(t));
+  findings_json(j, o.findings, std::nullopt);
   j["notes"] = o.notes;
   return j;
 }
@@ -175,6 +234,15 @@ std::size_t ReplayReport::captured_sessions() const {
   for (const ReplayOutcome& o : tunnels) n += o.captured_sessions;
   return n;
 }
+std::uint64_t ReplayReport::peer_violations() const {
+  std::uint64_t n = 0;
+  for (const ReplayOutcome& o : tunnels) n += o.findings.total;
+  return n;
+}
+bool ReplayReport::must_violations() const {
+  return std::any_of(tunnels.begin(), tunnels.end(),
+                     [](const ReplayOutcome& o) { return o.findings.must(); });
+}
 std::size_t ReplayReport::differences() const {
   std::size_t n = 0;
   for (const ReplayOutcome& o : tunnels) n += o.differences.size();
@@ -193,7 +261,7 @@ std::string report_text(const ReplayReport& r) {
   out << "replay of the " << r.played << " side of " << r.tunnels.size() << " tunnel(s) of " << r.capture
       << ": " << up << " up, " << matched << " matched; calls up " << r.sessions_up() << " of "
       << r.captured_sessions() << " captured, PPP up " << r.ppp_up() << ", " << r.differences()
-      << " difference(s)\n";
+      << " difference(s), " << r.peer_violations() << " violation(s) by the live peer\n";
   out << (r.matched() ? "MATCHED" : "DIFFERED") << "\n";
   return out.str();
 }
@@ -212,7 +280,18 @@ nlohmann::json report_json(const ReplayReport& r) {
   j["response_times"] = nlohmann::json::array();
   j["notes"] = nlohmann::json::array();
   j["tunnels"] = nlohmann::json::array();
+  PeerFindings all;
   for (const ReplayOutcome& o : r.tunnels) {
+    all.total += o.findings.total;
+    for (const auto& [rule, n] : o.findings.by_rule) all.by_rule[rule] += n;
+  }
+  j["peer_violations"] = all.total;
+  j["violations_by_rule"] = all.by_rule;
+  j["violations"] = nlohmann::json::array();
+  for (const ReplayOutcome& o : r.tunnels) {
+    nlohmann::json per_tunnel;
+    findings_json(per_tunnel, o.findings, o.tunnel);
+    for (auto& v : per_tunnel["violations"]) j["violations"].push_back(std::move(v));
     for (const Difference& d : o.differences) {
       auto dj = difference_json(d);
       dj["tunnel"] = o.tunnel + 1;

@@ -4,6 +4,7 @@
 // --json, for one tunnel or (--tunnel all) every tunnel played.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,6 +15,23 @@
 #include "replay/response_times.hpp"
 
 namespace l2tp::replay {
+
+// A rule of RFC 2661 the live peer broke, as the passive checker saw it (peers/passive_checker):
+// not a difference from the capture (the captured peer may have broken it too), reported apart.
+struct PeerFinding {
+  std::string rule;   // "R024"
+  std::string level;  // its catalogue level: MUST-level fails (is_mandatory_level), others warn
+  std::string detail;
+  std::uint64_t frame_live = 0;  // the live datagram that shows it
+  bool stateful = false;         // found by the engine (Ns/Nr, state), not the per-message rules
+};
+struct PeerFindings {
+  std::uint64_t total = 0;
+  std::map<std::string, std::uint64_t> by_rule;
+  std::vector<PeerFinding> kept;  // the first 100
+  bool must() const;              // a MUST-level rule among them
+};
+PeerFindings peer_findings(const peers::PassiveChecker& checker);
 
 struct ReplayOutcome {
   std::string capture;
@@ -27,6 +45,7 @@ struct ReplayOutcome {
   std::vector<ResponseTime> response_times;
   std::vector<LadderRow> ladder;
   std::vector<std::string> notes;
+  PeerFindings findings;  // the live peer's own violations; `matched` does not look at them
   bool matched() const { return tunnel_up && differences.empty(); }
 };
 
@@ -44,6 +63,8 @@ struct ReplayReport {
   std::size_t captured_sessions() const;
   std::size_t differences() const;
   bool matched() const;  // every tunnel played matched
+  std::uint64_t peer_violations() const;
+  bool must_violations() const;  // the live peer broke a MUST-level rule (--fail-on-violation)
 };
 
 // The live run's conversations, read from the filter's transcript as any capture is.

@@ -48,6 +48,8 @@ const char* to_string(ActionKind k) {
       return "hang up";
     case ActionKind::CloseTunnel:
       return "stop tunnel";
+    case ActionKind::SendMessage:
+      return "send";
   }
   return "?";
 }
@@ -60,6 +62,12 @@ const ScriptMessage* ReplayScript::find(MessageType type, std::size_t occurrence
     last = &m;
   }
   return last;
+}
+
+const ScriptMessage* ReplayScript::sent(std::uint64_t frame, std::optional<std::size_t> session) const {
+  for (const ScriptMessage& m : messages)
+    if (m.frame == frame && m.session == session) return &m;
+  return nullptr;
 }
 
 std::optional<std::size_t> first_playable(const capture::Conversations& conv, PeerRole play) {
@@ -135,15 +143,17 @@ Result<ReplayScript, std::string> make_script(const capture::Conversations& conv
       s.notes.push_back("call " + std::to_string(i + 1) + ": the peer hung up in the capture (frame " +
                         std::to_string(call.cdn->frame) + "); the live peer is left to do the same");
   }
+  // WEN (the LAC's) and SLI (the LNS's, RFC 2661 6.15, 6.16): no state machine sends them on
+  // its own cause, so they go as captured, at their captured offsets.
+  for (const ScriptMessage& m : s.messages)
+    if (m.type == MessageType::Wen || m.type == MessageType::Sli)
+      s.actions.push_back(
+          ScriptAction{ActionKind::SendMessage, m.time_ns - s.start_ns, m.session, {}, m.frame});
   if (t.stop && t.stop->side == s.side)
     s.actions.push_back(ScriptAction{ActionKind::CloseTunnel, t.stop->time_ns - s.start_ns, std::nullopt,
                                      result_of(*t.stop), t.stop->frame});
   std::stable_sort(s.actions.begin(), s.actions.end(),
                    [](const ScriptAction& a, const ScriptAction& b) { return a.offset_ns < b.offset_ns; });
-  for (const ScriptMessage& m : s.messages)
-    if (m.type == MessageType::Wen || m.type == MessageType::Sli)
-      s.notes.push_back("frame " + std::to_string(m.frame) + ": " + std::string(to_string(m.type)) +
-                        " is not played (the engine sends it only on its own cause)");
   return s;
 }
 

@@ -34,6 +34,7 @@ enum class ActionKind : std::uint8_t {
   OpenSession,   // ICRQ (LAC) or OCRQ (LNS)
   CloseSession,  // CDN with the captured Result Code
   CloseTunnel,   // StopCCN with the captured Result Code
+  SendMessage,   // WEN or SLI as captured, through the control channel (Node::send_control)
 };
 const char* to_string(ActionKind k);
 
@@ -43,7 +44,7 @@ struct ScriptAction {
   std::int64_t offset_ns = 0;          // after the tunnel's SCCRQ in the capture
   std::optional<std::size_t> session;  // the captured session it concerns
   ResultInfo result;                   // Close*: the Result Code captured
-  std::uint64_t frame = 0;
+  std::uint64_t frame = 0;             // SendMessage: the captured message's (ReplayScript::sent)
 };
 
 // A hidden AVP the capture secret could not reveal (RFC 2661 4.3): it cannot be hidden again
@@ -75,6 +76,8 @@ struct ReplayScript {
   // The captured message to shape the live one of `type` from: its `occurrence`-th, else the
   // last of that type (a HELLO the live run sends more often than the capture did).
   const ScriptMessage* find(MessageType type, std::size_t occurrence) const;
+  // The message of captured frame `frame` for call `session` (a clone's own copy).
+  const ScriptMessage* sent(std::uint64_t frame, std::optional<std::size_t> session) const;
 };
 
 struct ScriptOptions {

@@ -53,6 +53,8 @@ void Replayer::start(Node& node, Time now) {
 
 void Replayer::handle_event(const NodeEvent& ev, Time now) {
   now_ = now;
+  if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
+    filter_.checker().engine_violation(std::string(to_string(v->rule)), v->detail, now);
   player_.handle_event(ev, now);
   filter_.wake_at(player_.poll_timeout());
 }
@@ -84,9 +86,49 @@ void Replayer::act(Node& node, Time now) {
       case ActionKind::CloseTunnel:
         node.close_tunnel(a->tunnel, a->result, now);
         break;
+      case ActionKind::SendMessage:
+        send_captured(node, *a, now);
+        break;
     }
   }
   filter_.wake_at(player_.poll_timeout());
+}
+
+// The engine's mechanism behind a scenario's live `send:` (Node::send_control): the tunnel's
+// control channel gives the header Tunnel ID, Ns and Nr and retransmits; the header Session ID
+// is the peer's of the live call, Assigned IDs ours. The filter shapes the message after the
+// captured one (shape_as), as every message we send: Random Vector fresh, hidden AVPs hidden
+// again with the live secret; so it goes here in the clear.
+void Replayer::send_captured(Node& node, const PlayerAction& a, Time now) {
+  const ScriptMessage* m = script_.sent(a.frame, a.session);
+  const tunnel::Tunnel* t = node.tunnel(a.tunnel);
+  if (!m || !t) return;
+  const std::string what =
+      std::string(to_string(m->type)) + " (captured frame " + std::to_string(m->frame) + ")";
+  const session::Session* call = a.session ? t->find_session(a.live_session) : nullptr;
+  if (a.session && !call) {
+    notes_.push_back(what + " not sent: its call is gone");
+    return;
+  }
+  wire::ControlMessage msg = wire::make_control(m->type, TunnelId{}, call ? call->remote : SessionId{});
+  for (std::size_t i = 1; i < m->message.avps.size(); ++i) {
+    const wire::Avp& c = m->message.avps[i];
+    if (c.is(AvpType::RandomVector) || (c.hidden && c.hidden_state != wire::HiddenState::Revealed)) continue;
+    Buffer value;
+    if (c.is(AvpType::AssignedTunnelId) || (call && c.is(AvpType::AssignedSessionId))) {
+      const std::uint16_t id = c.is(AvpType::AssignedTunnelId) ? t->local_id().value : call->local.value;
+      value = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id)};
+    } else {
+      wire::encode_value(c.value, value);
+    }
+    msg.avps.push_back(wire::make_raw_avp(c.vendor, c.type, c.mandatory, std::move(value)));
+  }
+  const auto ns = node.send_control(a.tunnel, std::move(msg), now);
+  if (!ns) {
+    notes_.push_back(what + " not sent: the tunnel is not established");
+    return;
+  }
+  filter_.shape_as(t->peer_id().value, *ns, m);
 }
 
 ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endpoint& us,
@@ -103,8 +145,9 @@ ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endp
   const capture::Conversations live = live_conversations(filter_.transcript(), cfg_.secret);
   o.notes = script_.notes;
   compare_into(o, captured, script_.side, live, us, diff);
+  o.findings = peer_findings(filter_.checker());
   const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us, diff.clones);
-  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &unplayed})
+  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &notes_, &unplayed})
     o.notes.insert(o.notes.end(), list->begin(), list->end());
   return o;
 }

@@ -73,6 +73,8 @@ class Replayer final : private PacketSink {
   const PppSeed& ppp_seed() const { return seed_; }
 
  private:
+  // A captured WEN or SLI (ActionKind::SendMessage) through the live control channel.
+  void send_captured(Node& node, const PlayerAction& a, Time now);
   void link_up(LinkKey key, const ppp::LinkUp&) override { ppp_link_up(key); }
   void packet(LinkKey, Bytes) override {}
   void link_down(LinkKey) override {}
@@ -85,6 +87,7 @@ class Replayer final : private PacketSink {
   PppLayer* ppp_ = nullptr;  // owned by the driver (make_ppp)
   // By captured call: our side ended LCP (Terminate-Request) before its CDN.
   std::vector<bool> terminate_first_;
+  std::vector<std::string> notes_;  // captured messages that could not be sent
   ReplayFilter filter_;
   ReplayPlayer player_;
   Time now_{};
