@@ -26,6 +26,7 @@ constexpr const char* kReplayHelp =
     "usage: l2tpsim replay FILE --list [--json OUT] [--port N]... [--capture-secret S]\n"
     "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [--tunnel N|all] [options]\n"
     "       l2tpsim replay FILE --play lns --listen ADDR[:PORT] [options]\n"
+    "       l2tpsim replay FILE --emit-scenario OUT.yaml [--play lac|lns] [--tunnel N] [--timing T]\n"
     "\n"
     "Reads a pcap or pcapng file (anything 'l2tpsim decode' reads) and finds its L2TPv2\n"
     "conversations: the tunnels (both directions paired through their Assigned Tunnel IDs, also\n"
@@ -62,11 +63,15 @@ constexpr const char* kReplayHelp =
     "one socket, each at its captured offset from the first; the reports then cover them all.\n"
     "Reports: the console summary, --json, --junit (one testsuite per tunnel, one testcase per\n"
     "exchange), --html (the captured and live ladders side by side, differences marked).\n"
+    "The passive checker judges every message of the live peer against RFC 2661, as in every\n"
+    "run: its violations (requirement ID, level, live frame) are in every report, apart from the\n"
+    "differences (JUnit: a testcase per requirement, failed at MUST level, warned below).\n"
     "A Windows LAC's tunnel with PAP user markw:\n"
     "  l2tpsim replay win.pcap --play lac --target 192.0.2.1 --secret s --json diff.json\n"
     "\n"
     "Exit status: --list 0; --play 0 when the live peer matched the capture, 1 when it differed\n"
-    "or the tunnel did not come up; 2 bad usage or a capture that cannot be read.\n"
+    "or the tunnel did not come up (or, with --fail-on-violation, broke a MUST-level requirement);\n"
+    "2 bad usage or a capture that cannot be read.\n"
     "\n"
     "options";
 
@@ -82,6 +87,7 @@ struct PlayArgs {
   unsigned sessions = 1;
   std::string user;
   double ppp_wait = 30;
+  bool fail_on_violation = false;
 };
 
 // The script of tunnel `index`, refused when it holds hidden AVPs it cannot reveal (unless
@@ -111,6 +117,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   run.junit = a.junit;
   run.html = a.html;
   run.seed = a.seed;
+  run.fail_on_violation = a.fail_on_violation;
   capture::PeerRole role{};
   if (a.play == "lac")
     role = capture::PeerRole::Lac;
@@ -198,17 +205,22 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   return play_on_sockets(run);
 }
 
-// --emit-scenario: the LAC side of one tunnel as a scenario file (replay/scenario_emitter.hpp).
+// --emit-scenario: one side of one tunnel as a scenario file (replay/scenario_emitter.hpp);
+// `play` names the side (--play, default lac).
 int write_scenario(const std::string& file, const l2tp::capture::Conversations& conv,
                    const std::string& out_path, const std::string& tunnel, const std::string& capture_secret,
-                   const std::string& timing_text) {
+                   const std::string& timing_text, const std::string& play) {
   using namespace l2tp;
   const auto timing = replay::parse_timing(timing_text);
   if (!timing) return usage(timing.error());
+  if (play != "lac" && play != "lns") return usage("--play " + play + ": expected lac or lns");
+  const capture::PeerRole role = play == "lns" ? capture::PeerRole::Lns : capture::PeerRole::Lac;
+  const std::string side = play == "lns" ? "LNS" : "LAC";
   std::optional<std::size_t> index;
   if (tunnel == "first") {
-    index = replay::first_playable(conv, capture::PeerRole::Lac);
-    if (!index) return usage("no tunnel of " + file + " has a LAC side that can be played (see --list)");
+    index = replay::first_playable(conv, role);
+    if (!index)
+      return usage("no tunnel of " + file + " has a " + side + " side that can be played (see --list)");
   } else {
     const auto n = std::strtoul(tunnel.c_str(), nullptr, 10);
     if (n == 0 || n > conv.tunnels.size())
@@ -216,8 +228,7 @@ int write_scenario(const std::string& file, const l2tp::capture::Conversations& 
                    std::to_string(conv.tunnels.size()));
     index = n - 1;
   }
-  auto script =
-      replay::make_script(conv, *index, capture::PeerRole::Lac, replay::ScriptOptions{capture_secret});
+  auto script = replay::make_script(conv, *index, role, replay::ScriptOptions{capture_secret});
   if (!script) return usage(script.error());
   const std::string name = std::filesystem::path(file).filename().string();
   auto yaml =
@@ -228,7 +239,8 @@ int write_scenario(const std::string& file, const l2tp::capture::Conversations& 
     std::cerr << "l2tpsim replay: cannot write " << out_path << "\n";
     return 2;
   }
-  std::cout << "wrote " << out_path << ": the LAC side of tunnel " << *index + 1 << " of " << file << "\n";
+  std::cout << "wrote " << out_path << ": the " << side << " side of tunnel " << *index + 1 << " of " << file
+            << "\n";
   return 0;
 }
 
@@ -242,7 +254,7 @@ int run_replay(int argc, char** argv) {
   std::vector<std::string> ignore;
   std::vector<unsigned> ports;
   std::string emit_scenario;
-  bool list = false, send_concealed = false;
+  bool list = false, send_concealed = false, fail_on_violation = false;
   double max_duration = 0, ppp_wait = 30;
   std::uint64_t seed = 1;
   po::options_description opts(kReplayHelp);
@@ -294,11 +306,16 @@ int run_replay(int argc, char** argv) {
                                                             "--play: write the live run's datagrams to FILE")(
       "max-duration", po::value(&max_duration)->value_name("SECONDS"),
       "--play: stop after this long (default: the captured tunnel's length, scaled, plus 60 s)")(
+      "fail-on-violation", po::bool_switch(&fail_on_violation),
+      "--play: exit 1 also when the passive checker saw the live peer break a MUST-level requirement "
+      "(listed in every report either way; they are not differences from the capture)")(
       "seed", po::value(&seed)->value_name("N"),
       "--play: seed for challenges, Random Vectors, magic numbers")(
       "emit-scenario", po::value(&emit_scenario)->value_name("OUT.yaml"),
-      "write the LAC side of --tunnel (default: the first playable) as a scenario for l2tpsim run: its "
-      "messages as steps, the captured LNS's answers as expectations; waits follow --timing (fast: none)");
+      "write one side of --tunnel (default: the first playable; --play lns for the LNS side, default lac) as "
+      "a scenario for l2tpsim run: its messages as steps, the captured peer's as expectations (the LNS side "
+      "starts with a shell: ${trigger} step that makes the LAC under test dial); waits follow --timing "
+      "(fast: none)");
   po::variables_map vm;
   if (const auto stop = parse_file_command("replay", opts, argc, argv, file, vm)) return *stop;
   if (!list && play.empty() && emit_scenario.empty()) {
@@ -329,15 +346,17 @@ int run_replay(int argc, char** argv) {
   }
   const auto& conv = read->conversations;
   if (!emit_scenario.empty()) {
-    if (list || !play.empty()) return usage("--emit-scenario: not with --list or --play");
+    // --play names the side the scenario plays; nothing is played live.
+    if (list) return usage("--emit-scenario: not with --list");
     return write_scenario(file, conv, emit_scenario, tunnel, capture_secret.empty() ? secret : capture_secret,
-                          timing);
+                          timing, play.empty() ? "lac" : play);
   }
   if (!play.empty())
-    return play_capture(file, conv,
-                        PlayArgs{play, target, listen, tunnel, secret, capture_secret, password, timing, pcap,
-                                 json_file, ignore, send_concealed, max_duration, seed, junit_file, html_file,
-                                 sessions, user_pattern, ppp_wait});
+    return play_capture(
+        file, conv,
+        PlayArgs{play,       target,    listen,    tunnel,       secret,         capture_secret,   password,
+                 timing,     pcap,      json_file, ignore,       send_concealed, max_duration,     seed,
+                 junit_file, html_file, sessions,  user_pattern, ppp_wait,       fail_on_violation});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);
