@@ -277,7 +277,8 @@ constexpr const char* kRunHelp =
     "Runs one scenario file. With both lac: and lns: blocks it is a self-test: the LNS runs as a\n"
     "child process (its log beside the pcap) and the LAC plays the scenario against it, faults\n"
     "and expectations included. With one block, that role plays against --target (a LAC) or\n"
-    "waits on its --listen address (an LNS). A role block with use-ipsec plays inside the IPsec\n"
+    "waits on its listen: address or --listen (an LNS; --trigger CMD is ${trigger}, the command\n"
+    "that makes the LAC under test dial). A role block with use-ipsec plays inside the IPsec\n"
     "phase (l2tpsim's own charon, the SA up before the first step): an SA that does not come up\n"
     "fails the scenario in phase ipsec, with charon's reason. Prints each step and a verdict;\n"
     "exit status 0 when the scenario passed, 1 when it failed or was inconclusive, 2 on bad\n"
@@ -293,13 +294,17 @@ constexpr const char* kRunHelp =
 }  // namespace
 
 int run_run(int argc, char** argv) {
-  std::string file, target, secret, user, password;
+  std::string file, target, secret, user, password, listen, trigger;
   std::vector<std::string> vars;
   Outputs out;
   bool quiet = false;
   po::options_description opts(kRunHelp);
   opts.add_options()("help,h", "show this help")("target", po::value(&target)->value_name("ADDR[:PORT]"),
                                                  "the peer, when the scenario does not name it")(
+      "listen", po::value(&listen)->value_name("ADDR[:PORT]"),
+      "an LNS tester (lns: block only): where to wait for the LAC under test, when the block does not say")(
+      "trigger", po::value(&trigger)->value_name("CMD"),
+      "a shell command that makes the LAC under test dial (${trigger}, as for conform)")(
       "secret", po::value(&secret)->value_name("S"), "tunnel secret (${secret})")(
       "user", po::value(&user)->value_name("U"), "PPP user (${user})")(
       "password", po::value(&password)->value_name("P"), "PPP password (${password})")(
@@ -324,7 +329,7 @@ int run_run(int argc, char** argv) {
       return 0;
     }
     if (file.empty()) throw UsageError("name the scenario file to run");
-    auto s = sc::load_scenario(file, parse_vars(vars, builtin_vars(target, secret, user, password, "")));
+    auto s = sc::load_scenario(file, parse_vars(vars, builtin_vars(target, secret, user, password, trigger)));
     if (!s) {
       std::cerr << s.error().to_string() << "\n";
       return 2;
@@ -360,6 +365,8 @@ int run_run(int argc, char** argv) {
       lns_cfg = std::move(*lns_check);
     } else if (tester == sc::Role::Lac && !target.empty()) {
       d["connect-to"] = target;
+    } else if (tester == sc::Role::Lns && !listen.empty() && !tester_block.find("listen")) {
+      d["listen"] = listen;
     }
     auto cfg = role_runner_config(tester_block, d, use);
     if (!cfg) {

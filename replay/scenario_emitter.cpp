@@ -125,6 +125,9 @@ class Emitter {
     if (gap >= 0.01) steps_ << "  - wait: " << duration(gap) << "\n";
   }
   void role_block(std::ostringstream& out);
+  void lns_block(std::ostringstream& out);
+  void lns_ppp_expectations(std::size_t session, std::int64_t from_ns);
+  bool lns() const { return s_.role == capture::PeerRole::Lns; }
   void our_message(const ControlRecord& r, const ScriptMessage& m);
   void peer_message(const ControlRecord& r);
   void live_send(const ScriptMessage& m, bool in_call);
@@ -148,6 +151,7 @@ class Emitter {
 };
 
 void Emitter::role_block(std::ostringstream& out) {
+  if (s_.role == capture::PeerRole::Lns) return lns_block(out);
   out << "lac:\n";
   out << "  # connect-to, secret and password: from l2tpsim run --target, --secret, --password\n";
   const ScriptMessage* sccrq = s_.find(MessageType::Sccrq, 0);
@@ -179,6 +183,53 @@ void Emitter::role_block(std::ostringstream& out) {
   if (!user.empty()) out << option("user", user);
   if (!pap_password_.empty())
     out << "  password: ${password}  # the captured PAP password unless --password\n";
+}
+
+// The captured LNS as l2tpsim's LNS tester: its SCCRP's names and capabilities, the PPP
+// authentication it demanded, the captured user (accepted with ${password}) and the IPCP
+// addresses it negotiated.
+void Emitter::lns_block(std::ostringstream& out) {
+  out << "lns:\n";
+  out << "  # listen, secret and password: from l2tpsim run --listen, --secret, --password\n";
+  if (const ScriptMessage* sccrp = s_.find(MessageType::Sccrp, 0)) {
+    const auto& m = sccrp->message;
+    if (auto v = text_of(m, AvpType::HostName)) out << option("host-name", *v);
+    if (auto v = text_of(m, AvpType::VendorName)) out << option("vendor-name", *v);
+    if (auto v = number_of(m, AvpType::FirmwareRevision)) out << "  firmware-revision: " << *v << "\n";
+    if (auto v = number_of(m, AvpType::FramingCapabilities))
+      out << "  framing-capabilities: " << caps(*v, "sync", "async") << "\n";
+    if (auto v = number_of(m, AvpType::BearerCapabilities))
+      out << "  bearer-capabilities: " << caps(*v, "digital", "analog") << "\n";
+    else
+      out << "  bearer-capabilities: omit\n";
+    if (auto v = number_of(m, AvpType::ReceiveWindowSize); v && *v > 0) out << "  window: " << *v << "\n";
+  }
+  bool ppp = false;
+  std::string user;
+  std::optional<ppp::auth::Method> method;
+  std::optional<net::IpAddress> ours, theirs;
+  for (const capture::Session& call : t_.sessions) {
+    ppp = ppp || call.ppp_count[s_.side] > 0;
+    const PppFacts us = ppp_facts(call, s_.side), peer = ppp_facts(call, s_.peer_side);
+    if (!method) method = us.auth;
+    if (user.empty()) user = peer.user.empty() ? call.user : peer.user;
+    if (pap_password_.empty()) pap_password_ = peer.pap_password;
+    if (!ours && us.ip_address && !(*us.ip_address == net::IpAddress::v4(0, 0, 0, 0))) ours = us.ip_address;
+    if (!theirs) theirs = peer.ip_address;
+  }
+  if (!ppp) {
+    out << "  no-ppp: true  # the side sent no PPP frames in the capture\n";
+    return;
+  }
+  out << "  authentication: " << (method ? ppp::auth::to_string(*method) : "none")
+      << "  # what the captured LNS demanded\n";
+  if (!user.empty()) {
+    out << option("user", user);
+    out << "  password: ${password}"
+        << (pap_password_.empty() ? "" : "  # the captured PAP password unless --password") << "\n";
+  }
+  if (ours) out << "  local-address: " << ours->to_string() << "\n";
+  if (theirs) out << "  remote-address: " << theirs->to_string() << "\n";
 }
 
 void Emitter::live_send(const ScriptMessage& m, bool in_call) {
@@ -231,6 +282,12 @@ void Emitter::our_message(const ControlRecord& r, const ScriptMessage& m) {
     case MessageType::Ocrp:
       comment(r, "we sent", "the engine answers the OCRQ");
       return;
+    case MessageType::Sccrp:
+      comment(r, "we sent", "l2tpsim's LNS answers the SCCRQ with the role block's values");
+      return;
+    case MessageType::Icrp:
+      comment(r, "we sent", "the engine answers the ICRQ");
+      return;
     case MessageType::Cdn:
     case MessageType::StopCcn: {
       wait_for(r.time_ns);
@@ -281,7 +338,49 @@ void Emitter::peer_message(const ControlRecord& r) {
     if (seen.insert(k).second) has += (has.empty() ? "" : ", ") + k;
   }
   if (!has.empty()) steps_ << ", has-avp: [" << has << "]";
+  if (lns() && *type == MessageType::Sccrq) {
+    // The LAC under test dials when the trigger runs: a premise, as in the conformance cases.
+    steps_ << ", within: 10s, setup: true}\n";
+    return;
+  }
   steps_ << ", within: " << within(r.time_ns - last_ns_, 3, 3) << "}\n";
+  if (!lns()) return;
+  if (*type == MessageType::Scccn)
+    steps_ << "  - expect: {event: tunnel-up, within: 3s, note: \"the tunnel comes up (captured frame "
+           << r.frame << ")\"}\n";
+  if (*type == MessageType::Iccn) {
+    steps_ << "  - expect: {event: session-up, within: 3s, note: \"the call comes up (captured frame "
+           << r.frame << ")\"}\n";
+    if (r.session) lns_ppp_expectations(*r.session, r.time_ns);
+  }
+}
+
+// As the LNS: the LAC's credentials by the method we demanded, then PPP up when IPCP gave the
+// LAC an address (our verdict is the engine's, from the role block's user and password).
+void Emitter::lns_ppp_expectations(std::size_t session, std::int64_t from_ns) {
+  const capture::Session& call = t_.sessions.at(session);
+  const PppFacts peer = ppp_facts(call, s_.peer_side);
+  const PppFacts us = ppp_facts(call, s_.side);
+  std::int64_t verdict_ns = from_ns, ipcp_ns = from_ns;
+  for (const capture::PppRecord& p : call.ppp) {
+    if (p.frame == us.auth_frame) verdict_ns = p.time_ns;
+    if (p.frame == peer.ipcp_frame) ipcp_ns = p.time_ns;
+  }
+  const std::string wait = within(verdict_ns - from_ns, 3, 1.5);
+  if (us.auth && peer.used) {
+    const bool pap = *peer.used == ppp::auth::Method::Pap;
+    steps_ << "  - expect: {message: data, ppp-protocol: "
+           << (pap ? "0xc023, ppp-code: 1" : "0xc223, ppp-code: 2") << ", within: " << wait
+           << ", note: \"the LAC's " << (pap ? "PAP Authenticate-Request" : "CHAP Response") << " as "
+           << yaml_quoted(peer.user).substr(1, yaml_quoted(peer.user).size() - 2)
+           << " (captured before frame " << us.auth_frame << ")\"}\n";
+  }
+  if (us.auth_result && *us.auth_result != "success")
+    steps_ << "  - expect: {event: auth-failed, within: " << wait << "}\n";
+  else if (peer.ip_address)
+    steps_ << "  - expect: {event: ppp-up, within: "
+           << within(ipcp_ns - std::max(verdict_ns, from_ns), 3, 1.5) << ", note: \"IPCP gave the LAC "
+           << peer.ip_address->to_string() << " (captured frame " << peer.ipcp_frame << ")\"}\n";
 }
 
 // The peer's verdict on our credentials, then PPP up when the side got an address.
@@ -315,16 +414,23 @@ void Emitter::ppp_expectations(std::size_t session, std::int64_t from_ns) {
 }
 
 Result<std::string, std::string> Emitter::run() {
-  if (s_.role != capture::PeerRole::Lac)
-    return unexpected(
-        std::string("only the LAC side can become a scenario: a scenario's LNS tester cannot make the LAC "
-                    "under test dial"));
-  if (!s_.initiator)
+  if (!lns() && !s_.initiator)
     return unexpected(std::string("the LAC side did not send the SCCRQ: a scenario's LAC opens its tunnels"));
+  if (lns() && s_.initiator)
+    return unexpected(
+        std::string("the LNS side sent the SCCRQ: a scenario's LNS waits for the LAC under test to dial"));
+  if (lns())
+    for (const ScriptMessage& m : s_.messages)
+      if (m.type == MessageType::Ocrq)
+        return unexpected("frame " + std::to_string(m.frame) +
+                          ": an outgoing call (OCRQ); a scenario's LNS cannot place one");
   if (!s_.concealed.empty())
     return unexpected("frame " + std::to_string(s_.concealed.front().frame) +
                       ": a hidden AVP the capture secret cannot reveal (give --capture-secret)");
   last_ns_ = s_.start_ns;
+  if (lns())
+    steps_ << "  # the LAC under test dials: l2tpsim run --trigger CMD\n"
+           << "  - shell: {command: \"${trigger}\", background: true}\n";
   for (const capture::MessageRef& ref : t_.control_order) {
     const ControlRecord& r = t_.at(ref);
     if (r.zlb || r.retransmission || r.time_ns < s_.start_ns) continue;
@@ -341,7 +447,9 @@ Result<std::string, std::string> Emitter::run() {
       << (o_.capture.empty() ? "the capture" : o_.capture) << ".\n"
       << "# l2tpsim plays that side; the captured peer's answers are the expectations (message, Result\n"
       << "# Code, AVPs present; IDs, Ns/Nr, Random Vector, Challenge and Response, Tie Breaker and Call\n"
-      << "# Serial Number are live). Run: l2tpsim run THIS.yaml --target LNS --secret S --password P\n";
+      << "# Serial Number are live). Run: "
+      << (lns() ? "l2tpsim run THIS.yaml --listen ADDR --trigger CMD --secret S --password P\n"
+                : "l2tpsim run THIS.yaml --target LNS --secret S --password P\n");
   for (const std::string& n : s_.notes) out << "# note: " << n << "\n";
   std::ostringstream role;
   role_block(role);

@@ -29,9 +29,12 @@ struct EmitOptions {
   double time_scale = 1.0;
 };
 
-// The scenario for `script` (from make_script on `conv`). Only the LAC side can be emitted: a
-// scenario's tester opens tunnels and calls as a LAC; an LNS tester would need the DUT LAC
-// triggered by a shell command the capture cannot tell.
+// The scenario for `script` (from make_script on `conv`). The LAC side opens its tunnels and
+// calls itself; the LNS side (the `lns:` block: the captured SCCRP's names, the PPP method it
+// demanded, the captured user and addresses) begins with a `shell: ${trigger}` step that makes
+// the LAC under test dial (`l2tpsim run --trigger CMD`), and the captured LAC's messages are
+// its expectations. Refused: a LAC side that did not dial, an LNS side that did or that placed
+// an outgoing call (OCRQ): a scenario's tester cannot.
 Result<std::string, std::string> emit_scenario(const capture::Conversations& conv, const ReplayScript& script,
                                                const EmitOptions& options);
 

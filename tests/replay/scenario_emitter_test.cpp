@@ -1,6 +1,7 @@
 // --emit-scenario: the Windows LAC of the Cisco capture (tunnel 2, PAP user markw) as a scenario
 // the parser reads back with the steps in capture order; messages the engine never sends of
-// itself (HELLO, SLI) become live send steps with the captured AVPs; the LNS side is refused.
+// itself (HELLO, SLI) become live send steps with the captured AVPs. The LNS side of the same
+// tunnel: an LNS tester that triggers the LAC under test and expects the Windows LAC's messages.
 #include "replay/scenario_emitter.hpp"
 
 #include <gtest/gtest.h>
@@ -161,12 +162,56 @@ TEST(ScenarioEmitter, MessagesTheEngineDoesNotSendOfItselfBecomeLiveSends) {
   EXPECT_EQ(sends[1]->message.avps[1].mandatory, true);
 }
 
-TEST(ScenarioEmitter, OnlyTheLacSide) {
+// The Cisco LNS of the same tunnel: l2tpsim's LNS with the captured SCCRP's names and window,
+// PAP demanded of the captured user at the captured address, the LAC under test triggered
+// first, and the Windows LAC's messages as the expectations.
+TEST(ScenarioEmitter, LnsSideWaitsForTheTriggeredLacAndExpectsItsMessages) {
   auto script = make_script(windows_capture(), 1, capture::PeerRole::Lns, {});
   ASSERT_TRUE(script);
-  const auto yaml = emit_scenario(windows_capture(), *script, {});
-  ASSERT_FALSE(yaml);
-  EXPECT_NE(yaml.error().find("only the LAC side"), std::string::npos);
+  const auto yaml = emit_scenario(windows_capture(), *script, EmitOptions{"win.pcap", 0});
+  ASSERT_TRUE(yaml) << yaml.error();
+  const Scenario s = parse(*yaml, {{"trigger", "true"}});
+  EXPECT_FALSE(s.lac);
+  ASSERT_TRUE(s.lns);
+  auto value = [&](const char* key) {
+    const auto* o = s.lns->find(key);
+    return o ? o->value : std::string("(none)");
+  };
+  EXPECT_EQ(value("host-name"), "lac@test2.hsd.com.au");
+  EXPECT_EQ(value("vendor-name"), "Cisco Systems, Inc.");
+  EXPECT_EQ(value("window"), "300");
+  EXPECT_EQ(value("authentication"), "pap");
+  EXPECT_EQ(value("user"), "markw");
+  EXPECT_EQ(value("password"), "qwerty");  // the captured PAP password, the default of ${password}
+  EXPECT_EQ(value("remote-address"), "172.16.10.2");
+  EXPECT_EQ(value("local-address"), "(none)");  // Cisco asked for 0.0.0.0: l2tpsim's own then
+  ASSERT_FALSE(s.steps.empty());
+  ASSERT_TRUE(std::holds_alternative<Shell>(s.steps[0].step));
+  EXPECT_EQ(std::get<Shell>(s.steps[0].step).command, "true");
+  EXPECT_TRUE(std::get<Shell>(s.steps[0].step).background);
+  const std::vector<std::string> expected = {
+      "expect SCCRQ",      "expect SCCCN", "expect tunnel-up", "expect ICRQ", "expect ICCN",
+      "expect session-up", "expect data",  "expect ppp-up",    "expect CDN",  "expect StopCCN"};
+  std::vector<std::string> got = kinds(s);
+  EXPECT_EQ(got, expected) << *yaml;
+  const auto& sccrq = std::get<Expect>(s.steps[1].step);
+  EXPECT_TRUE(sccrq.setup);  // no dial: inconclusive, as in the conformance cases
+}
+
+TEST(ScenarioEmitter, RefusesSidesATesterCannotPlay) {
+  // The LNS side of a tunnel the LNS dialled, the LAC side of one it did not.
+  auto lns = make_script(windows_capture(), 1, capture::PeerRole::Lns, {});
+  ASSERT_TRUE(lns);
+  lns->initiator = true;
+  const auto a = emit_scenario(windows_capture(), *lns, {});
+  ASSERT_FALSE(a);
+  EXPECT_NE(a.error().find("waits for the LAC under test to dial"), std::string::npos);
+  auto lac = make_script(windows_capture(), 1, capture::PeerRole::Lac, {});
+  ASSERT_TRUE(lac);
+  lac->initiator = false;
+  const auto b = emit_scenario(windows_capture(), *lac, {});
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().find("a scenario's LAC opens its tunnels"), std::string::npos);
 }
 
 }  // namespace L2TPSIM_FILE_ID
