@@ -47,7 +47,7 @@ constexpr const char* kReplayHelp =
     "IDs and Ns/Nr (the engine's reliable delivery), Challenge (fresh) and Challenge Response\n"
     "(computed with --secret), a fresh Random Vector, hidden AVPs (revealed with\n"
     "--capture-secret, hidden again with --secret). Answers go when the live peer's message\n"
-    "arrives; the side's own acts (SCCRQ, ICRQ, CDN and StopCCN with the captured result codes)\n"
+    "arrives; the side's own acts (SCCRQ, ICRQ, WEN, SLI, CDN, StopCCN with the captured result codes)\n"
     "at their captured offsets (--timing). PPP is negotiated live, seeded from the capture: the\n"
     "LCP options the side asked for, the same authentication method and user, the same IPCP\n"
     "requests, LCP Terminate before the CDN where the side sent one; what it sent and the replay\n"
