@@ -47,7 +47,7 @@ class CommonOptions {
  private:
   std::string secret_, keepalive_, window_, rto_initial_, rto_cap_, max_retries_, host_name_;
   std::string vendor_name_ = "l2tpsim", firmware_, framing_caps_, bearer_caps_;
-  std::string duration_, teardown_, teardown_rate_, json_, pcap_, seed_, threads_, html_;
+  std::string batch_interval_, duration_, teardown_, teardown_rate_, json_, pcap_, seed_, threads_, html_;
   std::string stats_listen_;
   std::vector<std::string> hidden_;
   std::string hidden_padding_;

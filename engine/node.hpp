@@ -16,6 +16,7 @@
 #include "engine/inbound_observer.hpp"
 #include "engine/net/address.hpp"
 #include "engine/tunnel/tunnel.hpp"
+#include "engine/util/fifo.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/util/timer_heap.hpp"
 
@@ -167,8 +168,10 @@ class Node {
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;
   std::size_t originated_ = 0;  // tunnels in tunnels_ that we opened
-  std::deque<NodeEvent> events_;
-  std::deque<std::uint16_t> ready_;  // tunnels that may have something to send
+  // One per node, filled and drained at every input: they keep their storage (a deque would
+  // allocate a block every few events).
+  Fifo<NodeEvent, true> events_;
+  Fifo<std::uint16_t, true> ready_;  // tunnels that may have something to send
   TimerHeap own_timers_;             // unused when the heap is shared
   TimerHeap& timers_;                // each tunnel's poll_timeout(), by our Tunnel ID
   std::vector<std::uint16_t> due_;   // handle_timeout's scratch: the tunnels due now

@@ -310,7 +310,9 @@ class LacRunner final : public Runner {
     if (opened_ < total_ || (churn_ && churn_->redials_due(now) > 0)) next = now + pacer_->interval(now);
     if (churn_)
       if (const auto t = churn_->next_due(); t && (!next || *t < *next)) next = std::max(*t, now);
-    if (!next || (armed_ && *armed_ <= *next)) return;
+    if (!next) return;
+    next = shard_.align(*next);  // with a batch interval: the shard's wake-ups serve the pacer too
+    if (armed_ && *armed_ <= *next) return;
     armed_ = next;
     const std::uint64_t generation = ++generation_;
     pace_.expires_at(SteadyTime::to_steady(*next));

@@ -157,7 +157,8 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";
-  o << "  datagrams: " << r.transport.received << " in, " << r.transport.sent << " out";
+  o << "  datagrams: " << r.transport.received << " in, " << r.transport.sent << " out, "
+    << r.transport.wakeups << " wake-ups";
   if (r.transport.send_errors) o << ", " << r.transport.send_errors << " send errors";
   if (r.node.decode_errors) o << ", " << r.node.decode_errors << " malformed";
   if (r.node.unknown_tunnel) o << ", " << r.node.unknown_tunnel << " for unknown tunnels";
@@ -292,7 +293,8 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["datagrams"] = {{"received", r.transport.received},       {"sent", r.transport.sent},
                     {"send_errors", r.transport.send_errors}, {"receive_errors", r.transport.receive_errors},
                     {"malformed", r.node.decode_errors},      {"unknown_tunnel", r.node.unknown_tunnel},
-                    {"not_l2tpv2", r.node.not_l2tpv2},        {"refused_tunnels", r.node.refused_tunnels}};
+                    {"not_l2tpv2", r.node.not_l2tpv2},        {"refused_tunnels", r.node.refused_tunnels},
+                    {"wakeups", r.transport.wakeups}};
   j["pcap_frames"] = r.pcap_frames;
   return j;
 }

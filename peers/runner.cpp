@@ -51,7 +51,9 @@ Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std
       tick_(io_),
       duration_timer_(io_),
       teardown_timer_(io_),
-      teardown_pace_timer_(io_) {}
+      teardown_pace_timer_(io_) {
+  shard_.set_batch_interval(cfg.batch_interval);
+}
 
 double Runner::elapsed_s() const {
   return to_seconds(SteadyTime::now() - started_);

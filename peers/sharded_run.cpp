@@ -41,6 +41,7 @@ void add(TransportStats& a, const TransportStats& b) {
   a.send_errors += b.send_errors;
   a.no_socket += b.no_socket;
   a.timer_fires += b.timer_fires;
+  a.wakeups += b.wakeups;
   a.new_peers_refused += b.new_peers_refused;
   a.forwarded += b.forwarded;
   a.half_open_cleared += b.half_open_cleared;

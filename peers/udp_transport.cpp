@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -138,6 +139,7 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool 
   s->sock.non_blocking(true, ec);
   if (ec) return unexpected("cannot make " + local.to_string() + " non-blocking: " + ec.message());
   s->local = endpoint_from_asio(s->sock.local_endpoint(ec));
+  s->fd = s->sock.native_handle();
   if (ec) return unexpected("cannot read the bound address of " + local.to_string() + ": " + ec.message());
   locals_.push_back(s->local);
   sockets_.push_back(std::move(s));
@@ -146,32 +148,91 @@ Result<net::Endpoint, std::string> Shard::bind(const net::Endpoint& local, bool 
 }
 
 void Shard::start_receive(Socket& s) {
-  s.sock.async_wait(udp::socket::wait_read,
-                    [this, &s](const boost::system::error_code& ec) { on_readable(s, ec); });
+  s.waiting = true;
+  s.sock.async_wait(udp::socket::wait_read, [this, &s](const boost::system::error_code& ec) {
+    s.waiting = false;
+    on_readable(s, ec);
+  });
 }
 
-void Shard::on_readable(Socket& s, const boost::system::error_code& ec) {
-  if (stopped_ || ec == asio::error::operation_aborted) return;
-  const Time now = SteadyTime::now();
-  // What is queued, up to a batch, then one drain for all of it.
-  std::size_t taken = 0;
-  while (taken < kBatch && !stopped_) {
-    const int n = received_.receive(s.sock.native_handle(), kBatch - taken);
+bool Shard::read_socket(Socket& s, Time now, std::size_t& taken) {
+  std::size_t here = 0;
+  while (here < kBatch && !stopped_) {
+    const int n = received_.receive(s.fd, kBatch - here);
     if (n < 0) {
       // E.g. ECONNREFUSED from an ICMP port unreachable: the socket stays usable.
       ++stats_.receive_errors;
-      ++taken;
+      ++here;
       continue;
     }
     for (int i = 0; i < n && !stopped_; ++i)
       take(s, received_.sender(static_cast<std::size_t>(i)), received_.datagram(static_cast<std::size_t>(i)),
            now);
-    taken += static_cast<std::size_t>(n);
+    here += static_cast<std::size_t>(n);
     if (static_cast<std::size_t>(n) < ReceiveBatch::kSlots) break;  // the socket is empty
   }
+  taken += here;
+  return here >= kBatch;
+}
+
+void Shard::on_readable(Socket& s, const boost::system::error_code& ec) {
+  if (stopped_ || ec == asio::error::operation_aborted) return;
+  ++stats_.wakeups;
+  const Time now = SteadyTime::now();
+  // What is queued, up to a batch, then one drain for all of it.
+  std::size_t taken = 0;
+  const bool full = read_socket(s, now, taken);
   watch_half_open(now);
+  if (batch_interval_ > Duration::zero()) {
+    // A full batch leaves more queued: the next poll comes at once.
+    if (full)
+      poll_at_ = now;
+    else if (!poll_at_)
+      poll_at_ = align(now + Duration(1));
+    park(s);
+    drain(now);  // re-arms the timer for the poll
+    return;
+  }
   drain(now);
   if (!stopped_) start_receive(s);
+}
+
+void Shard::poll(Time now) {
+  poll_at_.reset();
+  std::size_t taken = 0;
+  bool full = false;
+  for (auto& s : sockets_)
+    if (!s->waiting && !stopped_) full |= read_socket(*s, now, taken);
+  const auto due = driver_.poll_timeout();
+  const bool timers_due = due && *due <= now;
+  if (timers_due) {
+    ++stats_.timer_fires;
+    driver_.handle_timeout(now);
+  }
+  watch_half_open(now);
+  if (taken > 0 || timers_due) poll_at_ = full ? now : align(now + Duration(1));  // still busy
+  drain(now);
+  if (stopped_ || poll_at_) return;
+  for (auto& s : sockets_)  // a quiet interval: wait on the sockets again
+    if (!s->waiting) {
+      unpark(*s);
+      start_receive(*s);
+    }
+}
+
+void Shard::park(Socket& s) {
+  if (s.parked) return;
+  boost::system::error_code ec;
+  (void)s.sock.release(ec);  // no wait is outstanding: nothing is cancelled
+  s.parked = !ec;
+}
+
+void Shard::unpark(Socket& s) {
+  if (!s.parked) return;
+  boost::system::error_code ec;
+  s.sock.assign(s.local.addr.v6 ? udp::v6() : udp::v4(), s.fd, ec);
+  s.parked = false;
+  if (ec) ++stats_.receive_errors;  // cannot happen for a socket the reactor held before
 }
 
 void Shard::take(Socket& s, const net::Endpoint& from, Bytes dgram, Time now) {
@@ -242,8 +303,10 @@ void Shard::act(const std::function<void(Node&, Time)>& f) {
 void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& ec) {
   if (stopped_ || ec || generation != generation_) return;  // cancelled or superseded
   armed_.reset();
-  ++stats_.timer_fires;
+  ++stats_.wakeups;
   const Time now = SteadyTime::now();
+  if (poll_at_) return poll(now);
+  ++stats_.timer_fires;
   driver_.handle_timeout(now);
   drain(now);
 }
@@ -258,7 +321,9 @@ void Shard::drain(Time now) {
 
 void Shard::rearm() {
   if (stopped_) return;
-  const auto next = driver_.poll_timeout();
+  // Polling: the next poll runs the timers due by then too.
+  auto next = poll_at_ ? poll_at_ : driver_.poll_timeout();
+  if (next) next = align(*next);
   if (next == armed_) return;
   armed_ = next;
   const std::uint64_t generation = ++generation_;
@@ -286,7 +351,7 @@ void Shard::send(const net::Endpoint& from, const net::Endpoint& to, Bytes bytes
     ++stats_.no_socket;
     return;
   }
-  outgoing_.push(s->sock.native_handle(), s->local, to, bytes, SteadyTime::now());
+  outgoing_.push(s->fd, s->local, to, bytes, SteadyTime::now());
 }
 
 void Shard::flush() {
@@ -321,7 +386,11 @@ void Shard::stop() {
   ++generation_;
   timer_.cancel();
   boost::system::error_code ec;
-  for (auto& s : sockets_) s->sock.close(ec);
+  for (auto& s : sockets_)
+    if (s->parked)
+      ::close(s->fd);
+    else
+      s->sock.close(ec);
   if (pcap_) pcap_->flush();
 }
 

@@ -3,7 +3,9 @@
 // and its map as soon as it exists, empty or not: a PPP link had eight of them, a tunnel seven
 // (4 KB per tunnel before it sent anything). These queues hold a few items between an input and
 // the drain that follows it, so a vector read from a moving head does, and its storage is
-// released once drained: an idle link or tunnel holds nothing.
+// released once drained: an idle link or tunnel holds nothing. A queue there is one of per node
+// (KeepStorage) keeps its storage instead: it fills and drains many times a millisecond, and
+// releasing it each time costs an allocation per item.
 #pragma once
 
 #include <array>
@@ -15,7 +17,7 @@
 
 namespace l2tp {
 
-template <class T>
+template <class T, bool KeepStorage = false>
 class Fifo {
  public:
   bool empty() const { return head_ == items_.size(); }
@@ -46,7 +48,10 @@ class Fifo {
     return v;
   }
   void clear() {
-    std::vector<T>().swap(items_);
+    if constexpr (KeepStorage)
+      items_.clear();
+    else
+      std::vector<T>().swap(items_);
     head_ = 0;
   }
 
