@@ -49,7 +49,8 @@ void write_ipv4(Buffer& out, std::uint8_t type, V4 a) {
 }  // namespace
 
 Ipcp::Ipcp(const IpcpConfig& cfg, const AutomatonConfig& acfg)
-    : cfg_{v4_of(cfg.local), v4_of(cfg.peer), v4_of(cfg.dns1), v4_of(cfg.dns2), cfg.request_dns},
+    : cfg_{v4_of(cfg.local), v4_of(cfg.peer),     v4_of(cfg.dns1),      v4_of(cfg.dns2),
+           cfg.request_dns,  cfg.request_address, cfg.address_optional, cfg.answers},
       automaton_(proto::kIpcp, *this, acfg) {
   reset();
 }
@@ -69,7 +70,7 @@ std::optional<net::IpAddress> Ipcp::dns2() const {
 
 void Ipcp::reset() {
   req_local_ = cfg_.local.value_or(kZero);
-  req_address_ = true;
+  req_address_ = cfg_.request_address;
   req_dns1_.reset();
   req_dns2_.reset();
   if (cfg_.request_dns) req_dns1_ = req_dns2_ = kZero;
@@ -99,6 +100,7 @@ Code Ipcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_na
       continue;
     }
     seen.set(o.type);
+    if (cfg_.answers && cfg_.answers->apply(o, rb)) continue;
     switch (o.type) {
       case kIpAddress: {
         const auto v = ipv4_value(o);
@@ -200,7 +202,7 @@ bool Ipcp::handle_reject(Bytes options) {
     switch (next->value().type) {
       case kIpAddress:
         req_address_ = false;
-        if (!cfg_.local)
+        if (!cfg_.local && !cfg_.address_optional)
           fail(Stop::NegotiationFailed,
                "IPCP: peer Configure-Rejects IP-Address and we have no address of our own");
         break;

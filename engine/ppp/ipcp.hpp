@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "engine/net/address.hpp"
+#include "engine/ppp/answer_policy.hpp"
 #include "engine/ppp/automaton.hpp"
 #include "engine/ppp/options.hpp"
 
@@ -36,6 +38,14 @@ struct IpcpConfig {
   std::optional<net::IpAddress> dns1, dns2;
   bool request_dns = false;  // client: ask for primary and secondary DNS (129/131) with 0.0.0.0
   bool vj = false;           // we do not implement VJ compression: option 2 is rejected either way
+  // Our Configure-Request carries IP-Address (RFC 1332 3.3 makes it optional: Cisco's LNS asks
+  // with none once it is refused).
+  bool request_address = true;
+  // Without `local`: a Reject of our IP-Address leaves us with none (Cisco's LNS asks for
+  // 0.0.0.0, is refused and goes on) instead of failing the negotiation.
+  bool address_optional = false;
+  // Answers to the peer's options ahead of the rules above (replay: the captured side's).
+  std::shared_ptr<const AnswerPolicy> answers = nullptr;
 };
 
 class Ipcp final : public OptionPolicy {
@@ -69,7 +79,8 @@ class Ipcp final : public OptionPolicy {
   using V4 = std::uint32_t;
   struct Config {
     std::optional<V4> local, peer, dns1, dns2;
-    bool request_dns = false;
+    bool request_dns = false, request_address = true, address_optional = false;
+    std::shared_ptr<const AnswerPolicy> answers = nullptr;
   };
   Config cfg_;
   Automaton automaton_;

@@ -57,6 +57,7 @@ Code Ipv6cp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_
       continue;
     }
     seen.set(o.type);
+    if (cfg_.answers && cfg_.answers->apply(o, rb)) continue;
     const auto v = option_u64(o);
     if (v && *v == 0 && local_id_ == 0) {
       rb.reject(o);  // P104: both zero, no unique identifier can be negotiated

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
+#include "engine/ppp/answer_policy.hpp"
 #include "engine/ppp/automaton.hpp"
 #include "engine/ppp/options.hpp"
 #include "engine/util/rng.hpp"
@@ -21,6 +23,8 @@ constexpr std::uint8_t kCompression = 2;
 struct Ipv6cpConfig {
   // Our identifier. nullopt: a random one from the Rng. 0: ask the peer to suggest one.
   std::optional<std::uint64_t> interface_id;
+  // Answers to the peer's options ahead of the rules above (replay: the captured side's).
+  std::shared_ptr<const AnswerPolicy> answers = nullptr;
 };
 
 class Ipv6cp final : public OptionPolicy {

@@ -150,6 +150,7 @@ Code Lcp::judge_request(Bytes options, Buffer& reply, bool reject_instead_of_nak
       continue;
     }
     seen.set(o.type);
+    if (cfg_->answers && (o.type != kMagicNumber || !req_magic_on_) && cfg_->answers->apply(o, rb)) continue;
     switch (o.type) {
       case kMru: {
         const auto v = option_u16(o);

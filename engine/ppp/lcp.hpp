@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/ppp/answer_policy.hpp"
 #include "engine/ppp/automaton.hpp"
 #include "engine/ppp/frame.hpp"
 #include "engine/ppp/options.hpp"
@@ -76,6 +77,9 @@ struct LcpConfig {
   // Consecutive Configure-Requests carrying our own Magic-Number before the link is declared
   // looped back (RFC 1661 6.4; pppd's lcp-max-loopback-fail default is 10).
   unsigned loopback_fail = 5;
+  // Answers to the peer's options ahead of the rules above (replay: the captured side's); never
+  // a Reject of the peer's Magic-Number while we send ours (P056).
+  std::shared_ptr<const AnswerPolicy> answers = nullptr;
 };
 
 struct LcpEchoReply {

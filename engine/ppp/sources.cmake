@@ -2,6 +2,7 @@
 target_sources(l2tp_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/frame.cpp
   ${CMAKE_CURRENT_LIST_DIR}/options.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/answer_policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/automaton_table.cpp
   ${CMAKE_CURRENT_LIST_DIR}/automaton.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lcp.cpp
