@@ -38,6 +38,42 @@ std::uint16_t internet_checksum(Bytes data, std::uint32_t sum) {
   return static_cast<std::uint16_t>(~sum);
 }
 
+bool readdress_ipv4(Buffer& packet, Ipv4 src, Ipv4 dst) {
+  if (packet.size() < 20 || (packet[0] >> 4) != 4) return false;
+  const std::size_t ihl = std::size_t{packet[0] & 0x0fu} * 4;
+  const std::size_t total = static_cast<std::size_t>(packet[2] << 8 | packet[3]);
+  if (ihl < 20 || total < ihl || total > packet.size()) return false;
+  packet.resize(total);
+  const auto put16 = [&](std::size_t at, std::uint16_t v) {
+    packet[at] = static_cast<std::uint8_t>(v >> 8);
+    packet[at + 1] = static_cast<std::uint8_t>(v);
+  };
+  const auto put32 = [&](std::size_t at, std::uint32_t v) {
+    put16(at, static_cast<std::uint16_t>(v >> 16));
+    put16(at + 2, static_cast<std::uint16_t>(v));
+  };
+  put32(12, src);
+  put32(16, dst);
+  put16(10, 0);
+  put16(10, internet_checksum(Bytes(packet).first(ihl)));
+  const bool fragment = ((packet[6] << 8 | packet[7]) & 0x3fff) != 0;
+  if (fragment) return true;  // the transport checksum spans every fragment: left as it was
+  const std::uint8_t protocol = packet[9];
+  const std::size_t length = total - ihl;
+  const std::size_t at = protocol == proto::kTcp ? 16 : protocol == proto::kUdp ? 6 : 2;
+  if ((protocol != proto::kTcp && protocol != proto::kUdp && protocol != proto::kIcmp) || length < at + 2)
+    return true;
+  if (protocol == proto::kUdp && packet[ihl + 6] == 0 && packet[ihl + 7] == 0) return true;
+  put16(ihl + at, 0);
+  const Bytes body = Bytes(packet).subspan(ihl);
+  std::uint16_t sum = protocol == proto::kIcmp
+                          ? internet_checksum(body)
+                          : internet_checksum(body, pseudo_header_sum(src, dst, protocol, length));
+  if (protocol == proto::kUdp && sum == 0) sum = 0xffff;  // RFC 768: 0 means none computed
+  put16(ihl + at, sum);
+  return true;
+}
+
 std::optional<Ipv4Header> parse_ipv4(Bytes packet) {
   Reader r(packet);
   std::uint8_t vihl = 0, tos = 0, ttl = 0, protocol = 0;
