@@ -175,6 +175,7 @@ struct PppLayer::Entry {
   bool counted_up = false;                          // in links_up_ (came up, not yet ended)
   std::optional<ppp::Renegotiation> renegotiating;  // LinkRenegotiating came, LinkReopened not yet
   std::uint32_t slot = 0;                           // in slots_
+  std::uint32_t variant = 0;                        // 0: the layer's settings; i: variants_[i - 1]
   std::optional<net::Ipv4> local_ip;
   PppRecord record;
 };
@@ -188,6 +189,30 @@ PppLayer::PppLayer(const PppSettings& settings, ppp::Role role, Rng& rng, Author
 }
 
 PppLayer::~PppLayer() = default;
+
+std::size_t PppLayer::add_settings(const PppSettings& settings, Authorizer* authorizer) {
+  Variant v{settings, nullptr, authorizer};
+  v.settings.link.role = role_;
+  if (role_ == ppp::Role::Client) v.settings.link.password = v.settings.password;
+  v.profile = ppp::LinkProfile::make(v.settings.link);
+  variants_.push_back(std::move(v));
+  return variants_.size() - 1;
+}
+
+const PppSettings& PppLayer::settings_of(const Entry& e) const {
+  return e.variant == 0 ? settings_ : variants_[e.variant - 1].settings;
+}
+
+Authorizer* PppLayer::authorizer_of(const Entry& e) const {
+  return e.variant == 0 ? authorizer_ : variants_[e.variant - 1].authorizer;
+}
+
+bool PppLayer::send_echo(Node& node, LinkKey key, Bytes data, Time now) {
+  Entry* e = find(key);
+  if (!e || !e->link.send_echo(data)) return false;
+  service(node, *e, now);
+  return true;
+}
 
 void PppLayer::on_event(Node& node, const NodeEvent& ev, Time now) {
   const TunnelId t = ev.tunnel;
@@ -224,9 +249,13 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   if (role_ == ppp::Role::Client)
     if (const auto* tunnel = node.tunnel(t))
       if (const auto* s = tunnel->find_session(up.local)) sent = s->proxy;
-  std::string user = settings_.link.user;
+  std::uint32_t variant = 0;
+  if (pick_)
+    if (const auto i = pick_(t); i && *i < variants_.size()) variant = static_cast<std::uint32_t>(*i + 1);
+  const PppSettings& own = variant == 0 ? settings_ : variants_[variant - 1].settings;
+  std::string user = own.link.user;
   if (role_ == ppp::Role::Client)
-    user = expand_user(settings_.user, call_number(settings_, calls_), key.tunnel, key.session);
+    user = expand_user(own.user, call_number(settings_, calls_), key.tunnel, key.session);
   if (sent && sent->has_auth() && !sent->authen_name.empty()) user = sent->authen_name;
   if (find(key)) return;  // an ID reused while its old link still runs: keep the old one
   std::uint32_t slot = 0;
@@ -237,9 +266,11 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   }
-  slots_[slot] = std::make_unique<Entry>(key, profile_, user, rng_, now);
+  slots_[slot] =
+      std::make_unique<Entry>(key, variant == 0 ? profile_ : variants_[variant - 1].profile, user, rng_, now);
   Entry& e = *slots_[slot];
   e.slot = slot;
+  e.variant = variant;
   index_.set(key.value(), slot);
   PppRecord& rec = e.record;
   rec.call = call_number(settings_, calls_);
@@ -279,7 +310,7 @@ void PppLayer::decided(Node& node, LinkKey key, const Decision& d, Time now) {
 }
 
 void PppLayer::apply_decision(Entry& e, const Decision& d, Time now) {
-  ppp::IpcpConfig ipcp = settings_.link.ipcp;
+  ppp::IpcpConfig ipcp = settings_of(e).link.ipcp;
   if (d.local) ipcp.local = d.local;
   if (d.remote) ipcp.peer = d.remote;
   if (d.dns1) ipcp.dns1 = d.dns1;
@@ -294,7 +325,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
   PppRecord& rec = e.record;
   if (auto* need = std::get_if<ppp::NeedVerdict>(&ev)) {
     if (need->credentials) rec.auth = need->credentials->method;
-    if (!authorizer_) {
+    Authorizer* authorizer = authorizer_of(e);
+    if (!authorizer) {
       apply_decision(
           e,
           Decision{
@@ -303,7 +335,7 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
       return;
     }
     const LinkKey key = e.key;
-    auto d = authorizer_->authorize(key, need->credentials, [this, key](Decision later) {
+    auto d = authorizer->authorize(key, need->credentials, [this, key](Decision later) {
       if (later_) later_(key, std::move(later));
     });
     if (d) apply_decision(e, *d, now);
@@ -338,8 +370,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
       e.probe = std::make_unique<ip::Probe>(*settings_.traffic, net::Ipv4::of(up->local_ip).value,
                                             net::Ipv4::of(target).value, e.key.session, now);
     }
-    if (role_ == ppp::Role::Server && authorizer_ && up->ipv4)
-      authorizer_->link_up(e.key, e.link.user_name(), up->peer_ip, now);
+    if (Authorizer* a = authorizer_of(e); role_ == ppp::Role::Server && a && up->ipv4)
+      a->link_up(e.key, e.link.user_name(), up->peer_ip, now);
     if (sink_ && up->ipv4) {
       sink_->link_up(e.key, *up);
       e.sink_attached = true;
@@ -460,7 +492,7 @@ void PppLayer::finish(Entry& e, Time now) {
   const auto& st = e.link.stats();
   end.echo_sent = st.echo_sent;
   end.echo_replies = st.echo_replies;
-  if (role_ == ppp::Role::Server && authorizer_) authorizer_->release(e.key, now);
+  if (Authorizer* a = authorizer_of(e); role_ == ppp::Role::Server && a) a->release(e.key, now);
   if (sink_ && e.sink_attached) sink_->link_down(e.key);
 }
 

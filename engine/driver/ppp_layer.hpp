@@ -163,6 +163,16 @@ class PppLayer {
   // An IPv4 packet from the sink for link `key` (run through the shard's act()). False when the
   // link is not up or the packet does not fit.
   bool send_ip(Node& node, LinkKey key, Bytes packet, Time now);
+  // Per-tunnel settings (replay --tunnel all: each tunnel's PPP as captured there): a new link
+  // of a tunnel `pick` maps to an index gets the settings added under it (link configuration,
+  // user, password, the IPCP an authorization starts from) and their authorizer, instead of
+  // the layer's own; the layer-wide parts (traffic, echo answers, records) stay the layer's.
+  // Links already running keep theirs.
+  std::size_t add_settings(const PppSettings& settings, Authorizer* authorizer);
+  void pick_settings(std::function<std::optional<std::size_t>(TunnelId)> pick) { pick_ = std::move(pick); }
+  // An LCP Echo-Request (RFC 1661 5.8) on the link of `key` now, `data` after the Magic-Number
+  // (replay: the echoes the captured side sent). False when its LCP is not opened.
+  bool send_echo(Node& node, LinkKey key, Bytes data, Time now);
   // Teardown: every link ends (no Terminate exchange: the CDN follows at once).
   void stop_all(Time now);
   // Hangs up one call as a PPP peer does (RFC 1661 5.5): an LCP Terminate-Request, and once
@@ -212,8 +222,18 @@ class PppLayer {
   void retire_probe(Entry& e, Time now);
   void release(Entry& e);
 
+  struct Variant {
+    PppSettings settings;
+    std::shared_ptr<const ppp::LinkProfile> profile;
+    Authorizer* authorizer = nullptr;
+  };
+  const PppSettings& settings_of(const Entry& e) const;
+  Authorizer* authorizer_of(const Entry& e) const;
+
   PppSettings settings_;
   std::shared_ptr<const ppp::LinkProfile> profile_;
+  std::vector<Variant> variants_;  // add_settings; an Entry's variant 0 is the layer's own
+  std::function<std::optional<std::size_t>(TunnelId)> pick_;
   ppp::Role role_;
   Rng& rng_;
   Authorizer* authorizer_;

@@ -307,6 +307,13 @@ bool Link::send_ip(Bytes packet) {
   return true;
 }
 
+bool Link::send_echo(Bytes data) {
+  if (down_reported_ || !lcp_->send_echo_request(data)) return false;
+  ++stats_.echo_sent;
+  drain(lcp_->automaton(), proto::kLcp, true);
+  return true;
+}
+
 bool Link::can_restart() const {
   return up_reported_ && !down_reported_ && !renegotiation_ && phase_ == Phase::Network &&
          lcp_->automaton().opened();

@@ -194,6 +194,9 @@ class Link {
   void lower_down(Time now, std::string reason);
   // An IPv4 datagram to send; false when IPCP is not opened or it exceeds the MTU.
   bool send_ip(Bytes packet);
+  // An LCP Echo-Request now (RFC 1661 5.8; replay: the echoes a captured side sent), `data` after
+  // our Magic-Number; its Reply is counted as a keepalive's. False unless LCP is opened.
+  bool send_echo(Bytes data);
   // Renegotiation in place, the call kept, once the link is up (LinkUp) and not renegotiating
   // already: LCP or IPCP sends a new Configure-Request (Automaton::restart, RFC 1661 4.3 Open
   // option), LinkRenegotiating follows at once and LinkReopened when the NCPs are open again.
