@@ -21,6 +21,18 @@ struct Request {
   std::uint64_t frame = 0;
 };
 
+// The first Configure-Request of `side` for `protocol`.
+std::optional<Buffer> first_request(const capture::Session& s, std::uint8_t side, std::uint16_t protocol) {
+  for (const capture::PppRecord& r : s.ppp) {
+    if (r.side != side) continue;
+    auto frame = ppp::parse_frame(r.ppp);
+    if (!frame || frame->protocol != protocol) continue;
+    if (auto pkt = ppp::parse_packet(frame->payload); pkt && pkt->code == Code::ConfReq)
+      return Buffer(pkt->data.begin(), pkt->data.end());
+  }
+  return std::nullopt;
+}
+
 std::optional<Request> acked_request(const capture::Session& s, std::uint8_t side, std::uint16_t protocol) {
   std::map<std::uint8_t, Request> sent;
   std::optional<Request> last, acked;
@@ -135,6 +147,12 @@ PppFacts ppp_facts(const capture::Session& s, std::uint8_t side) {
   PppFacts f;
   if (auto q = acked_request(s, side, ppp::proto::kLcp)) read_lcp(f, *q);
   if (auto q = acked_request(s, side, ppp::proto::kIpcp)) read_ipcp(f, *q);
+  if (auto first = first_request(s, side, ppp::proto::kIpcp)) {
+    f.ipcp_request = true;
+    if (auto opts = ppp::parse_options(*first))
+      for (const ppp::Option& o : *opts)
+        if (o.type == 3 && o.value.size() == 4) f.first_ip_address = ipv4_of(o.value);
+  }
   for (const capture::PppRecord& r : s.ppp) {
     auto frame = ppp::parse_frame(r.ppp);
     if (!frame) continue;

@@ -35,6 +35,10 @@ struct PppFacts {
   std::optional<net::IpAddress> ip_address;
   std::uint64_t ipcp_frame = 0;
   bool requested_dns = false;
+  // IPCP: it sent a Configure-Request, and the IP-Address of its first one (none: it asked for
+  // no address of its own; 0.0.0.0: it asked to be given one, RFC 1332 3.3).
+  bool ipcp_request = false;
+  std::optional<net::IpAddress> first_ip_address;
   std::vector<std::uint16_t> protocol_rejects;  // protocols it Protocol-Rejected
   bool terminate_request = false;               // it sent an LCP Terminate-Request
   // Every protocol it sent frames of, and what it sent, distinct, in order: "LCP

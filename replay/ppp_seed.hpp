@@ -3,6 +3,9 @@
 // and user of the capture (the password from --password: captured CHAP responses cannot be
 // reused; a PAP password may come from the capture, where it travels in the clear), whether it
 // asked for DNS in IPCP; as the LNS, the method it demanded and the addresses it negotiated.
+// Its IPCP request follows the capture (the IP-Address of its first one, 0.0.0.0 or none), and
+// its answers to the peer's LCP, IPCP and IPv6CP options are the links' answer policies
+// (ppp_policy.hpp).
 #pragma once
 
 #include <optional>
@@ -21,6 +24,9 @@ struct PppSeed {
   // LNS: the addresses to give (ours, the peer's) and the password to check, when known.
   std::optional<net::IpAddress> local, remote;
   std::optional<std::string> password;
+  // LNS: the capture shows its IPCP request, so `local` is what it asked for (nullopt: 0.0.0.0
+  // or no IP-Address) rather than an address made up for it.
+  bool own_address_captured = false;
   std::vector<std::string> notes;
 };
 

@@ -41,6 +41,12 @@ ReplayPlayer::Call* ReplayPlayer::call_of(SessionId id) {
   return nullptr;
 }
 
+std::optional<std::size_t> ReplayPlayer::call_index(SessionId id) const {
+  for (std::size_t i = 0; i < calls_.size(); ++i)
+    if (calls_[i].id && *calls_[i].id == id) return i;
+  return std::nullopt;
+}
+
 void ReplayPlayer::tunnel_opened(TunnelId id, Time) {
   tunnel_ = id;
 }

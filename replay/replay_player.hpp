@@ -70,6 +70,8 @@ class ReplayPlayer {
   std::optional<TunnelId> tunnel() const { return tunnel_; }
   std::size_t sessions_up() const { return sessions_up_; }
   std::size_t ppp_up() const { return ppp_up_; }
+  // The script's call (index) the live session `id` of our tunnel plays, once known.
+  std::optional<std::size_t> call_index(SessionId id) const;
   // What the player could not do (an action that never became possible).
   const std::vector<std::string>& notes() const { return notes_; }
 

@@ -4,6 +4,17 @@
 #include "replay/session_clones.hpp"
 
 namespace l2tp::replay {
+namespace {
+
+// Per script call (clones included): what the side sent over PPP of its own accord.
+std::vector<CallActs> acts_by_call(const capture::Tunnel& tunnel, std::uint8_t side, std::size_t clones) {
+  std::vector<CallActs> out;
+  for (std::size_t i = 0; i < tunnel.sessions.size() * clones; ++i)
+    out.push_back(captured_acts(tunnel.sessions[i / clones], side));
+  return out;
+}
+
+}  // namespace
 
 NodeConfig replay_node_config(const ReplayScript& script, const ReplayConfig& cfg) {
   NodeConfig n;
@@ -26,7 +37,8 @@ Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, co
       rng_(rng),
       seed_(seed_ppp(tunnel, script, cfg.password)),
       filter_(script, cfg.secret, ShapeOptions{!cfg.secret.empty(), cfg.send_concealed}, rng),
-      player_(script, cfg.timing, seed_.enabled) {
+      player_(script, cfg.timing, seed_.enabled),
+      acts_(acts_by_call(tunnel, script.side, std::max<std::size_t>(1, cfg.sessions)), cfg.timing) {
   const std::size_t n = std::max<std::size_t>(1, cfg.sessions);
   for (std::size_t i = 0; i < tunnel.sessions.size() * n; ++i)
     terminate_first_.push_back(ppp_facts(tunnel.sessions[i / n], script.side).terminate_request);
@@ -34,12 +46,30 @@ Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, co
     seed_.settings.user = clone_user(seed_.settings.user, cfg.user, n);
 }
 
+Authorizer* Replayer::authorizer() {
+  if (script_.role == capture::PeerRole::Lac) return nullptr;
+  if (!authorizer_) authorizer_ = std::make_unique<SeededAuthorizer>(seed_);
+  return authorizer_.get();
+}
+
+void Replayer::ppp_link_up(LinkKey key, const ppp::LinkUp& up) {
+  player_.handle_ppp_up(key, now_);
+  if (const auto tunnel = player_.tunnel(); tunnel && tunnel->value == key.tunnel)
+    if (const auto call = player_.call_index(SessionId{key.session})) acts_.link_up(*call, key, up, now_);
+  rearm();
+}
+
+void Replayer::rearm() {
+  std::optional<Time> t = player_.poll_timeout();
+  if (const auto a = acts_.poll_timeout(); a && (!t || *a < *t)) t = a;
+  filter_.wake_at(t);
+}
+
 std::unique_ptr<PppLayer> Replayer::make_ppp() {
   if (!seed_.enabled) return nullptr;
   const bool lac = script_.role == capture::PeerRole::Lac;
-  if (!lac && !authorizer_) authorizer_ = std::make_unique<SeededAuthorizer>(seed_);
   auto layer = std::make_unique<PppLayer>(seed_.settings, lac ? ppp::Role::Client : ppp::Role::Server, rng_,
-                                          authorizer_.get());
+                                          authorizer());
   layer->set_sink(this);
   ppp_ = layer.get();
   return layer;
@@ -56,7 +86,7 @@ void Replayer::handle_event(const NodeEvent& ev, Time now) {
   if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
     filter_.checker().engine_violation(std::string(to_string(v->rule)), v->detail, now);
   player_.handle_event(ev, now);
-  filter_.wake_at(player_.poll_timeout());
+  rearm();
 }
 
 void Replayer::act(Node& node, Time now) {
@@ -91,7 +121,13 @@ void Replayer::act(Node& node, Time now) {
         break;
     }
   }
-  filter_.wake_at(player_.poll_timeout());
+  // Echoes and IP packets as captured: sent through the link (a refused one is noted).
+  while (auto d = acts_.poll(now)) {
+    const bool sent = ppp_ && (d->echo ? ppp_->send_echo(node, d->key, d->data, now)
+                                       : ppp_->send_ip(node, d->key, d->data, now));
+    if (!sent) acts_.not_sent(*d);
+  }
+  rearm();
 }
 
 // The engine's mechanism behind a scenario's live `send:` (Node::send_control): the tunnel's
@@ -147,7 +183,8 @@ ReplayOutcome Replayer::outcome(const capture::Tunnel& captured, const net::Endp
   compare_into(o, captured, script_.side, live, us, diff);
   o.findings = peer_findings(filter_.checker());
   const std::vector<std::string> unplayed = unplayed_ppp(captured, script_.side, live, us, diff.clones);
-  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &notes_, &unplayed})
+  const std::vector<std::string> acts = acts_.notes();
+  for (const auto* list : {&seed_.notes, &filter_.notes(), &player_.notes(), &notes_, &acts, &unplayed})
     o.notes.insert(o.notes.end(), list->begin(), list->end());
   return o;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/driver/driver.hpp"
+#include "replay/ppp_acts.hpp"
 #include "replay/ppp_seed.hpp"
 #include "replay/replay_filter.hpp"
 #include "replay/replay_player.hpp"
@@ -48,10 +49,9 @@ class Replayer final : private PacketSink {
   // --tunnel all: the driver's one PPP layer, made by another replayer (tunnel_mux.hpp), which
   // passes this replayer's links coming up to ppp_link_up.
   void attach_ppp(PppLayer* layer) { ppp_ = layer; }
-  void ppp_link_up(LinkKey key) {
-    player_.handle_ppp_up(key, now_);
-    filter_.wake_at(player_.poll_timeout());
-  }
+  void ppp_link_up(LinkKey key, const ppp::LinkUp& up);
+  // LNS: the authorizer of our links (the capture's user and addresses); nullptr for a LAC.
+  Authorizer* authorizer();
   // A tunnel the peer opened is ours (tunnel_mux.hpp routes by Tunnel ID).
   void bind_tunnel(TunnelId id, Time now) { player_.tunnel_opened(id, now); }
   std::optional<TunnelId> live_tunnel() const { return player_.tunnel(); }
@@ -75,7 +75,9 @@ class Replayer final : private PacketSink {
  private:
   // A captured WEN or SLI (ActionKind::SendMessage) through the live control channel.
   void send_captured(Node& node, const PlayerAction& a, Time now);
-  void link_up(LinkKey key, const ppp::LinkUp&) override { ppp_link_up(key); }
+  void link_up(LinkKey key, const ppp::LinkUp& up) override { ppp_link_up(key, up); }
+  // The filter wakes the driver for the player's next action or the next PPP act.
+  void rearm();
   void packet(LinkKey, Bytes) override {}
   void link_down(LinkKey) override {}
 
@@ -90,6 +92,7 @@ class Replayer final : private PacketSink {
   std::vector<std::string> notes_;  // captured messages that could not be sent
   ReplayFilter filter_;
   ReplayPlayer player_;
+  PppActs acts_;  // echoes and IPv4 packets the side sent over PPP
   Time now_{};
 };
 

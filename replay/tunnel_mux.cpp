@@ -20,13 +20,6 @@ std::optional<std::uint16_t> header_tunnel(Bytes b) {
   return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]);
 }
 
-std::string seed_text(const PppSeed& s) {
-  std::string methods;
-  for (const auto m : s.settings.link.methods)
-    methods += std::string(methods.empty() ? "" : ",") + ppp::auth::to_string(m);
-  return "user " + s.settings.user + ", authentication " + (methods.empty() ? "none" : methods);
-}
-
 }  // namespace
 
 TunnelMux::TunnelMux(const std::vector<MuxTunnel>& tunnels, const ReplayConfig& cfg, Rng& rng) : cfg_(cfg) {
@@ -53,19 +46,22 @@ TunnelMux::~TunnelMux() = default;
 
 std::unique_ptr<PppLayer> TunnelMux::make_ppp() {
   for (std::size_t i = 0; i < played_.size(); ++i) {
-    const PppSeed& seed = played_[i].replayer->ppp_seed();
-    if (!seed.enabled) continue;
+    if (!played_[i].replayer->ppp_seed().enabled) continue;
     std::unique_ptr<PppLayer> layer = played_[i].replayer->make_ppp();
     layer->set_sink(this);
+    // Every other tunnel's links negotiate with its own seed: per-tunnel settings of the one
+    // layer, picked by our Tunnel ID.
+    variant_.assign(played_.size(), std::nullopt);
     for (std::size_t k = 0; k < played_.size(); ++k) {
-      Played& p = played_[k];
-      p.replayer->attach_ppp(layer.get());
-      const PppSeed& other = p.replayer->ppp_seed();
-      if (k != i && other.enabled && seed_text(other) != seed_text(seed))
-        p.notes.push_back("PPP played as seeded from tunnel " +
-                          std::to_string(played_[i].tunnel.script->tunnel + 1) + " (" + seed_text(seed) +
-                          "; one PPP setting per driver), not as captured here (" + seed_text(other) + ")");
+      Replayer& r = *played_[k].replayer;
+      r.attach_ppp(layer.get());
+      if (k != i && r.ppp_seed().enabled)
+        variant_[k] = layer->add_settings(r.ppp_seed().settings, r.authorizer());
     }
+    layer->pick_settings([this](TunnelId t) -> std::optional<std::size_t> {
+      const auto k = by_ours(t.value);
+      return k ? variant_[*k] : std::nullopt;
+    });
     return layer;
   }
   return nullptr;
@@ -175,8 +171,8 @@ void TunnelMux::handle_event(const NodeEvent& ev, Time now) {
   if (const auto i = by_ours(ev.tunnel.value)) played_[*i].replayer->handle_event(ev, now);
 }
 
-void TunnelMux::link_up(LinkKey key, const ppp::LinkUp&) {
-  if (const auto i = by_ours(key.tunnel)) played_[*i].replayer->ppp_link_up(key);
+void TunnelMux::link_up(LinkKey key, const ppp::LinkUp& up) {
+  if (const auto i = by_ours(key.tunnel)) played_[*i].replayer->ppp_link_up(key, up);
 }
 
 void TunnelMux::act(Node& node, Time now) {

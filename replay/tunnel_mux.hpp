@@ -7,8 +7,8 @@
 // node events and PPP links by our Tunnel ID. Frame numbers count the whole wire, as the
 // live pcap does.
 //
-// The driver has one PPP layer (engine/driver: one PppSettings per driver): it is seeded from
-// the first tunnel with PPP; a tunnel whose captured PPP differs (user, methods) gets a note.
+// The driver has one PPP layer, made by the first tunnel with PPP; every other tunnel's seed is
+// a per-tunnel setting of it (PppLayer::add_settings), so each negotiates as captured there.
 #pragma once
 
 #include <map>
@@ -59,7 +59,7 @@ class TunnelMux final : public DatagramFilter, private PacketSink {
     bool started = false;
     std::vector<std::string> notes;
   };
-  void link_up(LinkKey key, const ppp::LinkUp&) override;
+  void link_up(LinkKey key, const ppp::LinkUp& up) override;
   void packet(LinkKey, Bytes) override {}
   void link_down(LinkKey) override {}
 
@@ -70,6 +70,7 @@ class TunnelMux final : public DatagramFilter, private PacketSink {
 
   ReplayConfig cfg_;
   std::vector<Played> played_;
+  std::vector<std::optional<std::size_t>> variant_;  // by played: its PppLayer::add_settings index
   std::optional<Time> start_;
   std::map<std::uint16_t, std::size_t> ours_;                           // our Tunnel ID -> played
   std::map<std::pair<std::string, std::uint16_t>, std::size_t> peers_;  // (peer, its Tunnel ID)
