@@ -70,6 +70,11 @@ class ReplayPlayer {
   std::optional<TunnelId> tunnel() const { return tunnel_; }
   std::size_t sessions_up() const { return sessions_up_; }
   std::size_t ppp_up() const { return ppp_up_; }
+  // The captured tunnel had `n` calls (clones included): a call the peer opens is matched to
+  // one even when the script has no act of ours in it (an LNS that never hung up).
+  void expect_calls(std::size_t n) {
+    if (calls_.size() < n) calls_.resize(n);
+  }
   // The script's call (index) the live session `id` of our tunnel plays, once known.
   std::optional<std::size_t> call_index(SessionId id) const;
   // What the player could not do (an action that never became possible).

@@ -40,6 +40,7 @@ Replayer::Replayer(const capture::Tunnel& tunnel, const ReplayScript& script, co
       player_(script, cfg.timing, seed_.enabled),
       acts_(acts_by_call(tunnel, script.side, std::max<std::size_t>(1, cfg.sessions)), cfg.timing) {
   const std::size_t n = std::max<std::size_t>(1, cfg.sessions);
+  player_.expect_calls(tunnel.sessions.size() * n);
   for (std::size_t i = 0; i < tunnel.sessions.size() * n; ++i)
     terminate_first_.push_back(ppp_facts(tunnel.sessions[i / n], script.side).terminate_request);
   if (script.role == capture::PeerRole::Lac)

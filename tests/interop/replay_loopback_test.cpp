@@ -74,8 +74,8 @@ TEST(ReplayLoopback, WindowsLacAgainstOurLnsDiffersOnlyAsExpected) {
       teardown.push_back("LCP Terminate-Request");
   }
   EXPECT_EQ(teardown, (std::vector<std::string>{"LCP Terminate-Request", "CDN", "StopCCN"}));
-  expect_clean_in_tshark(pair.file("replay.pcap"), pair.port());
-  expect_clean_in_tshark(pair.file("lns.pcap"), pair.port());
+  expect_clean_in_tshark_replayed(pair.file("replay.pcap"), pair.port());
+  expect_clean_in_tshark_replayed(pair.file("lns.pcap"), pair.port());
 }
 
 }  // namespace L2TPSIM_FILE_ID

@@ -44,6 +44,29 @@ void expect_clean_in_tshark(const std::string& pcap, int port) {
   EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
 }
 
+void expect_clean_in_tshark_replayed(const std::string& pcap, int port) {
+  ASSERT_TRUE(have_tool("tshark")) << "tshark is required for this test (apt-get install tshark)";
+  std::string base = "tshark -n -r " + pcap + " ";
+  if (port != 0) base += "-d udp.port==" + std::to_string(port) + ",l2tp ";
+  int st = 0;
+  const std::string v = run_command(base + "-V 2>/dev/null", &st);
+  EXPECT_EQ(st, 0);
+  EXPECT_NE(v.find("Layer 2 Tunneling Protocol"), std::string::npos) << "tshark saw no L2TP in " << pcap;
+  EXPECT_EQ(v.find("Malformed"), std::string::npos) << pcap;
+  // count(ip) > 1: an IP packet inside the tunnel's PPP.
+  const std::string expert = run_command(
+      base +
+      "-Y '_ws.expert && !(count(ip) > 1)' -T fields -e frame.number -e _ws.expert.message 2>/dev/null");
+  EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
+  // Checksum status 0 is Bad (1 Good).
+  const std::string bad = run_command(
+      base +
+      "-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE "
+      "-Y 'count(ip) > 1 && (ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 "
+      "|| icmp.checksum.status == 0)' -T fields -e frame.number 2>/dev/null");
+  EXPECT_TRUE(bad.empty()) << "bad checksums in " << pcap << " frames:\n" << bad;
+}
+
 std::string expect_only_tester_frames_flagged(const std::string& pcap, int port, const std::string& tester) {
   EXPECT_TRUE(have_tool("tshark")) << "tshark is required for this test (apt-get install tshark)";
   std::string base = "tshark -n -r " + pcap + " ";

@@ -23,6 +23,11 @@ std::vector<WireMessage> decode_pcap(const std::string& binary, const std::strin
 
 // Adds test failures unless tshark dissects `pcap` with no malformed packet and no expert info.
 void expect_clean_in_tshark(const std::string& pcap, int port = 0);
+// For a replay that played captured IP packets inside its calls: as expect_clean_in_tshark, but
+// frames carrying an inner IP packet keep their applications' own expert notes (TCP analysis,
+// HTTP chat: the captured packets' payloads have them in the capture too); every IPv4, TCP,
+// UDP and ICMP checksum in them must verify instead.
+void expect_clean_in_tshark_replayed(const std::string& pcap, int port = 0);
 
 // For captures with injected faults (a conformance run): the frames tshark finds malformed or
 // flags with expert info must all come from `tester` (an IP address), i.e. be ones we broke on
