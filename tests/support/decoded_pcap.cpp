@@ -58,6 +58,12 @@ void expect_clean_in_tshark_replayed(const std::string& pcap, int port) {
       base +
       "-Y '_ws.expert && !(count(ip) > 1)' -T fields -e frame.number -e _ws.expert.message 2>/dev/null");
   EXPECT_TRUE(expert.empty()) << "tshark expert info in " << pcap << ":\n" << expert;
+  // The inner packets may carry their applications' notes and warnings (duplicate ACKs, as in
+  // the capture they came from), never an error (0x00800000: PI_ERROR).
+  const std::string errors = run_command(
+      base +
+      "-Y '_ws.expert.severity >= 0x00800000' -T fields -e frame.number -e _ws.expert.message 2>/dev/null");
+  EXPECT_TRUE(errors.empty()) << "tshark expert errors in " << pcap << ":\n" << errors;
   // Checksum status 0 is Bad (1 Good).
   const std::string bad = run_command(
       base +
