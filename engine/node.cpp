@@ -84,6 +84,7 @@ Node::Node(const NodeConfig& cfg, Rng& rng) : Node(cfg, rng, own_timers_) {}
 
 Node::Node(const NodeConfig& cfg, Rng& rng, TimerHeap& shared_timers)
     : cfg_(cfg),
+      tunnel_cfg_(std::make_shared<const tunnel::TunnelConfig>(cfg.tunnel)),
       rng_(rng),
       next_tunnel_id_(cfg.first_tunnel_id == 0 ? std::uint16_t{1} : cfg.first_tunnel_id),
       timers_(shared_timers) {}
@@ -111,7 +112,7 @@ Node::Entry* Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& p
   const TunnelId id = allocate_tunnel_id();
   if (id.value == 0) return nullptr;  // every ID of ours is in use: none to offer (R145)
   auto e = std::make_unique<Entry>();
-  e->tunnel = std::make_unique<tunnel::Tunnel>(id, cfg_.tunnel, rng_, now);
+  e->tunnel = std::make_unique<tunnel::Tunnel>(id, tunnel_cfg_, rng_, now);
   e->tunnel->set_buffer_pool(&buffers_);
   e->local = local;
   e->peer = peer;

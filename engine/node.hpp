@@ -161,6 +161,7 @@ class Node {
   void reap();
 
   NodeConfig cfg_;
+  std::shared_ptr<const tunnel::TunnelConfig> tunnel_cfg_;  // cfg_.tunnel, shared by every tunnel
   Rng& rng_;
   InboundObserver* observer_ = nullptr;
   BufferPool buffers_;  // before tunnels_: each tunnel keeps a pointer to it

@@ -38,7 +38,8 @@ ControlChannel::ControlChannel(const ReliabilityConfig& cfg) : cfg_(cfg) {
   // Our receive window is the reorder depth: Ns = nr_ + 1 .. nr_ + window - 1 can be held.
   // A window of 0 is invalid (R179); treat it as 1 (no reordering, R177).
   if (cfg_.receive_window == 0) cfg_.receive_window = 1;
-  reorder_.resize(cfg_.receive_window - 1u);
+  // The reorder slots are made when a message first arrives early (handle_receive): most
+  // tunnels never see one, and a window's worth of empty slots is about 450 octets a tunnel.
 }
 
 void ControlChannel::set_peer_window(std::uint16_t window) {
@@ -157,6 +158,7 @@ ReceiveOutcome ControlChannel::handle_receive(wire::ControlMessage msg, Time now
 
   if (ahead < cfg_.receive_window) {
     // R168: early arrivals inside our window are queued for in-order delivery.
+    if (reorder_.empty()) reorder_.resize(cfg_.receive_window - 1u);
     auto& slot = reorder_[ahead - 1u];
     ack_now();  // our Nr tells the peer which message is missing
     if (slot) {

@@ -20,27 +20,42 @@ std::string describe_malformed(const wire::ControlMessage& m, const wire::Avp& a
 }  // namespace
 
 Tunnel::Tunnel(TunnelId local, const TunnelConfig& cfg, Rng& rng, Time now)
-    : cfg_(cfg), rng_(rng), local_(local), created_at_(now), channel_(cfg.reliability), last_receive_(now) {}
+    : Tunnel(local, std::make_shared<const TunnelConfig>(cfg), rng, now) {}
+
+Tunnel::Tunnel(TunnelId local, std::shared_ptr<const TunnelConfig> cfg, Rng& rng, Time now)
+    : shared_cfg_(std::move(cfg)),
+      cfg_(*shared_cfg_),
+      rng_(rng),
+      local_(local),
+      created_at_(now),
+      channel_(cfg_.reliability),
+      last_receive_(now) {}
 
 void Tunnel::open(Time now) {
   originator_ = true;
   apply(TunnelInput::LocalOpen, nullptr, now);
 }
 
+// Encoded into a buffer of its own that the channel keeps until acknowledged: no scratch buffer
+// held per tunnel, and no copy. Most control messages fit the reserve without growing.
+constexpr std::size_t kEncodeReserve = 256;
+
 Seq Tunnel::queue_message(wire::ControlMessage msg) {
-  scratch_.clear();
+  Buffer encoded;
+  encoded.reserve(kEncodeReserve);
   auto opt = wire::EncodeOptions::hiding(as_bytes(cfg_.secret), &rng_, cfg_.hidden_padding);
-  if (!wire::encode_control(msg, opt, scratch_)) return channel_.next_ns();  // our own messages always fit
-  return channel_.queue(scratch_);
+  if (!wire::encode_control(msg, opt, encoded)) return channel_.next_ns();  // our own messages always fit
+  return channel_.queue(std::move(encoded));
 }
 
 std::optional<Seq> Tunnel::send_control(wire::ControlMessage msg, Time) {
   if (state_ != TunnelState::Established) return std::nullopt;
   msg.header.tunnel = peer_;
-  scratch_.clear();
+  Buffer encoded;
+  encoded.reserve(kEncodeReserve);
   auto opt = wire::EncodeOptions::hiding(as_bytes(cfg_.secret), &rng_, cfg_.hidden_padding);
-  if (!wire::encode_control(msg, opt, scratch_)) return std::nullopt;  // a caller's AVPs may not fit
-  return channel_.queue(scratch_);
+  if (!wire::encode_control(msg, opt, encoded)) return std::nullopt;  // a caller's AVPs may not fit
+  return channel_.queue(std::move(encoded));
 }
 
 void Tunnel::handle_control(wire::ControlMessage msg, Time now) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ class Tunnel {
  public:
   // `local` is our Assigned Tunnel ID (never 0, R145); `rng` must outlive the tunnel.
   Tunnel(TunnelId local, const TunnelConfig& cfg, Rng& rng, Time now);
+  // The same with a configuration the node's tunnels share (one copy, not one per tunnel).
+  Tunnel(TunnelId local, std::shared_ptr<const TunnelConfig> cfg, Rng& rng, Time now);
 
   // Originator: queue the SCCRQ (7.2.1 idle -> wait-ctl-reply).
   void open(Time now);
@@ -160,7 +163,8 @@ class Tunnel {
                       std::optional<ResultInfo> result, const wire::ControlMessage* cdn, std::string reason,
                       Time now);
 
-  TunnelConfig cfg_;
+  std::shared_ptr<const TunnelConfig> shared_cfg_;
+  const TunnelConfig& cfg_;  // *shared_cfg_
   Rng& rng_;
   BufferPool* pool_ = nullptr;
   TunnelId local_;
@@ -187,7 +191,6 @@ class Tunnel {
   // Calls opened but not yet sent (WaitTunnel), in order: released into window room.
   Fifo<std::uint16_t> waiting_;
   Fifo<Event> events_;
-  Buffer scratch_;
   TunnelStats stats_;
 };
 
