@@ -83,17 +83,7 @@ inline capture::Conversations record_ppp(PppRecording spec) {
   net.run(at_seconds(40));
   lac.set_filter(nullptr);
 
-  capture::test::TempFile file("l2tpsim-replay-ppp.pcap");
-  {
-    auto writer = capture::PcapWriter::open(file.path());
-    EXPECT_TRUE(writer.has_value());
-    for (const auto& d : net.wire_log())
-      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
-    writer->flush();
-  }
-  auto read = capture::read_conversations(file.path());
-  EXPECT_TRUE(read.has_value());
-  return read ? std::move(read->conversations) : capture::Conversations{};
+  return conversations_of(net, "l2tpsim-replay-ppp.pcap");
 }
 
 // PAP user alice, password pw, as in recorded_run.hpp.

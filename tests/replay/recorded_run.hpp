@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
+#include <optional>
+
 #include "capture/pcap_writer.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "replay/sim_replay.hpp"
@@ -71,6 +75,49 @@ inline Driver& add_lns(sim::SimNet& net, Lns& lns) {
 
 // The capture: one PAP call set up, hung up (CDN 3; with `lcp_terminate` after an LCP
 // Terminate exchange, as Windows does), the tunnel stopped (StopCCN 1).
+// What `net` put on the wire, as a pcap named `name` (removed afterwards), read back into
+// conversations (hidden AVPs revealed with `secret`).
+// A live LAC's own acts while an LNS side is replayed against it (replay_in_sim's after_step):
+// at `hang_up` the call's CDN (Result 3), at `stop` the tunnel's StopCCN (Result 1); `alarm` (the
+// LAC's filter, armed for `hang_up` by the caller) wakes the net for each. `before_hang_up` runs
+// just before the CDN (a test reads the link's state there).
+inline std::function<void(Time)> lac_hangs_up(sim::SimNet& net, Driver& lac, Alarm& alarm, TunnelId tunnel,
+                                              std::optional<SessionId> session, Time hang_up, Time stop,
+                                              std::function<void()> before_hang_up = {}) {
+  auto hung_up = std::make_shared<bool>(false), stopped = std::make_shared<bool>(false);
+  return [&net, &lac, &alarm, tunnel, session, hang_up, stop, before_hang_up, hung_up, stopped](Time now) {
+    if (!*hung_up && now >= hang_up) {
+      *hung_up = true;
+      if (before_hang_up) before_hang_up();
+      if (session) lac.node().close_session(tunnel, *session, ResultInfo{3}, now);
+      alarm.wake = stop;
+      net.pump(lac.node());
+    } else if (!*stopped && now >= stop) {
+      *stopped = true;
+      alarm.wake.reset();
+      lac.node().close_tunnel(tunnel, ResultInfo{1}, now);
+      net.pump(lac.node());
+    }
+  };
+}
+
+inline capture::Conversations conversations_of(const sim::SimNet& net, const std::string& name,
+                                               const std::string& secret = "") {
+  capture::test::TempFile file(name);
+  {
+    auto writer = capture::PcapWriter::open(file.path());
+    EXPECT_TRUE(writer.has_value());
+    for (const auto& d : net.wire_log())
+      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
+    writer->flush();
+  }
+  capture::ConversationOptions options;
+  options.secret = secret;
+  auto read = capture::read_conversations(file.path(), options);
+  EXPECT_TRUE(read.has_value());
+  return read ? std::move(read->conversations) : capture::Conversations{};
+}
+
 inline capture::Conversations record(bool lcp_terminate = false) {
   sim::SimNet net(11, sim::LinkConfig{});
   NodeConfig lc;
@@ -103,17 +150,7 @@ inline capture::Conversations record(bool lcp_terminate = false) {
   net.pump(lac.node());
   net.run(at_seconds(40));
 
-  capture::test::TempFile file("l2tpsim-replay-sim.pcap");
-  {
-    auto writer = capture::PcapWriter::open(file.path());
-    EXPECT_TRUE(writer.has_value());
-    for (const auto& d : net.wire_log())
-      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
-    writer->flush();
-  }
-  auto read = capture::read_conversations(file.path());
-  EXPECT_TRUE(read.has_value());
-  return read ? std::move(read->conversations) : capture::Conversations{};
+  return conversations_of(net, "l2tpsim-replay-sim.pcap");
 }
 
 // `tunnels` tunnels of the same LAC to the same LNS, dialled 1.5 s apart, one PAP call each;
@@ -160,17 +197,7 @@ inline capture::Conversations record_tunnels(std::size_t tunnels) {
   net.run(at_seconds(40));
   lac.set_filter(nullptr);
 
-  capture::test::TempFile file("l2tpsim-replay-sim-tunnels.pcap");
-  {
-    auto writer = capture::PcapWriter::open(file.path());
-    EXPECT_TRUE(writer.has_value());
-    for (const auto& d : net.wire_log())
-      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
-    writer->flush();
-  }
-  auto read = capture::read_conversations(file.path());
-  EXPECT_TRUE(read.has_value());
-  return read ? std::move(read->conversations) : capture::Conversations{};
+  return conversations_of(net, "l2tpsim-replay-sim-tunnels.pcap");
 }
 
 inline const capture::Conversations& recorded() {

@@ -72,21 +72,8 @@ SimReplay replay_lns(const capture::Conversations& conv, const PppSettings& lac_
   const TunnelId tunnel = lac.node().open_tunnel(sim_ep(2), cfg.local, net.now());
   const auto session = lac.node().open_session(tunnel, net.now());
   net.pump(lac.node());
-  bool hung_up = false, stopped = false;
-  SimReplay out =
-      replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2), [&](Time now) {
-        if (!hung_up && now >= at_seconds(6)) {
-          hung_up = true;
-          if (session) lac.node().close_session(tunnel, *session, ResultInfo{3}, now);
-          alarm.wake = at_seconds(8);
-          net.pump(lac.node());
-        } else if (!stopped && now >= at_seconds(8)) {
-          stopped = true;
-          alarm.wake.reset();
-          lac.node().close_tunnel(tunnel, ResultInfo{1}, now);
-          net.pump(lac.node());
-        }
-      });
+  SimReplay out = replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2),
+                                lac_hangs_up(net, lac, alarm, tunnel, session, at_seconds(6), at_seconds(8)));
   lac.set_filter(nullptr);
   return out;
 }

@@ -51,21 +51,9 @@ LnsReplay replay_lns_against_lac(const std::string& lac_host) {
   const auto session = lac.node().open_session(tunnel, net.now());
   EXPECT_TRUE(session);
   net.pump(lac.node());
-  bool hung_up = false, stopped = false;
-  out.replay = replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2), [&](Time now) {
-    if (!hung_up && now >= at_seconds(5)) {
-      hung_up = true;
-      out.lac_ppp_up = lac.ppp()->links_up() == 1;
-      if (session) lac.node().close_session(tunnel, *session, ResultInfo{3}, now);
-      alarm.wake = at_seconds(7);
-      net.pump(lac.node());
-    } else if (!stopped && now >= at_seconds(7)) {
-      stopped = true;
-      alarm.wake.reset();
-      lac.node().close_tunnel(tunnel, ResultInfo{1}, now);
-      net.pump(lac.node());
-    }
-  });
+  out.replay = replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2),
+                             lac_hangs_up(net, lac, alarm, tunnel, session, at_seconds(5), at_seconds(7),
+                                          [&] { out.lac_ppp_up = lac.ppp()->links_up() == 1; }));
   lac.set_filter(nullptr);
   return out;
 }

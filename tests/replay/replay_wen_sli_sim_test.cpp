@@ -98,19 +98,7 @@ capture::Conversations record_with(MessageType type) {
   net.run(at_seconds(40));
   lac.set_filter(nullptr);
 
-  capture::test::TempFile file("l2tpsim-replay-wen-sli.pcap");
-  {
-    auto writer = capture::PcapWriter::open(file.path());
-    EXPECT_TRUE(writer.has_value());
-    for (const auto& d : net.wire_log())
-      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
-    writer->flush();
-  }
-  capture::ConversationOptions options;
-  options.secret = "s3cret";
-  auto read = capture::read_conversations(file.path(), options);
-  EXPECT_TRUE(read.has_value());
-  return read ? std::move(read->conversations) : capture::Conversations{};
+  return conversations_of(net, "l2tpsim-replay-wen-sli.pcap", "s3cret");
 }
 
 // The control messages of `transcript` (decoded with the tunnel secret) sent from `from`.
@@ -217,21 +205,9 @@ TEST(ReplayWenSli, LnsSideSendsItsSliHiddenAgainInTheLiveCall) {
   const auto session = lac.node().open_session(tunnel, net.now());
   ASSERT_TRUE(session);
   net.pump(lac.node());
-  bool hung_up = false, stopped = false;
   const SimReplay r =
-      replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2), [&](Time now) {
-        if (!hung_up && now >= at_seconds(6)) {
-          hung_up = true;
-          lac.node().close_session(tunnel, *session, ResultInfo{3}, now);
-          alarm.wake = at_seconds(7);
-          net.pump(lac.node());
-        } else if (!stopped && now >= at_seconds(7)) {
-          stopped = true;
-          alarm.wake.reset();
-          lac.node().close_tunnel(tunnel, ResultInfo{1}, now);
-          net.pump(lac.node());
-        }
-      });
+      replay_in_sim(net, conv, *script, cfg, DiffOptions{}, std::chrono::minutes(2),
+                    lac_hangs_up(net, lac, alarm, tunnel, session, at_seconds(6), at_seconds(7)));
   lac.set_filter(nullptr);
   EXPECT_TRUE(r.outcome.matched()) << outcome_text(r.outcome);
 
