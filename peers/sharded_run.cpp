@@ -1,6 +1,9 @@
 #include "peers/sharded_run.hpp"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -333,6 +336,12 @@ int run_sharded(const RunnerConfig& cfg, const std::string& role, unsigned shard
   tick.async_wait(on_tick);
   main_io.run();
   for (auto& t : threads) t.join();
+#ifdef __GLIBC__
+  // The shards' sessions were freed into their threads' malloc arenas, which keep the pages; the
+  // report is built on this thread, in pages of its own. Given back first, the run's peak RSS
+  // stays the sessions' (at 100,000 sessions the report added some 6 MB on top).
+  ::malloc_trim(0);
+#endif
   if (stats) stats->stop();  // before the results: no snapshot is asked of a shard that has ended
   if (shown && tty) err << "\n";
 

@@ -1,9 +1,10 @@
 // First-in first-out queues for the engine's per-tunnel, per-session and per-link queues (frames
-// to send, events, messages awaiting acknowledgement). A std::deque allocates a 512-octet block
-// and its map as soon as it exists, empty or not: a PPP link had eight of them, a tunnel seven
-// (4 KB per tunnel before it sent anything). These queues hold a few items between an input and
-// the drain that follows it, so a vector read from a moving head does, and its storage is
-// released once drained: an idle link or tunnel holds nothing. A queue there is one of per node
+// to send, events, messages awaiting acknowledgement). These hold a few items between an input
+// and the drain that follows it, and there are a dozen per established session: a std::deque
+// (a 512-octet block as soon as it exists) cost 4 KB per tunnel, a vector and a head index 32
+// octets each even when empty. So a Fifo is one pointer: a ring in one heap block (its counts
+// in front of the items), made on the first push and freed once drained. An idle link or
+// tunnel holds 8 octets per queue and nothing on the heap. A queue there is one of per node
 // (KeepStorage) keeps its storage instead: it fills and drains many times a millisecond, and
 // releasing it each time costs an allocation per item.
 #pragma once
@@ -12,6 +13,8 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,6 +22,105 @@ namespace l2tp {
 
 template <class T, bool KeepStorage = false>
 class Fifo {
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+  static_assert(std::is_nothrow_move_constructible_v<T>, "a ring moves its items when it grows");
+
+ public:
+  Fifo() = default;
+  Fifo(const Fifo& o) {
+    for (std::size_t i = 0; i < o.size(); ++i) push_back(o.at(i));
+  }
+  Fifo(Fifo&& o) noexcept : ring_(std::exchange(o.ring_, nullptr)) {}
+  Fifo& operator=(const Fifo& o) {
+    if (this != &o) {
+      Fifo copy(o);
+      swap(copy);
+    }
+    return *this;
+  }
+  Fifo& operator=(Fifo&& o) noexcept {
+    if (this != &o) {
+      clear();
+      ring_ = std::exchange(o.ring_, nullptr);
+    }
+    return *this;
+  }
+  ~Fifo() { clear(); }
+  void swap(Fifo& o) noexcept { std::swap(ring_, o.ring_); }
+
+  bool empty() const { return ring_ == nullptr; }  // a ring exists only while it holds items
+  std::size_t size() const { return ring_ ? ring_->size : 0; }
+  T& front() { return at(0); }
+  const T& front() const { return at(0); }
+  T& back() { return at(ring_->size - 1); }
+  const T& back() const { return at(ring_->size - 1); }
+
+  void push_back(T v) { emplace_back(std::move(v)); }
+  template <class... Args>
+  void emplace_back(Args&&... args) {
+    if (!ring_ || ring_->size == ring_->cap) grow();
+    ::new (slot(ring_->size)) T(std::forward<Args>(args)...);
+    ++ring_->size;
+  }
+  void pop_front() {
+    assert(!empty());
+    slot(0)->~T();
+    if (--ring_->size == 0) return release();
+    ring_->head = (ring_->head + 1) & (ring_->cap - 1);
+  }
+  // Removes and returns the oldest item.
+  T take_front() {
+    T v = std::move(front());
+    pop_front();
+    return v;
+  }
+  void clear() {
+    if (!ring_) return;
+    for (std::size_t i = 0; i < ring_->size; ++i) slot(i)->~T();
+    release();
+  }
+
+ private:
+  struct Ring {
+    std::uint32_t head, size, cap;  // cap: a power of two
+  };
+  static constexpr std::size_t kItems = (sizeof(Ring) + alignof(T) - 1) / alignof(T) * alignof(T);
+  static constexpr std::uint32_t kFirstCap = sizeof(T) <= 64 ? 2 : 1;
+
+  T* slot(std::size_t i) const {
+    auto* items = reinterpret_cast<T*>(reinterpret_cast<char*>(ring_) + kItems);
+    return std::launder(items + ((ring_->head + i) & (ring_->cap - 1)));
+  }
+  T& at(std::size_t i) const {
+    assert(i < size());
+    return *slot(i);
+  }
+  void grow() {
+    const std::uint32_t cap = ring_ ? 2 * ring_->cap : kFirstCap;
+    auto* fresh = static_cast<Ring*>(::operator new(kItems + cap * sizeof(T)));
+    *fresh = Ring{0, 0, cap};
+    if (ring_) {
+      auto* to = reinterpret_cast<T*>(reinterpret_cast<char*>(fresh) + kItems);
+      for (std::uint32_t i = 0; i < ring_->size; ++i) {
+        ::new (to + i) T(std::move(*slot(i)));
+        slot(i)->~T();
+      }
+      fresh->size = ring_->size;
+      ::operator delete(ring_);
+    }
+    ring_ = fresh;
+  }
+  void release() {
+    ::operator delete(ring_);
+    ring_ = nullptr;
+  }
+
+  Ring* ring_ = nullptr;
+};
+
+// The per-node queues: a vector read from a moving head, its storage kept when drained.
+template <class T>
+class Fifo<T, true> {
  public:
   bool empty() const { return head_ == items_.size(); }
   std::size_t size() const { return items_.size() - head_; }
@@ -48,10 +150,7 @@ class Fifo {
     return v;
   }
   void clear() {
-    if constexpr (KeepStorage)
-      items_.clear();
-    else
-      std::vector<T>().swap(items_);
+    items_.clear();
     head_ = 0;
   }
 
