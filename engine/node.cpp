@@ -102,7 +102,7 @@ TunnelId Node::allocate_tunnel_id() {
     const std::uint16_t id = next_tunnel_id_;
     next_tunnel_id_ = id == high ? low : static_cast<std::uint16_t>(id + 1);
     if (id % stride != residue) continue;
-    if (!tunnels_.count(id)) return TunnelId{id};
+    if (!tunnels_.contains(id)) return TunnelId{id};
   }
   return TunnelId{};
 }
@@ -118,8 +118,7 @@ Node::Entry* Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& p
   e->peer = peer;
   e->originated = originated;
   originated_ += originated;
-  auto& ref = *e;
-  tunnels_[id.value] = std::move(e);
+  auto& ref = tunnels_.insert(id.value, std::move(e));
   track(ref);
   return &ref;
 }
@@ -134,53 +133,53 @@ TunnelId Node::open_tunnel(const net::Endpoint& local, const net::Endpoint& peer
 }
 
 const tunnel::Tunnel* Node::tunnel(TunnelId id) const {
-  auto it = tunnels_.find(id.value);
-  return it == tunnels_.end() ? nullptr : it->second->tunnel.get();
+  auto* e = tunnels_.find(id.value);
+  return e ? e->tunnel.get() : nullptr;
 }
 
 std::optional<SessionId> Node::open_session(TunnelId id, Time now, std::optional<session::ProxyPpp> proxy) {
-  auto it = tunnels_.find(id.value);
-  if (it == tunnels_.end()) return std::nullopt;
-  auto sid = it->second->tunnel->open_session(now, std::move(proxy));
-  collect(*it->second);
+  auto* it = tunnels_.find(id.value);
+  if (!it) return std::nullopt;
+  auto sid = it->tunnel->open_session(now, std::move(proxy));
+  collect(*it);
   return sid;
 }
 
 void Node::close_session(TunnelId id, SessionId session, const ResultInfo& result, Time now) {
-  auto it = tunnels_.find(id.value);
-  if (it == tunnels_.end()) return;
-  it->second->tunnel->close_session(session, result, now);
-  collect(*it->second);
+  auto* it = tunnels_.find(id.value);
+  if (!it) return;
+  it->tunnel->close_session(session, result, now);
+  collect(*it);
 }
 
 void Node::send_ppp(TunnelId id, SessionId session, Bytes ppp, Time now) {
-  auto it = tunnels_.find(id.value);
-  if (it == tunnels_.end()) return;
-  it->second->tunnel->send_ppp(session, ppp, now);
+  auto* it = tunnels_.find(id.value);
+  if (!it) return;
+  it->tunnel->send_ppp(session, ppp, now);
   ready_.push_back(id.value);
-  track(*it->second);
+  track(*it);
 }
 
 std::optional<Seq> Node::send_control(TunnelId id, wire::ControlMessage msg, Time now) {
-  auto it = tunnels_.find(id.value);
-  if (it == tunnels_.end()) return std::nullopt;
-  auto ns = it->second->tunnel->send_control(std::move(msg), now);
-  collect(*it->second);
+  auto* it = tunnels_.find(id.value);
+  if (!it) return std::nullopt;
+  auto ns = it->tunnel->send_control(std::move(msg), now);
+  collect(*it);
   return ns;
 }
 
 void Node::close_tunnel(TunnelId id, const ResultInfo& result, Time now) {
-  auto it = tunnels_.find(id.value);
-  if (it == tunnels_.end()) return;
-  it->second->tunnel->close(result, now);
-  collect(*it->second);
+  auto* it = tunnels_.find(id.value);
+  if (!it) return;
+  it->tunnel->close(result, now);
+  collect(*it);
 }
 
 void Node::close_all(const ResultInfo& result, Time now) {
-  for (auto& [id, e] : tunnels_) {
-    e->tunnel->close(result, now);
-    collect(*e);
-  }
+  tunnels_.for_each_by_id([&](std::uint16_t, Entry& e) {
+    e.tunnel->close(result, now);
+    collect(e);
+  });
 }
 
 void Node::collect(Entry& e) {
@@ -220,16 +219,16 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
   }
   if (!header->control) {
     if (observer_) observer_->on_data(*header, dgram);
-    auto it = tunnels_.find(header->tunnel.value);
-    if (it == tunnels_.end()) {
+    auto* it = tunnels_.find(header->tunnel.value);
+    if (!it) {
       ++stats_.unknown_tunnel;
       return;
     }
     auto data = wire::decode_data(dgram);
     if (!data) return;
-    check_port_pair(*it->second, local, from, "data message", now);
-    it->second->tunnel->handle_data(*data, now);
-    collect(*it->second);
+    check_port_pair(*it, local, from, "data message", now);
+    it->tunnel->handle_data(*data, now);
+    collect(*it);
     return;
   }
   const auto secret = as_bytes(cfg_.tunnel.secret);
@@ -257,8 +256,8 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
     ack_stray_stopccn(local, from, *msg);
     return;
   }
-  auto it = tunnels_.find(header->tunnel.value);
-  if (it == tunnels_.end()) {
+  auto* it = tunnels_.find(header->tunnel.value);
+  if (!it) {
     if (msg->known_type() == MessageType::Sccrp) {
       handle_stray_sccrp(local, from, std::move(*msg), now);
       return;
@@ -267,7 +266,7 @@ void Node::handle_datagram(const net::Endpoint& local, const net::Endpoint& from
     ack_stray_stopccn(local, from, *msg);
     return;
   }
-  Entry& e = *it->second;
+  Entry& e = *it;
   // 8.1: the recipient may answer from another port (or address); follow it once, at SCCRP.
   if (msg->known_type() == MessageType::Sccrp && e.tunnel->state() == tunnel::TunnelState::WaitCtlReply) {
     e.peer = from;
@@ -333,12 +332,12 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
   // Once that tunnel is ending or over, the same address, port and ID mean a new control
   // connection (a restarted peer, or an ephemeral port used again), not a late copy.
   if (auto known = by_peer_assigned_.find(PeerKey{from, assigned}); known != by_peer_assigned_.end()) {
-    if (auto it = tunnels_.find(known->second); it != tunnels_.end()) {
+    if (auto* it = tunnels_.find(known->second)) {
       using S = tunnel::TunnelState;
-      const S st = it->second->tunnel->state();
+      const S st = it->tunnel->state();
       if (st != S::Closing && st != S::Lingering && st != S::Closed) {
-        it->second->tunnel->handle_control(std::move(msg), now);
-        collect(*it->second);
+        it->tunnel->handle_control(std::move(msg), now);
+        collect(*it);
         return;
       }
     }
@@ -354,8 +353,10 @@ void Node::handle_sccrq(const net::Endpoint& local, const net::Endpoint& from, w
   const bool malformed = wire::malformed_mandatory_avp(msg) != nullptr;
   // Only tunnels we opened can be waiting for an SCCRP: a node that opened none (an LNS) skips
   // the walk, so an SCCRQ costs the same with 10 tunnels or 10,000.
-  for (auto& [id, e] : tunnels_) {
-    if (malformed || originated_ == 0) break;
+  for (const std::uint16_t id :
+       malformed || originated_ == 0 ? std::vector<std::uint16_t>() : tunnels_.sorted_ids()) {
+    Entry* e = tunnels_.find(id);
+    if (!e) continue;
     tunnel::Tunnel& t = *e->tunnel;
     if (t.state() != tunnel::TunnelState::WaitCtlReply || !(e->peer.addr == from.addr)) continue;
     const auto ours = t.our_tie_breaker();
@@ -407,9 +408,9 @@ void Node::handle_timeout(Time now) {
 void Node::run_due(std::vector<std::uint16_t>& due, Time now) {
   std::sort(due.begin(), due.end());
   for (const std::uint16_t id : due) {
-    auto it = tunnels_.find(id);
-    if (it == tunnels_.end()) continue;
-    Entry& e = *it->second;
+    auto* it = tunnels_.find(id);
+    if (!it) continue;
+    Entry& e = *it;
     if (const auto t = e.tunnel->poll_timeout(); !t || *t > now) {
       track(e);  // not due after all (a kept deadline always is): back with its real one
       continue;
@@ -422,18 +423,18 @@ void Node::run_due(std::vector<std::uint16_t>& due, Time now) {
 
 void Node::reap() {
   for (const std::uint16_t id : reap_) {
-    auto it = tunnels_.find(id);
-    if (it == tunnels_.end() || it->second->tunnel->state() != tunnel::TunnelState::Closed) continue;
-    Entry& e = *it->second;
+    auto* it = tunnels_.find(id);
+    if (!it || it->tunnel->state() != tunnel::TunnelState::Closed) continue;
+    Entry& e = *it;
     retired_channels_ += e.tunnel->channel().stats();
     retired_tunnels_ += e.tunnel->stats();
     // Only its own entry: a newer tunnel may have taken the same key over.
     const auto key = by_peer_assigned_.find(PeerKey{e.peer, e.peer_assigned});
-    if (key != by_peer_assigned_.end() && key->second == it->first) by_peer_assigned_.erase(key);
+    if (key != by_peer_assigned_.end() && key->second == id) by_peer_assigned_.erase(key);
     timers_.cancel(id);
     if (e.live) --live_;
     originated_ -= e.originated;
-    tunnels_.erase(it);
+    tunnels_.erase(id);
   }
   reap_.clear();
 }
@@ -449,12 +450,12 @@ bool Node::poll_transmit(Time now, Buffer& out, net::Endpoint& from, net::Endpoi
     return true;
   }
   while (!ready_.empty()) {
-    auto it = tunnels_.find(ready_.front());
-    if (it == tunnels_.end()) {
+    auto* it = tunnels_.find(ready_.front());
+    if (!it) {
       ready_.pop_front();
       continue;
     }
-    Entry& e = *it->second;
+    Entry& e = *it;
     const bool sent = e.tunnel->poll_transmit(now, out);
     track(e);  // a first sending arms its retransmission; a last one may end the channel
     if (sent) {

@@ -17,6 +17,7 @@
 #include "engine/net/address.hpp"
 #include "engine/tunnel/tunnel.hpp"
 #include "engine/util/fifo.hpp"
+#include "engine/util/id_table.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/util/timer_heap.hpp"
 
@@ -124,7 +125,7 @@ class Node {
   const NodeConfig& config() const { return cfg_; }
   template <typename F>
   void for_each_tunnel(F f) const {
-    for (const auto& [id, e] : tunnels_) f(*e->tunnel);
+    tunnels_.for_each_by_id([&](std::uint16_t, const Entry& e) { f(std::as_const(*e.tunnel)); });
   }
 
  private:
@@ -164,8 +165,8 @@ class Node {
   std::shared_ptr<const tunnel::TunnelConfig> tunnel_cfg_;  // cfg_.tunnel, shared by every tunnel
   Rng& rng_;
   InboundObserver* observer_ = nullptr;
-  BufferPool buffers_;  // before tunnels_: each tunnel keeps a pointer to it
-  std::map<std::uint16_t, std::unique_ptr<Entry>> tunnels_;  // by our Tunnel ID
+  BufferPool buffers_;      // before tunnels_: each tunnel keeps a pointer to it
+  IdTable<Entry> tunnels_;  // by our Tunnel ID
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;
   std::size_t originated_ = 0;  // tunnels in tunnels_ that we opened

@@ -208,7 +208,9 @@ void Tunnel::apply(TunnelInput in, const wire::ControlMessage* msg, Time now,
         break;
       }
       // 7.2.1 row 8: drop our attempt silently; the calls move to the peer's tunnel.
-      for (const auto& [id, s] : sessions_) requeued_calls_ += s.state == session::SessionState::WaitTunnel;
+      sessions_.for_each_by_id([&](std::uint16_t, const session::Session& s) {
+        requeued_calls_ += s.state == session::SessionState::WaitTunnel;
+      });
       sessions_.clear();
       down_reported_ = true;
       emit(now,

@@ -17,6 +17,7 @@
 #include "engine/tunnel/tunnel_fsm.hpp"
 #include "engine/util/buffer_pool.hpp"
 #include "engine/util/fifo.hpp"
+#include "engine/util/id_table.hpp"
 #include "engine/util/rng.hpp"
 #include "engine/wire/message.hpp"
 
@@ -182,7 +183,7 @@ class Tunnel {
   std::size_t requeued_calls_ = 0;
   bool requeue_calls_ = true;  // on losing the tie breaker (lose_tie_breaker)
   std::optional<ResultInfo> refusal_;
-  std::map<std::uint16_t, session::Session> sessions_;  // by local Session ID
+  IdTable<session::Session> sessions_;  // by local Session ID
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
   Fifo<Buffer> data_out_;

@@ -50,8 +50,7 @@ std::optional<T> value_of(const wire::ControlMessage& m, AvpType t) {
 }  // namespace
 
 const session::Session* Tunnel::find_session(SessionId local) const {
-  auto it = sessions_.find(local.value);
-  return it == sessions_.end() ? nullptr : &it->second;
+  return sessions_.find(local.value);
 }
 
 SessionId Tunnel::allocate_session_id() {
@@ -59,7 +58,7 @@ SessionId Tunnel::allocate_session_id() {
   for (std::uint32_t tries = 0; tries < 65535; ++tries) {
     const std::uint16_t id = next_session_id_++;
     if (next_session_id_ == 0) next_session_id_ = 1;
-    if (id != 0 && !sessions_.count(id)) return SessionId{id};
+    if (id != 0 && !sessions_.contains(id)) return SessionId{id};
   }
   return SessionId{};
 }
@@ -76,34 +75,34 @@ std::optional<SessionId> Tunnel::open_session(Time now, std::optional<session::P
   s.call_serial = next_call_serial_++;
   s.opened_at = now;
   if (s.kind == CallKind::LacIncoming) s.proxy = std::move(proxy);
-  auto& ref = sessions_.emplace(id.value, std::move(s)).first->second;
+  auto& ref = sessions_.insert(id.value, std::make_unique<session::Session>(std::move(s)));
   session_step(ref, SessionEvent::LocalOpen, nullptr, now);
   return id;
 }
 
 void Tunnel::close_session(SessionId local, const ResultInfo& result, Time now) {
-  auto it = sessions_.find(local.value);
-  if (it == sessions_.end()) return;
-  session_step(it->second, SessionEvent::LocalClose, nullptr, now, result);
+  auto* it = sessions_.find(local.value);
+  if (!it) return;
+  session_step(*it, SessionEvent::LocalClose, nullptr, now, result);
 }
 
 void Tunnel::open_waiting_sessions(Time now) {
   if (state_ != TunnelState::Established) return;
   while (!waiting_.empty() && channel_.room() > 0) {
-    const auto it = sessions_.find(waiting_.front());
+    auto* it = sessions_.find(waiting_.front());
     waiting_.pop_front();
     // Gone, or no longer waiting (closed before it went out): nothing to send.
-    if (it != sessions_.end() && it->second.state == SessionState::WaitTunnel)
-      session_step(it->second, SessionEvent::TunnelOpen, nullptr, now);
+    if (it && it->state == SessionState::WaitTunnel)
+      session_step(*it, SessionEvent::TunnelOpen, nullptr, now);
   }
 }
 
 void Tunnel::drop_all_sessions(const std::string& reason, bool by_peer,
                                const std::optional<ResultInfo>& result, Time now) {
-  for (auto& [id, s] : sessions_) {
+  sessions_.for_each_by_id([&](std::uint16_t, const session::Session& s) {
     SessionDown d{s.local, s.remote, s.kind, s.state, by_peer, result, std::nullopt, std::nullopt, reason};
     emit(now, std::move(d));
-  }
+  });
   sessions_.clear();
   waiting_.clear();
 }
@@ -239,10 +238,10 @@ void Tunnel::settle_connects(Time now) {
   // at the first call still unacknowledged (no scan of every waiting call per message).
   const Seq unacked{static_cast<std::uint16_t>(channel_.first_unsent_ns().value - channel_.in_flight())};
   while (!holding_.empty()) {
-    auto it = sessions_.find(holding_.front());
-    if (it != sessions_.end() && it->second.connect_ns) {         // else gone (a CDN, StopCCN)
-      if (!Seq::before(*it->second.connect_ns, unacked)) return;  // not acknowledged yet
-      connect_acknowledged(it->second, now);
+    auto* it = sessions_.find(holding_.front());
+    if (it && it->connect_ns) {                            // else gone (a CDN, StopCCN)
+      if (!Seq::before(*it->connect_ns, unacked)) return;  // not acknowledged yet
+      connect_acknowledged(*it, now);
     }
     holding_.pop_front();
   }
@@ -330,16 +329,16 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     return;
   }
   if (type == MessageType::Wen || type == MessageType::Sli) {
-    auto it = sessions_.find(msg.header.session.value);
-    if (it == sessions_.end() || it->second.state != SessionState::Established) {
+    auto* it = sessions_.find(msg.header.session.value);
+    if (!it || it->state != SessionState::Established) {
       ++stats_.messages_ignored;
       return;
     }
     if (refusal) {  // R023, R250: a malformed or unknown M=1 AVP clears the call
-      session_step(it->second, SessionEvent::LocalClose, nullptr, now, refusal);
+      session_step(*it, SessionEvent::LocalClose, nullptr, now, refusal);
       return;
     }
-    emit(now, SessionInfo{it->second.local, type, value_of<avp::CallErrors>(msg, AvpType::CallErrors),
+    emit(now, SessionInfo{it->local, type, value_of<avp::CallErrors>(msg, AvpType::CallErrors),
                           value_of<avp::Accm>(msg, AvpType::Accm)});
     return;
   }
@@ -358,12 +357,12 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     if (s.local.value == 0) bad = ResultInfo{4, std::nullopt, "no free Session ID"};
     if (bad && s.local.value == 0) return;
     const std::uint16_t key = s.local.value;
-    auto& ref = sessions_.emplace(key, std::move(s)).first->second;
+    auto& ref = sessions_.insert(key, std::make_unique<session::Session>(std::move(s)));
     session_step(ref, event_for(type, !bad), &msg, now, bad);
     return;
   }
-  auto it = sessions_.find(msg.header.session.value);
-  if (it == sessions_.end()) {
+  auto* it = sessions_.find(msg.header.session.value);
+  if (!it) {
     if (type == MessageType::Icrp && cfg_.role == Role::Lns) {
       // 7.4.2, idle: Receive ICRP -> Send CDN, clean up (R295). An LNS never asks for an
       // incoming call, so the call this ICRP answers is none of ours: a CDN to the Session ID it
@@ -375,7 +374,7 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
       s.local = allocate_session_id();
       if (s.local.value == 0) return;
       const std::uint16_t key = s.local.value;
-      auto& ref = sessions_.emplace(key, std::move(s)).first->second;
+      auto& ref = sessions_.insert(key, std::make_unique<session::Session>(std::move(s)));
       session_step(ref, event_for(type, !bad), &msg, now,
                    ResultInfo{2, 5, "ICRP for no call of ours (an LNS places no incoming calls)"});
       return;
@@ -383,7 +382,7 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
     ++stats_.messages_ignored;  // 7.4.x/7.5.x idle rows: nothing to clean up
     return;
   }
-  session::Session& s = it->second;
+  session::Session& s = *it;
   if (!bad && (type == MessageType::Icrp || type == MessageType::Ocrp))
     s.remote = SessionId{value_of<std::uint16_t>(msg, AvpType::AssignedSessionId).value_or(0)};
   if (type == MessageType::Iccn || type == MessageType::Occn)
@@ -396,12 +395,12 @@ void Tunnel::process_session_message(MessageType type, const wire::ControlMessag
 }
 
 void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
-  auto it = sessions_.find(local.value);
-  if (it == sessions_.end() || it->second.state != SessionState::Established) {
+  auto* it = sessions_.find(local.value);
+  if (!it || it->state != SessionState::Established) {
     ++stats_.data_dropped;
     return;
   }
-  session::Session& s = it->second;
+  session::Session& s = *it;
   wire::Header h;
   h.has_length = true;
   h.tunnel = peer_;
@@ -426,12 +425,12 @@ void Tunnel::send_ppp(SessionId local, Bytes ppp, Time) {
 }
 
 void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
-  auto it = sessions_.find(msg.header.session.value);
-  if (it == sessions_.end() || it->second.state != SessionState::Established) {
+  auto* it = sessions_.find(msg.header.session.value);
+  if (!it || it->state != SessionState::Established) {
     ++stats_.data_dropped;  // R135: no PPP before the session is up
     return;
   }
-  session::Session& s = it->second;
+  session::Session& s = *it;
   // 5.4: the LAC follows the LNS (R153, R154), unless it asked for sequencing itself (R151).
   if (cfg_.role == Role::Lac && cfg_.data_sequencing != DataSequencing::On)
     s.sequencing = msg.header.has_sequence;
@@ -472,18 +471,18 @@ void Tunnel::handle_data(const wire::DataMessage& msg, Time now) {
 }
 
 void Tunnel::send_wen(SessionId local, const avp::CallErrors& errors, Time) {
-  auto it = sessions_.find(local.value);
-  if (it == sessions_.end()) return;
-  auto m = wire::make_control(MessageType::Wen, peer_, it->second.remote);
+  auto* it = sessions_.find(local.value);
+  if (!it) return;
+  auto m = wire::make_control(MessageType::Wen, peer_, it->remote);
   m.avps.push_back(make_avp(AvpType::CallErrors, errors));
   apply_hiding(m);
   queue_message(std::move(m));
 }
 
 void Tunnel::send_sli(SessionId local, const avp::Accm& accm, Time) {
-  auto it = sessions_.find(local.value);
-  if (it == sessions_.end()) return;
-  auto m = wire::make_control(MessageType::Sli, peer_, it->second.remote);
+  auto* it = sessions_.find(local.value);
+  if (!it) return;
+  auto m = wire::make_control(MessageType::Sli, peer_, it->remote);
   m.avps.push_back(make_avp(AvpType::Accm, accm));
   apply_hiding(m);
   queue_message(std::move(m));
