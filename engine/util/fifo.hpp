@@ -5,7 +5,7 @@
 // octets each even when empty. So a Fifo is one pointer: a ring in one heap block (its counts
 // in front of the items), made on the first push and freed once drained. An idle link or
 // tunnel holds 8 octets per queue and nothing on the heap. A queue there is one of per node
-// (KeepStorage) keeps its storage instead: it fills and drains many times a millisecond, and
+// (KeepStorage) keeps its ring instead: it fills and drains many times a millisecond, and
 // releasing it each time costs an allocation per item.
 #pragma once
 
@@ -41,14 +41,18 @@ class Fifo {
   Fifo& operator=(Fifo&& o) noexcept {
     if (this != &o) {
       clear();
+      release();
       ring_ = std::exchange(o.ring_, nullptr);
     }
     return *this;
   }
-  ~Fifo() { clear(); }
+  ~Fifo() {
+    clear();
+    release();
+  }
   void swap(Fifo& o) noexcept { std::swap(ring_, o.ring_); }
 
-  bool empty() const { return ring_ == nullptr; }  // a ring exists only while it holds items
+  bool empty() const { return ring_ == nullptr || ring_->size == 0; }
   std::size_t size() const { return ring_ ? ring_->size : 0; }
   T& front() { return at(0); }
   const T& front() const { return at(0); }
@@ -65,7 +69,7 @@ class Fifo {
   void pop_front() {
     assert(!empty());
     slot(0)->~T();
-    if (--ring_->size == 0) return release();
+    if (--ring_->size == 0 && !KeepStorage) return release();
     ring_->head = (ring_->head + 1) & (ring_->cap - 1);
   }
   // Removes and returns the oldest item.
@@ -77,7 +81,8 @@ class Fifo {
   void clear() {
     if (!ring_) return;
     for (std::size_t i = 0; i < ring_->size; ++i) slot(i)->~T();
-    release();
+    if (!KeepStorage) return release();
+    ring_->head = ring_->size = 0;
   }
 
  private:
@@ -111,53 +116,11 @@ class Fifo {
     ring_ = fresh;
   }
   void release() {
-    ::operator delete(ring_);
+    ::operator delete(ring_);  // null: nothing
     ring_ = nullptr;
   }
 
   Ring* ring_ = nullptr;
-};
-
-// The per-node queues: a vector read from a moving head, its storage kept when drained.
-template <class T>
-class Fifo<T, true> {
- public:
-  bool empty() const { return head_ == items_.size(); }
-  std::size_t size() const { return items_.size() - head_; }
-  T& front() { return items_[head_]; }
-  const T& front() const { return items_[head_]; }
-  T& back() { return items_.back(); }
-  const T& back() const { return items_.back(); }
-
-  void push_back(T v) { items_.push_back(std::move(v)); }
-  template <class... Args>
-  void emplace_back(Args&&... args) {
-    items_.emplace_back(std::forward<Args>(args)...);
-  }
-  void pop_front() {
-    if (++head_ == items_.size()) {
-      clear();
-    } else if (head_ >= kCompactAt && 2 * head_ >= items_.size()) {
-      // Never drained (a producer faster than its consumer): drop the consumed front.
-      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
-  }
-  // Removes and returns the oldest item.
-  T take_front() {
-    T v = std::move(items_[head_]);
-    pop_front();
-    return v;
-  }
-  void clear() {
-    items_.clear();
-    head_ = 0;
-  }
-
- private:
-  static constexpr std::size_t kCompactAt = 32;
-  std::vector<T> items_;
-  std::size_t head_ = 0;
 };
 
 // A queue of at most N small values, inside its owner (no allocation): for queues that are

@@ -86,6 +86,19 @@ TEST(Fifo, CopiesAndMovesKeepTheOrder) {
   EXPECT_TRUE(c.empty());
 }
 
+TEST(Fifo, KeepingItsStorageItStillEmptiesAndRefills) {
+  Fifo<std::string, true> q;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 5; ++i) q.push_back(std::to_string(round * 10 + i));
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(q.take_front(), std::to_string(round * 10 + i));
+    EXPECT_TRUE(q.empty());
+    EXPECT_EQ(q.size(), 0u);
+  }
+  q.push_back("x");
+  q.clear();
+  EXPECT_TRUE(q.empty());
+}
+
 // Empty, a queue holds nothing on the heap and is one pointer: there are a dozen per session.
 TEST(Fifo, IsOnePointer) {
   static_assert(sizeof(Fifo<std::string>) == sizeof(void*));
