@@ -1,5 +1,7 @@
 #include "engine/sim/sim_net.hpp"
 
+#include <algorithm>
+
 namespace l2tp::sim {
 
 SimNet::SimNet(std::uint64_t seed, LinkConfig link) : link_(link), rng_(seed), faults_(seed ^ 0xFA17) {}
@@ -13,9 +15,36 @@ Driver& SimNet::add_driver(const net::Endpoint& addr, const NodeConfig& cfg) {
   return *hosts_.back()->driver;
 }
 
+Driver& SimNet::add_driver(const net::Endpoint& addr, const NodeConfig& cfg, std::uint64_t seed) {
+  auto h = std::make_unique<Host>();
+  h->net = this;
+  h->addr = addr;
+  h->rng = std::make_unique<SeededRng>(seed);
+  h->driver = std::make_unique<Driver>(cfg, *h->rng);
+  hosts_.push_back(std::move(h));
+  return *hosts_.back()->driver;
+}
+
+void SimNet::remove_driver(const Node& n) {
+  std::erase_if(hosts_, [&](const auto& h) { return &h->driver->node() == &n; });
+}
+
+void SimNet::inject(const Node& n, const net::Endpoint& from, const net::Endpoint& to, Bytes bytes) {
+  Host& h = host_of(n);
+  h.transmit(from, to, Buffer(bytes.begin(), bytes.end()), now_);
+}
+
+std::optional<Time> SimNet::next_due() const {
+  std::optional<Time> next;
+  if (!queue_.empty()) next = queue_.top().at;
+  for (const auto& h : hosts_)
+    if (auto t = h->driver->poll_timeout(); t && (!next || *t < *next)) next = t;
+  return next;
+}
+
 SimNet::Host* SimNet::host_at(const net::Endpoint& addr) {
   for (auto& h : hosts_)
-    if (h->addr == addr) return h.get();
+    if (h->addr == addr || std::find(h->more.begin(), h->more.end(), addr) != h->more.end()) return h.get();
   return nullptr;
 }
 
@@ -72,10 +101,7 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
   unsigned unserved = 0;
   for (auto& h : hosts_) h->driver->drain(now_, *h);
   while (steps < max_steps) {
-    std::optional<Time> next;
-    if (!queue_.empty()) next = queue_.top().at;
-    for (auto& h : hosts_)
-      if (auto t = h->driver->poll_timeout(); t && (!next || *t < *next)) next = t;
+    const std::optional<Time> next = next_due();
     if (!next || *next > until) break;
     ++steps;
     if (*next > now_) now_ = *next;
@@ -85,6 +111,7 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
       if (Host* h = host_at(f.to)) {
         ++delivered_;
         if (keep_log_) log_.push_back(Delivered{now_, f.from, f.to, f.bytes});
+        if (h->hook) h->hook(WireDirection::In, f.from, f.to, f.bytes, now_);
         h->driver->handle_datagram(f.to, f.from, f.bytes, now_);
         h->driver->drain(now_, *h);
       }

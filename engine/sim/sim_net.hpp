@@ -1,7 +1,9 @@
 // Two or more drivers (engine/driver: a Node with its PPP links) on a simulated network in
 // virtual time: per-datagram latency, loss, duplication and reordering from a seeded RNG, so a
 // run repeats exactly. Each host runs the driver's drain, the loop the Asio shard runs; time
-// jumps to the next arrival or deadline.
+// jumps to the next arrival or deadline. A caller with deadlines of its own (a scenario's
+// steps: scenarios/sim_case_host) steps the net one arrival or deadline at a time and moves the
+// clock to its own deadline with advance_to when the net has nothing due before it.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,28 @@ class SimNet {
   // A driver (a node; PPP and a filter may be added to it) listening on `addr`; it lives as long
   // as the SimNet.
   Driver& add_driver(const net::Endpoint& addr, const NodeConfig& cfg);
+  // The same with random numbers of its own from `seed` (the Asio shard's are its own too), so
+  // that what this driver sends does not depend on what the other hosts drew.
+  Driver& add_driver(const net::Endpoint& addr, const NodeConfig& cfg, std::uint64_t seed);
+  // The host of `n` leaves the net (a process that ended, a socket closed): what is in flight to
+  // it is dropped on arrival. Never from inside that host's drain.
+  void remove_driver(const Node& n);
+  // Host `n` listens on `addr` too (a LAC sending from several addresses, an LNS on several).
+  void add_address(const Node& n, const net::Endpoint& addr) { host_of(n).more.push_back(addr); }
+  // Every datagram host `n` sends (past its filter) and receives (before it), as the pcap tap at
+  // an Asio shard's sockets sees them; nullptr removes it.
+  using WireHook =
+      std::function<void(WireDirection, const net::Endpoint& src, const net::Endpoint& dst, Bytes, Time)>;
+  void set_wire_hook(const Node& n, WireHook hook) { host_of(n).hook = std::move(hook); }
+  // A datagram no node made (a scenario's hand-made message) from host `n`, past its filter.
+  void inject(const Node& n, const net::Endpoint& from, const net::Endpoint& to, Bytes bytes);
+  // Moves the clock forward to `t` (never back): the caller's own deadline, with nothing due on
+  // the net before it.
+  void advance_to(Time t) {
+    if (t > now_) now_ = t;
+  }
+  // The earliest arrival or driver deadline; nullopt when nothing is scheduled.
+  std::optional<Time> next_due() const;
   Node& add_node(const net::Endpoint& addr, const NodeConfig& cfg) { return add_driver(addr, cfg).node(); }
   Driver& driver(const Node& n);
   Rng& rng() { return rng_; }
@@ -73,9 +97,14 @@ class SimNet {
   struct Host final : DriverSink {
     SimNet* net = nullptr;
     net::Endpoint addr;
+    std::vector<net::Endpoint> more;  // add_address
+    std::unique_ptr<SeededRng> rng;   // its own (add_driver with a seed); before the driver
     std::unique_ptr<Driver> driver;
     std::vector<NodeEvent> events;
-    void transmit(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes, Time) override {
+    WireHook hook;
+    void transmit(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes,
+                  Time now) override {
+      if (hook) hook(WireDirection::Out, from, to, bytes, now);
       net->send(from, to, bytes);
     }
     void event(Node& node, const NodeEvent& ev, Time) override;
