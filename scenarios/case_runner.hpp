@@ -1,6 +1,7 @@
-// Runs one scenario's tester side in real time: the role l2tpsim plays against the peer (the
-// device under test, or for a self-test l2tpsim's other role), with the fault layer between its
-// node and the wire, the wire log and passive checker on the wire, and the timeline of steps.
+// Runs one scenario's tester side in real time on sockets (in virtual time: sim_bench.hpp): the
+// role l2tpsim plays against the peer (the device under test, or for a self-test l2tpsim's other
+// role), with the fault layer between its node and the wire, the wire log and passive checker on
+// the wire, and the timeline of steps (the logic: case_run.hpp; its host: asio_case_host.hpp).
 // The result is a CaseResult with a verdict, each expectation's outcome with evidence frames,
 // and every rule the peer broke.
 #pragma once
