@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -17,11 +18,13 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/conform_sim.hpp"
 #include "app/load_scenario.hpp"
 #include "app/peer_options.hpp"
 #include "app/role_config.hpp"
@@ -33,6 +36,7 @@
 #include "scenarios/case_runner.hpp"
 #include "scenarios/liveness.hpp"
 #include "scenarios/parser.hpp"
+#include "scenarios/sim_bench.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -66,6 +70,16 @@ constexpr const char* kConformHelp =
     "The console shows a table; the report files give each check, the evidence frames in the\n"
     "pcap and the requirement texts. Exit status 0 when no case failed (with --strict: and none\n"
     "warned), 1 when one did, 2 on bad usage or a bad case file.\n"
+    "\n"
+    "--sim lns|lac runs the suite against l2tpsim's own LNS or LAC in virtual time, in this\n"
+    "process, with no sockets: the DUT is configured as `l2tpsim lns|lac` would be from --secret,\n"
+    "--user, --password and --sim-options, the network is simulated (1 ms each way), and time jumps\n"
+    "to the next event, so the whole suite takes seconds. ${trigger} makes the simulated LAC dial\n"
+    "(one run of `l2tpsim lac`: --tunnels x --sessions calls, cleared after its --duration, ended\n"
+    "with the case); a case with any other shell command (but true) is not applicable. The\n"
+    "reports are the same; the pcap has virtual timestamps (from 2026-01-01 00:00:00 UTC); there\n"
+    "are no liveness checks. --seed N repeats a run frame for frame:\n"
+    "  l2tpsim conform --sim lns --secret s3cret --user alice --password pw --seed 7 --pcap sim.pcap\n"
     "\noptions";
 
 }  // namespace
@@ -76,7 +90,7 @@ int run_conform(int argc, char** argv) {
   std::vector<std::string> vars;
   Outputs out;
   bool list = false, verbose = false, strict = false, keep_going = false, no_liveness = false;
-  std::string dut_restart, shard;
+  std::string dut_restart, shard, sim, sim_options, seed_text;
   po::options_description opts(kConformHelp);
   opts.add_options()("help,h", "show this help")("dut-role", po::value(&dut)->value_name("lns|lac"),
                                                  "the role of the device under test")(
@@ -106,18 +120,48 @@ int run_conform(int argc, char** argv) {
       "keep-going", po::bool_switch(&keep_going), "run the later cases even when the DUT stopped answering")(
       "no-liveness", po::bool_switch(&no_liveness),
       "do not dial the DUT between cases to check that it still answers")(
-      "verbose,v", po::bool_switch(&verbose), "print every step of every case");
+      "verbose,v", po::bool_switch(&verbose), "print every step of every case")(
+      "sim", po::value(&sim)->value_name("lns|lac"),
+      "run against l2tpsim's own LNS or LAC in virtual time, without sockets (sets --dut-role)")(
+      "sim-options", po::value(&sim_options)->value_name("'OPTIONS'"),
+      "with --sim: more options of `l2tpsim lns|lac` for the simulated DUT, e.g. '--keepalive-timeout 3'")(
+      "seed", po::value(&seed_text)->value_name("N"),
+      "the seed of every case without one of its own (and with --sim, of the simulation); default: "
+      "random (printed with --sim)");
   try {
     const auto vm = parse_command_line(argc, argv, opts);
     if (vm.count("help")) {
       std::cout << opts << "\n";
       return 0;
     }
+    if (!sim.empty()) {
+      if (sim != "lns" && sim != "lac") throw UsageError("--sim: lns or lac (the role of the simulated DUT)");
+      if (!dut.empty() && dut != sim)
+        throw UsageError("--dut-role " + dut + " and --sim " + sim + " disagree");
+      dut = sim;
+      if (!trigger.empty())
+        throw UsageError("--trigger: with --sim lac, ${trigger} makes the simulated LAC dial");
+      if (!dut_restart.empty()) throw UsageError("--dut-restart: a simulated DUT is never restarted");
+      if (dut == "lns" && target.empty()) target = std::string(kSimDutAddress) + ":1701";
+      if (vm.count("listen") == 0) listen = std::string(kSimTesterAddress) + ":1701";
+      if (dut == "lns" && local.empty()) local = kSimTesterAddress;
+      if (dut == "lac") trigger = l2tp::scenario::kSimTrigger;
+    } else if (!sim_options.empty()) {
+      throw UsageError("--sim-options: only with --sim");
+    }
     if (dut != "lns" && dut != "lac") throw UsageError("--dut-role: lns or lac");
     if (dut == "lns" && target.empty()) throw UsageError("--target: the LNS under test (ADDR[:PORT])");
     if (dut == "lns") parse_endpoint("target", target, 1701);  // validates now, with a clear error
     parse_endpoint("listen", listen, 1701);
     if (!user.empty() && password.empty()) throw UsageError("--password: needed with --user");
+    std::uint64_t seed = 0;
+    if (!seed_text.empty()) {
+      seed = parse_uint("seed", seed_text, 0, UINT64_MAX);
+    } else if (!sim.empty()) {
+      // A simulated run is repeatable from its seed: every case gets it, so it is printed.
+      seed = (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+      seed_text = std::to_string(seed);
+    }
     if (suite_dir.empty()) suite_dir = bundled_scenario_dir() + "/conformance";
     const fs::path role_dir = fs::path(suite_dir) / dut;
     if (!fs::is_directory(role_dir)) throw UsageError("--suite: no folder " + role_dir.string());
@@ -173,7 +217,7 @@ int run_conform(int argc, char** argv) {
 
     // What the command line gives a case's role block unless the block sets it.
     auto case_defaults = [&](sc::Role tester) {
-      RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}};
+      RoleDefaults d = {{"secret", secret}, {"user", user}, {"password", password}, {"seed", seed_text}};
       if (tester == sc::Role::Lac) {
         d["connect-to"] = target;
         if (!local.empty()) d["local-address"] = local;
@@ -205,6 +249,30 @@ int run_conform(int argc, char** argv) {
       }
     }
 
+    // --sim: the DUT and the network in this process, in virtual time.
+    std::unique_ptr<sc::SimBench> bench;
+    std::string sim_command;
+    const auto wall_start = std::chrono::steady_clock::now();
+    if (!sim.empty()) {
+      if (suite_ipsec.phase())
+        throw UsageError("--sim: the cases name use-ipsec, which needs the kernel and charon");
+      SimOptions so;
+      so.role = dut;
+      so.options = sim_options;
+      so.dut = dut == "lns" ? target : (target.empty() ? std::string(kSimDutAddress) : target);
+      so.listen = listen;
+      so.secret = secret;
+      so.user = user;
+      so.password = password;
+      so.seed = seed ^ 0xD07D07D07ULL;  // the DUT's own numbers, not the tester's
+      auto sim_dut_cfg = sim_dut(so, sim_command);
+      l2tp::sim::LinkConfig link;
+      link.latency = std::chrono::milliseconds(1);
+      // A fixed start: the same seed gives the same pcap, timestamps included.
+      const l2tp::Time start{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
+      bench = std::make_unique<sc::SimBench>(seed, std::move(sim_dut_cfg), start, link);
+    }
+
     l2tp::reports::SuiteResult suite;
     suite.tool_version = L2TPSIM_VERSION;
     suite.target = dut == "lns" ? target : listen;
@@ -232,7 +300,7 @@ int run_conform(int argc, char** argv) {
     }
     sc::CaseEnv env;
     env.pcap = open_pcap(out.pcap);
-    env.run_start = l2tp::peers::SteadyTime::now();
+    env.run_start = bench ? bench->now() : l2tp::peers::SteadyTime::now();
     env.secret.assign(secret.begin(), secret.end());
     if (verbose) env.progress = &std::cout;
     // The first SIGINT stops the running case and writes the reports of the cases run so far
@@ -269,9 +337,17 @@ int run_conform(int argc, char** argv) {
     };
 
     std::cout << "l2tpsim conform: " << selected.size() << " cases against a DUT " << dut << " at "
-              << suite.target << "\n";
+              << suite.target << (bench ? " (simulated)" : "") << "\n";
+    if (bench) {
+      suite.simulated = "virtual time, no sockets, against l2tpsim's own " + dut + " as `" + sim_command +
+                        "`; 1 ms each way; --seed " + seed_text + " repeats it";
+      suite.dut.not_checked =
+          "the simulated DUT runs inside l2tpsim conform itself: no crash can go unseen, and dialling it "
+          "between cases would prove nothing";
+      std::cout << "l2tpsim conform: simulated: " << sim_command << " (--seed " << seed_text << ")\n";
+    }
     // Liveness: a DUT LNS is dialled before the first case and after every case.
-    suite.dut.checked = dut == "lns" && !no_liveness;
+    suite.dut.checked = dut == "lns" && !no_liveness && !bench;
     std::optional<l2tp::peers::RunnerConfig> probe_cfg;
     if (suite.dut.checked) {
       sc::RoleConfig probe_role;
@@ -300,7 +376,9 @@ int run_conform(int argc, char** argv) {
       }
       return false;
     };
-    auto now_s = [&] { return l2tp::to_seconds(l2tp::peers::SteadyTime::now() - env.run_start); };
+    auto now_s = [&] {
+      return l2tp::to_seconds((bench ? bench->now() : l2tp::peers::SteadyTime::now()) - env.run_start);
+    };
     // After a stop: --dut-restart brings it back (true), or it stays down (false).
     auto restart_dut = [&]() {
       if (dut_restart.empty()) return false;
@@ -370,8 +448,9 @@ int run_conform(int argc, char** argv) {
           cfg->node.first_tunnel_id = take_ids();
           if (verbose)
             std::cout << "[" << i << "/" << selected.size() << "] " << c.id << " " << c.title << "\n";
-          r = sc::run_case(s, tester, *cfg, env);
-          if (tester == sc::Role::Lns && i < selected.size() && !g_interrupted) {
+          r = bench ? bench->run_case(s, tester, *cfg, env) : sc::run_case(s, tester, *cfg, env);
+          // The simulated LAC ended with its case: nothing of it is left to hear out.
+          if (!bench && tester == sc::Role::Lns && i < selected.size() && !g_interrupted) {
             // A DUT LAC keeps a tunnel whose StopCCN nobody acknowledged, and may place the next
             // case's call on it: hear it out (and ack) until it has been quiet for 2 s.
             if (const int rounds = sc::settle_lac(*cfg, env, std::chrono::seconds(2), 8); rounds && verbose)
@@ -379,7 +458,11 @@ int run_conform(int argc, char** argv) {
                         << " rounds)\n";
           }
           mark_given();
-          std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the DUT forget the last case
+          // Let the DUT forget the last case.
+          if (bench)
+            bench->idle(std::chrono::milliseconds(200));
+          else
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
           if (suite.dut.checked && !g_interrupted) {
             std::string detail;
             if (!dut_answers(detail) && !g_interrupted) {
@@ -422,7 +505,10 @@ int run_conform(int argc, char** argv) {
       std::cout << "\nl2tpsim conform: interrupted; reporting the " << suite.cases.size() << " of "
                 << selected.size() << " cases run so far\n";
     }
-    suite.duration_s = l2tp::to_seconds(l2tp::peers::SteadyTime::now() - env.run_start);
+    suite.duration_s = now_s();
+    if (bench)
+      std::printf("\nl2tpsim conform: %.1f s of virtual time in %.1f s\n", suite.duration_s,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
     if (env.pcap) env.pcap->flush();
     std::cout << "\n";
     l2tp::reports::print_table(std::cout, suite);

@@ -129,6 +129,9 @@ class Page {
   // A DUT that died, and a run cut short, are said before anything else.
   void alerts() {
     const auto& d = s_.dut;
+    if (!s_.simulated.empty()) o_ += "<p><b>Simulated:</b> " + escape_markup(s_.simulated) + "</p>\n";
+    if (!d.not_checked.empty())
+      o_ += "<p><b>Liveness:</b> not checked: " + escape_markup(d.not_checked) + "</p>\n";
     if (!d.stopped.empty()) {
       o_ += "<div class=\"alert\"><h3>The device under test stopped answering";
       o_ += d.alive ? " (it answered again later)" : " (it was not answering at the end)";

@@ -158,8 +158,10 @@ nlohmann::json dut_json(const DutHealth& d) {
   for (const auto& st : d.stopped)
     stopped.push_back(
         {{"case", valid_utf8(st.case_id)}, {"time_s", st.time_s}, {"detail", valid_utf8(st.detail)}});
-  return {
+  nlohmann::json j = {
       {"checked", d.checked}, {"alive", d.alive}, {"stopped", std::move(stopped)}, {"restarts", d.restarts}};
+  if (!d.not_checked.empty()) j["not_checked"] = valid_utf8(d.not_checked);
+  return j;
 }
 
 std::string attr(std::string_view name, std::string_view value) {
@@ -225,6 +227,9 @@ void print_table(std::ostream& out, const SuiteResult& s) {
     req_w = std::max(req_w, join(c.requirements, ",").size());
   }
   constexpr std::size_t kVerdictW = 12;  // "INCONCLUSIVE"
+  if (!s.simulated.empty()) out << "Simulated: " << s.simulated << "\n";
+  if (!s.dut.not_checked.empty()) out << "Liveness: not checked: " << s.dut.not_checked << "\n";
+  if (!s.simulated.empty() || !s.dut.not_checked.empty()) out << "\n";
   // A DUT that died is the most important finding of a run: it comes first.
   if (!s.dut.stopped.empty()) {
     out << "!! THE DUT STOPPED ANSWERING" << (s.dut.alive ? " (it answered again later)" : "") << ":\n";
@@ -281,6 +286,7 @@ nlohmann::json to_json(const SuiteResult& s) {
           {"shard", s.shard.empty() ? nlohmann::json() : nlohmann::json(valid_utf8(s.shard))},
           {"strict", s.strict},
           {"dut", dut_json(s.dut)},
+          {"simulated", s.simulated.empty() ? nlohmann::json() : nlohmann::json(valid_utf8(s.simulated))},
           {"cases", std::move(cases)},
           {"totals",
            {{"pass", s.count(Verdict::Pass)},
@@ -325,6 +331,7 @@ std::string junit_testsuite(const SuiteResult& s, std::string_view name) {
   x += "      " + property("dut_alive", s.dut.alive ? "true" : "false") + "\n";
   x += "      " + property("dut_restarts", std::to_string(s.dut.restarts)) + "\n";
   if (s.incomplete) x += "      " + property("incomplete", "true") + "\n";
+  if (!s.simulated.empty()) x += "      " + property("simulated", s.simulated) + "\n";
   x += "    </properties>\n";
 
   for (const auto& c : s.cases) {

@@ -77,8 +77,9 @@ struct DutStop {
   std::string detail;
 };
 struct DutHealth {
-  bool checked = false;  // liveness checks ran (a DUT LNS we dial)
-  bool alive = true;     // at the end of the run
+  bool checked = false;     // liveness checks ran (a DUT LNS we dial)
+  std::string not_checked;  // why there were none, when it is not obvious (a simulated DUT)
+  bool alive = true;        // at the end of the run
   std::vector<DutStop> stopped;
   unsigned restarts = 0;
 };
@@ -97,6 +98,9 @@ struct SuiteResult {
   std::string shard;                 // "2/3" (--shard: every third case from the second); "" for all
   bool strict = false;               // --strict: a warn counts as a fail for the exit status
   std::optional<Coverage> coverage;  // of the whole suite for this DUT role, when computed
+  // The run was in virtual time against l2tpsim's own LAC or LNS (conform --sim): what it was
+  // and how to repeat it; "" for a run on the network.
+  std::string simulated;
 
   std::size_t count(Verdict v) const;
   // A DUT that stopped answering fails the run even when no case could be blamed (it was
