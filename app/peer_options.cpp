@@ -83,8 +83,14 @@ std::uint64_t parse_uint(const std::string& option, const std::string& text, std
   if (t.empty() ||
       !std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
     throw UsageError("--" + option + ": " + in_quotes(text) + " is not a whole number" + range);
-  if (t.size() > 19) throw UsageError("--" + option + ": " + in_quotes(text) + " is too large" + range);
-  const std::uint64_t v = std::stoull(t);
+  // 20 digits still fit (a random --seed is printed with up to 20): stoull says when they do not.
+  std::uint64_t v = 0;
+  try {
+    if (t.size() > 20) throw std::out_of_range("");
+    v = std::stoull(t);
+  } catch (const std::out_of_range&) {
+    throw UsageError("--" + option + ": " + in_quotes(text) + " is too large" + range);
+  }
   if (v < min || v > max)
     throw UsageError("--" + option + ": " + in_quotes(text) + " is out of range" + range);
   return v;
