@@ -1,8 +1,9 @@
 // The one driver of the engine: a Node, the PPP links over its sessions (optional) and a
 // datagram filter between them and the network (optional), driven by one drain loop. Every
 // adapter runs it: the Asio shard (peers/udp_transport), SimNet in virtual time (engine/sim),
-// and through the shard the scenario runner. Sans-I/O like the Node: the adapter hands in
-// datagrams and the time, and the drain hands back datagrams to send and the events.
+// and through either the scenario runner (scenarios/case_host.hpp). Sans-I/O like the Node:
+// the adapter hands in datagrams and the time, and the drain hands back datagrams to send and
+// the events.
 //
 // The drain: dispatch every node event (PPP sees it first, then the adapter), send until the
 // node has nothing to transmit, move what the filter releases, and repeat until all three are
