@@ -267,6 +267,7 @@ void Automaton::send_configure_request(bool retransmit, Time now) {
   // other request is rebuilt and gets a new identifier.
   if (!retransmit || req_answered_) {
     req_options_.clear();
+    req_options_.reserve(32);  // room for a usual request: one allocation, not one per option
     policy_.build_request(req_options_);
     req_id_ = next_id_++;
   }

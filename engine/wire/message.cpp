@@ -1,5 +1,7 @@
 #include "engine/wire/message.hpp"
 
+#include <algorithm>
+
 #include "engine/wire/hidden.hpp"
 
 namespace l2tp::wire {
@@ -31,6 +33,7 @@ std::size_t ControlMessage::count(AvpType t) const {
 ControlMessage make_control(MessageType type, TunnelId tunnel, SessionId session) {
   ControlMessage m;
   m.header = control_header(tunnel, session, Seq{}, Seq{});
+  m.avps.reserve(12);  // an ICRQ, ICCN or SCCRQ carries 6-12 AVPs: one allocation, not four
   m.avps.push_back(make_avp(AvpType::MessageType, static_cast<std::uint16_t>(type)));
   return m;
 }
@@ -53,6 +56,8 @@ Result<ControlMessage, DecodeError> decode_control(Bytes dgram, std::optional<By
   AvpReader reader(dgram.subspan(m.header.header_size, end - m.header.header_size), m.header.header_size);
   Bytes random_vector;
   bool have_vector = false;
+  // At least 8 octets an AVP: room for all of them at once (a ZLB, none, allocates nothing).
+  if (end > m.header.header_size) m.avps.reserve(std::min<std::size_t>(12, (end - m.header.header_size) / 8));
   while (auto next = reader.next()) {
     if (!*next) return unexpected(next->error());
     const AvpView& v = next->value();

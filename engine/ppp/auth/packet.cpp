@@ -8,6 +8,7 @@ namespace {
 
 void begin(Buffer& out, std::uint8_t code, std::uint8_t id) {
   out.clear();
+  out.reserve(64);  // a PAP request or a CHAP value with a name: one allocation, not several
   Writer w(out);
   w.u8(code);
   w.u8(id);
