@@ -18,7 +18,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -155,13 +154,8 @@ int run_conform(int argc, char** argv) {
     parse_endpoint("listen", listen, 1701);
     if (!user.empty() && password.empty()) throw UsageError("--password: needed with --user");
     std::uint64_t seed = 0;
-    if (!seed_text.empty()) {
-      seed = parse_uint("seed", seed_text, 0, UINT64_MAX);
-    } else if (!sim.empty()) {
-      // A simulated run is repeatable from its seed: every case gets it, so it is printed.
-      seed = (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-      seed_text = std::to_string(seed);
-    }
+    // A simulated run is repeatable from its seed: every case gets it, so it is printed.
+    if (!seed_text.empty() || !sim.empty()) seed = sim_seed(seed_text);
     if (suite_dir.empty()) suite_dir = bundled_scenario_dir() + "/conformance";
     const fs::path role_dir = fs::path(suite_dir) / dut;
     if (!fs::is_directory(role_dir)) throw UsageError("--suite: no folder " + role_dir.string());
@@ -265,12 +259,7 @@ int run_conform(int argc, char** argv) {
       so.user = user;
       so.password = password;
       so.seed = seed ^ 0xD07D07D07ULL;  // the DUT's own numbers, not the tester's
-      auto sim_dut_cfg = sim_dut(so, sim_command);
-      l2tp::sim::LinkConfig link;
-      link.latency = std::chrono::milliseconds(1);
-      // A fixed start: the same seed gives the same pcap, timestamps included.
-      const l2tp::Time start{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
-      bench = std::make_unique<sc::SimBench>(seed, std::move(sim_dut_cfg), start, link);
+      bench = make_sim_bench(seed, sim_dut(so, sim_command));
     }
 
     l2tp::reports::SuiteResult suite;
@@ -338,14 +327,7 @@ int run_conform(int argc, char** argv) {
 
     std::cout << "l2tpsim conform: " << selected.size() << " cases against a DUT " << dut << " at "
               << suite.target << (bench ? " (simulated)" : "") << "\n";
-    if (bench) {
-      suite.simulated = "virtual time, no sockets, against l2tpsim's own " + dut + " as `" + sim_command +
-                        "`; 1 ms each way; --seed " + seed_text + " repeats it";
-      suite.dut.not_checked =
-          "the simulated DUT runs inside l2tpsim conform itself: no crash can go unseen, and dialling it "
-          "between cases would prove nothing";
-      std::cout << "l2tpsim conform: simulated: " << sim_command << " (--seed " << seed_text << ")\n";
-    }
+    if (bench) mark_simulated(suite, dut, sim_command, seed_text, "l2tpsim conform");
     // Liveness: a DUT LNS is dialled before the first case and after every case.
     suite.dut.checked = dut == "lns" && !no_liveness && !bench;
     std::optional<l2tp::peers::RunnerConfig> probe_cfg;

@@ -2,6 +2,9 @@
 #include "app/conform_sim.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <random>
 #include <sstream>
 
 #include "app/peer_options.hpp"
@@ -41,12 +44,12 @@ l2tp::scenario::SimDut sim_dut(const SimOptions& o, std::string& command) {
   const bool lns = o.role == "lns";
   std::vector<std::string> words = {o.role};
   const auto extra = split_words(o.options);
-  // conform's own values, unless --sim-options sets the option itself.
+  // The command's own values, unless --sim-options (or the DUT's own block) sets the option.
   auto given = [&](const std::string& name) {
-    return std::any_of(extra.begin(), extra.end(), [&](const std::string& w) {
-      return w == "--" + name || w.rfind("--" + name + "=", 0) == 0;
-    });
+    auto names = [&](const std::string& w) { return w == "--" + name || w.rfind("--" + name + "=", 0) == 0; };
+    return std::any_of(extra.begin(), extra.end(), names) || std::any_of(o.base.begin(), o.base.end(), names);
   };
+  words.insert(words.end(), o.base.begin(), o.base.end());
   auto add = [&](const std::string& name, const std::string& value) {
     if (value.empty() || given(name)) return;
     words.push_back("--" + name);
@@ -84,6 +87,32 @@ l2tp::scenario::SimDut sim_dut(const SimOptions& o, std::string& command) {
   dut.cfg = std::move(*cfg);
   if (!lns) dut.trigger = l2tp::scenario::kSimTrigger;
   return dut;
+}
+
+std::uint64_t sim_seed(std::string& text) {
+  if (!text.empty()) return parse_uint("seed", text, 0, UINT64_MAX);
+  const std::uint64_t seed = (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  text = std::to_string(seed);
+  return seed;
+}
+
+std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut) {
+  l2tp::sim::LinkConfig link;
+  link.latency = std::chrono::milliseconds(1);
+  // A fixed start: the same seed gives the same pcap, timestamps included.
+  const l2tp::Time start{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
+  return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), start, link);
+}
+
+void mark_simulated(l2tp::reports::SuiteResult& suite, const std::string& dut_role,
+                    const std::string& command, const std::string& seed_text, const std::string& who) {
+  suite.simulated = "virtual time, no sockets, against l2tpsim's own " + dut_role + " as `" + command +
+                    "`; 1 ms each way; --seed " + seed_text + " repeats it";
+  suite.dut.checked = false;
+  suite.dut.not_checked =
+      "the simulated DUT runs inside " + who +
+      " itself: no crash can go unseen, and dialling it between cases would prove nothing";
+  std::cout << who << ": simulated: " << command << " (--seed " << seed_text << ")\n";
 }
 
 }  // namespace l2tpsim::app

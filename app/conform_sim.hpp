@@ -1,12 +1,16 @@
-// conform --sim: the device under test is l2tpsim's own LNS or LAC on a simulated network in
-// virtual time (scenarios/sim_bench.hpp). Here: its configuration, made by the option parsers
-// of `l2tpsim lns` and `l2tpsim lac` from conform's own options and --sim-options, and the
-// addresses the run uses when none were given.
+// conform --sim and run --sim: the device under test is l2tpsim's own LNS or LAC on a simulated
+// network in virtual time (scenarios/sim_bench.hpp). Here: its configuration, made by the option
+// parsers of `l2tpsim lns` and `l2tpsim lac` from the command's own options and --sim-options,
+// the addresses the run uses when none were given, the seed, the bench (its link and its start)
+// and what the reports say of a simulated run: one place for both commands.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "reports/conformance_result.hpp"
 #include "scenarios/sim_bench.hpp"
 
 namespace l2tpsim::app {
@@ -19,8 +23,11 @@ inline constexpr const char* kSimTesterAddress = "192.0.2.2";
 struct SimOptions {
   std::string role;     // "lns" or "lac": the DUT's
   std::string options;  // --sim-options: more `l2tpsim lns|lac` options for it
-  std::string dut;      // its address: --target (lns), or --target's address / kSimDutAddress (lac)
-  std::string listen;   // lac: the tester LNS it dials
+  // Options of its own before those (run --sim of a self-test: the scenario's lns: block as
+  // command-line words); the command's values below are added only where neither sets them.
+  std::vector<std::string> base;
+  std::string dut;     // its address: --target (lns), or --target's address / kSimDutAddress (lac)
+  std::string listen;  // lac: the tester LNS it dials
   std::string secret, user, password;
   std::uint64_t seed = 0;
 };
@@ -29,6 +36,19 @@ struct SimOptions {
 // command line it stands for in `command`). Throws UsageError naming the option at fault, or
 // what cannot be simulated.
 l2tp::scenario::SimDut sim_dut(const SimOptions& o, std::string& command);
+
+// --seed's value, or a random one (written back to `text`: a simulated run prints its seed, so
+// it can be repeated).
+std::uint64_t sim_seed(std::string& text);
+
+// The run's net and DUT: 1 ms each way, virtual time from 2026-01-01T00:00:00Z (the pcap's
+// timestamps), so the same seed gives the same pcap.
+std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut);
+
+// Marks the suite simulated (how, and with which seed) and says why the DUT's liveness was not
+// checked; prints the one-line note `<command>: simulated: ...`.
+void mark_simulated(l2tp::reports::SuiteResult& suite, const std::string& dut_role,
+                    const std::string& command, const std::string& seed_text, const std::string& who);
 
 // "a b 'c d'" as words, as a shell would split them (quotes group, no expansion).
 std::vector<std::string> split_words(const std::string& text);
