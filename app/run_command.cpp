@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/conform_sim.hpp"
 #include "app/load_scenario.hpp"
 #include "app/peer_options.hpp"
 #include "app/role_config.hpp"
@@ -32,6 +34,7 @@
 #include "scenarios/case_runner.hpp"
 #include "scenarios/liveness.hpp"
 #include "scenarios/parser.hpp"
+#include "scenarios/sim_bench.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -57,7 +60,108 @@ constexpr const char* kRunHelp =
     "its lac: block as `l2tpsim lac` would, against --target or its own lns: block: the same\n"
     "summary, --json, --html and --pcap (--junit has no meaning there), faults between the LAC\n"
     "and the wire, and l2tpsim lac's exit status.\n"
+    "\n"
+    "--sim lns|lac plays the scenario against l2tpsim's own LNS or LAC in virtual time, in this\n"
+    "process, with no sockets (as conform --sim does): the role named is the DUT, the scenario's\n"
+    "block the tester (--sim lns for a lac: block, --sim lac for an lns: block). The DUT is\n"
+    "configured as `l2tpsim lns|lac` would be from --secret, --user, --password and --sim-options\n"
+    "(a self-test's lns: block configures the simulated LNS itself, --sim-options added); the\n"
+    "network is simulated (1 ms each way) and time jumps to the next event. ${trigger} makes the\n"
+    "simulated LAC dial; a shell step running any other command (but true) makes the scenario not\n"
+    "applicable, with the reason. Refused (status 2): use-ipsec, RADIUS or --tun in the DUT, a\n"
+    "load scenario, --trigger. The reports are the same, marked simulated; the pcap has virtual\n"
+    "timestamps (from 2026-01-01 00:00:00 UTC); --seed N (default: the file's seed: , else\n"
+    "random and printed) repeats a run frame for frame:\n"
+    "  l2tpsim run my-lac.yaml --sim lns --secret s3cret --sim-options '--authentication chap' --seed 7\n"
     "\noptions";
+
+// The one case's suite: its table and report files; the exit status.
+int report_run(l2tp::reports::SuiteResult& suite, l2tp::reports::CaseResult r, const std::string& file,
+               sc::Role tester, const l2tp::peers::RunnerConfig& cfg, const Outputs& out) {
+  if (r.id.empty()) r.id = fs::path(file).stem().string();
+  if (r.title.empty()) r.title = file;
+  const bool pass = r.verdict == l2tp::reports::Verdict::Pass;
+  suite.tool_version = L2TPSIM_VERSION;
+  suite.target = tester == sc::Role::Lac ? cfg.connect_to.to_string() : cfg.local.front().to_string();
+  suite.dut_role = tester == sc::Role::Lac ? "lns" : "lac";
+  suite.started = now_iso();
+  suite.duration_s = r.duration_s;
+  suite.pcap_path = out.pcap;
+  suite.cases.push_back(std::move(r));
+  std::cout << "\n";
+  l2tp::reports::print_table(std::cout, suite);
+  if (const int st = write_reports(suite, out); st) return st;
+  return pass ? 0 : 1;
+}
+
+// run --sim: the scenario's tester against l2tpsim's own LNS or LAC on a SimBench (as conform
+// --sim runs a case), in virtual time. `d`: the tester's defaults from the command line.
+int run_sim(const sc::Scenario& s, const std::string& file, sc::Role tester, RoleDefaults d,
+            const std::string& target, const std::string& listen, const std::string& sim_options,
+            std::string seed_text, const Outputs& out, bool quiet) {
+  const bool self_test = s.lac && s.lns;
+  const sc::RoleConfig& block = tester == sc::Role::Lac ? *s.lac : *s.lns;
+  const std::string dut_role = tester == sc::Role::Lac ? "lns" : "lac";
+  // --seed, else the file's seed (the tester's then too), else random; the DUT draws its own.
+  if (seed_text.empty() && s.seed) seed_text = std::to_string(*s.seed);
+  const std::uint64_t seed = sim_seed(seed_text);
+  d["seed"] = seed_text;
+  SimOptions so;
+  so.role = dut_role;
+  so.options = sim_options;
+  so.seed = seed ^ 0xD07D07D07ULL;  // the DUT's own numbers, not the tester's
+  // What --secret, --user and --password gave the tester, the DUT is configured with.
+  auto given = [&](const char* name) { return d.count(name) ? d.at(name) : std::string(); };
+  so.secret = given("secret");
+  so.user = given("user");
+  so.password = given("password");
+  if (tester == sc::Role::Lac) {
+    // The DUT LNS listens where the tester dials: the file's connect-to (a self-test's lns:
+    // listen), else --target, else a documentation address.
+    if (self_test) {
+      const auto* l = s.lns->find("listen");
+      if (!l) throw UsageError(file + ": a self-test's lns: block needs listen: ADDR[:PORT]");
+      if (!block.find("connect-to")) d["connect-to"] = l->value;
+      so.base = role_arguments(*s.lns, {});
+    } else if (!block.find("connect-to")) {
+      d["connect-to"] = target.empty() ? std::string(kSimDutAddress) + ":1701" : target;
+    }
+    if (!block.find("local-address")) d["local-address"] = kSimTesterAddress;
+  } else if (!block.find("listen")) {
+    d["listen"] = listen.empty() ? std::string(kSimTesterAddress) + ":1701" : listen;
+  }
+  auto cfg = role_runner_config(block, d);
+  if (!cfg) {
+    std::cerr << cfg.error().to_string() << "\n";
+    return 2;
+  }
+  if (cfg->ipsec.settings.enabled())
+    throw UsageError(std::string("--sim: the scenario's ") + (tester == sc::Role::Lac ? "lac" : "lns") +
+                     ": block names use-ipsec, which needs the kernel and charon");
+  if (tester == sc::Role::Lac) {
+    if (!self_test) so.dut = cfg->connect_to.to_string();
+  } else {
+    so.listen = cfg->local.front().to_string();
+    so.dut = target.empty() ? std::string(kSimDutAddress) : target;
+  }
+  std::string sim_command;
+  auto bench = make_sim_bench(seed, sim_dut(so, sim_command));
+  sc::CaseEnv env;
+  env.pcap = open_pcap(out.pcap);
+  env.run_start = bench->now();
+  env.secret.assign(cfg->node.tunnel.secret.begin(), cfg->node.tunnel.secret.end());
+  if (!quiet) env.progress = &std::cout;
+  std::cout << "l2tpsim run: " << file << " (simulated: l2tpsim " << (tester == sc::Role::Lac ? "LAC" : "LNS")
+            << " against l2tpsim's own " << dut_role << ")\n";
+  l2tp::reports::SuiteResult suite;
+  mark_simulated(suite, dut_role, sim_command, seed_text, "l2tpsim run");
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto r = bench->run_case(s, tester, *cfg, env);
+  std::printf("\nl2tpsim run: %.1f s of virtual time in %.1f s\n", r.duration_s,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+  if (env.pcap) env.pcap->flush();
+  return report_run(suite, std::move(r), file, tester, *cfg, out);
+}
 
 }  // namespace
 
@@ -65,6 +169,7 @@ int run_run(int argc, char** argv) {
   std::string file, target, secret, user, password, listen, trigger;
   std::vector<std::string> vars;
   Outputs out;
+  std::string sim, sim_options, seed_text;
   bool quiet = false;
   po::options_description opts(kRunHelp);
   opts.add_options()("help,h", "show this help")("target", po::value(&target)->value_name("ADDR[:PORT]"),
@@ -81,7 +186,14 @@ int run_run(int argc, char** argv) {
       "junit", po::value(&out.junit)->value_name("FILE"), "write the result as JUnit XML")(
       "html", po::value(&out.html)->value_name("FILE"), "write the result as an HTML page")(
       "pcap", po::value(&out.pcap)->value_name("FILE"), "record every datagram of the tester")(
-      "quiet,q", po::bool_switch(&quiet), "no step-by-step lines");
+      "quiet,q", po::bool_switch(&quiet), "no step-by-step lines")(
+      "sim", po::value(&sim)->value_name("lns|lac"),
+      "play against l2tpsim's own LNS or LAC (the DUT's role) in virtual time, without sockets")(
+      "sim-options", po::value(&sim_options)->value_name("'OPTIONS'"),
+      "with --sim: more options of `l2tpsim lns|lac` for the simulated DUT, e.g. '--authentication chap'")(
+      "seed", po::value(&seed_text)->value_name("N"),
+      "with --sim: the seed of the simulation and of the tester (default: the file's seed:, else random, "
+      "printed)");
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
   po::options_description all;
@@ -97,6 +209,16 @@ int run_run(int argc, char** argv) {
       return 0;
     }
     if (file.empty()) throw UsageError("name the scenario file to run");
+    if (!sim.empty()) {
+      if (sim != "lns" && sim != "lac") throw UsageError("--sim: lns or lac (the role of the simulated DUT)");
+      if (!trigger.empty())
+        throw UsageError("--trigger: with --sim lac, ${trigger} makes the simulated LAC dial");
+      trigger = sc::kSimTrigger;
+    } else if (!sim_options.empty() || !seed_text.empty()) {
+      throw UsageError(sim_options.empty()
+                           ? "--seed: only with --sim (on sockets the file's seed: is the tester's)"
+                           : "--sim-options: only with --sim");
+    }
     auto s = sc::load_scenario(file, parse_vars(vars, builtin_vars(target, secret, user, password, trigger)));
     if (!s) {
       std::cerr << s.error().to_string() << "\n";
@@ -119,6 +241,19 @@ int run_run(int argc, char** argv) {
       if (!out.pcap.empty()) d["pcap"] = out.pcap;
     }
     const bool self_test = s->lac && s->lns;
+    if (!sim.empty()) {
+      if (load)
+        throw UsageError(
+            "--sim: " + file +
+            " is a load scenario (l2tpsim lac's run with its load keys), which is not simulated");
+      const std::string dut_role = tester == sc::Role::Lac ? "lns" : "lac";
+      if (sim != dut_role)
+        throw UsageError("--sim " + sim + ": " + file + " plays the " +
+                         (tester == sc::Role::Lac ? "LAC" : "LNS") +
+                         (self_test ? " (a self-test: its lns: block is the simulated LNS)" : "") +
+                         ", so the DUT is an " + dut_role + ": use --sim " + dut_role);
+      return run_sim(*s, file, tester, std::move(d), target, listen, sim_options, seed_text, out, quiet);
+    }
     std::optional<l2tp::peers::RunnerConfig> lns_cfg;  // a self-test's LNS side
     if (self_test) {
       // The LNS side; the LAC connects to its first --listen unless the file says otherwise.
@@ -176,22 +311,10 @@ int run_run(int argc, char** argv) {
     l2tp::reports::CaseResult r;
     within_ipsec(*cfg, tester,
                  [&](const l2tp::peers::RunnerConfig& c) { r = sc::run_case(*s, tester, c, env); });
-    if (r.id.empty()) r.id = fs::path(file).stem().string();
-    if (r.title.empty()) r.title = file;
     if (device) device->stop();
     if (env.pcap) env.pcap->flush();
     l2tp::reports::SuiteResult suite;
-    suite.tool_version = L2TPSIM_VERSION;
-    suite.target = tester == sc::Role::Lac ? cfg->connect_to.to_string() : cfg->local.front().to_string();
-    suite.dut_role = tester == sc::Role::Lac ? "lns" : "lac";
-    suite.started = now_iso();
-    suite.duration_s = r.duration_s;
-    suite.pcap_path = out.pcap;
-    suite.cases.push_back(r);
-    std::cout << "\n";
-    l2tp::reports::print_table(std::cout, suite);
-    if (const int st = write_reports(suite, out); st) return st;
-    return r.verdict == l2tp::reports::Verdict::Pass ? 0 : 1;
+    return report_run(suite, std::move(r), file, tester, *cfg, out);
   } catch (const po::error& e) {
     std::cerr << "l2tpsim run: " << e.what() << "\n";
     return 2;
