@@ -68,10 +68,10 @@ constexpr const char* kRunHelp =
     "(a self-test's lns: block configures the simulated LNS itself, --sim-options added); the\n"
     "network is simulated (1 ms each way) and time jumps to the next event. ${trigger} makes the\n"
     "simulated LAC dial; a shell step running any other command (but true) makes the scenario not\n"
-    "applicable, with the reason. Refused (status 2): use-ipsec, RADIUS or --tun in the DUT, a\n"
-    "load scenario, --trigger. The reports are the same, marked simulated; the pcap has virtual\n"
-    "timestamps (from 2026-01-01 00:00:00 UTC); --seed N (default: the file's seed: , else\n"
-    "random and printed) repeats a run frame for frame:\n"
+    "applicable, with the reason. Refused (status 2): use-ipsec in the tester's block; use-ipsec,\n"
+    "RADIUS or --tun for the DUT; a load scenario; --trigger. The reports are the same, marked\n"
+    "simulated; the pcap has virtual timestamps (from 2026-01-01 00:00:00 UTC); --seed N (default:\n"
+    "the file's seed:, else random; printed) repeats a run frame for frame:\n"
     "  l2tpsim run my-lac.yaml --sim lns --secret s3cret --sim-options '--authentication chap' --seed 7\n"
     "\noptions";
 
