@@ -109,6 +109,10 @@ while [ $SECONDS -lt $deadline ]; do
   sleep 0.2
 done
 echo "lac: $(tail -n 1 "$WORK/lac.log")"
+# Resident memory with every call up (the peak may come earlier: a burst's calls in flight).
+up_rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+LAC_UP_RSS=$(up_rss_kb "$LAC_PID")
+LNS_UP_RSS=$(up_rss_kb "$LNS_PID")
 
 # Graceful teardown of everything (CDN x calls, StopCCN x tunnels), timed.
 [ $HAVE_TIME = 1 ] || { sample_hwm "$LAC_PID" "$WORK/lac.hwm"; sample_hwm "$LNS_PID" "$WORK/lns.hwm"; }
@@ -120,9 +124,10 @@ wait "$LNS_WRAP" || true
 LAC_PID="" LNS_PID="" LAC_WRAP="" LNS_WRAP=""
 
 status=0
-python3 - "$WORK" "$TOTAL" "$TUNNELS" "$(peak_rss_kb lac)" "$(peak_rss_kb lns)" <<'EOF' || status=$?
+python3 - "$WORK" "$TOTAL" "$TUNNELS" "$(peak_rss_kb lac)" "$(peak_rss_kb lns)" "$LAC_UP_RSS" "$LNS_UP_RSS" <<'EOF' || status=$?
 import json, sys
 work, total, tunnels, lac_rss, lns_rss = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+up_rss = {"lac": sys.argv[6], "lns": sys.argv[7]}
 ok = True
 for role, rss in (("lac", lac_rss), ("lns", lns_rss)):
     try:
@@ -152,6 +157,8 @@ for role, rss in (("lac", lac_rss), ("lns", lns_rss)):
         p = j["ppp"]
         lat = p["up_latency_ms"]
         per = f"{int(rss) * 1024 / max(1, j['sessions_ppp_up']):.0f} bytes/session" if rss.isdigit() else "?"
+        if up_rss[role].isdigit():
+            per += f" ({int(up_rss[role]) * 1024 / max(1, j['sessions_ppp_up']):.0f} with every call up)"
         print(f"{role}:   ppp up {j['sessions_ppp_up']}/{total}, {p['failed']} failed ({j['auth_failures']} auth); "
               f"{p['setup_rate_sessions_per_s']:.0f} sessions/s to IPCP opened over {p['setup_s']:.2f} s; "
               f"session up to PPP up p50 {lat['p50']:.1f} ms p99 {lat['p99']:.1f} ms; peak RSS per session {per}")

@@ -10,8 +10,9 @@
 #   paced1000:  1,000 x 100 at 5,000/s      paced10000: 10,000 x 10 at 5,000/s
 #   burst:        100 x 1,000 all at once   l2tp:         100 x 1,000 all at once, no PPP
 # Per run: sessions up of 100,000 at each side, control retransmissions, the LNS's PPP setup
-# rate (to IPCP opened), peak RSS per session, and the LAC's CPU (user + system) per session:
-# until setup completed (the issue's figure: from the LAC's JSON `setup_cpu_s`) and for the
+# rate (to IPCP opened), RSS per session at its peak and with every call up (a burst peaks
+# earlier, with its calls in flight), and the LAC's CPU (user + system) per session: until
+# setup completed (the issue's figure: from the LAC's JSON `setup_cpu_s`) and for the
 # whole run (setup, hold and paced teardown; from time -v).
 #
 # CPU cost against a real server (optional, L2TPNS=1; needs root, l2tpns and freeradius
@@ -40,8 +41,8 @@ load_env() { # name -> TUNNELS SESSIONS SETUP_RATE PPP
   esac
 }
 
-printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-18s %s\n' load threads "lac up" "lns up" retrans \
-  "lns setup/s" "bytes/session lac,lns" "lac cpu setup,all" result
+printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-15s %-18s %s\n' load threads "lac up" "lns up" retrans \
+  "lns setup/s" "bytes/session lac,lns" "all up lac,lns" "lac cpu setup,all" result
 for load in $LOADS; do
   for t in $THREADS; do
     env_line=$(load_env "$load")
@@ -64,6 +65,8 @@ def up(r):
     return grab(r, r"ppp up (\d+/\d+)") if ppp else grab(r, r"sessions (\d+/\d+) established")
 rate = grab("lns", r"([\d.]+) sessions/s to IPCP") if ppp else grab("lns", r"setup rate (\d+) sessions/s")
 total = int(re.search(r"= (\d+) calls", out).group(1)) if re.search(r"= (\d+) calls", out) else 0
+def at_up(r):
+    return grab(r, r"\((\d+) with every call up\)") if ppp else "?"
 def per(r):
     if ppp:
         return grab(r, r"peak RSS per session (\d+) bytes")
@@ -74,8 +77,8 @@ m = re.search(r"^lac:.*CPU ([\d.]+) s user \+ ([\d.]+) s sys", out, re.M)
 cpu += "," + ("%.3f ms" % ((float(m.group(1)) + float(m.group(2))) * 1000 / total) if m and total else "?")
 retrans = grab("lac", r"retransmissions (\d+)")
 res = "ok" if "RESULT: ok" in out else "FAILED (log kept: %s)" % path
-print("%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-18s %s" % (load, t, up("lac"), up("lns"), retrans, rate,
-      per("lac") + "," + per("lns"), cpu, res))
+print("%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-15s %-18s %s" % (load, t, up("lac"), up("lns"), retrans, rate,
+      per("lac") + "," + per("lns"), at_up("lac") + "," + at_up("lns"), cpu, res))
 PY
     grep -q "RESULT: ok" "$log" && rm -f "$log"
   done
