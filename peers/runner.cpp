@@ -433,8 +433,13 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
 }
 
 void Runner::pace_teardown() {
+  // At most a chunk of calls per act, the drain between chunks: all at once, 100,000 CDNs queued
+  // 200,000 events in the node before the drain that follows (50 MB at the peak of a burst run).
+  constexpr std::size_t kChunk = 1024;
+  Time acted{};
   shard_.act([&](Node& node, Time now) {
-    teardown_pacer_->release(now, [&](const TeardownPacer::Call& c, bool last_of_tunnel) {
+    acted = now;
+    teardown_pacer_->release(now, kChunk, [&](const TeardownPacer::Call& c, bool last_of_tunnel) {
       node.close_session(TunnelId{c.first}, SessionId{c.second}, kAdminCdn, now);
       if (last_of_tunnel) node.close_tunnel(TunnelId{c.first}, teardown_stop_, now);
     });
@@ -443,6 +448,12 @@ void Runner::pace_teardown() {
   });
   if (teardown_pacer_->done()) {
     teardown_sent_ = SteadyTime::now();
+    return;
+  }
+  if (teardown_pacer_->due(acted)) {  // the next chunk at once, after what is queued
+    boost::asio::post(io_, [this] {
+      if (teardown_pacer_) pace_teardown();
+    });
     return;
   }
   teardown_pace_timer_.expires_after(teardown_pacer_->interval());

@@ -5,6 +5,7 @@
 // the teardown becomes a storm of retransmissions. No I/O: the runner asks what is due.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -21,16 +22,19 @@ class TeardownPacer {
   // `calls` in tunnel order (a tunnel's calls together); `rate` calls per second, 0: all at once.
   TeardownPacer(std::vector<Call> calls, double rate, Time start);
 
-  // Every call due by `now` not released yet, in order: f(call, last_of_its_tunnel).
+  // The calls due by `now` not released yet, at most `max` of them, in order:
+  // f(call, last_of_its_tunnel).
   template <class F>
-  void release(Time now, F&& f) {
-    const std::size_t due = due_by(now);
+  void release(Time now, std::size_t max, F&& f) {
+    const std::size_t due = std::min(due_by(now), next_ + max);
     for (; next_ < due; ++next_) {
       const bool last = next_ + 1 == calls_.size() || calls_[next_ + 1].first != calls_[next_].first;
       f(calls_[next_], last);
     }
   }
   bool done() const { return next_ == calls_.size(); }
+  // Calls due by `now` remain (release was given a smaller `max`).
+  bool due(Time now) const { return next_ < due_by(now); }
   // How often to ask: one call's interval, within 2 ms and 100 ms.
   Duration interval() const;
 

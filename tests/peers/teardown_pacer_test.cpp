@@ -13,8 +13,8 @@ struct Released {
   std::vector<std::uint16_t> tunnels_closed;  // in the order their StopCCN would go
 };
 
-void take(TeardownPacer& p, Time now, Released& r) {
-  p.release(now, [&](const Call& c, bool last) {
+void take(TeardownPacer& p, Time now, Released& r, std::size_t max = 1000) {
+  p.release(now, max, [&](const Call& c, bool last) {
     r.calls.push_back(c);
     if (last) r.tunnels_closed.push_back(c.first);
   });
@@ -52,6 +52,24 @@ TEST(TeardownPacer, RateZeroClearsEverythingAtOnce) {
   EXPECT_TRUE(p.done());
   EXPECT_EQ(r.calls.size(), 3u);
   EXPECT_EQ(r.tunnels_closed, (std::vector<std::uint16_t>{3, 4}));
+}
+
+// The runner takes a chunk at a time (the node's events drained between chunks): what is due
+// and not taken stays due, in order, and a tunnel's StopCCN still follows its last CDN.
+TEST(TeardownPacer, AChunkAtATimeKeepsTheOrder) {
+  const Time t0{};
+  TeardownPacer p({{3, 1}, {3, 2}, {4, 1}, {4, 2}, {5, 1}}, 0, t0);
+  Released r;
+  take(p, t0, r, 2);
+  EXPECT_EQ(r.calls.size(), 2u);
+  EXPECT_EQ(r.tunnels_closed, (std::vector<std::uint16_t>{3}));
+  EXPECT_TRUE(p.due(t0));
+  take(p, t0, r, 2);
+  take(p, t0, r, 2);
+  EXPECT_TRUE(p.done());
+  EXPECT_FALSE(p.due(t0));
+  EXPECT_EQ(r.calls, (std::vector<Call>{{3, 1}, {3, 2}, {4, 1}, {4, 2}, {5, 1}}));
+  EXPECT_EQ(r.tunnels_closed, (std::vector<std::uint16_t>{3, 4, 5}));
 }
 
 TEST(TeardownPacer, NothingToClearIsDoneAtOnceAndTheIntervalStaysBounded) {
