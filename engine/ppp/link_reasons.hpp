@@ -1,6 +1,6 @@
 // The texts a link reports when an exchange timed out (LinkDown::reason): what was sent, what
-// never came back, and the RFC clauses that say it should have. Kept apart from link.cpp,
-// which only decides when.
+// never came back, and the RFC clauses that say it should have. Kept apart from link.cpp and
+// link_auth.cpp, which only decide when.
 #pragma once
 
 #include <string>
