@@ -1,7 +1,7 @@
 // LCP: our Configure-Request (P006, P025, P026, P051, P053), the judgement of the peer's
 // options one by one (P029, P031, P032, P035, P049, P054, P056, P059, P116), what we do with
-// Naks and Rejects (P034, P036, P051, P055, P057), Echo/Discard/Protocol-Reject (P023,
-// P039, P041-P048, P058), and two Lcps negotiating, agreeing or failing with a clear reason.
+// Naks and Rejects (P034, P036, P051, P055, P057), and two Lcps negotiating, agreeing or
+// failing with a clear reason. Echo, Discard and Protocol-Reject are in lcp_echo_test.cpp.
 #include "engine/ppp/lcp.hpp"
 
 #include <gtest/gtest.h>
@@ -11,19 +11,16 @@
 
 #include "engine/ppp/options.hpp"
 #include "tests/engine/ppp/cp_pair.hpp"
+#include "tests/engine/ppp/lcp_side.hpp"
 
 namespace l2tp::ppp {
 namespace L2TPSIM_FILE_ID {
 
 using namespace std::chrono_literals;
+using lcp_testing::opts;
+using lcp_testing::Side;
+using lcp_testing::u32_of;
 using testing::CpPair;
-using testing::drain;
-using testing::packet;
-using testing::Sent;
-
-Buffer opts(std::initializer_list<std::uint8_t> b) {
-  return Buffer(b);
-}
 
 std::optional<Option> find_option(Bytes options, std::uint8_t type) {
   auto all = parse_options(options);
@@ -32,10 +29,6 @@ std::optional<Option> find_option(Bytes options, std::uint8_t type) {
   for (const auto& o : *all)
     if (o.type == type) return o;
   return std::nullopt;
-}
-
-std::uint32_t u32_of(Bytes b) {
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
 }
 
 Buffer request_of(Lcp& lcp) {
@@ -54,46 +47,6 @@ Judged judge(Lcp& lcp, const Buffer& options, bool reject_instead_of_nak = false
   j.code = lcp.judge_request(options, j.reply, reject_instead_of_nak);
   return j;
 }
-
-// One Lcp driven by hand: the test plays the peer.
-struct Side {
-  explicit Side(LcpConfig cfg = {}, AutomatonConfig acfg = {}, std::uint64_t seed = 1)
-      : rng(seed), lcp(cfg, rng, acfg) {}
-  SeededRng rng;
-  Lcp lcp;
-  Time now{};
-  std::vector<Sent> sent;
-  std::optional<Sent> request;
-
-  void take() {
-    for (auto& s : drain(lcp.automaton())) {
-      if (s.code == Code::ConfReq) request = s;
-      sent.push_back(std::move(s));
-    }
-  }
-  void start() {
-    lcp.automaton().open(now);
-    lcp.automaton().up(now);
-    take();
-  }
-  void feed(Code code, std::uint8_t id, Bytes data) {
-    lcp.automaton().handle_packet(packet(code, id, data), now);
-    take();
-  }
-  // Brings LCP to Opened with the peer asking for `peer_options`.
-  void open_with(const Buffer& peer_options = opts({5, 6, 0x11, 0x22, 0x33, 0x44})) {
-    start();
-    feed(Code::ConfAck, request->id, request->data);
-    feed(Code::ConfReq, 0x40, peer_options);
-    ASSERT_TRUE(lcp.automaton().opened());
-    sent.clear();
-  }
-  std::vector<LcpNotice> notices() {
-    std::vector<LcpNotice> n;
-    while (auto x = lcp.poll_notice()) n.push_back(std::move(*x));
-    return n;
-  }
-};
 
 // ---------------------------------------------------------------- our request
 
@@ -447,155 +400,6 @@ TEST(LcpNak, P116_NakedEndpointDiscriminatorIsDropped) {
   s.feed(Code::ConfNak, s.request->id, opts({19, 3, 0}));
   EXPECT_FALSE(find_option(s.request->data, lcp_option::kEndpointDiscriminator));
   EXPECT_TRUE(find_option(s.request->data, lcp_option::kMrru));
-}
-
-// ---------------------------------------------------------------- Echo, Discard, Protocol-Reject
-
-TEST(LcpEcho, P044_EchoRequestAnsweredWithSameIdAndOurMagic) {
-  Side s;
-  s.open_with();
-  const Buffer req = opts({0x11, 0x22, 0x33, 0x44, 'p', 'i', 'n', 'g'});
-  s.feed(Code::EchoReq, 0x66, req);
-  ASSERT_EQ(s.sent.size(), 1u);
-  EXPECT_EQ(s.sent[0].code, Code::EchoRep);
-  EXPECT_EQ(s.sent[0].id, 0x66);
-  EXPECT_EQ(u32_of(s.sent[0].data), s.lcp.our_magic());
-  EXPECT_NE(s.lcp.our_magic(), 0u);
-  EXPECT_EQ(Buffer(s.sent[0].data.begin() + 4, s.sent[0].data.end()), opts({'p', 'i', 'n', 'g'}));
-  EXPECT_EQ(s.lcp.echo_counters().replies_sent, 1u);
-}
-
-TEST(LcpEcho, P045_NoEchoBeforeOpened) {
-  Side s;
-  s.start();
-  EXPECT_FALSE(s.lcp.send_echo_request());
-  s.sent.clear();
-  s.feed(Code::EchoReq, 1, opts({0, 0, 0, 0}));
-  EXPECT_TRUE(s.sent.empty());
-}
-
-TEST(LcpEcho, P046_P058_EchoRequestsCarryOurMagicAndFreshIds) {
-  Side s;
-  s.open_with();
-  ASSERT_TRUE(s.lcp.send_echo_request());
-  ASSERT_TRUE(s.lcp.send_echo_request());
-  s.take();
-  ASSERT_EQ(s.sent.size(), 2u);
-  EXPECT_NE(s.sent[0].id, s.sent[1].id);
-  EXPECT_EQ(u32_of(s.sent[0].data), s.lcp.our_magic());
-  // Replies: the one for the first request is reported, an unsolicited one is not.
-  s.feed(Code::EchoRep, s.sent[0].id, opts({0x11, 0x22, 0x33, 0x44}));
-  s.feed(Code::EchoRep, static_cast<std::uint8_t>(s.sent[1].id + 7), opts({0x11, 0x22, 0x33, 0x44}));
-  auto n = s.notices();
-  ASSERT_EQ(n.size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<LcpEchoReply>(n[0]));
-  EXPECT_EQ(std::get<LcpEchoReply>(n[0]).id, s.sent[0].id);
-  // A reply with a magic that is neither 0 nor the peer's is counted and ignored.
-  s.feed(Code::EchoRep, s.sent[1].id, opts({9, 9, 9, 9}));
-  EXPECT_TRUE(s.notices().empty());
-  EXPECT_EQ(s.lcp.echo_counters().bad_magic, 1u);
-}
-
-TEST(LcpEcho, P058_OwnMagicInEchoMeansLoop) {
-  Side s;
-  s.open_with();
-  Buffer own;
-  Writer(own).u32(s.lcp.our_magic());
-  own.push_back('x');
-  s.feed(Code::EchoReq, 5, own);
-  EXPECT_TRUE(s.sent.empty()) << "our own request is not answered";
-  auto n = s.notices();
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<LcpLoopDetected>(n[0]));
-}
-
-TEST(LcpEcho, P023_EchoFitsThePeerMru) {
-  Side s;
-  s.open_with(opts({1, 4, 0, 100}));
-  ASSERT_EQ(s.lcp.peer_mru(), 100);
-  ASSERT_TRUE(s.lcp.send_echo_request(Buffer(500, 0xee)));
-  s.take();
-  ASSERT_EQ(s.sent.size(), 1u);
-  EXPECT_EQ(s.sent[0].data.size() + 4, 100u);
-  s.sent.clear();
-  Buffer big(300, 0x55);
-  std::fill_n(big.begin(), 4, 0);
-  s.feed(Code::EchoReq, 8, big);
-  ASSERT_EQ(s.sent.size(), 1u);
-  EXPECT_EQ(s.sent[0].data.size() + 4, 100u);
-}
-
-TEST(LcpEcho, P048_DiscardRequestIsSilentlyDiscarded) {
-  Side s;
-  s.open_with();
-  s.feed(Code::DiscardReq, 3, opts({0x11, 0x22, 0x33, 0x44, 1, 2}));
-  EXPECT_TRUE(s.sent.empty());
-  EXPECT_TRUE(s.lcp.automaton().opened());
-  EXPECT_EQ(s.lcp.echo_counters().discards_received, 1u);
-}
-
-TEST(LcpEcho, CodeRejectedEchoIsReportedNotFatal) {
-  Side s;
-  s.open_with();
-  s.feed(Code::CodeRej, 4, opts({9, 1, 0, 8, 0, 0, 0, 0}));
-  EXPECT_TRUE(s.lcp.automaton().opened());
-  auto n = s.notices();
-  ASSERT_EQ(n.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<LcpEchoRejected>(n[0]));
-}
-
-TEST(LcpProtocolReject, P042_ReceivedProtocolRejectIsReported) {
-  Side s;
-  s.open_with();
-  s.feed(Code::ProtoRej, 4, opts({0x80, 0x57, 1, 1, 0, 4}));
-  auto n = s.notices();
-  ASSERT_EQ(n.size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<LcpProtocolReject>(n[0]));
-  EXPECT_EQ(std::get<LcpProtocolReject>(n[0]).protocol, proto::kIpv6cp);
-  EXPECT_EQ(std::get<LcpProtocolReject>(n[0]).data, opts({1, 1, 0, 4}));
-  EXPECT_TRUE(s.lcp.automaton().opened());
-}
-
-TEST(LcpProtocolReject, ProtocolRejectOfLcpItselfStopsLcp) {
-  Side s;
-  s.open_with();
-  s.feed(Code::ProtoRej, 4, opts({0xc0, 0x21, 1, 1, 0, 4}));
-  EXPECT_EQ(s.lcp.automaton().state(), State::Stopping);
-  EXPECT_EQ(s.lcp.automaton().stop_info().why, Stop::ProtocolRejected);
-}
-
-TEST(LcpProtocolReject, P043_OutsideOpenedIgnored) {
-  Side s;
-  s.start();
-  s.sent.clear();
-  s.feed(Code::ProtoRej, 4, opts({0x80, 0x21}));
-  EXPECT_TRUE(s.notices().empty());
-  EXPECT_TRUE(s.sent.empty());
-}
-
-TEST(LcpProtocolReject, P041_SentWithNewIdTruncatedToPeerMru) {
-  Side s;
-  s.open_with(opts({1, 4, 0, 64}));
-  EXPECT_FALSE(Side().lcp.send_protocol_reject(0x8029, {}));
-  Buffer info(200, 0x42);
-  ASSERT_TRUE(s.lcp.send_protocol_reject(0x8029, info));
-  ASSERT_TRUE(s.lcp.send_protocol_reject(0x8029, info));
-  s.take();
-  ASSERT_EQ(s.sent.size(), 2u);
-  EXPECT_EQ(s.sent[0].code, Code::ProtoRej);
-  EXPECT_NE(s.sent[0].id, s.sent[1].id);
-  EXPECT_EQ(s.sent[0].data.size() + 4, 64u);
-  EXPECT_EQ(s.sent[0].data[0], 0x80);
-  EXPECT_EQ(s.sent[0].data[1], 0x29);
-}
-
-TEST(LcpCodes, P039_UnknownLcpCodeIsCodeRejected) {
-  Side s;
-  s.open_with();
-  s.feed(static_cast<Code>(0x20), 0x31, opts({1, 2, 3}));
-  ASSERT_EQ(s.sent.size(), 1u);
-  EXPECT_EQ(s.sent[0].code, Code::CodeRej);
-  EXPECT_EQ(s.sent[0].data, opts({0x20, 0x31, 0, 7, 1, 2, 3}));
 }
 
 // ---------------------------------------------------------------- two Lcps
