@@ -94,20 +94,43 @@ Result<Frame, std::string> parse_frame(Bytes ppp) {
   return f;
 }
 
-void write_frame(Buffer& out, std::uint16_t protocol, Bytes payload, FrameFormat fmt) {
+namespace {
+
+// The Address/Control and Protocol fields of a frame: 1 to 4 octets.
+struct Head {
+  std::uint8_t octets[4];
+  std::size_t size = 0;
+  void put(std::uint8_t v) { octets[size++] = v; }
+};
+
+Head head_of(std::uint16_t protocol, FrameFormat fmt) {
   const bool lcp = protocol == proto::kLcp;
-  out.reserve(out.size() + 4 + payload.size());  // one allocation, not one per octet written
-  Writer w(out);
+  Head h;
   if (lcp || !fmt.acfc) {  // P062: never compressed on LCP
-    w.u8(0xFF);
-    w.u8(0x03);
+    h.put(0xFF);
+    h.put(0x03);
   }
   if (!lcp && fmt.pfc && protocol <= 0x00FF) {  // P060: LCP keeps 2 octets
-    w.u8(static_cast<std::uint8_t>(protocol));
+    h.put(static_cast<std::uint8_t>(protocol));
   } else {
-    w.u16(protocol);
+    h.put(static_cast<std::uint8_t>(protocol >> 8));
+    h.put(static_cast<std::uint8_t>(protocol));
   }
-  w.bytes(payload);
+  return h;
+}
+
+}  // namespace
+
+void write_frame(Buffer& out, std::uint16_t protocol, Bytes payload, FrameFormat fmt) {
+  const Head h = head_of(protocol, fmt);
+  out.reserve(out.size() + h.size + payload.size());  // one allocation, not one per octet written
+  out.insert(out.end(), h.octets, h.octets + h.size);
+  out.insert(out.end(), payload.begin(), payload.end());
+}
+
+void frame_in_place(Buffer& packet, std::uint16_t protocol, FrameFormat fmt) {
+  const Head h = head_of(protocol, fmt);
+  packet.insert(packet.begin(), h.octets, h.octets + h.size);
 }
 
 Result<Packet, std::string> parse_packet(Bytes cp) {
@@ -130,7 +153,7 @@ Result<Packet, std::string> parse_packet(Bytes cp) {
 
 void write_packet(Buffer& out, Code code, std::uint8_t id, Bytes data) {
   assert(data.size() <= 0xFFFF - 4u);
-  out.reserve(out.size() + 4 + data.size());
+  out.reserve(out.size() + 4 + data.size() + 4);  // and room for the frame's header in front
   Writer w(out);
   w.u8(static_cast<std::uint8_t>(code));
   w.u8(id);

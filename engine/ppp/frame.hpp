@@ -36,6 +36,9 @@ struct FrameFormat {
 // Appends a frame to `out`. LCP frames always carry FF 03 and a 2-octet protocol whatever
 // `fmt` says (P060, P062); PFC only shortens protocols whose high octet is zero.
 void write_frame(Buffer& out, std::uint16_t protocol, Bytes payload, FrameFormat fmt = {});
+// The same frame made of `packet` itself, its header put in front: no second buffer per packet
+// (write_packet leaves room for it).
+void frame_in_place(Buffer& packet, std::uint16_t protocol, FrameFormat fmt = {});
 
 // A control-protocol packet (LCP, IPCP, IPv6CP, BCP...).
 struct Packet {

@@ -473,7 +473,13 @@ void Link::drain(Automaton& a, std::uint16_t protocol, bool lcp_format) {
   while (a.poll_event()) {
   }
   Buffer packet;  // see flush_auth
-  while (a.poll_transmit(packet)) queue_frame(protocol, packet, lcp_format);
+  while (a.poll_transmit(packet)) queue_packet(protocol, std::move(packet), lcp_format);
+}
+
+void Link::queue_packet(std::uint16_t protocol, Buffer&& packet, bool lcp_format) {
+  if (down_reported_) return;
+  frame_in_place(packet, protocol, lcp_format ? FrameFormat{} : lcp_->peer_receives());
+  out_.push_back(std::move(packet));
 }
 
 void Link::queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format) {

@@ -249,6 +249,8 @@ class Link {
   void flush_auth();
   void drain(Automaton& a, std::uint16_t protocol, bool lcp_format);
   void queue_frame(std::uint16_t protocol, Bytes payload, bool lcp_format);
+  // The same with a packet a component handed over: framed in its own buffer, not copied.
+  void queue_packet(std::uint16_t protocol, Buffer&& packet, bool lcp_format);
   void down_ncps(Time now);
   // The NCPs in use (at most three), without an allocation: asked for on every input.
   struct NcpList {

@@ -124,9 +124,11 @@ void Link::authorize(const auth::Verdict& verdict, const IpcpConfig& ipcp, Time 
 void Link::flush_auth() {
   Buffer packet;
   if (auth_client_)
-    while (auth_client_->poll_transmit(packet)) queue_frame(auth_client_->protocol(), packet, false);
+    while (auth_client_->poll_transmit(packet))
+      queue_packet(auth_client_->protocol(), std::move(packet), false);
   if (authenticator_)
-    while (authenticator_->poll_transmit(packet)) queue_frame(authenticator_->protocol(), packet, false);
+    while (authenticator_->poll_transmit(packet))
+      queue_packet(authenticator_->protocol(), std::move(packet), false);
 }
 
 void Link::on_lcp_opened(Time now) {

@@ -146,5 +146,23 @@ TEST(PppPacket, P024_InvalidLengthIsAnError) {
   EXPECT_TRUE(parse_packet(Buffer{6, 1, 0, 4}).has_value());
 }
 
+// A packet framed in its own buffer is the frame write_frame makes, for every format and for
+// LCP (never compressed, P060, P062).
+TEST(PppFrame, FramedInPlaceEqualsWrittenFrame) {
+  const Buffer packet{0x01, 0x07, 0x00, 0x08, 0x01, 0x04, 0x05, 0xDC};
+  for (const std::uint16_t protocol : {proto::kLcp, proto::kIpcp, proto::kIp, proto::kChap})
+    for (const bool acfc : {false, true})
+      for (const bool pfc : {false, true}) {
+        FrameFormat fmt;
+        fmt.acfc = acfc;
+        fmt.pfc = pfc;
+        Buffer written;
+        write_frame(written, protocol, packet, fmt);
+        Buffer in_place = packet;
+        frame_in_place(in_place, protocol, fmt);
+        EXPECT_EQ(in_place, written) << std::hex << protocol << " acfc " << acfc << " pfc " << pfc;
+      }
+}
+
 }  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::ppp
