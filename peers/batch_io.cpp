@@ -91,35 +91,46 @@ void SendQueue::flush(const Done& done) {
   // What `done` queues (a tap that injects) waits for the next flush.
   std::swap(items_, sending_);
   std::swap(bytes_, sending_bytes_);
-  iov_.resize(sending_.size());
-  headers_.resize(sending_.size());
-  for (std::size_t i = 0; i < sending_.size(); ++i) {
-    Item& it = sending_[i];
-    iov_[i] = iovec{sending_bytes_.data() + it.offset, it.size};
-    msghdr& h = headers_[i].msg_hdr;
+  const std::size_t count = sending_.size();
+  // Grouped by socket (a drain has a handful at most), each group in the order queued.
+  fds_.clear();
+  for (const Item& it : sending_)
+    if (std::find(fds_.begin(), fds_.end(), it.q.fd) == fds_.end()) fds_.push_back(it.q.fd);
+  order_.clear();
+  for (const int fd : fds_)
+    for (std::size_t i = 0; i < count; ++i)
+      if (sending_[i].q.fd == fd) order_.push_back(static_cast<std::uint32_t>(i));
+  iov_.resize(count);
+  headers_.resize(count);
+  for (std::size_t p = 0; p < count; ++p) {
+    Item& it = sending_[order_[p]];
+    iov_[p] = iovec{sending_bytes_.data() + it.offset, it.size};
+    msghdr& h = headers_[p].msg_hdr;
     h = msghdr{};
     h.msg_name = &it.to.storage;
     h.msg_namelen = it.to.length;
-    h.msg_iov = &iov_[i];
+    h.msg_iov = &iov_[p];
     h.msg_iovlen = 1;
   }
-  const auto report = [&](std::size_t k, bool sent) {
-    done(sending_[k].q, Bytes(sending_bytes_.data() + sending_[k].offset, sending_[k].size), sent);
+  const auto report = [&](std::size_t p, bool sent) {
+    const Item& it = sending_[order_[p]];
+    done(it.q, Bytes(sending_bytes_.data() + it.offset, it.size), sent);
   };
-  std::size_t i = 0;
-  while (i < sending_.size()) {
-    const int fd = sending_[i].q.fd;
-    std::size_t run = i + 1;
-    while (run < sending_.size() && sending_[run].q.fd == fd && run - i < kMaxPerCall) ++run;
-    const int sent = ::sendmmsg(fd, headers_.data() + i, static_cast<unsigned>(run - i), 0);
+  std::size_t p = 0;
+  while (p < count) {
+    const int fd = sending_[order_[p]].q.fd;
+    std::size_t run = p + 1;
+    while (run < count && sending_[order_[run]].q.fd == fd && run - p < kMaxPerCall) ++run;
+    ++calls_;
+    const int sent = ::sendmmsg(fd, headers_.data() + p, static_cast<unsigned>(run - p), 0);
     if (sent < 0) {
       if (errno == EINTR) continue;
       // The first datagram of the run was refused (a full buffer, no route): reported and
       // skipped. After a partial send the refusal shows on the next call, as here.
-      report(i++, false);
+      report(p++, false);
       continue;
     }
-    for (int k = 0; k < sent; ++k) report(i++, true);
+    for (int k = 0; k < sent; ++k) report(p++, true);
   }
   sending_.clear();
   sending_bytes_.clear();

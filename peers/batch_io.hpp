@@ -59,16 +59,20 @@ class SendQueue {
     net::Endpoint from, to;
     Time queued{};
   };
-  // Told of every datagram flush() handed over, in order: whether the kernel took it.
+  // Told of every datagram flush() handed over, in the order sent: whether the kernel took it.
   using Done = std::function<void(const Queued&, Bytes bytes, bool sent)>;
 
   void push(int fd, const net::Endpoint& from, const net::Endpoint& to, Bytes bytes, Time now);
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
-  // One sendmmsg per run of datagrams on the same socket (a refused datagram is reported and
-  // skipped; the rest still go). Takes what was queued when it started; what `done` pushes
-  // stays for the next flush.
+  // One sendmmsg per socket (a refused datagram is reported and skipped; the rest still go):
+  // each socket's datagrams in the order queued, socket after socket by first use. A drain
+  // interleaves the tunnels of several local addresses; one call per run of the same socket
+  // made three or four calls where one per socket does. Takes what was queued when it started;
+  // what `done` pushes stays for the next flush.
   void flush(const Done& done);
+  // sendmmsg calls made so far (the benchmark's and the tests' view of the batching).
+  std::uint64_t calls() const { return calls_; }
   // Forgets what is queued (the sockets are closing).
   void clear();
 
@@ -80,6 +84,9 @@ class SendQueue {
   };
   std::vector<Item> items_, sending_;
   std::vector<std::uint8_t> bytes_, sending_bytes_;
+  std::vector<std::uint32_t> order_;  // indices into sending_, grouped by socket
+  std::vector<int> fds_;              // the sockets of one flush, by first use
+  std::uint64_t calls_ = 0;
   std::vector<iovec> iov_;
   std::vector<mmsghdr> headers_;
 };

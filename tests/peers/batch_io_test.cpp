@@ -121,5 +121,31 @@ TEST(BatchIo, WhatIsQueuedDuringAFlushWaitsForTheNext) {
   EXPECT_TRUE(q.empty());
 }
 
+TEST(BatchIo, OneCallPerSocketEachInTheOrderQueued) {
+  // A drain interleaves the tunnels of several local addresses.
+  UdpSocket a(net::IpAddress::v4(127, 0, 0, 1)), c(net::IpAddress::v4(127, 0, 0, 1)),
+      b(net::IpAddress::v4(127, 0, 0, 1));
+  ASSERT_TRUE(a.ok && b.ok && c.ok);
+  SendQueue q;
+  for (std::size_t i = 0; i < 10; ++i) {
+    const UdpSocket& from = i % 3 == 1 ? c : a;
+    q.push(from.fd, from.local, b.local, payload(i), Time{});
+  }
+  std::vector<std::size_t> reported;
+  q.flush([&](const SendQueue::Queued& item, Bytes bytes, bool sent) {
+    EXPECT_TRUE(sent);
+    EXPECT_EQ(item.fd == c.fd, bytes.back() % 3 == 1);
+    reported.push_back(bytes.back());
+  });
+  EXPECT_EQ(q.calls(), 2u) << "one sendmmsg per socket, not one per run";
+  EXPECT_EQ(reported, (std::vector<std::size_t>{0, 2, 3, 5, 6, 8, 9, 1, 4, 7}));
+  ReceiveBatch rx;
+  ASSERT_EQ(rx.receive(b.fd, 32), 10);
+  std::vector<std::size_t> from_c;
+  for (std::size_t i = 0; i < 10; ++i)
+    if (rx.sender(i) == c.local) from_c.push_back(rx.datagram(i).back());
+  EXPECT_EQ(from_c, (std::vector<std::size_t>{1, 4, 7})) << "each socket's datagrams in order";
+}
+
 }  // namespace L2TPSIM_FILE_ID
 }  // namespace l2tp::peers
