@@ -32,7 +32,6 @@ class LacRunner final : public Runner {
  public:
   LacRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err)
       : Runner(cfg, "lac", out, err),
-        pace_(io_),
         total_(std::uint64_t{cfg.tunnels} * cfg.sessions_per_tunnel),
         slots_(cfg.tunnels),
         reopen_(cfg.tunnels_on_demand || cfg.churn.active()) {
@@ -78,6 +77,7 @@ class LacRunner final : public Runner {
     }
     const RateProfile profile = cfg_.ramp ? *cfg_.ramp : RateProfile::constant(cfg_.setup_rate);
     pacer_.emplace(profile, cfg_.max_outstanding, now);
+    shard_.on_deadline([this](Node& n, Time t) { on_pace(n, t); });
     if (cfg_.churn.active()) churn_.emplace(cfg_.churn, cfg_.seed, now);
     service(node, now);
     arm(now);
@@ -128,7 +128,8 @@ class LacRunner final : public Runner {
 
   void stop_setup() override {
     pacing_stopped_ = true;
-    pace_.cancel();
+    armed_.reset();
+    shard_.set_deadline(std::nullopt);
     if (churn_) churn_->stop();
   }
 
@@ -302,8 +303,10 @@ class LacRunner final : public Runner {
     node.close_session(tid, sid, cdn ? *cdn : kLifetimeCdn, now);
   }
 
-  // The pace timer: at the pacer's interval while calls wait to be opened, else at the next
-  // lifetime end, flap or redial; re-armed sooner when an event brings something forward.
+  // The pace deadline: at the pacer's interval while calls wait to be opened, else at the next
+  // lifetime end, flap or redial; brought forward when an event brings something forward. The
+  // shard's timer serves it (Shard::set_deadline), on the batch grid: the wake-up that reads
+  // the answers opens the next calls, and one flush sends both.
   void arm(Time now) {
     if (pacing_stopped_ || !pacer_) return;
     std::optional<Time> next;
@@ -311,22 +314,19 @@ class LacRunner final : public Runner {
     if (churn_)
       if (const auto t = churn_->next_due(); t && (!next || *t < *next)) next = std::max(*t, now);
     if (!next) return;
-    next = shard_.align(*next);  // with a batch interval: the shard's wake-ups serve the pacer too
+    next = shard_.align(*next);
     if (armed_ && *armed_ <= *next) return;
     armed_ = next;
-    const std::uint64_t generation = ++generation_;
-    pace_.expires_at(SteadyTime::to_steady(*next));
-    pace_.async_wait([this, generation](const boost::system::error_code& ec) {
-      if (ec || pacing_stopped_ || generation != generation_) return;
-      armed_.reset();
-      Time at{};
-      shard_.act([&](Node& node, Time now) {
-        service(node, now);
-        at = now;
-      });
-      arm(at);
-      end_if_finished();
-    });
+    shard_.set_deadline(next);
+  }
+
+  // The shard's deadline fell due (inside its handler, before its drain).
+  void on_pace(Node& node, Time now) {
+    armed_.reset();
+    if (pacing_stopped_) return;
+    service(node, now);
+    arm(now);
+    end_if_finished();
   }
 
   // --proxy-auth: the LCP negotiation and authentication this LAC did for call `n` (1-based),
@@ -341,7 +341,6 @@ class LacRunner final : public Runner {
     return std::move(*p);
   }
 
-  boost::asio::steady_timer pace_;
   std::uint64_t total_;
   std::uint64_t opened_ = 0;      // initial calls opened (of total_)
   std::uint64_t calls_made_ = 0;  // every call opened or attempted, redials included
@@ -355,8 +354,7 @@ class LacRunner final : public Runner {
   std::vector<net::Endpoint> locals_;
   std::optional<SetupPacer> pacer_;
   std::optional<SessionChurn> churn_;
-  std::optional<Time> armed_;
-  std::uint64_t generation_ = 0;
+  std::optional<Time> armed_;  // the deadline given to the shard
   bool pacing_stopped_ = false;
   std::shared_ptr<DatagramFilter> filter_;  // cfg_.make_filter's, in the shard
 };

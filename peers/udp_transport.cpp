@@ -64,6 +64,20 @@ std::int64_t wall_clock_ns() {
       .count();
 }
 
+// Marks a handler that ends in a drain (which re-arms the timer): set_deadline inside it
+// leaves the re-arm to that drain instead of arming twice.
+class Serving {
+ public:
+  explicit Serving(bool& flag) : flag_(flag), was_(flag) { flag_ = true; }
+  ~Serving() { flag_ = was_; }
+  Serving(const Serving&) = delete;
+  Serving& operator=(const Serving&) = delete;
+
+ private:
+  bool& flag_;
+  bool was_;
+};
+
 }  // namespace
 
 Time SteadyTime::now() {
@@ -179,6 +193,7 @@ void Shard::on_readable(Socket& s, const boost::system::error_code& ec) {
   if (stopped_ || ec == asio::error::operation_aborted) return;
   ++stats_.wakeups;
   const Time now = SteadyTime::now();
+  Serving serving(serving_);
   // What is queued, up to a batch, then one drain for all of it.
   std::size_t taken = 0;
   const bool full = read_socket(s, now, taken);
@@ -209,8 +224,9 @@ void Shard::poll(Time now) {
     ++stats_.timer_fires;
     driver_.handle_timeout(now);
   }
+  const bool deadline_ran = run_deadline(now);
   watch_half_open(now);
-  if (taken > 0 || timers_due) poll_at_ = full ? now : align(now + Duration(1));  // still busy
+  if (taken > 0 || timers_due || deadline_ran) poll_at_ = full ? now : align(now + Duration(1));  // still busy
   drain(now);
   if (stopped_ || poll_at_) return;
   for (auto& s : sockets_)  // a quiet interval: wait on the sockets again
@@ -296,8 +312,21 @@ void Shard::watch_half_open(Time now) {
 void Shard::act(const std::function<void(Node&, Time)>& f) {
   if (stopped_) return;
   const Time now = SteadyTime::now();
+  Serving serving(serving_);
   f(driver_.node(), now);
   drain(now);
+}
+
+void Shard::set_deadline(std::optional<Time> at) {
+  deadline_ = at;
+  if (!serving_) rearm();  // else the handler's drain re-arms at its end, once
+}
+
+bool Shard::run_deadline(Time now) {
+  if (!deadline_ || *deadline_ > now || !on_deadline_) return false;
+  deadline_.reset();
+  on_deadline_(driver_.node(), now);
+  return true;
 }
 
 void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& ec) {
@@ -305,9 +334,13 @@ void Shard::on_timer(std::uint64_t generation, const boost::system::error_code& 
   armed_.reset();
   ++stats_.wakeups;
   const Time now = SteadyTime::now();
+  Serving serving(serving_);
   if (poll_at_) return poll(now);
-  ++stats_.timer_fires;
-  driver_.handle_timeout(now);
+  run_deadline(now);
+  if (const auto due = driver_.poll_timeout(); due && *due <= now) {
+    ++stats_.timer_fires;
+    driver_.handle_timeout(now);
+  }
   drain(now);
 }
 
@@ -323,6 +356,7 @@ void Shard::rearm() {
   if (stopped_) return;
   // Polling: the next poll runs the timers due by then too.
   auto next = poll_at_ ? poll_at_ : driver_.poll_timeout();
+  if (deadline_ && (!next || *deadline_ < *next)) next = deadline_;
   if (next) next = align(*next);
   if (next == armed_) return;
   armed_ = next;

@@ -125,6 +125,15 @@ class Shard : private DriverSink {
     flush();
   }
 
+  // The runner's own deadline (the LAC's pacer), served by the shard's one timer: when `at`
+  // falls due, the hook given to on_deadline runs on the node before the drain. With a batch
+  // interval, the wake-up that reads the sockets and runs the driver's timers opens the paced
+  // calls too, and one flush sends all of it (a timer of its own cost a second handler, a second
+  // sendmmsg per socket and two timerfd_settime per tick). nullopt: none. One at a time: a new
+  // one replaces the old. The hook may set the next one.
+  void set_deadline(std::optional<Time> at);
+  void on_deadline(std::function<void(Node&, Time now)> hook) { on_deadline_ = std::move(hook); }
+
   // At most one wake-up per `interval` while busy (see above); 0: every datagram at once.
   void set_batch_interval(Duration interval) { batch_interval_ = interval; }
   // `t` rounded up onto the interval's grid (itself without an interval). The shard wakes only on
@@ -182,6 +191,8 @@ class Shard : private DriverSink {
   // half-open for longer than the lifetime.
   void watch_half_open(Time now);
   void on_timer(std::uint64_t generation, const boost::system::error_code& ec);
+  // Runs the runner's deadline when it is due; true when it ran.
+  bool run_deadline(Time now);
   void drain(Time now);
   void rearm();
   // Queues a datagram; flush() hands the queue to the kernel (sendmmsg) at the end of a drain.
@@ -211,6 +222,9 @@ class Shard : private DriverSink {
   std::uint64_t generation_ = 0;
   Duration batch_interval_{0};
   std::optional<Time> poll_at_;  // polling: the next wake-up
+  std::optional<Time> deadline_;  // the runner's (set_deadline)
+  std::function<void(Node&, Time)> on_deadline_;
+  bool serving_ = false;  // inside a handler that drains and re-arms at its end
   std::shared_ptr<capture::PcapWriter> pcap_;
   WireTap* tap_ = nullptr;
   std::uint64_t frames_ = 0;  // without a pcap: the frame numbers the tap sees

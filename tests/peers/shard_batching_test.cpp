@@ -7,6 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "peers/udp_transport.hpp"
@@ -124,6 +126,38 @@ TEST(ShardBatching, WithoutAnIntervalAlignChangesNothingAndCallsComeUp) {
   p.run_until([&] { return p.sessions_up == 20 && p.lns_sessions_up == 20; }, 20s);
   EXPECT_EQ(p.sessions_up, 20u);
   EXPECT_GT(p.lns.stats().wakeups, 0u);
+}
+
+TEST(ShardBatching, TheRunnersDeadlineOpensCallsFromTheShardsOwnTimer) {
+  // The LAC's pacer: 5 calls per deadline, 1 ms apart (on the 2 ms grid), until 40 are open.
+  Pair p(2ms, 2ms);
+  TunnelId tunnel{};
+  p.lac.act([&](Node& node, Time now) { tunnel = node.open_tunnel(p.lac_at, p.lns_at, now); });
+  std::vector<std::pair<Time, Time>> served;  // (due, run)
+  std::optional<Time> due;
+  unsigned opened = 0;
+  p.lac.on_deadline([&](Node& node, Time now) {
+    served.emplace_back(*due, now);
+    for (int i = 0; i < 5; ++i, ++opened) EXPECT_TRUE(node.open_session(tunnel, now));
+    due = opened < 40 ? std::optional(p.lac.align(now + 1ms)) : std::nullopt;
+    p.lac.set_deadline(due);
+  });
+  p.lac.act([&](Node&, Time now) {
+    due = p.lac.align(now + 1ms);
+    p.lac.set_deadline(due);
+  });
+  p.run_until([&] { return p.sessions_up == 40 && p.lns_sessions_up == 40; }, 20s);
+  EXPECT_EQ(p.sessions_up, 40u);
+  ASSERT_EQ(served.size(), 8u);
+  for (const auto& [at, ran] : served) {
+    EXPECT_GE(ran, at) << "never early";
+    EXPECT_EQ(at, p.lac.align(at)) << "on the batch grid";
+  }
+  // Cleared, it does not run.
+  p.lac.act([&](Node&, Time now) { p.lac.set_deadline(p.lac.align(now + 1ms)); });
+  p.lac.set_deadline(std::nullopt);
+  p.run_until([] { return false; }, 20ms);
+  EXPECT_EQ(served.size(), 8u);
 }
 
 TEST(ShardBatching, AlignRoundsUpOntoTheIntervalsGrid) {
