@@ -114,6 +114,7 @@ Node::Entry* Node::add_tunnel(const net::Endpoint& local, const net::Endpoint& p
   auto e = std::make_unique<Entry>();
   e->tunnel = std::make_unique<tunnel::Tunnel>(id, tunnel_cfg_, rng_, now);
   e->tunnel->set_buffer_pool(&buffers_);
+  e->tunnel->set_event_queue(&tunnel_events_);
   e->local = local;
   e->peer = peer;
   e->originated = originated;
@@ -156,8 +157,7 @@ void Node::send_ppp(TunnelId id, SessionId session, Bytes ppp, Time now) {
   auto* it = tunnels_.find(id.value);
   if (!it) return;
   it->tunnel->send_ppp(session, ppp, now);
-  ready_.push_back(id.value);
-  track(*it);
+  collect(*it);  // nothing to collect today; every call into a tunnel ends in collect (tunnel_events_)
 }
 
 std::optional<Seq> Node::send_control(TunnelId id, wire::ControlMessage msg, Time now) {

@@ -165,7 +165,10 @@ class Node {
   std::shared_ptr<const tunnel::TunnelConfig> tunnel_cfg_;  // cfg_.tunnel, shared by every tunnel
   Rng& rng_;
   InboundObserver* observer_ = nullptr;
-  BufferPool buffers_;      // before tunnels_: each tunnel keeps a pointer to it
+  BufferPool buffers_;  // before tunnels_: each tunnel keeps a pointer to it
+  // The tunnels' events (Tunnel::set_event_queue; before tunnels_ too): what a call into a
+  // tunnel queued, moved into events_ by collect() at its end, so it never holds two tunnels'.
+  Fifo<Event, true> tunnel_events_;
   IdTable<Entry> tunnels_;  // by our Tunnel ID
   std::map<PeerKey, std::uint16_t> by_peer_assigned_;
   std::uint16_t next_tunnel_id_ = 1;

@@ -119,9 +119,10 @@ bool Tunnel::poll_transmit(Time now, Buffer& out) {
 }
 
 std::optional<Event> Tunnel::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  Event e = std::move(events_.front());
-  events_.pop_front();
+  auto& q = shared_events_ ? *shared_events_ : events_;
+  if (q.empty()) return std::nullopt;
+  Event e = std::move(q.front());
+  q.pop_front();
   return e;
 }
 

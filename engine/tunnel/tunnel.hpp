@@ -88,6 +88,10 @@ class Tunnel {
   // Where data messages take their storage and give back the caller's (the node's pool; not
   // owned; nullptr: a buffer of their own each).
   void set_buffer_pool(BufferPool* pool) { pool_ = pool; }
+  // Where events queue until poll_event (not owned; nullptr: a queue of the tunnel's own). The
+  // node shares one among its tunnels and empties it after every call into a tunnel: a ring of
+  // each tunnel's own was made and freed for nearly every datagram.
+  void set_event_queue(Fifo<Event, true>* q) { shared_events_ = q; }
   void send_wen(SessionId local, const avp::CallErrors& errors, Time now);
   void send_sli(SessionId local, const avp::Accm& accm, Time now);
 
@@ -123,7 +127,12 @@ class Tunnel {
   void go_down(TunnelState phase, bool by_peer, std::optional<ResultInfo> result, std::string reason,
                Time now);
   Seq queue_message(wire::ControlMessage msg);
-  void emit(Time now, EventBody body) { events_.push_back(Event{now, std::move(body)}); }
+  void emit(Time now, EventBody body) {
+    if (shared_events_)
+      shared_events_->push_back(Event{now, std::move(body)});
+    else
+      events_.push_back(Event{now, std::move(body)});
+  }
 
   // Message building and checks (tunnel_messages.cpp).
   wire::ControlMessage build_sccrq();
@@ -186,12 +195,13 @@ class Tunnel {
   IdTable<session::Session> sessions_;  // by local Session ID
   std::uint16_t next_session_id_ = 1;
   std::uint32_t next_call_serial_ = 1;
-  Fifo<Buffer> data_out_;
+  Fifo<Buffer, true> data_out_;  // keeps its ring (a few words): filled and emptied per frame sent
   // LAC: calls whose ICCN/OCCN awaits its ack, in Ns order (so acks settle them from the front).
   Fifo<std::uint16_t> holding_;
   // Calls opened but not yet sent (WaitTunnel), in order: released into window room.
   Fifo<std::uint16_t> waiting_;
-  Fifo<Event> events_;
+  Fifo<Event, true> events_;                    // without a shared queue (a tunnel on its own: tests)
+  Fifo<Event, true>* shared_events_ = nullptr;  // used instead of events_ when set
   TunnelStats stats_;
 };
 
