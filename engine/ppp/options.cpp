@@ -31,6 +31,7 @@ std::optional<Result<Option, std::string>> OptionReader::next() {
 
 Result<std::vector<Option>, std::string> parse_options(Bytes options) {
   std::vector<Option> out;
+  out.reserve(options.size() / 2);  // at most one option per two octets: one allocation, no regrowth
   OptionReader r(options);
   while (auto o = r.next()) {
     if (!*o) return unexpected(o->error());
@@ -63,13 +64,12 @@ void write_option_u8(Buffer& out, std::uint8_t type, std::uint8_t value) {
   write_option(out, type, v);
 }
 void write_option_u16(Buffer& out, std::uint8_t type, std::uint16_t value) {
-  Buffer v;
-  Writer(v).u16(value);
+  const std::uint8_t v[2] = {static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
   write_option(out, type, v);
 }
 void write_option_u32(Buffer& out, std::uint8_t type, std::uint32_t value) {
-  Buffer v;
-  Writer(v).u32(value);
+  const std::uint8_t v[4] = {static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
+                             static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
   write_option(out, type, v);
 }
 void write_option_u64(Buffer& out, std::uint8_t type, std::uint64_t value) {
