@@ -14,15 +14,22 @@ namespace l2tp {
 
 class BufferPool {
  public:
-  static constexpr std::size_t kMaxSpare = 64;
+  static constexpr std::size_t kMaxSpare = 256;  // a busy 1 ms batch carries a hundred frames or more
   static constexpr std::size_t kMaxCapacity = 4096;
+  // Every buffer handed out holds at least this much: a PPP negotiation frame with its L2TP
+  // header fits. Buffers sized exactly to the last frame they held grew again for nearly
+  // every frame, as frame sizes alternate (an allocation per PPP frame in and out).
+  static constexpr std::size_t kMinCapacity = 256;
 
   // An empty buffer, with storage from an earlier one when there is some.
   Buffer take() {
-    if (spare_.empty()) return {};
-    Buffer b = std::move(spare_.back());
-    spare_.pop_back();
-    b.clear();
+    Buffer b;
+    if (!spare_.empty()) {
+      b = std::move(spare_.back());
+      spare_.pop_back();
+      b.clear();
+    }
+    if (b.capacity() < kMinCapacity) b.reserve(kMinCapacity);
     return b;
   }
   // Keeps `b`'s storage for a later take() (`b` is left empty), unless the pool is full or the
