@@ -187,6 +187,7 @@ std::string replay_html(const ReplayReport& r, std::string_view tool_version) {
        std::to_string(r.captured_sessions()) + " captured</dd><dd>" + std::to_string(r.ppp_up()) +
        "</dd><dd>" + yes_no(matched) + "</dd><dd>" + std::to_string(r.differences()) + "</dd><dd>" +
        std::to_string(r.peer_violations()) + "</dd></dl></div>\n";
+  if (!r.simulated.empty()) x += "<p><b>Simulated:</b> " + esc(r.simulated) + "</p>\n";
   for (const ReplayOutcome& o : r.tunnels) x += tunnel_section(o, r);
   x += "<footer>l2tpsim " + esc(tool_version) + (r.pcap.empty() ? "" : "; live pcap: " + esc(r.pcap)) +
        "</footer>\n</main>\n</body></html>\n";

@@ -29,6 +29,7 @@ reports::SuiteResult junit_suite(const ReplayOutcome& o, const ReplayReport& r,
   s.dut_role = o.played == "LAC" ? "lns" : "lac";  // the live peer is the other side
   s.pcap_path = r.pcap;
   s.duration_s = r.duration_s;
+  s.simulated = r.simulated;  // a property of the testsuite, as conform --sim writes it
   s.dut.alive = false;
   std::map<std::string, std::size_t> seen;  // a name twice (two SLIs) gets "#2"
   for (const ExchangeRow& row : o.exchanges) {

@@ -250,8 +250,9 @@ std::size_t ReplayReport::differences() const {
 }
 
 std::string report_text(const ReplayReport& r) {
-  if (!r.all && r.tunnels.size() == 1) return outcome_text(r.tunnels[0]);
   std::ostringstream out;
+  if (!r.simulated.empty()) out << "simulated: " << r.simulated << "\n";
+  if (!r.all && r.tunnels.size() == 1) return out.str() + outcome_text(r.tunnels[0]);
   for (const ReplayOutcome& o : r.tunnels) out << outcome_text(o) << "\n";
   std::size_t up = 0, matched = 0;
   for (const ReplayOutcome& o : r.tunnels) {
@@ -267,8 +268,10 @@ std::string report_text(const ReplayReport& r) {
 }
 
 nlohmann::json report_json(const ReplayReport& r) {
-  if (!r.all && r.tunnels.size() == 1) return outcome_json(r.tunnels[0]);
   nlohmann::json j;
+  if (!r.all && r.tunnels.size() == 1) j = outcome_json(r.tunnels[0]);
+  j["simulated"] = r.simulated.empty() ? nlohmann::json() : nlohmann::json(r.simulated);
+  if (!r.all && r.tunnels.size() == 1) return j;
   j["capture"] = r.capture;
   j["played"] = r.played;
   j["tunnel_up"] = r.tunnel_up();

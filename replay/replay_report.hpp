@@ -54,9 +54,12 @@ struct ReplayReport {
   std::vector<ReplayOutcome> tunnels;
   bool all = false;
   std::string capture, played;
-  std::string peer;  // the live peer's address (LAC played) or where we listened (LNS played)
-  std::string pcap;  // the live run's pcap, "" when none was written
-  double duration_s = 0;
+  std::string peer;       // the live peer's address (LAC played) or where we listened (LNS played)
+  std::string pcap;       // the live run's pcap, "" when none was written
+  double duration_s = 0;  // of virtual time when simulated
+  // How the peer was simulated (replay --sim: in virtual time, which peer, the seed that repeats
+  // it); "" for a live peer on sockets. Every report says so.
+  std::string simulated;
   bool tunnel_up() const;  // every tunnel played came up
   std::size_t sessions_up() const;
   std::size_t ppp_up() const;
