@@ -4,13 +4,16 @@ namespace l2tp::replay {
 
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
                         const ReplayConfig& cfg, const DiffOptions& diff, Duration limit,
-                        const std::function<void(Time)>& after_step) {
+                        const std::function<void(Time)>& after_step, const PeerEvents& peer_events) {
   Driver& driver = net.add_driver(cfg.local, replay_node_config(script, cfg));
   Replayer replayer(conv.tunnels[script.tunnel], script, cfg, net.rng());
   driver.set_filter(&replayer.wire_filter());
   driver.set_ppp(replayer.make_ppp());
   net.on_event([&](Node& n, const NodeEvent& ev) {
-    if (&n == &driver.node()) replayer.handle_event(ev, net.now());
+    if (&n == &driver.node())
+      replayer.handle_event(ev, net.now());
+    else if (peer_events)
+      peer_events(n, ev);
   });
   const Time end = net.now() + limit;
   replayer.start(driver.node(), net.now());
@@ -36,7 +39,7 @@ SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, co
 SimReplayAll replay_all_in_sim(sim::SimNet& net, const capture::Conversations& conv,
                                const std::vector<const ReplayScript*>& scripts, const ReplayConfig& cfg,
                                const DiffOptions& diff, Duration limit,
-                               const std::function<void(Time)>& after_step) {
+                               const std::function<void(Time)>& after_step, const PeerEvents& peer_events) {
   SimReplayAll out;
   if (scripts.empty()) return out;
   std::vector<MuxTunnel> tunnels;
@@ -46,7 +49,10 @@ SimReplayAll replay_all_in_sim(sim::SimNet& net, const capture::Conversations& c
   driver.set_filter(&mux.wire_filter());
   driver.set_ppp(mux.make_ppp());
   net.on_event([&](Node& n, const NodeEvent& ev) {
-    if (&n == &driver.node()) mux.handle_event(ev, net.now());
+    if (&n == &driver.node())
+      mux.handle_event(ev, net.now());
+    else if (peer_events)
+      peer_events(n, ev);
   });
   const Time end = net.now() + limit;
   mux.start(driver.node(), net.now());
