@@ -65,6 +65,11 @@ l2tp::scenario::SimDut sim_dut(const SimOptions& o, std::string& command) {
   add("user", o.user);
   add("password", o.password);
   add("seed", std::to_string(o.seed));
+  for (const auto& [name, value] : o.defaults) {
+    if (given(name)) continue;
+    words.push_back("--" + name);
+    if (!value.empty()) words.push_back(value);
+  }
   words.insert(words.end(), extra.begin(), extra.end());
   command = "l2tpsim";
   for (const auto& w : words) command += " " + w;
@@ -104,10 +109,15 @@ std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2t
   return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), start, link);
 }
 
+std::string simulated_text(const std::string& dut_role, const std::string& command,
+                           const std::string& seed_text) {
+  return "virtual time, no sockets, against l2tpsim's own " + dut_role + " as `" + command +
+         "`; 1 ms each way; --seed " + seed_text + " repeats it";
+}
+
 void mark_simulated(l2tp::reports::SuiteResult& suite, const std::string& dut_role,
                     const std::string& command, const std::string& seed_text, const std::string& who) {
-  suite.simulated = "virtual time, no sockets, against l2tpsim's own " + dut_role + " as `" + command +
-                    "`; 1 ms each way; --seed " + seed_text + " repeats it";
+  suite.simulated = simulated_text(dut_role, command, seed_text);
   suite.dut.checked = false;
   suite.dut.not_checked =
       "the simulated DUT runs inside " + who +

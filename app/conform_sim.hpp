@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reports/conformance_result.hpp"
@@ -30,6 +31,10 @@ struct SimOptions {
   std::string listen;  // lac: the tester LNS it dials
   std::string secret, user, password;
   std::uint64_t seed = 0;
+  // More of the command's values as (option, value) after those, each added only where neither
+  // --sim-options nor `base` sets it; an empty value adds a switch (replay --sim: --tunnels,
+  // --sessions, --duration, --no-ppp from the capture).
+  std::vector<std::pair<std::string, std::string>> defaults;
 };
 
 // The DUT's configuration, as `l2tpsim lns|lac` would make it from the same options (the
@@ -44,6 +49,10 @@ std::uint64_t sim_seed(std::string& text);
 // The run's net and DUT: 1 ms each way, virtual time from 2026-01-01T00:00:00Z (the pcap's
 // timestamps), so the same seed gives the same pcap.
 std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut);
+
+// What a report says of a simulated run: how, against which DUT, and the seed that repeats it.
+std::string simulated_text(const std::string& dut_role, const std::string& command,
+                           const std::string& seed_text);
 
 // Marks the suite simulated (how, and with which seed) and says why the DUT's liveness was not
 // checked; prints the one-line note `<command>: simulated: ...`.
