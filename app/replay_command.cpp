@@ -12,6 +12,7 @@
 #include "app/file_command_line.hpp"
 #include "app/peer_options.hpp"
 #include "app/replay_play.hpp"
+#include "app/replay_sim.hpp"
 #include "capture/conversation.hpp"
 #include "capture/conversation_report.hpp"
 #include "replay/scenario_emitter.hpp"
@@ -26,6 +27,7 @@ constexpr const char* kReplayHelp =
     "usage: l2tpsim replay FILE --list [--json OUT] [--port N]... [--capture-secret S]\n"
     "       l2tpsim replay FILE --play lac --target ADDR[:PORT] [--tunnel N|all] [options]\n"
     "       l2tpsim replay FILE --play lns --listen ADDR[:PORT] [options]\n"
+    "       l2tpsim replay FILE --play lac|lns --sim [--sim-options 'OPTIONS'] [--seed N] [options]\n"
     "       l2tpsim replay FILE --emit-scenario OUT.yaml [--play lac|lns] [--tunnel N] [--timing T]\n"
     "\n"
     "Reads a pcap or pcapng file (anything 'l2tpsim decode' reads) and finds its L2TPv2\n"
@@ -69,6 +71,18 @@ constexpr const char* kReplayHelp =
     "A Windows LAC's tunnel with PAP user markw:\n"
     "  l2tpsim replay win.pcap --play lac --target 192.0.2.1 --secret s --json diff.json\n"
     "\n"
+    "--sim plays against l2tpsim's own LNS (--play lac) or LAC (--play lns) instead of a live\n"
+    "peer: both run in this process on a simulated network in virtual time (1 ms each way, no\n"
+    "sockets), as in conform --sim, so a capture of minutes replays in a moment. The peer is\n"
+    "configured as 'l2tpsim lns' or 'l2tpsim lac' would be from --sim-options, and where those do\n"
+    "not say otherwise from what the replay knows: --secret (else --capture-secret), the captured\n"
+    "PPP user and password (PAP, or --password), the method the captured LNS demanded, no PPP when\n"
+    "none was captured; our LAC opens the captured calls on one tunnel (--tunnel all: one per\n"
+    "tunnel) and hangs up when the captured tunnel ended. --sim replaces --target and --listen.\n"
+    "The reports say the run was simulated; --pcap has virtual timestamps, and the same --seed\n"
+    "gives the same pcap, byte for byte. The Windows LAC against our LNS, demanding CHAP instead:\n"
+    "  l2tpsim replay win.pcap --play lac --sim --sim-options '--authentication chap' --seed 7\n"
+    "\n"
     "Exit status: --list 0; --play 0 when the live peer matched the capture, 1 when it differed\n"
     "or the tunnel did not come up (or, with --fail-on-violation, broke a MUST-level requirement);\n"
     "2 bad usage or a capture that cannot be read.\n"
@@ -88,6 +102,8 @@ struct PlayArgs {
   std::string user;
   double ppp_wait = 30;
   bool fail_on_violation = false;
+  bool sim = false;
+  std::string sim_options;
 };
 
 // The script of tunnel `index`, refused when it holds hidden AVPs it cannot reveal (unless
@@ -125,8 +141,14 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
     role = capture::PeerRole::Lns;
   else
     return usage("--play " + a.play + ": expected lac or lns");
+  run.sim = a.sim;
+  run.sim_options = a.sim_options;
   try {
-    if (role == capture::PeerRole::Lac) {
+    if (a.sim) {
+      // The simulated peer's addresses are the run's own (replay_sim.cpp).
+      if (!a.target.empty() || !a.listen.empty())
+        return usage("--sim replaces --target and --listen (the peer is simulated): give one or the other");
+    } else if (role == capture::PeerRole::Lac) {
       if (a.target.empty()) return usage("--play lac needs --target ADDR[:PORT] (the live LNS)");
       run.config.target = parse_endpoint("target", a.target, 1701);
       run.config.local = net::Endpoint{default_source_for(run.config.target), 0};
@@ -145,6 +167,8 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   run.config.timing.ppp_wait =
       std::chrono::duration_cast<Duration>(std::chrono::duration<double>(a.ppp_wait));
   run.config.secret = a.secret;
+  // Our own simulated peer can be given the captured secret: the tunnel authenticates as captured.
+  if (a.sim && a.secret.empty()) run.config.secret = a.capture_secret;
   run.config.password = a.password;
   run.config.send_concealed = a.send_concealed;
   if (a.sessions == 0 || a.sessions > 10000)
@@ -179,7 +203,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
     run.limit = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(limit));
     run.all = true;
     for (const auto& s : scripts) run.scripts.push_back(&s);
-    return play_on_sockets(run);
+    return a.sim ? play_in_sim(run) : play_on_sockets(run);
   }
   std::optional<std::size_t> index;
   if (a.tunnel == "first") {
@@ -202,7 +226,7 @@ int play_capture(const std::string& file, const l2tp::capture::Conversations& co
   const double limit = a.max_duration > 0 ? a.max_duration : (timing->fast ? 0 : span * timing->scale) + 60;
   run.limit = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(limit));
   run.scripts = {&*script};
-  return play_on_sockets(run);
+  return a.sim ? play_in_sim(run) : play_on_sockets(run);
 }
 
 // --emit-scenario: one side of one tunnel as a scenario file (replay/scenario_emitter.hpp);
@@ -254,7 +278,8 @@ int run_replay(int argc, char** argv) {
   std::vector<std::string> ignore;
   std::vector<unsigned> ports;
   std::string emit_scenario;
-  bool list = false, send_concealed = false, fail_on_violation = false;
+  bool list = false, send_concealed = false, fail_on_violation = false, sim = false;
+  std::string sim_options;
   double max_duration = 0, ppp_wait = 30;
   std::uint64_t seed = 1;
   po::options_description opts(kReplayHelp);
@@ -262,9 +287,9 @@ int run_replay(int argc, char** argv) {
                                                  "list the tunnels and sessions of the capture")(
       "json", po::value(&json_file)->value_name("OUT"),
       "--list: also write the list as JSON to OUT; --play: the outcome as JSON (tunnel_up, sessions_up, "
-      "ppp_up, matched, differences: exchange, kind, captured, live, frame_captured, frame_live)")(
-      "port", po::value(&ports)->composing(),
-      "UDP port carrying L2TP in the capture (repeatable; default 1701)")(
+      "ppp_up, matched, differences: exchange, kind, captured, live, frame_captured, frame_live; simulated: "
+      "how, with --sim)")("port", po::value(&ports)->composing(),
+                          "UDP port carrying L2TP in the capture (repeatable; default 1701)")(
       "play", po::value(&play)->value_name("lac|lns"), "play this side of the tunnel against a live peer")(
       "target", po::value(&target)->value_name("ADDR[:PORT]"),
       "--play lac: the live LNS (port 1701 by default)")(
@@ -310,7 +335,13 @@ int run_replay(int argc, char** argv) {
       "--play: exit 1 also when the passive checker saw the live peer break a MUST-level requirement "
       "(listed in every report either way; they are not differences from the capture)")(
       "seed", po::value(&seed)->value_name("N"),
-      "--play: seed for challenges, Random Vectors, magic numbers")(
+      "--play: seed for challenges, Random Vectors, magic numbers (--sim: of the whole run)")(
+      "sim", po::bool_switch(&sim),
+      "--play: against l2tpsim's own LNS (--play lac) or LAC (--play lns) in virtual time, no sockets, "
+      "instead of --target/--listen")(
+      "sim-options", po::value(&sim_options)->value_name("'OPTIONS'"),
+      "--sim: options of l2tpsim lns (--play lac) or l2tpsim lac (--play lns) for the simulated peer, "
+      "e.g. '--authentication chap --hidden all'")(
       "emit-scenario", po::value(&emit_scenario)->value_name("OUT.yaml"),
       "write one side of --tunnel (default: the first playable; --play lns for the LNS side, default lac) as "
       "a scenario for l2tpsim run: its messages as steps, the captured peer's as expectations (the LNS side "
@@ -326,6 +357,9 @@ int run_replay(int argc, char** argv) {
     std::cerr << "l2tpsim replay: --list and --play: one at a time\n";
     return 2;
   }
+  if ((sim || !sim_options.empty()) && (play.empty() || !emit_scenario.empty()))
+    return usage("--sim and --sim-options go with --play lac|lns only");
+  if (!sim_options.empty() && !sim) return usage("--sim-options needs --sim");
   l2tp::capture::ConversationOptions options;
   // Hidden AVPs revealed while the conversations are found: a hidden Assigned Session ID must
   // pair the call's two directions. --secret stands in for it, as for the script.
@@ -354,9 +388,10 @@ int run_replay(int argc, char** argv) {
   if (!play.empty())
     return play_capture(
         file, conv,
-        PlayArgs{play,       target,    listen,    tunnel,       secret,         capture_secret,   password,
-                 timing,     pcap,      json_file, ignore,       send_concealed, max_duration,     seed,
-                 junit_file, html_file, sessions,  user_pattern, ppp_wait,       fail_on_violation});
+        PlayArgs{play,       target,    listen,    tunnel,       secret,         capture_secret,    password,
+                 timing,     pcap,      json_file, ignore,       send_concealed, max_duration,      seed,
+                 junit_file, html_file, sessions,  user_pattern, ppp_wait,       fail_on_violation, sim,
+                 sim_options});
   std::cout << l2tp::capture::conversations_text(conv, file);
   if (!json_file.empty()) {
     std::ofstream out(json_file, std::ios::trunc);

@@ -153,6 +153,11 @@ int play_on_sockets(const PlayRun& run) {
     else if (!played.finished())
       o.notes.push_back("the time limit ended the replay before the tunnel went down");
   }
+  return report_replay(run, report);
+}
+
+int report_replay(const PlayRun& run, const l2tp::replay::ReplayReport& report) {
+  using namespace l2tp;
   std::cout << replay::report_text(report);
   // Every report is written even when one fails.
   bool written = write_file(

@@ -1,7 +1,7 @@
 // `l2tpsim replay FILE --play lac|lns`: one side of a captured tunnel (or, --tunnel all, of every
 // playable tunnel at once) played against a live peer on UDP sockets (one peers::Shard driving
 // the Replayer or the TunnelMux), then the outcome and the differences from the capture, on the
-// console and as --json, --junit and --html.
+// console and as --json, --junit and --html. `--sim`: replay_sim.hpp.
 #pragma once
 
 #include <string>
@@ -22,11 +22,19 @@ struct PlayRun {
   l2tp::Duration limit{};
   std::uint64_t seed = 1;
   bool fail_on_violation = false;  // a MUST-level finding of the passive checker exits 1
+  // --sim: the peer is l2tpsim's own LNS or LAC in virtual time (replay_sim.hpp), configured
+  // by these `l2tpsim lns|lac` options; config.local and config.target are left to it.
+  bool sim = false;
+  std::string sim_options;
 };
 
 // Runs the replay; returns the exit status (0 matched, 1 differed or not up, or with
 // fail_on_violation the live peer broke a MUST-level rule; 2 a socket or file that could not
 // be opened).
 int play_on_sockets(const PlayRun& run);
+
+// The end of every replay, on sockets or simulated: the console summary, then --json, --junit
+// and --html (each written even when another fails); returns the exit status as above.
+int report_replay(const PlayRun& run, const l2tp::replay::ReplayReport& report);
 
 }  // namespace l2tpsim::app
