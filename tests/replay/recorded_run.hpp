@@ -101,24 +101,31 @@ inline std::function<void(Time)> lac_hangs_up(sim::SimNet& net, Driver& lac, Ala
   };
 }
 
-inline capture::Conversations conversations_of(const sim::SimNet& net, const std::string& name,
-                                               const std::string& secret = "") {
-  capture::test::TempFile file(name);
-  {
-    auto writer = capture::PcapWriter::open(file.path());
-    EXPECT_TRUE(writer.has_value());
-    for (const auto& d : net.wire_log())
-      writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
-    writer->flush();
-  }
+// What `net` put on the wire, as a pcap at `path`.
+inline void write_pcap(const sim::SimNet& net, const std::string& path) {
+  auto writer = capture::PcapWriter::open(path);
+  ASSERT_TRUE(writer.has_value());
+  for (const auto& d : net.wire_log()) writer->write(d.at.time_since_epoch().count(), d.from, d.to, d.bytes);
+  writer->flush();
+}
+
+inline capture::Conversations read_pcap(const std::string& path, const std::string& secret = "") {
   capture::ConversationOptions options;
   options.secret = secret;
-  auto read = capture::read_conversations(file.path(), options);
+  auto read = capture::read_conversations(path, options);
   EXPECT_TRUE(read.has_value());
   return read ? std::move(read->conversations) : capture::Conversations{};
 }
 
-inline capture::Conversations record(bool lcp_terminate = false) {
+inline capture::Conversations conversations_of(const sim::SimNet& net, const std::string& name,
+                                               const std::string& secret = "") {
+  capture::test::TempFile file(name);
+  write_pcap(net, file.path());
+  return read_pcap(file.path(), secret);
+}
+
+// The recorded run, written to `path` (the command-line tests replay the file).
+inline void record_pcap(const std::string& path, bool lcp_terminate = false) {
   sim::SimNet net(11, sim::LinkConfig{});
   NodeConfig lc;
   lc.tunnel.role = tunnel::Role::Lac;
@@ -149,8 +156,13 @@ inline capture::Conversations record(bool lcp_terminate = false) {
   lac.node().close_tunnel(tunnel, ResultInfo{1}, net.now());
   net.pump(lac.node());
   net.run(at_seconds(40));
+  write_pcap(net, path);
+}
 
-  return conversations_of(net, "l2tpsim-replay-sim.pcap");
+inline capture::Conversations record(bool lcp_terminate = false) {
+  capture::test::TempFile file("l2tpsim-replay-sim.pcap");
+  record_pcap(file.path(), lcp_terminate);
+  return read_pcap(file.path());
 }
 
 // `tunnels` tunnels of the same LAC to the same LNS, dialled 1.5 s apart, one PAP call each;
