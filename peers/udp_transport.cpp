@@ -226,7 +226,8 @@ void Shard::poll(Time now) {
   }
   const bool deadline_ran = run_deadline(now);
   watch_half_open(now);
-  if (taken > 0 || timers_due || deadline_ran) poll_at_ = full ? now : align(now + Duration(1));  // still busy
+  if (taken > 0 || timers_due || deadline_ran)
+    poll_at_ = full ? now : align(now + Duration(1));  // still busy
   drain(now);
   if (stopped_ || poll_at_) return;
   for (auto& s : sockets_)  // a quiet interval: wait on the sockets again

@@ -221,7 +221,7 @@ class Shard : private DriverSink {
   std::optional<Time> armed_;
   std::uint64_t generation_ = 0;
   Duration batch_interval_{0};
-  std::optional<Time> poll_at_;  // polling: the next wake-up
+  std::optional<Time> poll_at_;   // polling: the next wake-up
   std::optional<Time> deadline_;  // the runner's (set_deadline)
   std::function<void(Node&, Time)> on_deadline_;
   bool serving_ = false;  // inside a handler that drains and re-arms at its end
