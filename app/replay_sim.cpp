@@ -3,12 +3,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <deque>
 #include <iostream>
 
 #include "app/conform_sim.hpp"
 #include "app/peer_options.hpp"
 #include "capture/pcap_writer.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 #include "replay/ppp_facts.hpp"
 #include "replay/ppp_seed.hpp"
 #include "replay/session_clones.hpp"
@@ -22,33 +22,13 @@ using l2tp::Time;
 // Passes every datagram of the simulated LAC at once and wakes its driver at the LAC's
 // --duration: that deadline is the SimPeer's, not its driver's, and the net would not stop
 // there on its own (run --sim's case host asks the peer; replay_in_sim asks the drivers).
-class DueAlarm final : public l2tp::DatagramFilter {
+class DueAlarm final : public l2tp::PassThroughFilter {
  public:
   explicit DueAlarm(const l2tp::scenario::SimPeer& peer) : peer_(peer) {}
-  void take(l2tp::WireDirection dir, const l2tp::net::Endpoint& src, const l2tp::net::Endpoint& dst,
-            l2tp::Bytes bytes, Time) override {
-    held_.push_back(Held{dir, src, dst, l2tp::Buffer(bytes.begin(), bytes.end())});
-  }
-  bool poll(Time, l2tp::WireDirection& dir, l2tp::net::Endpoint& src, l2tp::net::Endpoint& dst,
-            l2tp::Buffer& out) override {
-    if (held_.empty()) return false;
-    dir = held_.front().dir;
-    src = held_.front().src;
-    dst = held_.front().dst;
-    out = std::move(held_.front().bytes);
-    held_.pop_front();
-    return true;
-  }
   std::optional<Time> poll_timeout() const override { return peer_.due(); }
 
  private:
-  struct Held {
-    l2tp::WireDirection dir;
-    l2tp::net::Endpoint src, dst;
-    l2tp::Buffer bytes;
-  };
   const l2tp::scenario::SimPeer& peer_;
-  std::deque<Held> held_;
 };
 
 // The simulated peer's options as `l2tpsim lns|lac` would take them, with what the replay

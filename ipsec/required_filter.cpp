@@ -23,17 +23,7 @@ void RequiredFilter::take(WireDirection dir, const net::Endpoint& src, const net
            << std::flush;
     return;
   }
-  held_.push_back(Held{dir, src, dst, Buffer(bytes.begin(), bytes.end())});
-}
-
-bool RequiredFilter::poll(Time, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) {
-  if (held_.empty()) return false;
-  dir = held_.front().dir;
-  src = held_.front().src;
-  dst = held_.front().dst;
-  out = std::move(held_.front().bytes);
-  held_.pop_front();
-  return true;
+  pass(dir, src, dst, bytes);
 }
 
 nlohmann::json RequiredFilter::report() const {

@@ -5,18 +5,17 @@
 // session's data does not ask charon per packet. What leaves the node passes untouched.
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 
-#include "engine/driver/datagram_filter.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 
 namespace l2tp::ipsec {
 
-class RequiredFilter final : public DatagramFilter {
+class RequiredFilter final : public PassThroughFilter {
  public:
   // An admitted source is asked again after kRecheckAdmitted, a refused one after kRecheckRefused
   // (its LAC may bring its SA up and retransmit).
@@ -28,8 +27,6 @@ class RequiredFilter final : public DatagramFilter {
 
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
             Time now) override;
-  bool poll(Time now, WireDirection& dir, net::Endpoint& src, net::Endpoint& dst, Buffer& out) override;
-  std::optional<Time> poll_timeout() const override { return std::nullopt; }
 
   std::uint64_t refused() const { return refused_; }
   // {refused_datagrams, refused_sources: [...], admitted_sources}
@@ -41,18 +38,12 @@ class RequiredFilter final : public DatagramFilter {
     Time until{};
     std::uint64_t refused = 0;
   };
-  struct Held {
-    WireDirection dir;
-    net::Endpoint src, dst;
-    Buffer bytes;
-  };
   bool admitted(const net::Endpoint& src, Time now);
 
   std::function<bool(const net::IpAddress&)> admits_;
   std::ostream& err_;
   std::string prefix_;
   std::unordered_map<std::string, Verdict> verdicts_;  // by source address text
-  std::deque<Held> held_;
   std::uint64_t refused_ = 0;
 };
 

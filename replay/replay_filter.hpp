@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "engine/driver/datagram_filter.hpp"
+#include "engine/driver/held_datagrams.hpp"
 #include "peers/passive_checker.hpp"
-#include "replay/held_datagrams.hpp"
 #include "replay/message_shaper.hpp"
 #include "replay/replay_script.hpp"
 

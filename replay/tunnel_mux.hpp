@@ -15,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-#include "replay/held_datagrams.hpp"
+#include "engine/driver/held_datagrams.hpp"
 #include "replay/replayer.hpp"
 
 namespace l2tp::replay {

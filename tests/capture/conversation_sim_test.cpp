@@ -11,9 +11,9 @@
 #include "capture_test_util.hpp"
 #include "conversation_test_util.hpp"
 #include "engine/driver/driver.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
-#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::capture {
 namespace L2TPSIM_FILE_ID {
@@ -43,7 +43,7 @@ class Users final : public Authorizer {
 };
 
 // Drops the first incoming control message of one type; passes everything else at once.
-class DropFirst final : public l2tp::testing::PassThroughFilter {
+class DropFirst final : public l2tp::PassThroughFilter {
  public:
   explicit DropFirst(MessageType type) : type_(type) {}
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,

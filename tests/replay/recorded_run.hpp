@@ -10,10 +10,10 @@
 #include <optional>
 
 #include "capture/pcap_writer.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "replay/sim_replay.hpp"
 #include "tests/capture/capture_test_util.hpp"
-#include "tests/support/pass_through_filter.hpp"
 
 namespace l2tp::replay::test {
 
@@ -26,7 +26,7 @@ inline Time at_seconds(double s) {
 }
 
 // Passes every datagram at once; wakes its driver at `wake` so the test can act then.
-class Alarm final : public l2tp::testing::PassThroughFilter {
+class Alarm final : public l2tp::PassThroughFilter {
  public:
   std::optional<Time> poll_timeout() const override { return wake; }
   std::optional<Time> wake;

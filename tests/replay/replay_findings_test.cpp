@@ -16,7 +16,7 @@ namespace L2TPSIM_FILE_ID {
 using namespace test;  // NOLINT: test helpers
 
 // Sets a reserved flag bit (RFC 2661 4.1) in the first AVP with M=0 of the LNS's SCCRP.
-class ReservedBitInSccrp final : public l2tp::testing::PassThroughFilter {
+class ReservedBitInSccrp final : public l2tp::PassThroughFilter {
  public:
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
             Time) override {

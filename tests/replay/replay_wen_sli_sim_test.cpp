@@ -230,7 +230,7 @@ TEST(ReplayWenSli, LnsSideSendsItsSliHiddenAgainInTheLiveCall) {
 }
 
 // Clears the call (CDN 2) as soon as a WEN arrives: a peer whose reaction differs.
-class ClearsOnWen final : public l2tp::testing::PassThroughFilter {
+class ClearsOnWen final : public l2tp::PassThroughFilter {
  public:
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
             Time now) override {

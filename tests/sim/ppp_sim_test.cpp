@@ -6,9 +6,9 @@
 #include <set>
 
 #include "engine/driver/driver.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
-#include "tests/support/pass_through_filter.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
@@ -258,7 +258,7 @@ TEST(DriverSim, PppRestartsInPlaceComeBackUpOnBothSidesAndKeepTheCalls) {
 }
 
 // Drops every L2TP data message (T bit clear) the LAC receives: PPP from the LNS never arrives.
-class DropDataIn final : public l2tp::testing::PassThroughFilter {
+class DropDataIn final : public l2tp::PassThroughFilter {
  public:
   void take(WireDirection dir, const net::Endpoint& src, const net::Endpoint& dst, Bytes bytes,
             Time) override {

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/pass_through_filter.hpp"
+#include "engine/driver/pass_through_filter.hpp"
 
 namespace l2tp {
 namespace L2TPSIM_FILE_ID {
 
 // Passes everything but datagrams whose first octet is `drop`, and logs what it took.
-class Stage final : public testing::PassThroughFilter {
+class Stage final : public PassThroughFilter {
  public:
   Stage(std::string name, std::vector<std::string>& log, std::uint8_t drop)
       : name_(std::move(name)), log_(log), drop_(drop) {}

@@ -1,12 +1,12 @@
-// The datagrams a replay filter has let through and not yet handed on, in order: what its
-// DatagramFilter::poll returns, one by one.
+// The datagrams a filter has let through and not yet handed on, in order: what its
+// DatagramFilter::poll returns, one by one (PassThroughFilter, the replay's filters).
 #pragma once
 
 #include <deque>
 
 #include "engine/driver/datagram_filter.hpp"
 
-namespace l2tp::replay {
+namespace l2tp {
 
 class HeldDatagrams {
  public:
@@ -34,4 +34,4 @@ class HeldDatagrams {
   std::deque<Held> held_;
 };
 
-}  // namespace l2tp::replay
+}  // namespace l2tp
