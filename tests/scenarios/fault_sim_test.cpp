@@ -9,34 +9,12 @@
 #include "scenarios/fault.hpp"
 #include "scenarios/fault_filter.hpp"
 #include "tests/scenarios/fault_harness.hpp"
+#include "tests/support/sim_nodes.hpp"
 
 namespace l2tp::scenario {
 namespace L2TPSIM_FILE_ID {
 
 using namespace fault_testing;
-
-NodeConfig lac_config() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lac;
-  c.tunnel.host_name = "lac";
-  c.accept_tunnels = false;
-  return c;
-}
-
-NodeConfig lns_config() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lns;
-  c.tunnel.host_name = "lns";
-  return c;
-}
-
-template <typename T>
-std::vector<T> of(const std::vector<NodeEvent>& evs) {
-  std::vector<T> out;
-  for (const auto& e : evs)
-    if (const auto* v = std::get_if<T>(&e.event.body)) out.push_back(*v);
-  return out;
-}
 
 // The control messages of `type` on the wire from `from`.
 std::vector<sim::Delivered> sent(const sim::SimNet& net, const net::Endpoint& from, MessageType type) {
@@ -51,8 +29,8 @@ std::vector<sim::Delivered> sent(const sim::SimNet& net, const net::Endpoint& fr
 
 TEST(FaultSim, WithheldScccnAcksMakeTheLacRetransmitAndTheTunnelStillComesUp) {
   sim::SimNet net(11, sim::LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   auto r = rule(FaultAction::Drop, "ZLB");
   r.name = "withheld-ack";
   r.match.count = 2;
@@ -63,18 +41,18 @@ TEST(FaultSim, WithheldScccnAcksMakeTheLacRetransmitAndTheTunnelStillComesUp) {
   EXPECT_EQ(hook.layer().stats()[0].applied, 2u);
   // The SCCCN went three times: twice its acknowledgement was lost.
   EXPECT_EQ(sent(net, loopback_ep(2), MessageType::Scccn).size(), 3u);
-  ASSERT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
-  ASSERT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
-  EXPECT_TRUE(of<TunnelDown>(net.events(lac)).empty());
-  EXPECT_TRUE(of<TunnelDown>(net.events(lns)).empty());
+  ASSERT_EQ(testing::events_of<TunnelUp>(net.events(lns)).size(), 1u);
+  ASSERT_EQ(testing::events_of<TunnelUp>(net.events(lac)).size(), 1u);
+  EXPECT_TRUE(testing::events_of<TunnelDown>(net.events(lac)).empty());
+  EXPECT_TRUE(testing::events_of<TunnelDown>(net.events(lns)).empty());
   ASSERT_TRUE(lac.tunnel(t));
   EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
 }
 
 TEST(FaultSim, R023_UnknownMandatoryAvpInIcrqMakesTheLnsClearTheCall) {
   sim::SimNet net(12, sim::LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   auto r = rule(FaultAction::AddAvp, "ICRQ");
   r.avp.type = 99;  // M=1 by default
   FaultFilter hook({r});
@@ -95,23 +73,23 @@ TEST(FaultSim, R023_UnknownMandatoryAvpInIcrqMakesTheLnsClearTheCall) {
   ASSERT_TRUE(rc->get<avp::ResultCode>());
   EXPECT_EQ(rc->get<avp::ResultCode>()->result, 2);
   EXPECT_EQ(rc->get<avp::ResultCode>()->error, 8);
-  EXPECT_TRUE(of<SessionUp>(net.events(lns)).empty());
-  const auto down = of<SessionDown>(net.events(lac));
+  EXPECT_TRUE(testing::events_of<SessionUp>(net.events(lns)).empty());
+  const auto down = testing::events_of<SessionDown>(net.events(lac));
   ASSERT_EQ(down.size(), 1u);
   EXPECT_TRUE(down[0].by_peer);
   ASSERT_TRUE(down[0].result);
   EXPECT_EQ(down[0].result->result, 2);
   EXPECT_EQ(down[0].result->error, 8);
   // Only the call: the tunnel stays.
-  EXPECT_TRUE(of<TunnelDown>(net.events(lac)).empty());
+  EXPECT_TRUE(testing::events_of<TunnelDown>(net.events(lac)).empty());
   EXPECT_EQ(lac.live_tunnels(), 1u);
   EXPECT_EQ(lns.live_tunnels(), 1u);
 }
 
 TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
   sim::SimNet net(13, sim::LinkConfig{});
-  auto lc = lac_config();
-  auto nc = lns_config();
+  auto lc = testing::sim_lac_config();
+  auto nc = testing::sim_lns_config();
   lc.tunnel.secret = nc.tunnel.secret = "s3cret";
   lc.tunnel.hidden_avps = {AvpType::AssignedTunnelId, AvpType::AssignedSessionId, AvpType::VendorName};
   lc.tunnel.hidden_padding = 3;
@@ -129,7 +107,7 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
   ASSERT_TRUE(lac.open_session(t, net.now()));
   net.run(Time{} + std::chrono::seconds(2));
   EXPECT_GE(hook.layer().stats()[0].applied, 3u);  // SCCRQ, SCCCN, ICRQ, ICCN
-  EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
+  EXPECT_EQ(testing::events_of<SessionUp>(net.events(lns)).size(), 1u);
   const auto sccrq = sent(net, loopback_ep(2), MessageType::Sccrq);
   ASSERT_EQ(sccrq.size(), 1u);
   auto m = wire::decode_control(sccrq[0].bytes, as_bytes(std::string("s3cret")));
@@ -142,8 +120,8 @@ TEST(FaultSim, AnAvpAddedToAHiddenSccrqLeavesAuthenticationAndHidingIntact) {
 
 TEST(FaultSim, ADelayedSccrpArrivesLateAndTheTunnelComesUp) {
   sim::SimNet net(14, sim::LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   auto r = rule(FaultAction::Delay, "SCCRP");
   r.delay = std::chrono::milliseconds(400);
   FaultFilter hook({r});
@@ -154,8 +132,8 @@ TEST(FaultSim, ADelayedSccrpArrivesLateAndTheTunnelComesUp) {
   ASSERT_FALSE(sccrp.empty());
   // 5 ms to the LNS, 400 ms held, 5 ms back.
   EXPECT_EQ(sccrp[0].at, Time{} + std::chrono::milliseconds(410));
-  EXPECT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
-  EXPECT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
+  EXPECT_EQ(testing::events_of<TunnelUp>(net.events(lac)).size(), 1u);
+  EXPECT_EQ(testing::events_of<TunnelUp>(net.events(lns)).size(), 1u);
 }
 
 }  // namespace L2TPSIM_FILE_ID

@@ -5,33 +5,11 @@
 
 #include "engine/sim/sim_net.hpp"
 #include "engine/wire/message.hpp"
+#include "tests/support/sim_nodes.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
 namespace L2TPSIM_FILE_ID {
-
-NodeConfig lac_config() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lac;
-  c.tunnel.host_name = "lac";
-  c.accept_tunnels = false;
-  return c;
-}
-
-NodeConfig lns_config() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lns;
-  c.tunnel.host_name = "lns";
-  return c;
-}
-
-template <typename T>
-std::vector<T> of(const std::vector<NodeEvent>& evs) {
-  std::vector<T> out;
-  for (const auto& e : evs)
-    if (const auto* v = std::get_if<T>(&e.event.body)) out.push_back(*v);
-  return out;
-}
 
 Time at(double seconds) {
   return Time{} + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
@@ -39,23 +17,23 @@ Time at(double seconds) {
 
 TEST(LacLns, TunnelAndSessionComeUpAndGoDownCleanly) {
   SimNet net(1, LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_NE(t.value, 0);
   const auto sid = lac.open_session(t, net.now());
   ASSERT_TRUE(sid);
   net.run(at(1));
-  ASSERT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
-  ASSERT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
-  ASSERT_EQ(of<SessionUp>(net.events(lac)).size(), 1u);
-  ASSERT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
+  ASSERT_EQ(testing::events_of<TunnelUp>(net.events(lac)).size(), 1u);
+  ASSERT_EQ(testing::events_of<TunnelUp>(net.events(lns)).size(), 1u);
+  ASSERT_EQ(testing::events_of<SessionUp>(net.events(lac)).size(), 1u);
+  ASSERT_EQ(testing::events_of<SessionUp>(net.events(lns)).size(), 1u);
   EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
 
   lac.close_session(t, *sid, ResultInfo{3, std::nullopt, ""}, net.now());
   net.pump(lac);
   net.run(at(2));
-  const auto down = of<SessionDown>(net.events(lns));
+  const auto down = testing::events_of<SessionDown>(net.events(lns));
   ASSERT_EQ(down.size(), 1u);
   EXPECT_TRUE(down[0].by_peer);
   EXPECT_EQ(down[0].result->result, 3);
@@ -63,7 +41,7 @@ TEST(LacLns, TunnelAndSessionComeUpAndGoDownCleanly) {
   lac.close_tunnel(t, ResultInfo{1, std::nullopt, ""}, net.now());
   net.pump(lac);
   net.run(at(60));
-  const auto tdown = of<TunnelDown>(net.events(lns));
+  const auto tdown = testing::events_of<TunnelDown>(net.events(lns));
   ASSERT_EQ(tdown.size(), 1u);
   EXPECT_TRUE(tdown[0].by_peer);
   EXPECT_EQ(lac.live_tunnels(), 0u);
@@ -72,8 +50,8 @@ TEST(LacLns, TunnelAndSessionComeUpAndGoDownCleanly) {
 
 TEST(LacLns, R138_TunnelAuthenticationWithHiddenAvps) {
   SimNet net(2, LinkConfig{});
-  auto lc = lac_config();
-  auto nc = lns_config();
+  auto lc = testing::sim_lac_config();
+  auto nc = testing::sim_lns_config();
   lc.tunnel.secret = nc.tunnel.secret = "s3cret";
   lc.tunnel.hidden_avps = {AvpType::AssignedTunnelId, AvpType::AssignedSessionId, AvpType::CallSerialNumber,
                            AvpType::FramingCapabilities, AvpType::VendorName};
@@ -83,7 +61,7 @@ TEST(LacLns, R138_TunnelAuthenticationWithHiddenAvps) {
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   lac.open_session(t, net.now());
   net.run(at(1));
-  EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1u);
+  EXPECT_EQ(testing::events_of<SessionUp>(net.events(lns)).size(), 1u);
   // The SCCRQ on the wire really carries hidden AVPs and a Challenge.
   const auto& first = net.wire_log().front().bytes;
   auto m = wire::decode_control(first, as_bytes(std::string("s3cret")));
@@ -96,8 +74,8 @@ TEST(LacLns, R138_TunnelAuthenticationWithHiddenAvps) {
 
 TEST(LacLns, R139_WrongSecretIsRefusedWithStopCcnResult4) {
   SimNet net(3, LinkConfig{});
-  auto lc = lac_config();
-  auto nc = lns_config();
+  auto lc = testing::sim_lac_config();
+  auto nc = testing::sim_lns_config();
   lc.tunnel.secret = "right";
   nc.tunnel.secret = "wrong";
   Node& lac = net.add_node(loopback_ep(2), lc);
@@ -105,15 +83,15 @@ TEST(LacLns, R139_WrongSecretIsRefusedWithStopCcnResult4) {
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   lac.open_session(t, net.now());
   net.run(at(40));
-  const auto down = of<TunnelDown>(net.events(lac));
+  const auto down = testing::events_of<TunnelDown>(net.events(lac));
   ASSERT_EQ(down.size(), 1u);
   EXPECT_EQ(down[0].phase, tunnel::TunnelState::WaitCtlReply);
   ASSERT_TRUE(down[0].result);
   EXPECT_EQ(down[0].result->result, 4);  // we refused the LNS's response
-  const auto sessions = of<SessionDown>(net.events(lac));
+  const auto sessions = testing::events_of<SessionDown>(net.events(lac));
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0].phase, session::SessionState::WaitTunnel);
-  EXPECT_TRUE(of<SessionUp>(net.events(lns)).empty());
+  EXPECT_TRUE(testing::events_of<SessionUp>(net.events(lns)).empty());
 }
 
 TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
@@ -125,8 +103,8 @@ TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
   // At 20% loss each way a message and its ack both get through with p = 0.64, so five
   // retries fail for about 1 message in 450: a run of thousands needs the retry limit raised,
   // as an operator would on such a link.
-  auto lc = lac_config();
-  auto nc = lns_config();
+  auto lc = testing::sim_lac_config();
+  auto nc = testing::sim_lns_config();
   lc.tunnel.reliability.max_retries = nc.tunnel.reliability.max_retries = 10;
   Node& lac = net.add_node(loopback_ep(2), lc);
   Node& lns = net.add_node(loopback_ep(3), nc);
@@ -135,10 +113,10 @@ TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
     for (int s = 0; s < 100; ++s) ASSERT_TRUE(lac.open_session(t, net.now()));
   }
   net.run(at(600));
-  EXPECT_EQ(of<TunnelUp>(net.events(lac)).size(), 10u);
-  EXPECT_EQ(of<SessionUp>(net.events(lac)).size(), 1000u);
-  EXPECT_EQ(of<SessionUp>(net.events(lns)).size(), 1000u);
-  EXPECT_TRUE(of<SessionDown>(net.events(lac)).empty());
+  EXPECT_EQ(testing::events_of<TunnelUp>(net.events(lac)).size(), 10u);
+  EXPECT_EQ(testing::events_of<SessionUp>(net.events(lac)).size(), 1000u);
+  EXPECT_EQ(testing::events_of<SessionUp>(net.events(lns)).size(), 1000u);
+  EXPECT_TRUE(testing::events_of<SessionDown>(net.events(lac)).empty());
   EXPECT_GT(net.dropped(), 100u);
   EXPECT_GT(net.duplicated(), 100u);
   EXPECT_GT(net.reordered(), 100u);
@@ -153,16 +131,16 @@ TEST(LacLns, R080_ThousandSessionsDespiteLossDuplicationAndReordering) {
 
 TEST(LacLns, R065_TieBreakerLowerValueWins) {
   SimNet net(5, LinkConfig{});
-  auto a_cfg = lns_config();  // both accept tunnels
-  auto b_cfg = lns_config();
+  auto a_cfg = testing::sim_lns_config();  // both accept tunnels
+  auto b_cfg = testing::sim_lns_config();
   a_cfg.tunnel.role = tunnel::Role::Lac;
   Node& a = net.add_node(loopback_ep(2), a_cfg);
   Node& b = net.add_node(loopback_ep(3), b_cfg);
   a.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   b.open_tunnel(loopback_ep(3), loopback_ep(2), net.now());  // the two SCCRQs cross
   net.run(at(60));
-  EXPECT_EQ(of<TunnelUp>(net.events(a)).size(), 1u);
-  EXPECT_EQ(of<TunnelUp>(net.events(b)).size(), 1u);
+  EXPECT_EQ(testing::events_of<TunnelUp>(net.events(a)).size(), 1u);
+  EXPECT_EQ(testing::events_of<TunnelUp>(net.events(b)).size(), 1u);
   EXPECT_EQ(a.live_tunnels(), 1u);
   EXPECT_EQ(b.live_tunnels(), 1u);
   EXPECT_EQ(a.stats().tie_breaks + b.stats().tie_breaks, 2u);
@@ -177,8 +155,8 @@ TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
   for (std::uint64_t seed = 1; seed <= 16; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     SimNet net(seed, LinkConfig{});
-    Node& lac = net.add_node(loopback_ep(2), lac_config());
-    Node& lns = net.add_node(loopback_ep(3), lns_config());
+    Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+    Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
     const TunnelId a = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     const TunnelId b = lns.open_tunnel(loopback_ep(3), loopback_ep(2), net.now());  // the two SCCRQs cross
     ASSERT_TRUE(lac.open_session(a, net.now()));
@@ -194,19 +172,19 @@ TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
     EXPECT_EQ(lac.stats().tie_breaks, 1u);
     if (*lac_tb < *lns_tb) {
       ++won;
-      EXPECT_EQ(of<TunnelUp>(net.events(lac)).size(), 1u);
-      EXPECT_EQ(of<SessionUp>(net.events(lac)).size(), 1u);
-      EXPECT_EQ(of<TunnelUp>(net.events(lns)).size(), 1u);
+      EXPECT_EQ(testing::events_of<TunnelUp>(net.events(lac)).size(), 1u);
+      EXPECT_EQ(testing::events_of<SessionUp>(net.events(lac)).size(), 1u);
+      EXPECT_EQ(testing::events_of<TunnelUp>(net.events(lns)).size(), 1u);
     } else {
       ++lost;
       EXPECT_EQ(lac_sccrqs, 1u) << "the losing LAC retransmitted its SCCRQ";
-      EXPECT_TRUE(of<TunnelUp>(net.events(lac)).empty());
-      const auto down = of<TunnelDown>(net.events(lac));
+      EXPECT_TRUE(testing::events_of<TunnelUp>(net.events(lac)).empty());
+      const auto down = testing::events_of<TunnelDown>(net.events(lac));
       ASSERT_EQ(down.size(), 1u);
       EXPECT_NE(down[0].reason.find("tie breaker"), std::string::npos) << down[0].reason;
-      EXPECT_EQ(of<SessionDown>(net.events(lac)).size(), 1u);
+      EXPECT_EQ(testing::events_of<SessionDown>(net.events(lac)).size(), 1u);
       EXPECT_GE(lac.stats().refused_tunnels, 1u);
-      EXPECT_TRUE(of<TunnelUp>(net.events(lns)).empty());
+      EXPECT_TRUE(testing::events_of<TunnelUp>(net.events(lns)).empty());
     }
     EXPECT_EQ(lac.live_tunnels(), 0u + (*lac_tb < *lns_tb));
   }
@@ -216,12 +194,12 @@ TEST(LacLns, R064_R065_AnLacThatTakesNoTunnelsStillResolvesACollision) {
 
 TEST(LacLns, R080_PeerSilentTunnelGoesDownAfterRetries) {
   SimNet net(6, LinkConfig{});
-  auto lc = lac_config();
+  auto lc = testing::sim_lac_config();
   lc.tunnel.reliability.max_retries = 3;
   Node& lac = net.add_node(loopback_ep(2), lc);
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(9), net.now());  // nobody at .9
   net.run(at(120));
-  const auto down = of<TunnelDown>(net.events(lac));
+  const auto down = testing::events_of<TunnelDown>(net.events(lac));
   ASSERT_EQ(down.size(), 1u);
   EXPECT_NE(down[0].reason.find("no acknowledgement"), std::string::npos);
   EXPECT_EQ(lac.tunnel(t), nullptr);
@@ -231,32 +209,32 @@ TEST(LacLns, R080_PeerSilentTunnelGoesDownAfterRetries) {
 
 TEST(LacLns, HelloKeepsAnIdleTunnelAlive) {
   SimNet net(7, LinkConfig{});
-  auto lc = lac_config();
+  auto lc = testing::sim_lac_config();
   lc.tunnel.keepalive_timeout = std::chrono::seconds(10);
   Node& lac = net.add_node(loopback_ep(2), lc);
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(at(100));
   EXPECT_EQ(lac.tunnel(t)->state(), tunnel::TunnelState::Established);
   EXPECT_GE(lac.tunnel(t)->stats().hellos_sent, 8u);
-  EXPECT_TRUE(of<TunnelDown>(net.events(lns)).empty());
+  EXPECT_TRUE(testing::events_of<TunnelDown>(net.events(lns)).empty());
 }
 
 TEST(LacLns, R307_R319_OutgoingCallPlacedByTheLnsAndClearedWithDisconnectCause) {
   SimNet net(8, LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   net.run(at(1));
-  const auto up = of<TunnelUp>(net.events(lns));
+  const auto up = testing::events_of<TunnelUp>(net.events(lns));
   ASSERT_EQ(up.size(), 1u);
   const TunnelId lns_tunnel = net.events(lns).front().tunnel;
   const auto sid = lns.open_session(lns_tunnel, net.now());  // OCRQ (7.5.2)
   ASSERT_TRUE(sid);
   net.pump(lns);
   net.run(at(2));
-  const auto lac_up = of<SessionUp>(net.events(lac));
-  const auto lns_up = of<SessionUp>(net.events(lns));
+  const auto lac_up = testing::events_of<SessionUp>(net.events(lac));
+  const auto lns_up = testing::events_of<SessionUp>(net.events(lns));
   ASSERT_EQ(lac_up.size(), 1u);
   ASSERT_EQ(lns_up.size(), 1u);
   EXPECT_EQ(lac_up[0].kind, session::CallKind::LacOutgoing);
@@ -266,7 +244,7 @@ TEST(LacLns, R307_R319_OutgoingCallPlacedByTheLnsAndClearedWithDisconnectCause) 
                     ResultInfo{3, std::nullopt, "admin", avp::DisconnectCause{7, 0xC021, 2, "x"}}, net.now());
   net.pump(lns);
   net.run(at(3));
-  const auto down = of<SessionDown>(net.events(lac));
+  const auto down = testing::events_of<SessionDown>(net.events(lac));
   ASSERT_EQ(down.size(), 1u);
   EXPECT_TRUE(down[0].by_peer);
   EXPECT_EQ(down[0].phase, session::SessionState::Established);
@@ -282,8 +260,8 @@ TEST(LacLns, SameSeedGivesTheSameWire) {
     LinkConfig link;
     link.loss = 0.1;
     SimNet net(99, link);
-    Node& lac = net.add_node(loopback_ep(2), lac_config());
-    net.add_node(loopback_ep(3), lns_config());
+    Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+    net.add_node(loopback_ep(3), testing::sim_lns_config());
     const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
     for (int i = 0; i < 20; ++i) lac.open_session(t, net.now());
     net.run(at(30));
@@ -305,8 +283,8 @@ namespace L2TPSIM_FILE_ID {
 TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
   for (const bool hidden : {false, true}) {
     SimNet net(7, LinkConfig{});
-    auto lc = lac_config();
-    auto nc = lns_config();
+    auto lc = testing::sim_lac_config();
+    auto nc = testing::sim_lns_config();
     if (hidden) {
       lc.tunnel.secret = nc.tunnel.secret = "s3cret";
       lc.tunnel.hidden_avps = {AvpType::ProxyAuthenName, AvpType::ProxyAuthenResponse,
@@ -327,7 +305,7 @@ TEST(LacLnsProxy, R118_R119_ProxyLcpAndAuthenticationTravelInIccn) {
     ASSERT_TRUE(lac.open_session(t, net.now(), proxy));
     ASSERT_TRUE(lac.open_session(t, net.now()));
     net.run(at(1));
-    const auto ups = of<SessionUp>(net.events(lns));
+    const auto ups = testing::events_of<SessionUp>(net.events(lns));
     ASSERT_EQ(ups.size(), 2u);
     ASSERT_TRUE(ups[0].proxy) << "hidden=" << hidden;
     EXPECT_EQ(*ups[0].proxy, proxy);
@@ -345,9 +323,9 @@ namespace L2TPSIM_FILE_ID {
 // may still wait for the LNS's receive window: every frame reaches an LNS that knows the call.
 TEST(LacLnsData, DataWaitsForItsIccnToLeave) {
   SimNet net(9, LinkConfig{});
-  auto nc = lns_config();
+  auto nc = testing::sim_lns_config();
   nc.tunnel.reliability.receive_window = 1;  // the LAC may have one message outstanding
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
   Node& lns = net.add_node(loopback_ep(3), nc);
   const Buffer frame = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
@@ -382,8 +360,8 @@ namespace L2TPSIM_FILE_ID {
 // is reported after the LAC's SessionUp, once PPP has started.
 TEST(LacLnsData, LacIsUpOnTheIccnAckAndKeepsTheLnsLcpSentBeforeIt) {
   SimNet net(10, LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
-  Node& lns = net.add_node(loopback_ep(3), lns_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
+  Node& lns = net.add_node(loopback_ep(3), testing::sim_lns_config());
   const Buffer lcp = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
   const TunnelId t = lac.open_tunnel(loopback_ep(2), loopback_ep(3), net.now());
   ASSERT_TRUE(lac.open_session(t, net.now()));
@@ -428,7 +406,7 @@ TEST(SimNetRun, ReturnsOnADeadlineNoDriverServes) {
     std::optional<Time> poll_timeout() const override { return wake; }
   } alarm;
   SimNet net(1, LinkConfig{});
-  Node& lac = net.add_node(loopback_ep(2), lac_config());
+  Node& lac = net.add_node(loopback_ep(2), testing::sim_lac_config());
   net.set_filter(lac, &alarm);
   alarm.wake = at(1.5);
   const std::size_t steps = net.run(at(10));

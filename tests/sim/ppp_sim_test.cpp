@@ -9,6 +9,7 @@
 #include "engine/driver/pass_through_filter.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/sim_nodes.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::sim {
@@ -41,13 +42,8 @@ class TestAuthorizer final : public Authorizer {
 struct PppPair {
   explicit PppPair(std::uint64_t seed, LinkConfig link, unsigned retries = 10, bool keepalive = true)
       : net(seed, link) {
-    NodeConfig lc;
-    lc.tunnel.role = tunnel::Role::Lac;
-    lc.tunnel.host_name = "lac";
-    lc.accept_tunnels = false;
-    NodeConfig nc;
-    nc.tunnel.role = tunnel::Role::Lns;
-    nc.tunnel.host_name = "lns";
+    NodeConfig lc = testing::sim_lac_config();
+    NodeConfig nc = testing::sim_lns_config();
     // At 20% loss each way a message and its ack both get through with p = 0.64: five retries
     // fail for about 1 message in 450, so a run of thousands raises the limit, as an operator
     // would on such a link.

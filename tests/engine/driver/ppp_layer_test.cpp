@@ -10,6 +10,7 @@
 #include "engine/driver/driver.hpp"
 #include "engine/ppp/auth/verify.hpp"
 #include "engine/sim/sim_net.hpp"
+#include "tests/support/sim_nodes.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp {
@@ -42,13 +43,8 @@ class Users final : public Authorizer {
 // A LAC and an LNS with CHAP and IPCP; the test opens calls in rounds and clears them.
 struct Churn {
   explicit Churn(std::uint64_t records, std::uint64_t failures) : net(3, sim::LinkConfig{}) {
-    NodeConfig lc;
-    lc.tunnel.role = tunnel::Role::Lac;
-    lc.tunnel.host_name = "lac";
-    lc.accept_tunnels = false;
-    NodeConfig nc;
-    nc.tunnel.role = tunnel::Role::Lns;
-    nc.tunnel.host_name = "lns";
+    NodeConfig lc = testing::sim_lac_config();
+    NodeConfig nc = testing::sim_lns_config();
     lac = &net.add_driver(loopback_ep(2), lc);
     lns = &net.add_driver(loopback_ep(3), nc);
     PppSettings client;
