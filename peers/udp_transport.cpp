@@ -275,6 +275,7 @@ void Shard::take(Socket& s, const net::Endpoint& from, Bytes dgram, Time now) {
 void Shard::take_forwarded(const net::Endpoint& local, const net::Endpoint& from, const Buffer& bytes) {
   if (stopped_) return;
   const Time now = SteadyTime::now();
+  Serving serving(serving_);
   tee(WireDirection::In, from, local, bytes, now);
   driver_.handle_datagram(local, from, bytes, now);
   drain(now);
