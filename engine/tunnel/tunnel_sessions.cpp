@@ -323,8 +323,12 @@ std::optional<ResultInfo> Tunnel::judge_session_message(MessageType type, const 
 void Tunnel::process_session_message(MessageType type, const wire::ControlMessage& msg, Time now,
                                      std::optional<ResultInfo> refusal) {
   if (state_ != TunnelState::Established) {
-    // R134: calls only on an established control connection.
-    emit(now, PeerViolation{Rule::R134, std::string(to_string(type)) + " before the tunnel was established"});
+    // R134: calls only on an established control connection. Once we have sent or received
+    // StopCCN, a call message is one the peer sent before it knew: ignored, not its fault.
+    if (state_ == TunnelState::Idle || state_ == TunnelState::WaitCtlReply ||
+        state_ == TunnelState::WaitCtlConn)
+      emit(now,
+           PeerViolation{Rule::R134, std::string(to_string(type)) + " before the tunnel was established"});
     ++stats_.messages_ignored;
     return;
   }

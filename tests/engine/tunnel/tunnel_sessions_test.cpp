@@ -318,6 +318,32 @@ TEST(TunnelSessions, R292_LocalCloseSendsCdnWithOurAssignedSessionId) {
   EXPECT_FALSE(down[0].by_peer);
 }
 
+// R134 judges a call started before the control connection is up; a call message that crosses
+// our StopCCN was sent before the peer knew, so it is ignored without a violation.
+TEST(TunnelSessions, R134_IcrqBeforeScccnIsAViolationButNotOneThatCrossesOurStopccn) {
+  const auto r134 = [](const std::vector<Event>& events) {
+    std::size_t n = 0;
+    for (const auto& v : of<PeerViolation>(events)) n += v.rule == Rule::R134;
+    return n;
+  };
+  Peer early(lns_config());
+  early.send(sccrq());
+  const Sent rp = one(early.take(), MessageType::Sccrp);
+  early.to_dut = TunnelId{rp.value<std::uint16_t>(AvpType::AssignedTunnelId).value_or(0)};
+  early.send(icrq(5));
+  EXPECT_TRUE(messages(early.take(), MessageType::Icrp).empty());
+  EXPECT_EQ(r134(early.events), 1u);
+
+  Peer late(lns_config());
+  establish_as_recipient(late);
+  late.dut.close(ResultInfo{1, std::nullopt, "run finished"}, late.now);
+  late.pump();
+  ASSERT_EQ(late.dut.state(), TunnelState::Closing);
+  late.send(icrq(6));
+  EXPECT_TRUE(messages(late.take(), MessageType::Icrp).empty());
+  EXPECT_EQ(r134(late.events), 0u);
+}
+
 TEST(TunnelIds, R145_SessionIdsAreNeverZeroEvenAfterWrapping) {
   SeededRng rng(3);
   Tunnel t(kDutId, lac_config(), rng, Time{});
