@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "version" || cmd == "--version") {
-    std::cout << "l2tpsim " << L2TPSIM_VERSION << "\n";
+    std::cout << "l2tpsim " << L2TPSIM_VERSION << "\nallocator: " << L2TPSIM_ALLOCATOR << "\n";
     return 0;
   }
   if (cmd == "decode") return l2tpsim::app::run_decode(argc - 1, argv + 1);

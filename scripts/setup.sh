@@ -17,7 +17,7 @@ INTEROP_JOBS=${INTEROP_JOBS:-$((JOBS * 3))}
 PACKAGES=(
   build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev
+  libpcap-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libjemalloc-dev
   libboost1.81-dev libboost-program-options1.81-dev
   tshark tcpdump xl2tpd l2tpns freeradius freeradius-utils iproute2 iputils-ping libxml2-utils ccache
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
