@@ -50,6 +50,7 @@ TimelineBucket& TimelineBucket::operator+=(const TimelineBucket& o) {
   failed += o.failed;
   teardowns += o.teardowns;
   ppp_up += o.ppp_up;
+  ppp_renegotiations += o.ppp_renegotiations;
   retransmissions += o.retransmissions;
   data_sent += o.data_sent;
   data_received += o.data_received;
@@ -109,6 +110,7 @@ void Timeline::sample(std::size_t s, const TimelineTotals& now) {
   auto grew = [](std::uint64_t n, std::uint64_t was) {
     return static_cast<std::uint32_t>(n > was ? n - was : 0);
   };
+  b.ppp_renegotiations += grew(now.ppp_renegotiations, last_.ppp_renegotiations);
   b.data_sent += grew(now.data_sent, last_.data_sent);
   b.data_received += grew(now.data_received, last_.data_received);
   b.data_dropped += grew(now.data_dropped, last_.data_dropped);
@@ -206,6 +208,7 @@ nlohmann::json timeline_json(const Timeline& t) {
                     {"data_dropped", b.data_dropped},
                     {"data_lost", b.data_lost},
                     {"ppp_up", b.ppp_up},
+                    {"ppp_renegotiations", b.ppp_renegotiations},
                     {"failed_by_phase", std::move(phases)},
                     {"failed_by_result", std::move(results)}});
   }

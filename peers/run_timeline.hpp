@@ -33,6 +33,8 @@ FailPhase fail_phase_from(const std::string& ppp_phase);  // lcp, auth, ncp, kee
 
 struct TimelineBucket {
   std::uint32_t setups = 0, established = 0, failed = 0, teardowns = 0, ppp_up = 0;
+  // PPP renegotiated in place (LCP or IPCP again with the call kept), ours or the peer's.
+  std::uint32_t ppp_renegotiations = 0;
   std::uint32_t retransmissions = 0;
   // L2TP data messages sent and received; dropped (for no established session, R135); IP packets
   // of the traffic probes (--traffic) that never came back.
@@ -49,7 +51,7 @@ struct TimelineBucket {
 
 // The run's cumulative counters a sample reads.
 struct TimelineTotals {
-  std::uint64_t retransmissions = 0, ppp_up = 0;
+  std::uint64_t retransmissions = 0, ppp_up = 0, ppp_renegotiations = 0;
   std::uint64_t data_sent = 0, data_received = 0, data_dropped = 0, probes_lost = 0;
   std::map<std::string, std::uint64_t> ppp_failed_by_phase, ppp_failed_by_result;
 };

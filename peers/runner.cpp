@@ -552,6 +552,8 @@ void Runner::sample_timeline(std::size_t second) {
     t.probes_lost = ppp_->traffic_now().lost;
     const PppCounters& c = ppp_->counters();
     t.ppp_up = c.up;
+    t.ppp_renegotiations =
+        c.lcp_restarts.ours + c.lcp_restarts.by_peer + c.ipcp_restarts.ours + c.ipcp_restarts.by_peer;
     t.ppp_failed_by_phase = c.failed_by_phase;
     t.ppp_failed_by_result = c.failed_by_result;
   }

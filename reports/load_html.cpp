@@ -390,12 +390,15 @@ std::string load_report_html(const nlohmann::json& j, std::string_view tool_vers
       "Sessions and tunnels up",
       {{"sessions up", column(timeline, "sessions_up")}, {"tunnels up", column(timeline, "tunnels_up")}},
       "up");
-  o += line_chart("Setup and teardown rate",
-                  {{"calls attempted", column(timeline, "setups")},
-                   {"calls established", column(timeline, "established")},
-                   {"PPP up", column(timeline, "ppp_up")},
-                   {"calls cleared", column(timeline, "teardowns")}},
-                  "per second");
+  std::vector<Series> rates = {{"calls attempted", column(timeline, "setups")},
+                               {"calls established", column(timeline, "established")},
+                               {"PPP up", column(timeline, "ppp_up")},
+                               {"calls cleared", column(timeline, "teardowns")}};
+  // Renegotiations in place only where a run had them (--flap-kind lcp-restart, the peer's).
+  if (auto r = column(timeline, "ppp_renegotiations");
+      std::any_of(r.begin(), r.end(), [](double v) { return v > 0; }))
+    rates.emplace_back("PPP renegotiated", std::move(r));
+  o += line_chart("Setup and teardown rate", rates, "per second");
 
   o += "<h2>Latency per phase<span class=\"hint\">from the merged histograms (1% buckets)</span></h2>";
   o += "<table class=\"reqs\"><tr><th>phase</th><th class=\"num\">count</th><th class=\"num\">p50</th><th "

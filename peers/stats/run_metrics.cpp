@@ -108,6 +108,35 @@ std::vector<prom::Family> run_metrics(const RunResult& r) {
     latency.histograms.push_back(prom::histogram_seconds(p.auth_latency, bounds, {{"phase", "auth"}}));
     latency.histograms.push_back(prom::histogram_seconds(p.ncp_latency, bounds, {{"phase", "ncp"}}));
     latency.histograms.push_back(prom::histogram_seconds(p.up_latency, bounds, {{"phase", "ppp_up"}}));
+    // Renegotiations in place (the call kept): begun by us or by the peer, back up, failed; their
+    // time from going down to the NCPs open again as phases lcp_restart and ipcp_restart.
+    prom::Family begun{"l2tpsim_ppp_renegotiations_total",
+                       "PPP negotiated again in place with the call kept, by layer (lcp, ipcp) and by whom "
+                       "(us: --flap-kind lcp-restart/ipcp-restart; peer: its Configure-Request in Opened)",
+                       prom::MetricType::Counter,
+                       {},
+                       {}};
+    prom::Family back_up{"l2tpsim_ppp_renegotiations_up_total",
+                         "PPP renegotiations in place that came back up",
+                         prom::MetricType::Counter,
+                         {},
+                         {}};
+    prom::Family lost{"l2tpsim_ppp_renegotiations_failed_total",
+                      "PPP renegotiations in place that ended the link instead (also in ppp_links_failed)",
+                      prom::MetricType::Counter,
+                      {},
+                      {}};
+    for (const auto& [layer, c] : {std::pair{"lcp", &p.lcp_restarts}, std::pair{"ipcp", &p.ipcp_restarts}}) {
+      begun.samples.push_back({{{"layer", layer}, {"by", "us"}}, d(c->ours)});
+      begun.samples.push_back({{{"layer", layer}, {"by", "peer"}}, d(c->by_peer)});
+      back_up.samples.push_back({{{"layer", layer}}, d(c->up)});
+      lost.samples.push_back({{{"layer", layer}}, d(c->failed)});
+      latency.histograms.push_back(
+          prom::histogram_seconds(c->latency, bounds, {{"phase", std::string(layer) + "_restart"}}));
+    }
+    f.push_back(std::move(begun));
+    f.push_back(std::move(back_up));
+    f.push_back(std::move(lost));
     f.push_back(
         counter("l2tpsim_ppp_links_up_total", "PPP links that came up (LCP, authentication, NCP)", d(p.up)));
     f.push_back(counter("l2tpsim_ppp_links_failed_total", "PPP links that failed", d(p.failed)));

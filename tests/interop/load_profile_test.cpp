@@ -354,6 +354,14 @@ void restart_in_place_run(const std::string& kind) {
   EXPECT_LT(latency.value("p99", 1e9), 2000.0) << "loopback: well under the 3 s restart timer";
   EXPECT_EQ(lac_json["histograms"][std::string(what) + "_restart"].value("count", std::uint64_t{0}),
             restarts(lac_json, what, "up"));
+  // The timeline places each renegotiation in its second: ours at the LAC, the peer's at the LNS.
+  const auto renegotiations = [](const nlohmann::json& timeline) {
+    std::uint64_t n = 0;
+    for (const auto& b : timeline) n += b.value("ppp_renegotiations", std::uint64_t{0});
+    return n;
+  };
+  EXPECT_EQ(renegotiations(t), flaps);
+  EXPECT_EQ(renegotiations(lns_json["timeline"]), restarts(lns_json, what, "by_peer"));
 
   // The LNS renegotiated each one as the peer's, kept every link, and came back up.
   EXPECT_EQ(restarts(lns_json, what, "by_peer"), flaps);
@@ -368,6 +376,7 @@ void restart_in_place_run(const std::string& kind) {
   const std::string html = read_file(r.dir + "/lac.html");
   EXPECT_NE(html.find(lcp ? "LCP renegotiated in place" : "IPCP renegotiated in place"), std::string::npos);
   EXPECT_NE(html.find("flaps"), std::string::npos);
+  EXPECT_NE(html.find("PPP renegotiated"), std::string::npos) << "the rates chart has its series";
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(r.dir);
 }
 

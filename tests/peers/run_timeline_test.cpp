@@ -51,6 +51,7 @@ TEST(Timeline, SamplesGiveEachSecondWhatGrewInIt) {
   s.data_received = 38;
   s.data_dropped = 1;
   s.probes_lost = 2;
+  s.ppp_renegotiations = 4;
   t.sample(1, s);
   const auto b = t.buckets();
   ASSERT_EQ(b.size(), 2u);
@@ -62,6 +63,8 @@ TEST(Timeline, SamplesGiveEachSecondWhatGrewInIt) {
   EXPECT_EQ(b[0].retransmissions, 5u);
   EXPECT_EQ(b[1].retransmissions, 2u);
   EXPECT_EQ(b[1].ppp_up, 20u);
+  EXPECT_EQ(b[0].ppp_renegotiations, 0u);
+  EXPECT_EQ(b[1].ppp_renegotiations, 4u);
   EXPECT_EQ(b[1].failed, 3u);
   EXPECT_EQ(b[1].failed_by_phase[static_cast<std::size_t>(FailPhase::Auth)], 3u);
 }
@@ -116,7 +119,7 @@ TEST(Timeline, JsonHasTheKeysTheSummaryDocuments) {
   ASSERT_EQ(j.size(), 1u);
   for (const char* k : {"t", "setups", "established", "failed", "teardowns", "sessions_up", "tunnels_up",
                         "retransmissions", "data_sent", "data_received", "data_dropped", "data_lost",
-                        "ppp_up", "failed_by_phase", "failed_by_result"})
+                        "ppp_up", "ppp_renegotiations", "failed_by_phase", "failed_by_result"})
     EXPECT_TRUE(j[0].contains(k)) << k;
   EXPECT_EQ(j[0]["failed_by_phase"]["ncp"], 1);
   EXPECT_EQ(j[0]["failed_by_result"]["none"], 1);

@@ -31,6 +31,12 @@ TEST(StatsRunMetrics, StrictlyParsedAndEqualToTheJsonSummary) {
   r.ppp.up = 90;
   r.ppp.failed = 2;
   r.ppp.up_latency.record_ms(30);
+  r.ppp.lcp_restarts.ours = 4;
+  r.ppp.lcp_restarts.by_peer = 1;
+  r.ppp.lcp_restarts.up = 3;
+  r.ppp.lcp_restarts.failed = 2;
+  r.ppp.lcp_restarts.latency.record_ms(40);
+  r.ppp.ipcp_restarts.by_peer = 6;
 
   std::string error;
   const std::string text = reports::prometheus::render(run_metrics(r));
@@ -62,6 +68,18 @@ TEST(StatsRunMetrics, StrictlyParsedAndEqualToTheJsonSummary) {
             j["histograms"]["session_setup"]["count"].get<double>());
   EXPECT_EQ(at("ppp_up", "0.05"), 1);
   EXPECT_EQ(at("tunnel_setup", "+Inf"), 0);
+  // Renegotiations in place: the JSON's ppp.restarts, by layer and by whom.
+  const auto& restarts = j["ppp"]["restarts"];
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_total", {{"layer", "lcp"}, {"by", "us"}}),
+            restarts["lcp"]["ours"].get<double>());
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_total", {{"layer", "lcp"}, {"by", "us"}}), 4);
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_total", {{"layer", "lcp"}, {"by", "peer"}}), 1);
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_total", {{"layer", "ipcp"}, {"by", "peer"}}), 6);
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_up_total", {{"layer", "lcp"}}), 3);
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_failed_total", {{"layer", "lcp"}}), 2);
+  EXPECT_EQ(e->value("l2tpsim_ppp_renegotiations_failed_total", {{"layer", "ipcp"}}), 0);
+  EXPECT_EQ(at("lcp_restart", "0.05"), 1);
+  EXPECT_EQ(e->value("l2tpsim_setup_latency_seconds_count", {{"phase", "ipcp_restart"}}), 0);
   // The timeline's failures are the JSON's, phase by phase.
   double call_failures = 0;
   for (const auto& b : j["timeline"]) call_failures += b["failed_by_phase"].value("call", 0.0);
