@@ -62,6 +62,18 @@ Buffer value_octets(const wire::Avp& a) {
   return out;
 }
 
+// AVPs whose value is the peer's make and configuration, not the tunnel's or the call's: their
+// captured values become `avp-value` expectations (a Host Name or a speed is the site's choice,
+// IDs, challenges and serial numbers differ every time).
+bool pinned_value(const wire::Avp& a) {
+  for (AvpType t : {AvpType::ProtocolVersion, AvpType::FramingCapabilities, AvpType::BearerCapabilities,
+                    AvpType::FirmwareRevision, AvpType::VendorName, AvpType::ReceiveWindowSize,
+                    AvpType::FramingType, AvpType::BearerType})
+    if (a.is(t))
+      return a.hidden_state == wire::HiddenState::Clear || a.hidden_state == wire::HiddenState::Revealed;
+  return false;
+}
+
 std::optional<std::uint32_t> number_of(const wire::ControlMessage& m, AvpType t) {
   const wire::Avp* a = m.find(t);
   if (!a) return std::nullopt;
@@ -328,16 +340,31 @@ void Emitter::peer_message(const ControlRecord& r) {
       if (v->error) steps_ << ", error: " << *v->error;
     }
   std::set<std::string> seen;
-  std::string has;
+  std::string has, values;
   const auto& ignored = default_ignored_avps();
   for (const wire::Avp& a : r.message.avps) {
     if (a.is(AvpType::MessageType) || a.vendor != kIetfVendor || ignored.count({a.vendor, a.type}) ||
         a.is(AvpType::ResultCode))
       continue;
     const std::string k = avp_key(a.vendor, a.type);
-    if (seen.insert(k).second) has += (has.empty() ? "" : ", ") + k;
+    if (!seen.insert(k).second) continue;
+    if (pinned_value(a)) {
+      const Buffer v = value_octets(a);
+      // A name as text when it reads as one (and holds no '${', which a scenario would expand).
+      const bool text =
+          a.is(AvpType::VendorName) && !v.empty() &&
+          std::all_of(v.begin(), v.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; }) &&
+          std::string(v.begin(), v.end()).find("${") == std::string::npos;
+      values +=
+          (values.empty() ? "" : ", ") + ("{type: " + k + ", ") +
+          (text ? "text: " + yaml_quoted(std::string(v.begin(), v.end())) : "value: " + yaml_quoted(hex(v))) +
+          "}";
+    } else {
+      has += (has.empty() ? "" : ", ") + k;
+    }
   }
   if (!has.empty()) steps_ << ", has-avp: [" << has << "]";
+  if (!values.empty()) steps_ << ", avp-value: [" << values << "]";
   if (lns() && *type == MessageType::Sccrq) {
     // The LAC under test dials when the trigger runs: a premise, as in the conformance cases.
     steps_ << ", within: 10s, setup: true}\n";

@@ -9,8 +9,11 @@
 // bearer capabilities, receive window, the PPP user); every other one (HELLO, WEN, SLI, a type
 // the engine never sends) is a live `send:` step (in: tunnel or in: call) with its captured AVPs,
 // the IDs, Ns, Nr and Random Vectors filled in by the engine. The peer's messages become
-// `expect:` steps: message type, Result and Error Codes, and the presence of every AVP but the
-// ones the replay comparison ignores by default (replay_diff.hpp); HELLOs and ZLBs are left out.
+// `expect:` steps: message type, Result and Error Codes, the values of the AVPs that are the
+// peer's make and configuration (Protocol Version, Framing and Bearer Capabilities, Firmware
+// Revision, Vendor Name, Receive Window Size, Framing and Bearer Type: `avp-value`), and the
+// presence of every other AVP but the ones the replay comparison ignores by default
+// (replay_diff.hpp); HELLOs and ZLBs are left out.
 // PPP: the peer's authentication verdict (PAP Ack/Nak, CHAP Success/Failure) and, when the
 // played side got an address, ppp-up. Pure: no I/O.
 #pragma once

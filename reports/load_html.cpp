@@ -397,7 +397,7 @@ std::string load_report_html(const nlohmann::json& j, std::string_view tool_vers
   // Renegotiations in place only where a run had them (--flap-kind lcp-restart, the peer's).
   if (auto r = column(timeline, "ppp_renegotiations");
       std::any_of(r.begin(), r.end(), [](double v) { return v > 0; }))
-    rates.emplace_back("PPP renegotiated", std::move(r));
+    rates.push_back(Series{"PPP renegotiated", std::move(r)});
   o += line_chart("Setup and teardown rate", rates, "per second");
 
   o += "<h2>Latency per phase<span class=\"hint\">from the merged histograms (1% buckets)</span></h2>";

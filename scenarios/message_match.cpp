@@ -31,6 +31,12 @@ bool message_matches(const MessageMatch& m, const WireEntry& e) {
     if (std::find(e.avps.begin(), e.avps.end(), t) == e.avps.end()) return false;
   for (auto t : m.lacks_avps)
     if (std::find(e.avps.begin(), e.avps.end(), t) != e.avps.end()) return false;
+  for (const auto& want : m.avp_values) {
+    bool found = false;
+    for (std::size_t i = 0; i < e.avps.size() && i < e.avp_values.size() && !found; ++i)
+      found = e.avps[i] == want.type && e.avp_values[i] == want.value;
+    if (!found) return false;
+  }
   if (m.hidden && *m.hidden != e.any_hidden) return false;
   if (m.ppp_protocol && e.ppp_protocol != m.ppp_protocol) return false;
   if (m.ppp_code && e.ppp_code != m.ppp_code) return false;

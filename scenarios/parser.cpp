@@ -375,11 +375,36 @@ std::vector<std::uint16_t> avp_list(const Reader& r, const YAML::Node& n, const 
   return out;
 }
 
+// avp-value: {type: T, value: "hex"} or {type: T, text: "string"}, or a list of them.
+std::vector<MessageMatch::AvpValue> avp_values(const Reader& r, const YAML::Node& n, const std::string& key) {
+  std::vector<MessageMatch::AvpValue> out;
+  auto one = [&](const YAML::Node& a, const std::string& k) {
+    r.map(a, k, {"type", "value", "text"});
+    if (!a["type"] || !a["value"] == !a["text"])
+      r.fail(a, k,
+             "give the AVP's type and its value as hex or as text: {type: T, value: \"00 01\"} or "
+             "{type: T, text: \"abc\"}");
+    Buffer v;
+    if (a["value"]) {
+      v = r.hex(a["value"], join(k, "value"));
+    } else {
+      const std::string s = r.scalar(a["text"], join(k, "text"));
+      v.assign(s.begin(), s.end());
+    }
+    out.push_back({r.avp_type(a["type"], join(k, "type")), std::move(v)});
+  };
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) one(n[i], key + "[" + std::to_string(i) + "]");
+  } else {
+    one(n, key);
+  }
+  return out;
+}
+
 Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key, bool none) {
-  r.map(n, key,
-        {"message", "event", "result", "error", "has-avp", "lacks-avp", "hidden", "ppp-protocol", "ppp-code",
-         "session-zero", "by-peer", "within", "count", "setup", "note", "backoff", "requirement", "clause",
-         "after-match"});
+  r.map(n, key, {"message", "event",        "result",   "error",        "has-avp", "lacks-avp",  "avp-value",
+                 "hidden",  "ppp-protocol", "ppp-code", "session-zero", "by-peer", "within",     "count",
+                 "setup",   "note",         "backoff",  "requirement",  "clause",  "after-match"});
   Expect e;
   e.none = none;
   e.where = r.where(n, key);
@@ -395,8 +420,8 @@ Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key,
     m.result = u16("result");
     m.error = u16("error");
     if (n["by-peer"]) m.by_peer = r.boolean(n["by-peer"], join(key, "by-peer"));
-    for (const char* k :
-         {"has-avp", "lacks-avp", "hidden", "ppp-protocol", "ppp-code", "session-zero", "backoff"})
+    for (const char* k : {"has-avp", "lacks-avp", "avp-value", "hidden", "ppp-protocol", "ppp-code",
+                          "session-zero", "backoff"})
       if (n[k]) r.fail(n[k], join(key, k), "applies to a message, not an event");
     e.what = m;
   } else if (n["message"]) {
@@ -406,6 +431,7 @@ Expect read_expect(const Reader& r, const YAML::Node& n, const std::string& key,
     m.error = u16("error");
     if (n["has-avp"]) m.has_avps = avp_list(r, n["has-avp"], join(key, "has-avp"));
     if (n["lacks-avp"]) m.lacks_avps = avp_list(r, n["lacks-avp"], join(key, "lacks-avp"));
+    if (n["avp-value"]) m.avp_values = avp_values(r, n["avp-value"], join(key, "avp-value"));
     if (n["hidden"]) m.hidden = r.boolean(n["hidden"], join(key, "hidden"));
     m.ppp_protocol = u16("ppp-protocol");
     if (n["ppp-code"])

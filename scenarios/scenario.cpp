@@ -1,6 +1,7 @@
 // Readable forms of expectations, for reports ("expect StopCCN result 2 error 8 within 5 s").
 #include "scenarios/scenario.hpp"
 
+#include <cstdio>
 #include <sstream>
 
 namespace l2tp::scenario {
@@ -21,6 +22,14 @@ std::string MessageMatch::to_string() const {
   if (error) s += " error " + std::to_string(*error);
   for (auto t : has_avps) s += " with AVP " + std::to_string(t);
   for (auto t : lacks_avps) s += " without AVP " + std::to_string(t);
+  for (const auto& a : avp_values) {
+    s += " with AVP " + std::to_string(a.type) + " =";
+    char octet[4];
+    for (auto b : a.value) {
+      std::snprintf(octet, sizeof octet, " %02x", b);
+      s += octet;
+    }
+  }
   if (hidden) s += *hidden ? " with a hidden AVP" : " with no hidden AVP";
   if (ppp_protocol) {
     std::ostringstream p;

@@ -47,10 +47,17 @@ struct MessageMatch {
   std::optional<std::uint16_t> result, error;  // Result Code AVP (StopCCN, CDN)
   std::vector<std::uint16_t> has_avps;         // carries these AVP types (vendor 0)
   std::vector<std::uint16_t> lacks_avps;       // carries none of these
-  std::optional<bool> hidden;                  // some AVP has the H bit (true) / none has (false)
-  std::optional<std::uint16_t> ppp_protocol;   // data: PPP protocol
-  std::optional<std::uint8_t> ppp_code;        // data: code of the control packet
-  std::optional<bool> session_zero;            // header Session ID is 0 (true) or not (false)
+  // Carries each of these AVPs (vendor 0) with exactly these value octets (a hidden one as
+  // revealed with the secret): the emitted regression cases pin the peer's capabilities.
+  struct AvpValue {
+    std::uint16_t type = 0;
+    Buffer value;
+  };
+  std::vector<AvpValue> avp_values;
+  std::optional<bool> hidden;                 // some AVP has the H bit (true) / none has (false)
+  std::optional<std::uint16_t> ppp_protocol;  // data: PPP protocol
+  std::optional<std::uint8_t> ppp_code;       // data: code of the control packet
+  std::optional<bool> session_zero;           // header Session ID is 0 (true) or not (false)
   std::string to_string() const;
 };
 

@@ -55,7 +55,13 @@ WireEntry describe_datagram(Bytes bytes, const Buffer& secret) {
       if (t && !is_known_message_type(*t)) e.name = "type-" + std::to_string(*t);
     }
     for (const auto& a : m->avps) {
-      if (a.vendor == kIetfVendor) e.avps.push_back(a.type);
+      if (a.vendor == kIetfVendor) {
+        e.avps.push_back(a.type);
+        Buffer v;
+        if (a.hidden_state == wire::HiddenState::Clear || a.hidden_state == wire::HiddenState::Revealed)
+          wire::encode_value(a.value, v);
+        e.avp_values.push_back(std::move(v));
+      }
       e.any_hidden = e.any_hidden || a.hidden;
       if (a.is(AvpType::ResultCode))
         if (const auto* rc = a.get<avp::ResultCode>()) {

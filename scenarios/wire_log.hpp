@@ -30,6 +30,8 @@ struct WireEntry {
   std::optional<std::uint16_t> ns, nr;
   std::optional<std::uint16_t> result, error;  // Result Code AVP
   std::vector<std::uint16_t> avps;             // vendor-0 AVP types, wire order
+  // Their value octets, parallel to `avps` (a hidden AVP's as revealed; empty when it could not be).
+  std::vector<Buffer> avp_values;
   bool any_hidden = false;
   std::optional<std::uint16_t> ppp_protocol;
   std::optional<std::uint8_t> ppp_code;

@@ -44,6 +44,15 @@ std::string emit(const LoopbackPair& pair) {
   return out;
 }
 
+// The captured LNS's make and configuration, as its SCCRP gave them (the emitted case pins these
+// values): a Cisco, Firmware Revision 0x1120, no framing or bearer capabilities, window 300.
+std::vector<std::string> like_the_captured_lns(std::vector<std::string> args) {
+  for (const char* a : {"--vendor-name", "Cisco Systems, Inc.", "--firmware-revision", "4384",
+                        "--framing-capabilities", "none", "--bearer-capabilities", "none", "--window", "300"})
+    args.emplace_back(a);
+  return args;
+}
+
 // `l2tpsim run` of the emitted case against an LNS started with `lns_args`.
 RunResult run_against(const std::vector<std::string>& lns_args, const std::string& tag) {
   LoopbackPair pair("l2tpsim-emitted-" + tag);
@@ -90,8 +99,9 @@ bool has(const std::vector<std::string>& v, const std::string& part) {
 }
 
 TEST(EmittedScenario, WindowsLacCasePassesAgainstTheLnsItWasCapturedWith) {
-  const RunResult r = run_against(
-      {"--secret", "s3cret", "--authentication", "pap", "--user", "markw", "--password", "pw"}, "pass");
+  const RunResult r = run_against(like_the_captured_lns({"--secret", "s3cret", "--authentication", "pap",
+                                                         "--user", "markw", "--password", "pw"}),
+                                  "pass");
   SCOPED_TRACE(r.log);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.verdict, "pass");
@@ -100,8 +110,9 @@ TEST(EmittedScenario, WindowsLacCasePassesAgainstTheLnsItWasCapturedWith) {
 }
 
 TEST(EmittedScenario, FailsOnlyOnThePapVerdictWhenTheLnsDemandsChap) {
-  const RunResult r = run_against(
-      {"--secret", "s3cret", "--authentication", "chap", "--user", "markw", "--password", "pw"}, "chap");
+  const RunResult r = run_against(like_the_captured_lns({"--secret", "s3cret", "--authentication", "chap",
+                                                         "--user", "markw", "--password", "pw"}),
+                                  "chap");
   SCOPED_TRACE(r.log);
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.verdict, "fail");
@@ -109,6 +120,21 @@ TEST(EmittedScenario, FailsOnlyOnThePapVerdictWhenTheLnsDemandsChap) {
   const auto f = failed(r);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_TRUE(has(f, "PAP Authenticate-Ack"));
+}
+
+// Another make of LNS (l2tpsim's own names and capabilities) answers the same exchange: only the
+// SCCRP's check fails, on the values the capture pinned; everything after it still passes.
+TEST(EmittedScenario, FailsOnlyOnTheSccrpValuesAgainstAnotherMakeOfLns) {
+  const RunResult r = run_against(
+      {"--secret", "s3cret", "--authentication", "pap", "--user", "markw", "--password", "pw"}, "make");
+  SCOPED_TRACE(r.log);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.verdict, "fail");
+  ASSERT_EQ(r.checks.size(), 6u);
+  const auto f = failed(r);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(has(f, "SCCRP")) << f[0];
+  EXPECT_TRUE(r.checks[0].description.find("SCCRP") != std::string::npos && !r.checks[0].passed);
 }
 
 // The value of AVP `name` in a decoded message, as the decoder prints it ("" if absent).

@@ -88,9 +88,20 @@ TEST(ScenarioEmitter, WindowsLacBecomesAScenarioThatParsesWithItsStepsInCaptureO
     return std::find(sccrp.has_avps.begin(), sccrp.has_avps.end(), static_cast<std::uint16_t>(t)) !=
            sccrp.has_avps.end();
   };
-  EXPECT_TRUE(has(AvpType::HostName));
-  EXPECT_TRUE(has(AvpType::VendorName));
-  EXPECT_TRUE(has(AvpType::ProtocolVersion));
+  EXPECT_TRUE(has(AvpType::HostName));  // the site's name: present, any value
+  // The make and configuration: their values pinned, as Cisco sent them.
+  auto value = [&](AvpType t) {
+    for (const auto& v : sccrp.avp_values)
+      if (v.type == static_cast<std::uint16_t>(t)) return std::string(v.value.begin(), v.value.end());
+    return std::string("(none)");
+  };
+  EXPECT_EQ(value(AvpType::VendorName), "Cisco Systems, Inc.");
+  EXPECT_EQ(value(AvpType::ProtocolVersion), std::string("\x01\x00", 2));
+  EXPECT_EQ(value(AvpType::FirmwareRevision), std::string("\x11\x20", 2));
+  EXPECT_EQ(value(AvpType::ReceiveWindowSize), std::string("\x01\x2c", 2));
+  EXPECT_EQ(value(AvpType::FramingCapabilities), std::string(4, '\0'));
+  EXPECT_FALSE(has(AvpType::VendorName)) << "a pinned value is not asked for twice";
+  EXPECT_EQ(value(AvpType::HostName), "(none)");
   EXPECT_FALSE(has(AvpType::AssignedTunnelId));   // live
   EXPECT_FALSE(has(AvpType::Challenge));          // live
   EXPECT_FALSE(has(AvpType::ChallengeResponse));  // live

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/fault.hpp"
+#include "scenarios/message_match.hpp"
 
 namespace l2tp::scenario {
 namespace L2TPSIM_FILE_ID {
@@ -159,6 +160,39 @@ steps:
   EXPECT_EQ(s->steps[3].where.line, 19);
 }
 
+// avp-value pins an AVP's octets (hex, or text for a name); the match wants every one, by type.
+TEST(ScenarioParser, AvpValueExpectationsMatchOnlyTheseOctets) {
+  const auto s = parse(
+      "lac: {}\nsteps:\n"
+      "  - expect: {message: SCCRP, avp-value: [{type: firmware-revision, value: \"11 20\"},\n"
+      "             {type: vendor-name, text: \"Cisco\"}]}\n"
+      "  - expect: {message: SCCRP, avp-value: {type: 10, value: \"00 04\"}}\n");
+  ASSERT_TRUE(s) << s.error().message;
+  const auto& m = std::get<MessageMatch>(std::get<Expect>(s->steps[0].step).what);
+  ASSERT_EQ(m.avp_values.size(), 2u);
+  EXPECT_EQ(m.avp_values[0].type, 6);
+  EXPECT_EQ(m.avp_values[0].value, (Buffer{0x11, 0x20}));
+  EXPECT_EQ(m.avp_values[1].type, 8);
+  EXPECT_EQ(m.avp_values[1].value, (Buffer{'C', 'i', 's', 'c', 'o'}));
+  EXPECT_NE(m.to_string().find("with AVP 6 = 11 20"), std::string::npos) << m.to_string();
+  const auto& window = std::get<MessageMatch>(std::get<Expect>(s->steps[1].step).what);
+  ASSERT_EQ(window.avp_values.size(), 1u);
+
+  WireEntry e;
+  e.kind = WireEntry::Kind::Control;
+  e.name = "SCCRP";
+  e.avps = {2, 6, 7, 8};
+  e.avp_values = {{1, 0}, {0x11, 0x20}, {'h'}, {'C', 'i', 's', 'c', 'o'}};
+  EXPECT_TRUE(message_matches(m, e));
+  e.avp_values[1] = {0x11, 0x21};  // another firmware
+  EXPECT_FALSE(message_matches(m, e));
+  e.avp_values[1] = {0x11, 0x20};
+  e.avps = {2, 6, 7};  // no Vendor Name
+  e.avp_values.pop_back();
+  EXPECT_FALSE(message_matches(m, e));
+  EXPECT_FALSE(message_matches(window, e));
+}
+
 TEST(ScenarioParser, CommandLineVariablesOverrideTheFilesDefaults) {
   const std::string text = "vars: {n: 2}\nlac: {}\nsteps:\n  - open-tunnels: ${n}\n";
   auto s = parse(text, {});
@@ -285,6 +319,12 @@ INSTANTIATE_TEST_SUITE_P(
             "steps[0].expect.event", "not both"},
         Bad{"ExpectEventField", kLac + "steps:\n  - expect: {event: tunnel-up, has-avp: 9}\n", 3, 41,
             "steps[0].expect.has-avp", "applies to a message"},
+        Bad{"AvpValueBoth",
+            kLac + "steps:\n  - expect: {message: SCCRP, avp-value: {type: 8, value: \"61\", text: a}}\n", 3,
+            41, "steps[0].expect.avp-value", "as hex or as text"},
+        Bad{"AvpValueHex",
+            kLac + "steps:\n  - expect: {message: SCCRP, avp-value: [{type: 6, value: xyz}]}\n", 3, 59,
+            "steps[0].expect.avp-value[0].value", "hex octets"},
         Bad{"ExpectNoneCount", kLac + "steps:\n  - expect-none: {message: CDN, count: 2}\n", 3, 18,
             "steps[0].expect-none", "no count"},
         Bad{"Within", kLac + "steps:\n  - expect: {message: CDN, within: later}\n", 3, 36,
