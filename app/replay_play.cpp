@@ -66,14 +66,9 @@ int play_on_sockets(const PlayRun& run) {
     return 2;
   }
   cfg.local = *bound;
-  if (!run.pcap.empty()) {
-    auto writer = capture::PcapWriter::open(run.pcap);
-    if (!writer) {
-      std::cerr << "l2tpsim replay: cannot write " << run.pcap << ": " << writer.error() << "\n";
-      return 2;
-    }
-    shard.set_pcap(std::move(*writer));
-  }
+  std::optional<capture::PcapWriter> writer;
+  if (!open_replay_pcap(run, writer)) return 2;
+  if (writer) shard.set_pcap(std::move(*writer));
   // The replayers dial from the address actually bound.
   Played played;
   if (!run.all) {
@@ -154,6 +149,17 @@ int play_on_sockets(const PlayRun& run) {
       o.notes.push_back("the time limit ended the replay before the tunnel went down");
   }
   return report_replay(run, report);
+}
+
+bool open_replay_pcap(const PlayRun& run, std::optional<l2tp::capture::PcapWriter>& out) {
+  if (run.pcap.empty()) return true;
+  auto writer = l2tp::capture::PcapWriter::open(run.pcap);
+  if (!writer) {
+    std::cerr << "l2tpsim replay: cannot write " << run.pcap << ": " << writer.error() << "\n";
+    return false;
+  }
+  out.emplace(std::move(*writer));
+  return true;
 }
 
 int report_replay(const PlayRun& run, const l2tp::replay::ReplayReport& report) {

@@ -4,9 +4,11 @@
 // console and as --json, --junit and --html. `--sim`: replay_sim.hpp.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "capture/pcap_writer.hpp"
 #include "replay/replayer.hpp"
 
 namespace l2tpsim::app {
@@ -32,6 +34,10 @@ struct PlayRun {
 // fail_on_violation the live peer broke a MUST-level rule; 2 a socket or file that could not
 // be opened).
 int play_on_sockets(const PlayRun& run);
+
+// --pcap's writer into `out` (left empty without --pcap); false, said on stderr, when the file
+// cannot be written (exit status 2).
+bool open_replay_pcap(const PlayRun& run, std::optional<l2tp::capture::PcapWriter>& out);
 
 // The end of every replay, on sockets or simulated: the console summary, then --json, --junit
 // and --html (each written even when another fails); returns the exit status as above.

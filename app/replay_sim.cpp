@@ -121,14 +121,7 @@ int play_in_sim(const PlayRun& run) {
     return 2;
   }
   std::optional<capture::PcapWriter> pcap;
-  if (!run.pcap.empty()) {
-    auto writer = capture::PcapWriter::open(run.pcap);
-    if (!writer) {
-      std::cerr << "l2tpsim replay: cannot write " << run.pcap << ": " << writer.error() << "\n";
-      return 2;
-    }
-    pcap.emplace(std::move(*writer));
-  }
+  if (!open_replay_pcap(run, pcap)) return 2;
   replay::ReplayReport report;
   report.simulated = simulated_text(so.role, command, std::to_string(run.seed));
 

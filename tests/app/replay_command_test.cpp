@@ -2,30 +2,19 @@
 // --help, and the exit status of bad usage (--list and --play) and unreadable captures. The binary runs as a
 // separate process, so a crash is a failed exit status, not a dead test binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support/child_process.hpp"
-
-#ifndef L2TPSIM_BINARY
-#error "L2TPSIM_BINARY must be defined"
-#endif
+#include "tests/app/replay_cli.hpp"
 
 namespace l2tp {
 namespace L2TPSIM_FILE_ID {
 
-const std::string kCapture = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
-
-testing::CommandOutput replay(const std::string& args) {
-  return testing::run_capturing("'" + std::string(L2TPSIM_BINARY) + "' replay " + args);
-}
-
-int exit_code(const testing::CommandOutput& r) {
-  return WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
-}
+using replay_cli::exit_code;
+using replay_cli::replay;
+const std::string& kCapture = replay_cli::kWindowsCapture;
 
 TEST(ReplayCommand, ListsTheWindowsCiscoCapture) {
   const auto r = replay("'" + kCapture + "' --list");

@@ -4,31 +4,21 @@
 // --target or --listen, and --sim-options without --sim, are usage errors. The captures: the
 // Windows LAC / Cisco LNS one, and the l2tpsim run the replay tests record (recorded_run.hpp).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/app/replay_cli.hpp"
 #include "tests/replay/recorded_run.hpp"
-#include "tests/support/child_process.hpp"
-
-#ifndef L2TPSIM_BINARY
-#error "L2TPSIM_BINARY must be defined"
-#endif
 
 namespace l2tp {
 namespace L2TPSIM_FILE_ID {
 
-const std::string kWindows = std::string(L2TPSIM_TEST_DATA_DIR) + "/captures/jnetpcap-legacy_test-l2tp.pcap";
-
-testing::CommandOutput replay(const std::string& args) {
-  return testing::run_capturing("'" + std::string(L2TPSIM_BINARY) + "' replay " + args);
-}
-
-int exit_code(const testing::CommandOutput& r) {
-  return WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
-}
+using replay_cli::exit_code;
+using replay_cli::expect_usage_error;
+using replay_cli::replay;
+const std::string& kWindows = replay_cli::kWindowsCapture;
 
 // A temporary directory for one test's outputs, removed afterwards.
 struct Dir {
@@ -144,24 +134,19 @@ TEST(ReplaySimCommand, SameSeedGivesTheSamePcapBytes) {
 }
 
 TEST(ReplaySimCommand, SimWithAnAddressIsABadUsage) {
-  auto r = replay("'" + kWindows + "' --play lac --sim --target 127.0.0.1");
-  EXPECT_EQ(exit_code(r), 2);
-  EXPECT_NE(r.err.find("--sim replaces --target and --listen"), std::string::npos) << r.err;
-  r = replay("'" + kWindows + "' --play lns --sim --listen 127.0.0.1");
-  EXPECT_EQ(exit_code(r), 2);
-  EXPECT_NE(r.err.find("--sim replaces --target and --listen"), std::string::npos) << r.err;
-  r = replay("'" + kWindows + "' --play lac --target 127.0.0.1 --sim-options '--host-name x'");
-  EXPECT_EQ(exit_code(r), 2);
-  EXPECT_NE(r.err.find("--sim-options needs --sim"), std::string::npos) << r.err;
-  r = replay("'" + kWindows + "' --list --sim");
-  EXPECT_EQ(exit_code(r), 2);
+  const std::string capture = "'" + kWindows + "'";
+  expect_usage_error(capture + " --play lac --sim --target 127.0.0.1",
+                     "--sim replaces --target and --listen");
+  expect_usage_error(capture + " --play lns --sim --listen 127.0.0.1",
+                     "--sim replaces --target and --listen");
+  expect_usage_error(capture + " --play lac --target 127.0.0.1 --sim-options '--host-name x'",
+                     "--sim-options needs --sim");
+  expect_usage_error(capture + " --list --sim");
   // Options of `l2tpsim lns` only, and what virtual time can do.
-  r = replay("'" + kWindows + "' --play lac --sim --sim-options '--no-such-option'");
-  EXPECT_EQ(exit_code(r), 2);
-  EXPECT_NE(r.err.find("(the options of l2tpsim lns)"), std::string::npos) << r.err;
-  r = replay("'" + kWindows + "' --play lac --sim --sim-options '--radius 127.0.0.1 --radius-secret x'");
-  EXPECT_EQ(exit_code(r), 2);
-  EXPECT_NE(r.err.find("RADIUS"), std::string::npos) << r.err;
+  expect_usage_error(capture + " --play lac --sim --sim-options '--no-such-option'",
+                     "(the options of l2tpsim lns)");
+  expect_usage_error(capture + " --play lac --sim --sim-options '--radius 127.0.0.1 --radius-secret x'",
+                     "RADIUS");
 }
 
 TEST(ReplaySimCommand, HelpExplainsSim) {

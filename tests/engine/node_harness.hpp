@@ -13,6 +13,7 @@
 
 #include "engine/node.hpp"
 #include "engine/wire/message.hpp"
+#include "tests/support/sim_nodes.hpp"
 #include "tests/support/test_endpoints.hpp"
 
 namespace l2tp::node_testing {
@@ -112,18 +113,11 @@ inline Buffer sccrq(std::uint16_t assigned, std::optional<std::uint64_t> tie_bre
 }
 
 inline NodeConfig lns_node() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lns;
-  c.tunnel.host_name = "node-lns";
-  return c;
+  return testing::sim_lns_config("node-lns");
 }
 
 inline NodeConfig lac_node() {
-  NodeConfig c;
-  c.tunnel.role = tunnel::Role::Lac;
-  c.tunnel.host_name = "node-lac";
-  c.accept_tunnels = false;
-  return c;
+  return testing::sim_lac_config("node-lac");
 }
 
 }  // namespace l2tp::node_testing

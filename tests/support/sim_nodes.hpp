@@ -2,6 +2,8 @@
 // and "lns"; the LAC opens tunnels and accepts none) and a node's events of one kind.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -9,18 +11,18 @@
 
 namespace l2tp::testing {
 
-inline NodeConfig sim_lac_config() {
+inline NodeConfig sim_lac_config(std::string host_name = "lac") {
   NodeConfig c;
   c.tunnel.role = tunnel::Role::Lac;
-  c.tunnel.host_name = "lac";
+  c.tunnel.host_name = std::move(host_name);
   c.accept_tunnels = false;
   return c;
 }
 
-inline NodeConfig sim_lns_config() {
+inline NodeConfig sim_lns_config(std::string host_name = "lns") {
   NodeConfig c;
   c.tunnel.role = tunnel::Role::Lns;
-  c.tunnel.host_name = "lns";
+  c.tunnel.host_name = std::move(host_name);
   return c;
 }
 
