@@ -107,8 +107,8 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
       const std::string_view user = mschap_user_name(user_);
       response_value = mschap2_response_value(auth_challenge, peer_challenge, user, password_);
       const ChallengeResponseValue nt = generate_nt_response(auth_challenge, peer_challenge, user, password_);
-      expected_authenticator_response_ =
-          generate_authenticator_response(password_, nt, peer_challenge, auth_challenge, user);
+      expect_authenticator_response(id,
+                                    generate_authenticator_response(password_, nt, peer_challenge, auth_challenge, user));
       break;
     }
     case Method::Pap:
@@ -123,7 +123,7 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
   response_repeats_ = 0;
   chap_ids_answered_.set(id);
   constexpr std::size_t kUnansweredKept = 4;
-  if (method_ == Method::MsChapV2 || unanswered_.size() == kUnansweredKept) unanswered_.clear();
+  if (unanswered_.size() == kUnansweredKept) unanswered_.erase(unanswered_.begin());
   unanswered_.push_back(response_);
   ++transmissions_;
   out_.push_back(response_);
@@ -132,13 +132,26 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
     deadline_ = now + (cfg_.repeat_response ? cfg_.restart : cfg_.passive_wait());
 }
 
+void Client::expect_authenticator_response(std::uint8_t id, std::string response) {
+  constexpr std::size_t kKept = 4;
+  auto& e = expected_authenticator_responses_;
+  std::erase_if(e, [id](const auto& x) { return x.first == id; });
+  if (e.size() == kKept) e.erase(e.begin());
+  e.emplace_back(id, std::move(response));
+}
+
 void Client::handle_status(std::uint8_t code, std::uint8_t id, Bytes data) {
   // Success/Failure carry the Identifier of the Response they answer (RFC 1994 4.2). Under
   // reordering an old Challenge may arrive after the current one and be answered last, while
   // the authenticator judges the Response to the current one: a verdict for any Challenge we
-  // answered counts (the password is the same). MS-CHAPv2's Success is checked against our
-  // last Response, so there only that one counts.
-  const bool answered = method_ == Method::MsChapV2 ? id == challenge_id_ : chap_ids_answered_.test(id);
+  // answered counts (the password is the same). MS-CHAPv2's Success is checked against the
+  // authenticator response of the Response with its Identifier, so there only the last few
+  // count (those we still know the expected authenticator response of).
+  const std::string* expected = nullptr;
+  if (method_ == Method::MsChapV2)
+    for (const auto& [answered_id, response] : expected_authenticator_responses_)
+      if (answered_id == id) expected = &response;
+  const bool answered = method_ == Method::MsChapV2 ? expected != nullptr : chap_ids_answered_.test(id);
   if (!awaiting_status_ || !answered) return discard();
   awaiting_status_ = false;
   unanswered_ = {};
@@ -156,10 +169,9 @@ void Client::handle_status(std::uint8_t code, std::uint8_t id, Bytes data) {
   // when it is missing or wrong. Hex case is not held against the authenticator here.
   const auto success = parse_mschap2_success(peer_message_);
   if (!success) return finish(Outcome::Failure, "MS-CHAPv2 Success without an authenticator response (S=)");
-  if (upper(success->authenticator_response) != expected_authenticator_response_)
+  if (upper(success->authenticator_response) != *expected)
     return finish(Outcome::Failure, "authenticator response mismatch: got " +
-                                        success->authenticator_response + ", expected " +
-                                        expected_authenticator_response_);
+                                        success->authenticator_response + ", expected " + *expected);
   finish(Outcome::Success, success->text);
 }
 

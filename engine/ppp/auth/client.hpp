@@ -111,14 +111,18 @@ class Client {
   Buffer challenge_value_;
   Buffer response_;
   unsigned response_repeats_ = 0;  // rounds of Responses sent again for want of a verdict
-  // Our Responses still without a verdict, oldest first (at most 4; MS-CHAPv2: the last only).
+  // Our Responses still without a verdict, oldest first (at most 4).
   // All go again on a timeout: the authenticator answers only the one to its current Challenge,
   // and a stale Challenge overtaken on the way may have been answered after it.
   std::vector<Buffer> unanswered_;
   // The Identifiers of every Challenge we answered: a verdict for an earlier one counts too
   // (a Challenge overtaken on the way can make a stale one our last; MD5 and MS-CHAPv1 only).
   std::bitset<256> chap_ids_answered_;
-  std::string expected_authenticator_response_;  // MS-CHAPv2
+  // MS-CHAPv2: the authenticator response (S=) each of our last few Responses expects, by the
+  // Identifier of its Challenge, oldest first: a Success for a Response overtaken by a stale
+  // Challenge's is checked against its own (RFC 2759 5).
+  std::vector<std::pair<std::uint8_t, std::string>> expected_authenticator_responses_;
+  void expect_authenticator_response(std::uint8_t id, std::string response);
 };
 
 }  // namespace l2tp::ppp::auth

@@ -443,6 +443,43 @@ TEST(AuthClientMsChapV2, RepeatedChallengeKeepsThePeerChallenge) {
   EXPECT_EQ(c.client.outcome(), Outcome::Success);
 }
 
+// Seen in `lac --sim` under reordering: a stale Challenge (an earlier LCP's, delayed on the way)
+// arrives after we answered the current one, and we answer it too. The authenticator's Success
+// is for the current one (7): it counts, checked against that Response's own authenticator
+// response (RFC 2759 5). Without a verdict both Responses go again, so the authenticator, which
+// repeats its verdict only for the current Identifier (RFC 1994 4.2), is asked the right one.
+TEST(AuthClientMsChapV2, SuccessForAResponseOvertakenByAStaleChallengeCounts) {
+  Rfc2759Client c;
+  const Buffer stale = from_hex("00112233445566778899aabbccddeeff");
+  c.client.handle_packet(challenge(9, stale), at_seconds(0.15));
+  Buffer second;
+  ASSERT_TRUE(c.client.poll_transmit(second));
+  response_of(second, 9);
+  // A Success with an Identifier we never answered is not ours.
+  c.client.handle_packet(status(ChapCode::Success, 8, kRfc2759Success), at_seconds(0.2));
+  EXPECT_EQ(c.client.outcome(), Outcome::Pending);
+  EXPECT_EQ(c.client.discarded(), 1u);
+  c.client.handle_timeout(at_seconds(1.15));
+  const auto again = drain(c.client);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0], c.response);
+  EXPECT_EQ(again[1], second);
+  c.client.handle_packet(status(ChapCode::Success, 7, kRfc2759Success), at_seconds(1.2));
+  EXPECT_EQ(c.client.outcome(), Outcome::Success);
+  EXPECT_EQ(c.client.message(), "welcome");
+}
+
+// The Success for the stale Challenge's Response is checked against that Response: the RFC 2759
+// authenticator response of Response 7 does not pass for Response 9.
+TEST(AuthClientMsChapV2, P087_SuccessIsCheckedAgainstTheResponseItsIdentifierNames) {
+  Rfc2759Client c;
+  c.client.handle_packet(challenge(9, from_hex("00112233445566778899aabbccddeeff")), at_seconds(0.15));
+  drain(c.client);
+  c.client.handle_packet(status(ChapCode::Success, 9, kRfc2759Success), at_seconds(0.2));
+  EXPECT_EQ(c.client.outcome(), Outcome::Failure);
+  EXPECT_EQ(c.client.message().rfind("authenticator response mismatch: got S=407A", 0), 0u) << c.client.message();
+}
+
 TEST(AuthClientMsChapV2, DomainPrefixIsSentButNotHashed) {
   ScriptedRng rng;
   rng.queue_octets(kRfc2759PeerChallenge);
