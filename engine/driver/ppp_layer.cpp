@@ -271,6 +271,9 @@ void PppLayer::on_session_up(Node& node, TunnelId t, const SessionUp& up, Time n
   Entry& e = *slots_[slot];
   e.slot = slot;
   e.variant = variant;
+  // A call that came up after the teardown began (its ICRP was on the way) is cleared by it too:
+  // cancelled with the rest, not a failure of the phase it was in.
+  e.tearing_down = stopping_;
   index_.set(key.value(), slot);
   PppRecord& rec = e.record;
   rec.call = call_number(settings_, calls_);
@@ -613,6 +616,7 @@ bool PppLayer::close_link(Node& node, LinkKey key, Time now, const std::string& 
 }
 
 void PppLayer::stop_all(Time) {
+  stopping_ = true;
   for (auto& e : slots_)
     if (e) e->tearing_down = true;
 }

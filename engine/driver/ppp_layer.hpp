@@ -173,7 +173,8 @@ class PppLayer {
   // An LCP Echo-Request (RFC 1661 5.8) on the link of `key` now, `data` after the Magic-Number
   // (replay: the echoes the captured side sent). False when its LCP is not opened.
   bool send_echo(Node& node, LinkKey key, Bytes data, Time now);
-  // Teardown: every link ends (no Terminate exchange: the CDN follows at once).
+  // Teardown: every link ends (no Terminate exchange: the CDN follows at once), and so does every
+  // link made after it (a call whose setup crossed the teardown).
   void stop_all(Time now);
   // Hangs up one call as a PPP peer does (RFC 1661 5.5): an LCP Terminate-Request, and once
   // it is acknowledged or times out, the CDN (result 3, as for every call PPP ends). Replay
@@ -249,6 +250,7 @@ class PppLayer {
   TimerHeap* timers_ = &own_timers_;  // key: LinkKey::value()
   std::function<void(LinkKey, Decision)> later_;
   std::uint64_t calls_ = 0;
+  bool stopping_ = false;  // stop_all(): links made from now on end with the teardown too
   std::size_t links_up_ = 0;
   PppCounters counters_;
   Buffer frame_, packet_;

@@ -170,6 +170,30 @@ TEST(PppLayer, CloseLinkTerminatesLcpBeforeTheCdn) {
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"lac TermReq", "lns TermAck", "CDN 3"}));
   EXPECT_EQ(c.lac->ppp()->links(), 0u);
+  EXPECT_EQ(c.lac->ppp()->counters().up, 0u);
+  EXPECT_EQ(c.lac->ppp()->counters().closed, 1u);
+  EXPECT_EQ(c.lac->ppp()->counters().failed, 0u);
+}
+
+// The teardown's stop_all() covers calls whose setup crossed it: a call that comes up after it
+// and is then cleared while PPP negotiates ends closed (cancelled with the run), not failed in
+// the phase it was in. Seen in `lac --sim` under loss, where the ICRP of a call opened just
+// before --duration arrived after the teardown began.
+TEST(PppLayer, ALinkMadeAfterStopAllEndsWithTheTeardownNotAsAFailure) {
+  Churn c(/*records=*/10, /*failures=*/10);
+  c.lac->ppp()->stop_all(c.net.now());
+  const auto s = c.lac->node().open_session(c.tunnel, c.net.now());
+  ASSERT_TRUE(s);
+  c.net.pump(c.lac->node());
+  // Until the LAC's link is made (the ICCN was acknowledged), not until PPP is up.
+  for (int i = 0; i < 1000 && c.lac->ppp()->counters().links == 0; ++i) c.net.run(c.net.now() + secs(1), 1);
+  ASSERT_EQ(c.lac->ppp()->counters().links, 1u);
+  ASSERT_EQ(c.lac->ppp()->links_up(), 0u);
+  c.lac->node().close_session(c.tunnel, *s, ResultInfo{1, std::nullopt, "run finished"}, c.net.now());
+  c.net.pump(c.lac->node());
+  c.net.run(c.net.now() + secs(10));
+  EXPECT_EQ(c.lac->ppp()->links(), 0u);
+  EXPECT_EQ(c.lac->ppp()->counters().up, 0u);
   EXPECT_EQ(c.lac->ppp()->counters().closed, 1u);
   EXPECT_EQ(c.lac->ppp()->counters().failed, 0u);
 }
