@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/conform_sim.hpp"
 #include "app/ipsec_options.hpp"
 #include "app/peer_options.hpp"
 #include "app/ppp_options.hpp"
@@ -46,6 +47,15 @@ constexpr const char* kLacHelp =
     "JOB_COMPLETION_INDEX/N in a Kubernetes Indexed Job): each agent takes its own share of the tunnels,\n"
     "calls, rates, user numbers {n}, --local-address values and Tunnel IDs; --start-at starts them at one\n"
     "instant; 'l2tpsim report merge' makes one report of their JSON summaries.\n"
+    "\n"
+    "Virtual time: --sim runs the same LAC against l2tpsim's own LNS in this process, on a\n"
+    "simulated network (no sockets; 1 ms each way unless --sim-latency), with --sim-loss,\n"
+    "--sim-duplicate and --sim-reorder faults on every datagram. Time jumps to the next event, so\n"
+    "an hour of soak takes what its work takes; --seed repeats it frame for frame (the pcap has\n"
+    "virtual timestamps). The LNS takes 'l2tpsim lns' options from --sim-options; --duration is\n"
+    "required (virtual seconds). The reports are the usual ones, the LNS's after the LAC's:\n"
+    "  l2tpsim lac --sim --tunnels 10 --sessions 100 --setup-rate 500 --session-lifetime 5s-20s \\\n"
+    "      --duration 120 --sim-loss 0.05 --sim-options '--authentication chap' --seed 7\n"
     "\n"
     "Exit status: 0 every tunnel and call attempted came up (and was torn down); 1 some failed\n"
     "(the summary names the phase and the LNS's result/error codes) or setup did not finish\n"
@@ -92,6 +102,22 @@ void apply_load_options(l2tp::peers::RunnerConfig& cfg, const po::variables_map&
       redial_delay.empty() ? 1.0 : parse_number("redial-delay", redial_delay, 0, 86400)));
 }
 
+// --sim's network: its faults and latency; the --sim-* options need --sim.
+void apply_sim_options(LacSim& sim, const po::variables_map& vm, const std::string& loss,
+                       const std::string& duplicate, const std::string& reorder, const std::string& latency) {
+  if (!sim.on)
+    for (const char* o : {"sim-options", "sim-loss", "sim-duplicate", "sim-reorder", "sim-latency"})
+      if (vm.count(o)) throw UsageError(std::string("--") + o + " needs --sim");
+  sim.link.control_only = false;  // PPP frames are lost, duplicated and reordered too
+  sim.link.latency = std::chrono::milliseconds(1);
+  if (!loss.empty()) sim.link.loss = parse_number("sim-loss", loss, 0, 1);
+  if (!duplicate.empty()) sim.link.duplicate = parse_number("sim-duplicate", duplicate, 0, 1);
+  if (!reorder.empty()) sim.link.reorder = parse_number("sim-reorder", reorder, 0, 1);
+  if (!latency.empty())
+    sim.link.latency = std::chrono::duration_cast<l2tp::Duration>(
+        std::chrono::duration<double, std::milli>(parse_number("sim-latency", latency, 0, 60'000)));
+}
+
 // --agent / --agent-env (the whole run's options cut to this agent's slice) and --start-at.
 void apply_agent_options(l2tp::peers::RunnerConfig& cfg, const std::string& agent,
                          const std::string& agent_env, const std::string& start_at) {
@@ -119,7 +145,8 @@ void apply_agent_options(l2tp::peers::RunnerConfig& cfg, const std::string& agen
 // `l2tpsim lac` and a load scenario send from UDP port 1701 where the user gave no port, when it
 // is free (RouterOS, Cisco and xl2tpd do; some LNSs answer nothing else), else from an ephemeral
 // port (peers/lac_runner.cpp). A scenario whose steps open the calls sends from an ephemeral one.
-std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help, LacUse use) {
+std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std::ostream& help, LacUse use,
+                                                     LacSim* sim) {
   const bool prefer_1701 = use != LacUse::ScenarioSteps;
   std::string connect_to, tunnels = "1", sessions = "1", port = "0", setup_rate = "0";
   std::string ramp, max_outstanding, per_tunnel, lifetime, redial_delay, flap, flap_kind = "mix";
@@ -191,12 +218,34 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
         "(2026-12-05T21:50:00+00:00, ...Z) or Unix seconds; a time already past starts at once with a "
         "warning; SIGINT ends the wait");
 
+  std::string sim_loss, sim_duplicate, sim_reorder, sim_latency;
+  if (sim)
+    opts.add_options()("sim", po::bool_switch(&sim->on),
+                       "run in virtual time against l2tpsim's own LNS in this process (no sockets); "
+                       "--connect-to and --local-address default to 192.0.2.1 and 192.0.2.2 there")(
+        "sim-options", po::value(&sim->lns_options)->value_name("'OPTIONS'"),
+        "--sim: 'l2tpsim lns' options for the simulated LNS (its --secret, --user and --password "
+        "default to this LAC's); e.g. --sim-options '--authentication chap --max-sessions 50'")(
+        "sim-loss", po::value(&sim_loss)->value_name("P"),
+        "--sim: probability each datagram (control and PPP) is lost, 0-1 (default 0)")(
+        "sim-duplicate", po::value(&sim_duplicate)->value_name("P"),
+        "--sim: probability each datagram arrives twice, 0-1 (default 0)")(
+        "sim-reorder", po::value(&sim_reorder)->value_name("P"),
+        "--sim: probability each datagram is held back 30 ms behind later ones, 0-1 (default 0)")(
+        "sim-latency", po::value(&sim_latency)->value_name("MS"),
+        "--sim: one-way delay of the simulated network in ms (default 1)");
+
   l2tp::peers::RunnerConfig cfg;
   {
     const auto vm = parse_command_line(argc, argv, opts);
     if (vm.count("help")) {
       help << opts << "\n";
       return std::nullopt;
+    }
+    if (sim) apply_sim_options(*sim, vm, sim_loss, sim_duplicate, sim_reorder, sim_latency);
+    if (sim && sim->on) {
+      if (connect_to.empty()) connect_to = kSimDutAddress;
+      if (local_addresses.empty()) local_addresses.push_back(kSimTesterAddress);
     }
     if (connect_to.empty())
       throw UsageError("--connect-to is required (the LNS address, e.g. 192.0.2.1 or [::1]:1701)");
@@ -252,19 +301,22 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
 
 }  // namespace
 
-std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use) {
-  return lac_options(argc, argv, help, use);
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use,
+                                                    LacSim* sim) {
+  return lac_options(argc, argv, help, use, sim);
 }
 
 int run_lac(int argc, char** argv) {
   std::optional<l2tp::peers::RunnerConfig> cfg;
+  LacSim sim;
   try {
-    cfg = lac_options(argc, argv, std::cout, LacUse::Command);
+    cfg = lac_options(argc, argv, std::cout, LacUse::Command, &sim);
   } catch (const UsageError& e) {
     std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
     return 2;
   }
   if (!cfg) return 0;  // --help
+  if (sim.on) return run_lac_in_sim(*cfg, sim);
   return run_lac_config(*cfg);
 }
 

@@ -13,7 +13,8 @@ namespace l2tpsim::app {
 
 namespace sc = l2tp::scenario;
 
-int run_load_scenario(const sc::Scenario& s, l2tp::peers::RunnerConfig cfg, std::ostream& err) {
+int run_load_scenario(const sc::Scenario& s, l2tp::peers::RunnerConfig cfg, std::ostream& err,
+                      const std::function<int(l2tp::peers::RunnerConfig&)>& run) {
   sc::apply_scenario_config(s, cfg);
   // One copy of the rules per shard (a filter serves one thread; the shards are made one after
   // another on this thread), kept to say what they did once the run is over.
@@ -23,7 +24,7 @@ int run_load_scenario(const sc::Scenario& s, l2tp::peers::RunnerConfig cfg, std:
       filters.push_back(std::make_shared<sc::FaultFilter>(rules));
       return filters.back();
     };
-  const int status = run_lac_config(cfg);
+  const int status = run ? run(cfg) : run_lac_config(cfg);
   for (std::size_t i = 0; i < s.faults.size() && !filters.empty(); ++i) {
     std::uint64_t applied = 0;
     for (const auto& f : filters) applied += f->layer().stats().at(i).applied;

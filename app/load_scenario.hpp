@@ -6,6 +6,7 @@
 // shard's node and its sockets.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 
 #include "peers/runner.hpp"
@@ -15,6 +16,9 @@ namespace l2tpsim::app {
 
 // Runs it with `cfg` (its lac: block's configuration); l2tpsim lac's exit status. What its
 // faults did goes to `err` at the end.
-int run_load_scenario(const l2tp::scenario::Scenario& s, l2tp::peers::RunnerConfig cfg, std::ostream& err);
+// `run` runs the configuration made (default: on the network, run_lac_config; `run --sim lns`:
+// in virtual time).
+int run_load_scenario(const l2tp::scenario::Scenario& s, l2tp::peers::RunnerConfig cfg, std::ostream& err,
+                      const std::function<int(l2tp::peers::RunnerConfig&)>& run = {});
 
 }  // namespace l2tpsim::app

@@ -5,7 +5,9 @@
 
 #include <iosfwd>
 #include <optional>
+#include <string>
 
+#include "engine/sim/sim_net.hpp"
 #include "peers/runner.hpp"
 
 namespace l2tpsim::app {
@@ -22,13 +24,31 @@ inline constexpr const char* kLoadKeys[] = {
     "setup-rate",   "ramp", "max-outstanding", "sessions-per-tunnel", "session-lifetime",
     "redial-delay", "flap", "flap-kind"};
 
+// `l2tpsim lac --sim`: the run in virtual time against l2tpsim's own LNS (peers/sim_run.hpp).
+struct LacSim {
+  bool on = false;
+  std::string lns_options;  // --sim-options: `l2tpsim lns` options for the simulated LNS
+  l2tp::sim::LinkConfig link;
+};
+
 // argv as the command gets it (argv[0] is the command name). Throws UsageError naming the
-// option at fault. nullopt when --help was asked for (the help went to `help`).
-std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use);
+// option at fault. nullopt when --help was asked for (the help went to `help`). With `sim` (the
+// lac command only), the --sim options are taken too.
+std::optional<l2tp::peers::RunnerConfig> lac_config(int argc, char** argv, std::ostream& help, LacUse use,
+                                                    LacSim* sim = nullptr);
 std::optional<l2tp::peers::RunnerConfig> lns_config(int argc, char** argv, std::ostream& help);
 
 // l2tpsim lac's run of a configuration (the command's, or a load scenario's lac: block): the
 // agent line, --start-at, the IPsec phase, the runner; its exit status.
 int run_lac_config(l2tp::peers::RunnerConfig& cfg);
+
+// l2tpsim lac --sim's run (app/lac_sim.cpp): the LNS made from --sim-options, both in virtual
+// time; 2 for what cannot be simulated, else the LAC's exit status.
+int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim);
+// The same against an LNS configured by the caller (a load scenario's lns: block, `run --sim lns`),
+// which the reports name as `lns_is`; `who` prefixes the lines on stderr.
+int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerConfig lns,
+                            const std::string& lns_is, const l2tp::sim::LinkConfig& link,
+                            const std::string& who);
 
 }  // namespace l2tpsim::app

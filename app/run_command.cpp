@@ -69,10 +69,12 @@ constexpr const char* kRunHelp =
     "network is simulated (1 ms each way) and time jumps to the next event. ${trigger} makes the\n"
     "simulated LAC dial; a shell step running any other command (but true) makes the scenario not\n"
     "applicable, with the reason. Refused (status 2): use-ipsec in the tester's block; use-ipsec,\n"
-    "RADIUS or --tun for the DUT; a load scenario; --trigger. The reports are the same, marked\n"
+    "RADIUS or --tun for the DUT; --trigger. The reports are the same, marked\n"
     "simulated; the pcap has virtual timestamps (from 2026-01-01 00:00:00 UTC); --seed N (default:\n"
     "the file's seed:, else random; printed) repeats a run frame for frame:\n"
     "  l2tpsim run my-lac.yaml --sim lns --secret s3cret --sim-options '--authentication chap' --seed 7\n"
+    "A load scenario with --sim lns runs as `l2tpsim lac --sim`: its lac: block (with duration:)\n"
+    "against its own lns: block or l2tpsim's LNS from --sim-options, its faults: as on sockets.\n"
     "\noptions";
 
 // The one case's suite: its table and report files; the exit status.
@@ -163,6 +165,49 @@ int run_sim(const sc::Scenario& s, const std::string& file, sc::Role tester, Rol
   return report_run(suite, std::move(r), file, tester, *cfg, out);
 }
 
+// A load scenario in virtual time (`run FILE --sim lns`): its lac: block as `l2tpsim lac --sim`,
+// against its own lns: block (a self-test) or l2tpsim's LNS made from --sim-options; the file's
+// faults between the LAC's node and the simulated net, as on sockets.
+int run_load_sim(const sc::Scenario& s, const std::string& file, LacUse use, RoleDefaults d,
+                 const std::string& sim_options, std::string seed_text) {
+  const std::uint64_t seed = sim_seed(seed_text);
+  d["seed"] = seed_text;
+  const auto* listen = s.lns ? s.lns->find("listen") : nullptr;
+  if (s.lns && !listen) throw UsageError(file + ": a self-test's lns: block needs listen: ADDR[:PORT]");
+  if (!s.lac->find("connect-to"))
+    d["connect-to"] = listen ? listen->value : std::string(kSimDutAddress) + ":1701";
+  if (!s.lac->find("local-address")) d["local-address"] = kSimTesterAddress;
+  auto cfg = role_runner_config(*s.lac, d, use);
+  if (!cfg) {
+    std::cerr << cfg.error().to_string() << "\n";
+    return 2;
+  }
+  if (!cfg->duration) throw UsageError("--sim: " + file + "'s lac: block needs duration: (virtual seconds)");
+  // The LNS: the file's own lns: block (a self-test), --sim-options added, or l2tpsim's LNS from
+  // --sim-options alone; its secret and PPP user default to the LAC's.
+  SimOptions so;
+  so.role = "lns";
+  if (s.lns) so.base = role_arguments(*s.lns, {});
+  so.options = sim_options;
+  so.dut = cfg->connect_to.to_string();
+  so.secret = cfg->node.tunnel.secret;
+  if (cfg->ppp.enabled) {
+    so.user = cfg->ppp.user;
+    so.password = cfg->ppp.password;
+  }
+  so.seed = seed ^ 0x4C4E53ULL;
+  std::string command;
+  l2tp::peers::RunnerConfig lns = sim_dut(so, command).cfg;
+  const std::string lns_is = "`" + command + "`";
+  std::cout << "l2tpsim run: " << file << " (a load scenario: l2tpsim lac's run in virtual time)\n"
+            << std::flush;
+  l2tp::sim::LinkConfig link;
+  link.latency = std::chrono::milliseconds(1);
+  return run_load_scenario(s, *cfg, std::cerr, [&](l2tp::peers::RunnerConfig& c) {
+    return run_lac_against_sim_lns(c, lns, lns_is, link, "l2tpsim run");
+  });
+}
+
 }  // namespace
 
 int run_run(int argc, char** argv) {
@@ -242,10 +287,12 @@ int run_run(int argc, char** argv) {
     }
     const bool self_test = s->lac && s->lns;
     if (!sim.empty()) {
-      if (load)
-        throw UsageError(
-            "--sim: " + file +
-            " is a load scenario (l2tpsim lac's run with its load keys), which is not simulated");
+      if (load) {
+        if (sim != "lns")
+          throw UsageError("--sim " + sim + ": " + file +
+                           " is a load scenario: its LAC runs against an LNS, so use --sim lns");
+        return run_load_sim(*s, file, use, std::move(d), sim_options, seed_text);
+      }
       const std::string dut_role = tester == sc::Role::Lac ? "lns" : "lac";
       if (sim != dut_role)
         throw UsageError("--sim " + sim + ": " + file + " plays the " +

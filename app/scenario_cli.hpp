@@ -12,6 +12,7 @@
 
 #include "capture/pcap_writer.hpp"
 #include "reports/conformance_report.hpp"
+#include "scenarios/parser.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace l2tpsim::app {

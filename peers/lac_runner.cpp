@@ -8,7 +8,6 @@
 // is opened again when a call needs it. With --proxy-auth every ICCN carries proxy LCP and
 // authentication (RFC 2661 4.4.5).
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <memory>
 #include <ostream>
@@ -30,8 +29,9 @@ const ResultInfo kFlapCdn{1, std::nullopt, "flap (l2tpsim --flap)"};
 
 class LacRunner final : public Runner {
  public:
-  LacRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err)
-      : Runner(cfg, "lac", out, err),
+  LacRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+            std::unique_ptr<RunHost> host = nullptr)
+      : Runner(cfg, "lac", out, err, std::move(host)),
         total_(std::uint64_t{cfg.tunnels} * cfg.sessions_per_tunnel),
         slots_(cfg.tunnels),
         reopen_(cfg.tunnels_on_demand || cfg.churn.active()) {
@@ -44,7 +44,7 @@ class LacRunner final : public Runner {
   std::optional<std::string> bind_sockets() override {
     for (std::size_t i = 0; i < cfg_.local.size(); ++i) {
       const auto& local = cfg_.local[i];
-      auto bound = shard_.bind(local);
+      auto bound = host_.bind(local, false);
       if (!bound && i < cfg_.local_port_preferred.size() && cfg_.local_port_preferred[i]) {
         // Port 1701 is only preferred: taken (another LAC, an LNS on the same address), an
         // ephemeral port does, but an LNS that answers only port 1701 will stay silent.
@@ -53,7 +53,7 @@ class LacRunner final : public Runner {
         const std::string error = bound.error();
         const auto colon = error.rfind(": ");  // "cannot bind UDP ADDR:PORT: what the kernel said"
         const std::string why = colon == std::string::npos ? error : error.substr(colon + 2);
-        bound = shard_.bind(any);
+        bound = host_.bind(any, false);
         if (bound)
           err_ << "l2tpsim lac: note: UDP port " << local.port << " on " << local.addr.to_string()
                << " is not free (" << why << "); sending from " << bound->to_string()
@@ -64,7 +64,7 @@ class LacRunner final : public Runner {
     }
     if (cfg_.make_filter) {
       filter_ = cfg_.make_filter();
-      shard_.set_filter(filter_.get());
+      host_.set_filter(filter_.get());
     }
     return std::nullopt;
   }
@@ -77,7 +77,7 @@ class LacRunner final : public Runner {
     }
     const RateProfile profile = cfg_.ramp ? *cfg_.ramp : RateProfile::constant(cfg_.setup_rate);
     pacer_.emplace(profile, cfg_.max_outstanding, now);
-    shard_.on_deadline([this](Node& n, Time t) { on_pace(n, t); });
+    host_.on_deadline([this](Node& n, Time t) { on_pace(n, t); });
     if (cfg_.churn.active()) churn_.emplace(cfg_.churn, cfg_.seed, now);
     service(node, now);
     arm(now);
@@ -118,7 +118,7 @@ class LacRunner final : public Runner {
     if (pacing_stopped_) return std::string("setup is stopped (POST /control/stop-setup or the teardown)");
     if (!pacer_) return std::string("this run opens no calls (--sessions 0): it has no setup rate");
     Time at{};
-    shard_.act([&](Node&, Time now) {
+    host_.act([&](Node&, Time now) {
       pacer_->set_rate(calls_per_s, now);
       at = now;
     });
@@ -129,7 +129,7 @@ class LacRunner final : public Runner {
   void stop_setup() override {
     pacing_stopped_ = true;
     armed_.reset();
-    shard_.set_deadline(std::nullopt);
+    host_.set_deadline(std::nullopt);
     if (churn_) churn_->stop();
   }
 
@@ -312,12 +312,16 @@ class LacRunner final : public Runner {
     std::optional<Time> next;
     if (opened_ < total_ || (churn_ && churn_->redials_due(now) > 0)) next = now + pacer_->interval(now);
     if (churn_)
-      if (const auto t = churn_->next_due(); t && (!next || *t < *next)) next = std::max(*t, now);
+      if (const auto t = churn_->next_due(); t && (!next || *t < *next))
+        // Already due: a redial the pacer has no slot for yet (service() just ran). At the pacer's
+        // next slot, not now again: in virtual time that would hold the clock still for ever, on
+        // sockets it woke the shard on every tick of the batch grid for nothing.
+        next = *t > now ? *t : now + pacer_->interval(now);
     if (!next) return;
-    next = shard_.align(*next);
+    next = host_.align(*next);
     if (armed_ && *armed_ <= *next) return;
     armed_ = next;
-    shard_.set_deadline(next);
+    host_.set_deadline(next);
   }
 
   // The shard's deadline fell due (inside its handler, before its drain).
@@ -363,6 +367,11 @@ class LacRunner final : public Runner {
 
 int run_lac(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
   return run_role<LacRunner>(cfg, "lac", out, err);
+}
+
+std::unique_ptr<Runner> make_lac_runner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+                                        std::unique_ptr<RunHost> host) {
+  return std::make_unique<LacRunner>(cfg, out, err, std::move(host));
 }
 
 }  // namespace l2tp::peers

@@ -15,17 +15,19 @@ namespace {
 
 class LnsRunner final : public Runner {
  public:
-  LnsRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) : Runner(cfg, "lns", out, err) {}
+  LnsRunner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+            std::unique_ptr<RunHost> host = nullptr)
+      : Runner(cfg, "lns", out, err, std::move(host)) {}
 
  protected:
   std::optional<std::string> bind_sockets() override {
     for (const auto& local : cfg_.local) {
-      auto bound = shard_.bind(local, cfg_.reuse_port);
+      auto bound = host_.bind(local, cfg_.reuse_port);
       if (!bound) return "--listen: " + bound.error();
     }
     if (cfg_.ipsec.admits) {
       ipsec_filter_ = std::make_unique<ipsec::RequiredFilter>(cfg_.ipsec.admits, err_, "l2tpsim lns: ");
-      shard_.set_filter(ipsec_filter_.get());
+      host_.set_filter(ipsec_filter_.get());
     }
     return std::nullopt;
   }
@@ -33,14 +35,14 @@ class LnsRunner final : public Runner {
   void start(Node&, Time) override {
     if (!standalone()) return;  // the sharded run says it once
     err_ << "l2tpsim lns: listening on";
-    for (const auto& l : shard_.local_endpoints()) err_ << " " << l.to_string();
+    for (const auto& l : host_.local_endpoints()) err_ << " " << l.to_string();
     if (authorizer_) err_ << "; PPP peers judged by " << authorizer_->describe();
     err_ << "\n" << std::flush;
   }
 
   void extend_json(nlohmann::json& j) const override {
     nlohmann::json listen = nlohmann::json::array();
-    for (const auto& l : shard_.local_endpoints()) listen.push_back(l.to_string());
+    for (const auto& l : host_.local_endpoints()) listen.push_back(l.to_string());
     j["listen"] = std::move(listen);
     if (!cfg_.ipsec.report.is_null()) {
       j["ipsec"] = cfg_.ipsec.report;
@@ -56,6 +58,11 @@ class LnsRunner final : public Runner {
 
 int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err) {
   return run_role<LnsRunner>(cfg, "lns", out, err);
+}
+
+std::unique_ptr<Runner> make_lns_runner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+                                        std::unique_ptr<RunHost> host) {
+  return std::make_unique<LnsRunner>(cfg, out, err, std::move(host));
 }
 
 }  // namespace l2tp::peers

@@ -157,8 +157,8 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";
-  o << "  datagrams: " << r.transport.received << " in, " << r.transport.sent << " out, "
-    << r.transport.wakeups << " wake-ups";
+  o << "  datagrams: " << r.transport.received << " in, " << r.transport.sent << " out";
+  if (r.transport.wakeups) o << ", " << r.transport.wakeups << " wake-ups";  // none in virtual time
   if (r.transport.send_errors) o << ", " << r.transport.send_errors << " send errors";
   if (r.node.decode_errors) o << ", " << r.node.decode_errors << " malformed";
   if (r.node.unknown_tunnel) o << ", " << r.node.unknown_tunnel << " for unknown tunnels";

@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <cmath>
 #include <csignal>
 #include <fstream>
 #include <ostream>
 
+#include "peers/asio_run_host.hpp"
 #include "peers/ppp/ppp_report.hpp"
 #include "peers/start_at.hpp"
 #include "peers/stats/stats_server.hpp"
@@ -37,36 +37,32 @@ double process_cpu_s() {
 
 }  // namespace
 
-Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err)
+Runner::Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err,
+               std::unique_ptr<RunHost> host)
     : cfg_(cfg),
       role_(std::move(role)),
       out_(out),
       err_(err),
-      shard_(io_, cfg.node, cfg.seed),
+      owned_host_(host ? std::move(host)
+                       : std::make_unique<AsioRunHost>(cfg.node, cfg.seed, cfg.batch_interval)),
+      host_(*owned_host_),
       ppp_rng_(cfg.seed ^ 0x5050505050505050ULL),
       checker_(cfg.node.tunnel.secret),
       identity_tap_(&checker_tap_, role_ == "lac" ? MessageType::Sccrp : MessageType::Sccrq,
-                    cfg.node.tunnel.secret),
-      signals_(io_, SIGINT, SIGTERM),
-      tick_(io_),
-      duration_timer_(io_),
-      teardown_timer_(io_),
-      teardown_pace_timer_(io_) {
-  shard_.set_batch_interval(cfg.batch_interval);
-}
+                    cfg.node.tunnel.secret) {}
 
 double Runner::elapsed_s() const {
-  return to_seconds(SteadyTime::now() - started_);
+  return to_seconds(host_.now() - started_);
 }
 
 namespace {
 
 // What `report merge` needs to put several runs (agents) on one clock and tell them apart: the
 // layout's version, the timeline's second 0 as wall-clock time, the agent and its --start-at.
-void add_identity(nlohmann::json& extra, const RunnerConfig& cfg, Time origin) {
+void add_identity(nlohmann::json& extra, const RunnerConfig& cfg, Time origin, Time now) {
   extra["summary_schema"] = kSummarySchema;
   const auto since_origin = std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::nanoseconds(to_ns(SteadyTime::now()) - to_ns(origin)));
+      std::chrono::nanoseconds(to_ns(now) - to_ns(origin)));
   extra["origin_unix_ms"] = unix_ms(std::chrono::system_clock::now() - since_origin);
   if (cfg.agent) extra["agent"] = {{"index", cfg.agent->index}, {"count", cfg.agent->count}};
   if (cfg.start_at) extra["start_at_unix_ms"] = unix_ms(*cfg.start_at);
@@ -80,7 +76,7 @@ int Runner::run() {
   if (cfg_.stats_listen) {
     StatsServer::Host host{[this](std::string why) { post_teardown(std::move(why)); },
                            [this](std::string line) {
-                             boost::asio::post(io_, [this, line = std::move(line)] {
+                             host_.post([this, line = std::move(line)] {
                                if (status_shown_ && tty_) err_ << "\n";
                                err_ << "l2tpsim " << role_ << ": " << line << "\n" << std::flush;
                              });
@@ -112,7 +108,7 @@ std::optional<int> Runner::prepare() {
       err_ << prefix << "--pcap: " << writer.error() << "\n";
       return 2;
     }
-    shard_.set_pcap(std::move(*writer));
+    host_.set_pcap(std::move(*writer));
   }
   if (!cfg_.json_path.empty() && !std::ofstream(cfg_.json_path)) {
     err_ << prefix << "--json: cannot write " << cfg_.json_path << "\n";
@@ -129,11 +125,11 @@ std::optional<int> Runner::prepare() {
     if (cfg_.shared_authorizer)
       authorizer_ = std::make_unique<LockedAuthorizer>(cfg_.shared_authorizer);
     else if (cfg_.make_authorizer)
-      authorizer_ = cfg_.make_authorizer(io_, ppp_rng_);
-    shard_.set_ppp(std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get()));
-    ppp_ = shard_.ppp();
+      authorizer_ = cfg_.make_authorizer(host_.io(), ppp_rng_);
+    host_.set_ppp(std::make_unique<PppLayer>(cfg_.ppp, role, ppp_rng_, authorizer_.get()));
+    ppp_ = host_.ppp();
     ppp_->on_later_decision([this](LinkKey key, Decision d) {
-      shard_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
+      host_.act([&](Node& node, Time now) { ppp_->decided(node, key, d, now); });
     });
     if (!cfg_.ppp.tun.empty()) {
       if (auto ok = TunDevice::check_available(); !ok) {
@@ -142,17 +138,17 @@ std::optional<int> Runner::prepare() {
       }
       // Packets the kernel routes into an interface enter the run like any outside input.
       tun_ = std::make_unique<TunSink>(
-          io_, cfg_.ppp.tun,
+          host_.io(), cfg_.ppp.tun,
           [this](LinkKey key, Bytes packet) {
-            shard_.act([&](Node& node, Time now) { ppp_->send_ip(node, key, packet, now); });
+            host_.act([&](Node& node, Time now) { ppp_->send_ip(node, key, packet, now); });
           },
           err_, prefix);
       ppp_->set_sink(tun_.get());
     }
   }
 
-  shard_.set_tap(&identity_tap_);  // then the checker
-  shard_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
+  host_.set_tap(&identity_tap_);  // then the checker
+  host_.on_event([this](Node& node, const NodeEvent& ev, Time now) {
     stats_.on_event(ev, tearing_down_);
     if (std::holds_alternative<TunnelUp>(ev.event.body)) {
       half_open_gone_.erase(ev.tunnel.value);
@@ -163,7 +159,8 @@ std::optional<int> Runner::prepare() {
     if (const auto* v = std::get_if<PeerViolation>(&ev.event.body))
       checker_.engine_violation(std::string(to_string(v->rule)), v->detail, now);
     handle_event(node, ev, now);
-    if (role_ == "lac" && !setup_cpu_s_ && !tearing_down_ && setup_complete()) setup_cpu_s_ = process_cpu_s();
+    if (role_ == "lac" && !setup_cpu_s_ && !tearing_down_ && !host_.virtual_time() && setup_complete())
+      setup_cpu_s_ = process_cpu_s();
     end_if_finished();
   });
   return std::nullopt;
@@ -171,23 +168,20 @@ std::optional<int> Runner::prepare() {
 
 void Runner::launch(bool standalone) {
   standalone_ = standalone;
-  if (standalone)
-    signals_.async_wait([this](const boost::system::error_code& ec, int sig) { on_signal(ec, sig); });
-  started_ = SteadyTime::now();
+  if (standalone) host_.on_signal([this](int sig) { on_signal(sig); });
+  started_ = host_.now();
   origin_ = cfg_.timeline_origin.value_or(started_);
   stats_.timeline.set_origin(origin_);
   // One decode per datagram: without a filter the node takes each datagram just after the tap
   // numbered it, so the checker judges the node's decoding. (Datagrams the overload gate
   // refuses reach no node and are not judged.)
-  if (!shard_.has_filter()) {
-    shard_.node().set_inbound_observer(&checker_);
+  if (!host_.has_filter()) {
+    host_.node().set_inbound_observer(&checker_);
     checker_tap_.node_decodes(true);
   }
-  shard_.act([this](Node& node, Time now) { start(node, now); });
+  host_.act([this](Node& node, Time now) { start(node, now); });
   if (cfg_.duration) {
-    duration_timer_.expires_after(*cfg_.duration);
-    duration_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+    host_.arm(RunHost::Timer::Duration, started_ + *cfg_.duration, [this] {
       duration_ended_ = true;
       begin_teardown(ResultInfo{1, std::nullopt, "run finished"}, "--duration reached");
     });
@@ -196,19 +190,15 @@ void Runner::launch(bool standalone) {
 }
 
 void Runner::loop() {
-  io_.run();
+  host_.run();
   // Accounting Stops the teardown queued (RADIUS) get a moment to go out, unless a second
   // signal asked to exit at once.
-  if (authorizer_ && !interrupted_ && authorizer_->pending()) {
-    const auto limit = std::chrono::steady_clock::now() + kAccountingGrace;
-    io_.restart();
-    while (authorizer_->pending() && io_.run_one_until(limit)) {
-    }
-  }
+  if (authorizer_ && !interrupted_ && authorizer_->pending())
+    host_.settle([this] { return authorizer_->pending(); }, kAccountingGrace);
 }
 
 RunResult Runner::result() {
-  const Time end = SteadyTime::now();
+  const Time end = host_.now();
   // The last second, as far as it went.
   sample_timeline(static_cast<std::size_t>(std::max(0.0, std::floor(to_seconds(end - origin_)))));
   return summarize(end, std::move(stats_));
@@ -216,7 +206,7 @@ RunResult Runner::result() {
 
 RunResult Runner::live_result() const {
   // A copy: the run goes on counting into stats_ (its second under way is sampled at its tick).
-  return summarize(SteadyTime::now(), stats_);
+  return summarize(host_.now(), stats_);
 }
 
 RunResult Runner::summarize(Time end, RunStats stats) const {
@@ -230,16 +220,16 @@ RunResult Runner::summarize(Time end, RunStats stats) const {
   if (teardown_started_) r.teardown_s = to_seconds(teardown_ended_.value_or(end) - *teardown_started_);
   r.torn_down = torn_down_;
   r.interrupted = interrupted_;
-  r.channel = stats.channel_totals(shard_.node());
-  r.node = shard_.node().stats();
-  r.transport = shard_.stats();
-  if (const auto* pcap = shard_.pcap()) r.pcap_frames = pcap->stats().written;
+  r.channel = stats.channel_totals(host_.node());
+  r.node = host_.node().stats();
+  r.transport = host_.stats();
+  if (const auto* pcap = host_.pcap()) r.pcap_frames = pcap->stats().written;
   stats.peer_violations = checker_.total();
   stats.violations_by_rule = checker_.by_rule();
   r.violations = checker_.kept();
   if (role_ == "lac") {
     r.peer = cfg_.connect_to.to_string();
-    r.local = shard_.local_endpoints();
+    r.local = host_.local_endpoints();
     r.sends_per_message = 1 + cfg_.node.tunnel.reliability.max_retries;
   }
   res.setup_finished = setup_finished();
@@ -252,7 +242,8 @@ RunResult Runner::summarize(Time end, RunStats stats) const {
     res.ppp_limits = PppRecordLimits{cfg_.ppp.session_records, cfg_.ppp.failure_records};
   }
   extend_json(res.extra);
-  add_identity(res.extra, cfg_, origin_);
+  add_identity(res.extra, cfg_, origin_, host_.now());
+  if (!cfg_.simulated.empty()) res.extra["simulated"] = cfg_.simulated;
   res.stats = std::move(stats);
   if (res.stats.first_attempt && res.stats.last_session_up)
     r.setup_s = to_seconds(*res.stats.last_session_up - *res.stats.first_attempt);
@@ -295,6 +286,8 @@ int Runner::report(const RunResult& res, std::ostream& err) {
          << " half-open at once\n";
   const auto ppp_role = role_ == "lac" ? ppp::Role::Client : ppp::Role::Server;
   if (res.has_ppp) out_ << ppp_text(res.ppp, res.ppp_records, ppp_role);
+  if (res.extra.contains("simulated"))
+    out_ << "  simulated: " << res.extra["simulated"].get<std::string>() << "\n";
   if (res.duration_ended && !res.setup_finished)
     out_ << "  setup did not finish within --duration: some calls were never attempted or never came up\n";
   if (res.setup_cpu_s && res.setup_finished && stats.sessions_established > 0)
@@ -326,25 +319,24 @@ int Runner::exit_code(const std::string& role, const RunResult& r) {
 }
 
 void Runner::post_signal(bool first) {
-  boost::asio::post(io_, [this, first] {
+  host_.post([this, first] {
     if (first) {
       signalled_ = true;
       begin_teardown(ResultInfo{6, std::nullopt, "l2tpsim shutting down"}, "");
       return;
     }
-    Time reack_until = SteadyTime::now();
+    Time reack_until = host_.now();
     interrupted_ = holding(reack_until) != Holding::Reack;
     finish();
   });
 }
 
 void Runner::post_forwarded(const net::Endpoint& local, const net::Endpoint& from, Buffer bytes) {
-  boost::asio::post(
-      io_, [this, local, from, bytes = std::move(bytes)] { shard_.take_forwarded(local, from, bytes); });
+  host_.post([this, local, from, bytes = std::move(bytes)] { shard().take_forwarded(local, from, bytes); });
 }
 
 void Runner::post_teardown(std::string why) {
-  boost::asio::post(io_, [this, why = std::move(why)] {
+  host_.post([this, why = std::move(why)] {
     if (tearing_down_) return;
     signalled_ = true;  // as after a SIGINT: the StopCCN's re-acknowledging does not hold the exit
     if (standalone_) {
@@ -379,14 +371,13 @@ StatusCounts Runner::counts() const {
     c.ppp_up = ppp_->links_up();
     c.ppp_failed = ppp_->counters().failed;
   }
-  c.half_open = shard_.half_open();
-  c.new_peers_refused = shard_.stats().new_peers_refused;
-  c.retransmissions = stats_.channel_totals(shard_.node()).retransmissions;
+  c.half_open = host_.half_open();
+  c.new_peers_refused = host_.stats().new_peers_refused;
+  c.retransmissions = stats_.channel_totals(host_.node()).retransmissions;
   return c;
 }
 
-void Runner::on_signal(const boost::system::error_code& ec, int sig) {
-  if (ec) return;
+void Runner::on_signal(int sig) {
   if (!tearing_down_) {
     signalled_ = true;
     if (status_shown_ && tty_) err_ << "\n";
@@ -394,12 +385,12 @@ void Runner::on_signal(const boost::system::error_code& ec, int sig) {
          << ": tearing down (CDN, StopCCN); again to exit at once\n";
     // StopCCN Result Code 6 (4.4.2): requester is being shut down.
     begin_teardown(ResultInfo{6, std::nullopt, "l2tpsim shutting down"}, "");
-    signals_.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
+    host_.on_signal([this](int s) { on_signal(s); });
     return;
   }
   // Only re-acknowledging the peer's StopCCN left (5.7): our teardown is complete, so ending
   // that wait cuts nothing short.
-  Time reack_until = SteadyTime::now();
+  Time reack_until = host_.now();
   interrupted_ = holding(reack_until) != Holding::Reack;
   finish();
 }
@@ -407,16 +398,16 @@ void Runner::on_signal(const boost::system::error_code& ec, int sig) {
 void Runner::end_if_finished() {
   if (tearing_down_ || !finished_by_itself()) return;
   // Not from inside a drain: the teardown acts on the node itself.
-  boost::asio::post(io_, [this] { begin_teardown(ResultInfo{1, std::nullopt, ""}, "nothing left to do"); });
+  host_.post([this] { begin_teardown(ResultInfo{1, std::nullopt, ""}, "nothing left to do"); });
 }
 
 void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
   if (tearing_down_) return;
   setup_done_before_teardown_ = setup_complete();
   tearing_down_ = true;
-  teardown_started_ = SteadyTime::now();
+  teardown_started_ = host_.now();
   stop_setup();
-  duration_timer_.cancel();
+  host_.cancel(RunHost::Timer::Duration);
   if (!why.empty() && (tty_ || cfg_.progress)) {
     if (status_shown_ && tty_) err_ << "\n";
     err_ << "l2tpsim " << role_ << ": " << why << ": tearing down\n";
@@ -424,8 +415,8 @@ void Runner::begin_teardown(const ResultInfo& stop, const std::string& why) {
   teardown_stop_ = stop;
   // CDN for every established call first, so the peer sees each one cleared; each tunnel's
   // StopCCN follows its calls' CDNs through its control channel, in order.
-  teardown_pacer_.emplace(stats_.up_sessions(), cfg_.teardown_rate, SteadyTime::now());
-  shard_.act([&](Node&, Time now) {
+  teardown_pacer_.emplace(stats_.up_sessions(), cfg_.teardown_rate, host_.now());
+  host_.act([&](Node&, Time now) {
     if (ppp_) ppp_->stop_all(now);
   });
   pace_teardown();
@@ -437,7 +428,7 @@ void Runner::pace_teardown() {
   // 200,000 events in the node before the drain that follows (50 MB at the peak of a burst run).
   constexpr std::size_t kChunk = 1024;
   Time acted{};
-  shard_.act([&](Node& node, Time now) {
+  host_.act([&](Node& node, Time now) {
     acted = now;
     teardown_pacer_->release(now, kChunk, [&](const TeardownPacer::Call& c, bool last_of_tunnel) {
       node.close_session(TunnelId{c.first}, SessionId{c.second}, kAdminCdn, now);
@@ -447,25 +438,23 @@ void Runner::pace_teardown() {
     if (teardown_pacer_->done()) node.close_all(teardown_stop_, now);
   });
   if (teardown_pacer_->done()) {
-    teardown_sent_ = SteadyTime::now();
+    teardown_sent_ = host_.now();
     return;
   }
   if (teardown_pacer_->due(acted)) {  // the next chunk at once, after what is queued
-    boost::asio::post(io_, [this] {
+    host_.post([this] {
       if (teardown_pacer_) pace_teardown();
     });
     return;
   }
-  teardown_pace_timer_.expires_after(teardown_pacer_->interval());
-  teardown_pace_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) pace_teardown();
-  });
+  host_.arm(RunHost::Timer::TeardownPace, host_.now() + teardown_pacer_->interval(),
+            [this] { pace_teardown(); });
 }
 
 Runner::Holding Runner::holding(Time& reack_until) const {
   bool open = false, reack = false;
-  const Time now = SteadyTime::now();
-  shard_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
+  const Time now = host_.now();
+  host_.node().for_each_tunnel([&](const tunnel::Tunnel& t) {
     using S = tunnel::TunnelState;
     const S s = t.state();
     // A tunnel the peer never completed (no SCCCN: a flood's, or one caught mid-setup) has no
@@ -493,10 +482,8 @@ Runner::Holding Runner::holding(Time& reack_until) const {
 }
 
 void Runner::arm_teardown_check() {
-  teardown_timer_.expires_after(kTeardownPoll);
-  teardown_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    const Time now = SteadyTime::now();
+  host_.arm(RunHost::Timer::TeardownCheck, host_.now() + kTeardownPoll, [this] {
+    const Time now = host_.now();
     Time reack_until = now;
     const Holding h = holding(reack_until);
     if (h == Holding::Nothing) {
@@ -533,9 +520,7 @@ void Runner::arm_teardown_check() {
 
 void Runner::arm_tick() {
   // At whole seconds from the origin, without drift: each tick closes one second of the timeline.
-  tick_.expires_at(SteadyTime::to_steady(origin_ + kTick * ++ticks_));
-  tick_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  host_.arm(RunHost::Timer::Tick, origin_ + kTick * ++ticks_, [this] {
     on_tick();
     arm_tick();
   });
@@ -543,8 +528,8 @@ void Runner::arm_tick() {
 
 void Runner::sample_timeline(std::size_t second) {
   TimelineTotals t;
-  t.retransmissions = stats_.channel_totals(shard_.node()).retransmissions;
-  const tunnel::TunnelStats data = stats_.tunnel_totals(shard_.node());
+  t.retransmissions = stats_.channel_totals(host_.node()).retransmissions;
+  const tunnel::TunnelStats data = stats_.tunnel_totals(host_.node());
   t.data_sent = data.data_sent;
   t.data_received = data.data_received;
   t.data_dropped = data.data_dropped;
@@ -561,7 +546,7 @@ void Runner::sample_timeline(std::size_t second) {
 }
 
 void Runner::on_tick() {
-  if (const double s = std::floor(to_seconds(SteadyTime::now() - origin_)); s >= 1) {
+  if (const double s = std::floor(to_seconds(host_.now() - origin_)); s >= 1) {
     sample_timeline(static_cast<std::size_t>(s) - 1);
   }
   if (standalone_) {
@@ -590,16 +575,9 @@ void Runner::print_status() {
 }
 
 void Runner::finish() {
-  if (shard_.stopped()) return;
-  teardown_ended_ = SteadyTime::now();
-  boost::system::error_code ec;
-  signals_.cancel(ec);
-  tick_.cancel();
-  duration_timer_.cancel();
-  teardown_timer_.cancel();
-  teardown_pace_timer_.cancel();
-  shard_.stop();
-  io_.stop();
+  if (host_.stopped()) return;
+  teardown_ended_ = host_.now();
+  host_.stop();
 }
 
 }  // namespace l2tp::peers

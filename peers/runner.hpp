@@ -7,8 +7,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -28,6 +26,7 @@
 #include "peers/passive_checker.hpp"
 #include "peers/peer_identity.hpp"
 #include "peers/ppp/locked_authorizer.hpp"
+#include "peers/run_host.hpp"
 #include "peers/run_report.hpp"
 #include "peers/run_stats.hpp"
 #include "peers/session_churn.hpp"
@@ -103,6 +102,10 @@ struct RunnerConfig {
   // JSON `ipsec` block, and for `lns --use-ipsec required` whether a source came through an SA.
   ipsec::IpsecHooks ipsec;
 
+  // A run in virtual time (peers/sim_run.hpp): how, against what, and the seed that repeats it;
+  // in the summary and the JSON (`simulated`). Empty on the network.
+  std::string simulated;
+
   // Set by sharded_run.cpp for each shard: bind with SO_REUSEPORT (LNS), the shared authorizer.
   bool reuse_port = false;
   std::shared_ptr<SharedAuthorizer> shared_authorizer;
@@ -136,9 +139,18 @@ nlohmann::json summary_json(const RunResult& r, const std::vector<std::string>& 
 int run_lac(const RunnerConfig& cfg, std::ostream& out, std::ostream& err);
 int run_lns(const RunnerConfig& cfg, std::ostream& out, std::ostream& err);
 
+class Runner;
+// The role runners on a host the caller made (virtual time: peers/sim_run.hpp).
+std::unique_ptr<Runner> make_lac_runner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+                                        std::unique_ptr<RunHost> host);
+std::unique_ptr<Runner> make_lns_runner(const RunnerConfig& cfg, std::ostream& out, std::ostream& err,
+                                        std::unique_ptr<RunHost> host);
+
 class Runner {
  public:
-  Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err);
+  // On `host` (peers/run_host.hpp); nullptr: on the network, an AsioRunHost of its own.
+  Runner(const RunnerConfig& cfg, std::string role, std::ostream& out, std::ostream& err,
+         std::unique_ptr<RunHost> host = nullptr);
   virtual ~Runner() = default;
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
@@ -170,11 +182,13 @@ class Runner {
   // From another thread: --stats-listen's POST /control/teardown, the teardown a first SIGINT
   // starts; a standalone run says so on stderr with `why`.
   void post_teardown(std::string why);
-  Shard& shard() { return shard_; }
+  // The socket shard of a run on the network (a sharded run's shards always are).
+  Shard& shard() { return *host_.sockets(); }
   // Sharded: the whole run's JSON goes here (the shards' own configurations have none).
   void set_json_path(std::string path) { cfg_.json_path = std::move(path); }
   void set_timeline_origin(Time origin) { cfg_.timeline_origin = origin; }
-  boost::asio::io_context& io() { return io_; }
+  boost::asio::io_context& io() { return host_.io(); }
+  RunHost& host() { return host_; }
 
  protected:
   // Binds the sockets (through shard_.bind); an error message ends the run with exit code 2.
@@ -204,20 +218,20 @@ class Runner {
   std::string role_;
   std::ostream& out_;
   std::ostream& err_;
-  boost::asio::io_context io_;
-  Shard shard_;
+  std::unique_ptr<RunHost> owned_host_;
+  RunHost& host_;
   RunStats stats_;
   SeededRng ppp_rng_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<TunSink> tun_;  // --tun
-  PppLayer* ppp_ = nullptr;       // the shard's (its driver owns the links)
+  PppLayer* ppp_ = nullptr;       // the host's (its driver owns the links)
   // Every message from the peer against the rules (the checker sees the wire through the tap).
   PassiveChecker checker_;
   CheckingTap checker_tap_{checker_};
   IdentityTap identity_tap_;
 
  private:
-  void on_signal(const boost::system::error_code& ec, int sig);
+  void on_signal(int sig);
   void arm_tick();
   void on_tick();
   // The timeline's sample of the cumulative counters at the end of second `second`.
@@ -239,8 +253,6 @@ class Runner {
   // Setup finished (every call came up or failed) before any teardown cancelled the rest.
   bool setup_finished() const { return tearing_down_ ? setup_done_before_teardown_ : setup_complete(); }
 
-  boost::asio::signal_set signals_;
-  boost::asio::steady_timer tick_, duration_timer_, teardown_timer_, teardown_pace_timer_;
   Time started_{};
   std::optional<Time> teardown_started_, teardown_ended_;
   std::optional<TeardownPacer> teardown_pacer_;

@@ -38,7 +38,7 @@ std::optional<Time> SimNet::next_due() const {
   std::optional<Time> next;
   if (!queue_.empty()) next = queue_.top().at;
   for (const auto& h : hosts_)
-    if (auto t = h->driver->poll_timeout(); t && (!next || *t < *next)) next = t;
+    if (auto t = h->halted_ ? std::nullopt : h->driver->poll_timeout(); t && (!next || *t < *next)) next = t;
   return next;
 }
 
@@ -108,7 +108,7 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
     if (!queue_.empty() && queue_.top().at <= now_) {
       InFlight f = queue_.top();
       queue_.pop();
-      if (Host* h = host_at(f.to)) {
+      if (Host* h = host_at(f.to); h && !h->halted_) {
         ++delivered_;
         if (keep_log_) log_.push_back(Delivered{now_, f.from, f.to, f.bytes});
         if (h->hook) h->hook(WireDirection::In, f.from, f.to, f.bytes, now_);
@@ -120,7 +120,7 @@ std::size_t SimNet::run(Time until, std::size_t max_steps) {
     }
     bool served = false;
     for (auto& h : hosts_)
-      if (auto t = h->driver->poll_timeout(); t && *t <= now_) {
+      if (auto t = h->halted_ ? std::nullopt : h->driver->poll_timeout(); t && *t <= now_) {
         h->driver->handle_timeout(now_);
         h->driver->drain(now_, *h);
         if (auto after = h->driver->poll_timeout(); !after || *after > now_) served = true;

@@ -48,6 +48,9 @@ class SimNet {
   // The host of `n` leaves the net (a process that ended, a socket closed): what is in flight to
   // it is dropped on arrival. Never from inside that host's drain.
   void remove_driver(const Node& n);
+  // The host of `n` stops (a run that ended) but its node stays to be read: it sends nothing
+  // more, what arrives for it is dropped and its deadlines are not served.
+  void halt(const Node& n) { host_of(n).halted_ = true; }
   // Host `n` listens on `addr` too (a LAC sending from several addresses, an LNS on several).
   void add_address(const Node& n, const net::Endpoint& addr) { host_of(n).more.push_back(addr); }
   // Every datagram host `n` sends (past its filter) and receives (before it), as the pcap tap at
@@ -102,6 +105,8 @@ class SimNet {
     std::unique_ptr<Driver> driver;
     std::vector<NodeEvent> events;
     WireHook hook;
+    bool halted_ = false;
+    bool halted() const override { return halted_; }
     void transmit(const net::Endpoint& from, const net::Endpoint& to, const Buffer& bytes,
                   Time now) override {
       if (hook) hook(WireDirection::Out, from, to, bytes, now);

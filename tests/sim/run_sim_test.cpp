@@ -142,8 +142,9 @@ TEST(RunSim, WhatCannotRunInVirtualTimeIsRefusedOrNotApplicableWithTheReason) {
   refused(d + "/echo.yaml --sim lac", "use --sim lns");
   refused(d + "/echo.yaml --sim lns --sim-options '--use-ipsec required --ipsec-secret k'", "IPsec");
   refused(d + "/echo.yaml --sim lns --sim-options '--radius 127.0.0.1 --radius-secret x'", "RADIUS");
-  refused(std::string(L2TPSIM_SOURCE_DIR) + "/scenarios/library/examples/load-soak.yaml --sim lns",
-          "load scenario");
+  // A load scenario runs with --sim lns (tests/app/lac_sim_command_test.cpp); its LAC needs an LNS.
+  refused(std::string(L2TPSIM_SOURCE_DIR) + "/scenarios/library/examples/load-soak.yaml --sim lac",
+          "is a load scenario: its LAC runs against an LNS, so use --sim lns");
   refused(d + "/echo.yaml --sim lac --trigger 'xl2tpd-control c x'", "--trigger");
   refused(d + "/echo.yaml --sim-options '--no-ppp'", "only with --sim");
 }

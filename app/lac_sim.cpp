@@ -1,0 +1,100 @@
+// l2tpsim lac --sim: the LAC's run in virtual time against l2tpsim's own LNS (peers/sim_run.hpp).
+// The LNS is configured as `l2tpsim lns` from --sim-options (app/conform_sim.hpp's sim_dut), its
+// secret and PPP user defaulting to the LAC's so that the run comes up unless told otherwise.
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "app/conform_sim.hpp"
+#include "app/peer_options.hpp"
+#include "app/role_config.hpp"
+#include "peers/sim_run.hpp"
+
+namespace l2tpsim::app {
+
+namespace {
+
+// What of the LAC's own configuration needs the network or a clock (nullopt: nothing).
+std::optional<std::string> lac_not_simulated(const l2tp::peers::RunnerConfig& cfg) {
+  if (!cfg.duration)
+    return "--sim needs --duration (virtual seconds from the start of setup to the teardown)";
+  if (cfg.ipsec.settings.enabled())
+    return "--use-ipsec needs the kernel and charon: it cannot run with --sim";
+  if (cfg.ppp.enabled && !cfg.ppp.tun.empty()) return "--tun needs the kernel: it cannot run with --sim";
+  if (cfg.stats_listen) return "--stats-listen serves a run in real time: it cannot run with --sim";
+  if (cfg.agent || cfg.start_at) return "--agent and --start-at share a run over machines: not with --sim";
+  return std::nullopt;
+}
+
+// The simulated network as the reports say it: "2 ms each way, 5% lost, 1% reordered".
+std::string network_text(const l2tp::sim::LinkConfig& link) {
+  auto number = [](double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  };
+  std::string t = number(std::chrono::duration<double, std::milli>(link.latency).count()) + " ms each way";
+  if (link.loss > 0) t += ", " + number(link.loss * 100) + "% lost";
+  if (link.duplicate > 0) t += ", " + number(link.duplicate * 100) + "% duplicated";
+  if (link.reorder > 0) t += ", " + number(link.reorder * 100) + "% reordered";
+  return t;
+}
+
+}  // namespace
+
+int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
+  if (auto why = lac_not_simulated(cfg)) {
+    std::cerr << "l2tpsim lac: " << *why << "\n(see 'l2tpsim lac --help')\n";
+    return 2;
+  }
+  SimOptions so;
+  so.role = "lns";
+  so.options = sim.lns_options;
+  so.dut = cfg.connect_to.to_string();
+  so.secret = cfg.node.tunnel.secret;
+  if (cfg.ppp.enabled) {
+    so.user = cfg.ppp.user;
+    so.password = cfg.ppp.password;
+  } else {
+    so.defaults.emplace_back("no-ppp", "");
+  }
+  so.seed = cfg.seed ^ 0x4C4E53ULL;  // its own random numbers, from the run's seed
+  std::string command;
+  l2tp::scenario::SimDut lns;
+  try {
+    lns = sim_dut(so, command);
+  } catch (const UsageError& e) {
+    std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
+    return 2;
+  }
+  return run_lac_against_sim_lns(cfg, lns.cfg, "`" + command + "`", sim.link, "l2tpsim lac");
+}
+
+int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerConfig lns,
+                            const std::string& lns_is, const l2tp::sim::LinkConfig& link,
+                            const std::string& who) {
+  if (auto why = lac_not_simulated(cfg)) {
+    std::cerr << who << ": " << *why << "\n";
+    return 2;
+  }
+  if (auto why = l2tp::scenario::sim_unsupported(l2tp::scenario::Role::Lns, lns)) {
+    std::cerr << who << ": the simulated LNS: " << *why << "\n";
+    return 2;
+  }
+  if (cfg.threads > 1)
+    std::cerr << who << ": note: --threads " << cfg.threads
+              << " is ignored with --sim (one thread, virtual time)\n";
+  const std::string seed = std::to_string(cfg.seed);
+  cfg.simulated = "virtual time, no sockets, against l2tpsim's own lns as " + lns_is + "; " +
+                  network_text(link) + "; --seed " + seed + " repeats it";
+  lns.simulated = "virtual time, no sockets, against the simulated LAC above; --seed " + seed + " repeats it";
+  lns.json_path.clear();  // the LAC's reports are the run's; the LNS's summary follows its own
+  lns.html_path.clear();
+  std::cerr << who << ": simulated: against " << lns_is << " (--seed " << seed << ")\n";
+  // A fixed start: the same seed gives the same pcap, timestamps included (as conform --sim).
+  const l2tp::Time start{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
+  return l2tp::peers::run_lac_in_sim(cfg, lns, cfg.seed, link, start, std::cout, std::cerr);
+}
+
+}  // namespace l2tpsim::app
