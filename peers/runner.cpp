@@ -550,6 +550,10 @@ void Runner::on_tick() {
     sample_timeline(static_cast<std::size_t>(s) - 1);
   }
   if (standalone_) {
+    // In virtual time a second passes in a moment: a line per second of the wall, not of the run.
+    const auto wall = std::chrono::steady_clock::now();
+    if (host_.virtual_time() && status_shown_ && wall - last_status_wall_ < std::chrono::seconds(1)) return;
+    last_status_wall_ = wall;
     if (tty_ || cfg_.progress) print_status();
     return;
   }

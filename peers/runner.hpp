@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -279,8 +280,9 @@ class Runner {
   std::unordered_set<std::uint16_t> half_open_gone_;
   std::uint64_t last_established_ = 0;
   double last_tick_s_ = 0;
-  Time origin_{};          // the timeline's second 0
-  std::size_t ticks_ = 0;  // ticks armed so far, at origin + n seconds
+  std::chrono::steady_clock::time_point last_status_wall_{};  // virtual time: the last line's wall time
+  Time origin_{};                                             // the timeline's second 0
+  std::size_t ticks_ = 0;                                     // ticks armed so far, at origin + n seconds
 };
 
 }  // namespace l2tp::peers

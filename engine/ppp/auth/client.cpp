@@ -107,8 +107,8 @@ void Client::handle_challenge(std::uint8_t id, Bytes data, Time now) {
       const std::string_view user = mschap_user_name(user_);
       response_value = mschap2_response_value(auth_challenge, peer_challenge, user, password_);
       const ChallengeResponseValue nt = generate_nt_response(auth_challenge, peer_challenge, user, password_);
-      expect_authenticator_response(id,
-                                    generate_authenticator_response(password_, nt, peer_challenge, auth_challenge, user));
+      expect_authenticator_response(
+          id, generate_authenticator_response(password_, nt, peer_challenge, auth_challenge, user));
       break;
     }
     case Method::Pap:

@@ -477,7 +477,8 @@ TEST(AuthClientMsChapV2, P087_SuccessIsCheckedAgainstTheResponseItsIdentifierNam
   drain(c.client);
   c.client.handle_packet(status(ChapCode::Success, 9, kRfc2759Success), at_seconds(0.2));
   EXPECT_EQ(c.client.outcome(), Outcome::Failure);
-  EXPECT_EQ(c.client.message().rfind("authenticator response mismatch: got S=407A", 0), 0u) << c.client.message();
+  EXPECT_EQ(c.client.message().rfind("authenticator response mismatch: got S=407A", 0), 0u)
+      << c.client.message();
 }
 
 TEST(AuthClientMsChapV2, DomainPrefixIsSentButNotHashed) {
