@@ -56,6 +56,8 @@ int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
   if (cfg.ppp.enabled) {
     so.user = cfg.ppp.user;
     so.password = cfg.ppp.password;
+    // Room for any load: the LNS's own default pool (a /16) refuses the 65,534th call.
+    so.defaults.emplace_back("remote-address", "10.64.0.2-10.127.255.254");
   } else {
     so.defaults.emplace_back("no-ppp", "");
   }

@@ -54,6 +54,8 @@ TEST(LacSimCommand, PacedSoakWithChurnComesUpAndTearsDown) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("the simulated LNS (l2tpsim lns in this process):"), std::string::npos) << r.out;
+  // A pool for any load (the LNS's own default, a /16, would refuse the 65,534th call).
+  EXPECT_NE(r.err.find("--remote-address 10.64.0.2-10.127.255.254"), std::string::npos) << r.err;
   const auto j = json_of(dir.file("lac.json"));
   // Churn redials: more calls came up than were asked for at first.
   EXPECT_GT(j["sessions_established"].get<int>(), 200);
