@@ -43,25 +43,31 @@ std::string network_text(const l2tp::sim::LinkConfig& link) {
 
 }  // namespace
 
-int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
-  if (auto why = lac_not_simulated(cfg)) {
-    std::cerr << "l2tpsim lac: " << *why << "\n(see 'l2tpsim lac --help')\n";
-    return 2;
-  }
+SimOptions sim_lns_options(const l2tp::peers::RunnerConfig& lac, const std::string& options,
+                           std::uint64_t seed) {
   SimOptions so;
   so.role = "lns";
-  so.options = sim.lns_options;
-  so.dut = cfg.connect_to.to_string();
-  so.secret = cfg.node.tunnel.secret;
-  if (cfg.ppp.enabled) {
-    so.user = cfg.ppp.user;
-    so.password = cfg.ppp.password;
+  so.options = options;
+  so.dut = lac.connect_to.to_string();
+  so.secret = lac.node.tunnel.secret;
+  if (lac.ppp.enabled) {
+    so.user = lac.ppp.user;
+    so.password = lac.ppp.password;
     // Room for any load: the LNS's own default pool (a /16) refuses the 65,534th call.
     so.defaults.emplace_back("remote-address", "10.64.0.2-10.127.255.254");
   } else {
     so.defaults.emplace_back("no-ppp", "");
   }
-  so.seed = cfg.seed ^ 0x4C4E53ULL;  // its own random numbers, from the run's seed
+  so.seed = seed ^ 0x4C4E53ULL;  // its own random numbers, from the run's seed
+  return so;
+}
+
+int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
+  if (auto why = lac_not_simulated(cfg)) {
+    std::cerr << "l2tpsim lac: " << *why << "\n(see 'l2tpsim lac --help')\n";
+    return 2;
+  }
+  const SimOptions so = sim_lns_options(cfg, sim.lns_options, cfg.seed);
   std::string command;
   l2tp::scenario::SimDut lns;
   try {

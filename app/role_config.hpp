@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "app/conform_sim.hpp"
 #include "engine/sim/sim_net.hpp"
 #include "peers/runner.hpp"
 
@@ -45,6 +46,11 @@ int run_lac_config(l2tp::peers::RunnerConfig& cfg);
 // l2tpsim lac --sim's run (app/lac_sim.cpp): the LNS made from --sim-options, both in virtual
 // time; 2 for what cannot be simulated, else the LAC's exit status.
 int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim);
+// What the simulated LNS of a LAC's run in virtual time is made from (conform_sim.hpp's sim_dut):
+// `options` (--sim-options) on top of the LAC's secret, PPP user and password, --no-ppp when it
+// has none, a pool for any load, and a seed of its own from `seed`.
+SimOptions sim_lns_options(const l2tp::peers::RunnerConfig& lac, const std::string& options,
+                           std::uint64_t seed);
 // The same against an LNS configured by the caller (a load scenario's lns: block, `run --sim lns`),
 // which the reports name as `lns_is`; `who` prefixes the lines on stderr.
 int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerConfig lns,

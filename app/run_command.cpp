@@ -185,17 +185,8 @@ int run_load_sim(const sc::Scenario& s, const std::string& file, LacUse use, Rol
   if (!cfg->duration) throw UsageError("--sim: " + file + "'s lac: block needs duration: (virtual seconds)");
   // The LNS: the file's own lns: block (a self-test), --sim-options added, or l2tpsim's LNS from
   // --sim-options alone; its secret and PPP user default to the LAC's.
-  SimOptions so;
-  so.role = "lns";
+  SimOptions so = sim_lns_options(*cfg, sim_options, seed);
   if (s.lns) so.base = role_arguments(*s.lns, {});
-  so.options = sim_options;
-  so.dut = cfg->connect_to.to_string();
-  so.secret = cfg->node.tunnel.secret;
-  if (cfg->ppp.enabled) {
-    so.user = cfg->ppp.user;
-    so.password = cfg->ppp.password;
-  }
-  so.seed = seed ^ 0x4C4E53ULL;
   std::string command;
   l2tp::peers::RunnerConfig lns = sim_dut(so, command).cfg;
   const std::string lns_is = "`" + command + "`";
