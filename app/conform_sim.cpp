@@ -104,9 +104,7 @@ std::uint64_t sim_seed(std::string& text) {
 std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut) {
   l2tp::sim::LinkConfig link;
   link.latency = std::chrono::milliseconds(1);
-  // A fixed start: the same seed gives the same pcap, timestamps included.
-  const l2tp::Time start{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
-  return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), start, link);
+  return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), kSimStart, link);
 }
 
 std::string simulated_text(const std::string& dut_role, const std::string& command,

@@ -5,6 +5,7 @@
 // and what the reports say of a simulated run: one place for both commands.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +21,9 @@ namespace l2tpsim::app {
 // documentation addresses (RFC 5737), which reach nothing real.
 inline constexpr const char* kSimDutAddress = "192.0.2.1";
 inline constexpr const char* kSimTesterAddress = "192.0.2.2";
+// Where virtual time starts, 2026-01-01T00:00:00Z: the same seed gives the same pcap, timestamps
+// included.
+inline const l2tp::Time kSimStart{std::chrono::seconds(1'767'225'600)};
 
 struct SimOptions {
   std::string role;     // "lns" or "lac": the DUT's

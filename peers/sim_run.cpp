@@ -93,7 +93,7 @@ class SimRunHost final : public RunHost {
   void on_deadline(std::function<void(Node&, Time)> hook) override { on_deadline_ = std::move(hook); }
   Time align(Time t) const override { return t; }  // no batching: nothing wakes up in virtual time
   Node& node() override { return driver().node(); }
-  const Node& node() const override { return const_cast<SimRunHost*>(this)->driver().node(); }
+  const Node& node() const override { return driver().node(); }
   const TransportStats& stats() const override { return stats_; }
   std::size_t half_open() const override { return 0; }
   void stop() override {
