@@ -11,13 +11,6 @@ namespace l2tp::peers {
 
 namespace {
 
-// Steps of the net at one instant before the hosts' own timers go first anyway: a deadline that
-// stays due would otherwise hold virtual time still for ever.
-constexpr unsigned kMaxStepsAtOneInstant = 100'000;
-// Rounds of the hosts' own timers at one instant before the run is declared stuck: a timer that
-// re-arms at the instant it fires would hold virtual time still for ever (a bug; say so and end).
-constexpr unsigned kMaxFiresAtOneInstant = 1'000'000;
-
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_sim_signal(int sig) {
   g_signal = sig;
@@ -215,40 +208,35 @@ void SimRun::deliver_signal(int sig) {
   for (auto* h : hosts_) h->signal(sig);
 }
 
-void SimRun::run_until(const std::function<bool()>& done) {
-  unsigned at_one_instant = 0, fires_at_one_instant = 0;
-  Time last = now();
-  while (!done()) {
-    if (const int sig = g_signal; sig != 0 && catching_signals_) {
+// The hosts' side of the one loop of virtual time (engine/sim/sim_loop): a caught signal and
+// posted work first, then their timers.
+class SimRun::Owner final : public sim::LoopOwner {
+ public:
+  Owner(SimRun& run, const std::function<bool()>& until) : run_(run), until_(until) {}
+  bool done() const override { return until_(); }
+  bool run_posted() override {
+    if (const int sig = g_signal; sig != 0 && run_.catching_signals_) {
       g_signal = 0;
-      deliver_signal(sig);
-      continue;
+      run_.deliver_signal(sig);
+      return true;
     }
-    if (!posted_.empty()) {
-      auto f = std::move(posted_.front());
-      posted_.pop_front();
-      f();
-      continue;
-    }
-    const auto own = next_own();
-    const auto net_next = net_.next_due();
-    if (!own && !net_next) return;  // nothing will ever happen again
-    // The net first when it is due no later than the hosts' timers (unless it has held the clock
-    // still for too long and a timer is waiting).
-    if (net_next && (!own || (*net_next <= *own && at_one_instant < kMaxStepsAtOneInstant))) {
-      net_.run(*net_next, 1);
-      at_one_instant = now() == last ? at_one_instant + 1 : 0;
-      last = now();
-      continue;
-    }
-    at_one_instant = 0;
-    if (own) net_.advance_to(*own);
-    fires_at_one_instant = now() == last ? fires_at_one_instant + 1 : 0;
-    if (fires_at_one_instant > kMaxFiresAtOneInstant)
-      throw SimStuck("virtual time stood still: a timer kept falling due at the same instant");
-    last = now();
-    fire_due();
+    if (run_.posted_.empty()) return false;
+    auto f = std::move(run_.posted_.front());
+    run_.posted_.pop_front();
+    f();
+    return true;
   }
+  std::optional<Time> next_own() const override { return run_.next_own(); }
+  void fire_due(Time) override { run_.fire_due(); }
+
+ private:
+  SimRun& run_;
+  const std::function<bool()>& until_;
+};
+
+void SimRun::run_until(const std::function<bool()>& done) {
+  Owner owner(*this, done);
+  sim::run_loop(net_, owner);
 }
 
 int run_lac_in_sim(const RunnerConfig& lac_cfg, const RunnerConfig& lns_cfg, std::uint64_t seed,
@@ -267,7 +255,7 @@ int run_lac_in_sim(const RunnerConfig& lac_cfg, const RunnerConfig& lns_cfg, std
     // after a SIGINT (what lingers to re-acknowledge a StopCCN does so only briefly).
     lns->post_teardown("the simulated LAC's run ended");
     lns->loop();
-  } catch (const SimStuck& e) {
+  } catch (const sim::SimStuck& e) {
     err << "l2tpsim lac: the simulation stopped at " << to_seconds(sim.now() - start) << " s: " << e.what()
         << " (a bug in l2tpsim: please report it with the command and --seed)\n";
     return 1;

@@ -4,10 +4,10 @@
 // jumps to the next arrival, deadline or runner timer, and a seed repeats the run frame for
 // frame. A thousand virtual seconds of soak take what their work takes, not a thousand seconds.
 //
-// One loop serves every host of the run: posted work first, then whichever comes first of the
-// net's next arrival or driver deadline and the hosts' own timers (the runner's tick, duration
-// and teardown timers, the LAC's pace deadline). SIGINT and SIGTERM are caught while it runs
-// and go to the hosts that asked for them, as on the network.
+// The one loop of virtual time (engine/sim/sim_loop) serves every host of the run: posted work
+// first, then whichever comes first of the net's next arrival or driver deadline and the hosts'
+// own timers (the runner's tick, duration and teardown timers, the LAC's pace deadline). SIGINT and SIGTERM
+// are caught while it runs and go to the hosts that asked for them, as on the network.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -16,9 +16,9 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
-#include <stdexcept>
 #include <vector>
 
+#include "engine/sim/sim_loop.hpp"
 #include "engine/sim/sim_net.hpp"
 #include "peers/run_host.hpp"
 #include "peers/runner.hpp"
@@ -26,11 +26,6 @@
 namespace l2tp::peers {
 
 class SimRunHost;
-
-// Thrown by SimRun::run_until when virtual time cannot move on (a bug).
-struct SimStuck : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 class SimRun {
  public:
@@ -42,7 +37,8 @@ class SimRun {
 
   // A host for one runner of this run, its node drawing random numbers from `seed`.
   std::unique_ptr<RunHost> host(const NodeConfig& cfg, std::uint64_t seed);
-  // Runs until `done`, or until nothing is scheduled any more.
+  // Runs until `done`, or until nothing is scheduled any more. Throws sim::SimStuck when
+  // virtual time cannot move on (a bug).
   void run_until(const std::function<bool()>& done);
 
   sim::SimNet& net() { return net_; }
@@ -52,11 +48,8 @@ class SimRun {
 
  private:
   friend class SimRunHost;
+  class Owner;
 
-  // Thrown by SimRun::run_until when virtual time cannot move on (a bug).
-  struct SimStuck : std::runtime_error {
-    using std::runtime_error::runtime_error;
-  };
   // The earliest of the hosts' own timers and deadlines.
   std::optional<Time> next_own() const;
   void fire_due();

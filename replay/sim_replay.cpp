@@ -1,6 +1,55 @@
 #include "replay/sim_replay.hpp"
 
+#include "engine/sim/sim_loop.hpp"
+
 namespace l2tp::replay {
+
+namespace {
+
+// The player's side of the one loop of virtual time (engine/sim/sim_loop): it acts after every
+// step of the net, until it has finished or nothing is due on the net before `end`.
+template <class Player>
+class PlayerOwner final : public sim::LoopOwner {
+ public:
+  PlayerOwner(sim::SimNet& net, Driver& driver, Player& player, Time end,
+              const std::function<void(Time)>& after_step)
+      : net_(net), driver_(driver), player_(player), end_(end), after_step_(after_step) {}
+  bool done() const override {
+    if (player_.finished() || net_.now() >= end_) return true;
+    const auto next = net_.next_due();
+    return !next || *next > end_;
+  }
+  bool run_posted() override { return false; }
+  std::optional<Time> next_own() const override { return std::nullopt; }
+  void fire_due(Time) override {}
+  void stepped(Time now) override {
+    player_.act(driver_.node(), now);
+    net_.pump(driver_.node());
+    if (after_step_) after_step_(now);
+  }
+
+ private:
+  sim::SimNet& net_;
+  Driver& driver_;
+  Player& player_;
+  Time end_;
+  const std::function<void(Time)>& after_step_;
+};
+
+// Plays until the player has finished or `limit` has passed, then lets the last
+// acknowledgements (a StopCCN's ZLB) reach the wire too.
+template <class Player>
+void play(sim::SimNet& net, Driver& driver, Player& player, Duration limit,
+          const std::function<void(Time)>& after_step) {
+  const Time end = net.now() + limit;
+  player.start(driver.node(), net.now());
+  net.pump(driver.node());
+  PlayerOwner<Player> owner(net, driver, player, end, after_step);
+  sim::run_loop(net, owner);
+  net.run(std::min(end, net.now() + std::chrono::seconds(2)));
+}
+
+}  // namespace
 
 SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, const ReplayScript& script,
                         const ReplayConfig& cfg, const DiffOptions& diff, Duration limit,
@@ -15,17 +64,7 @@ SimReplay replay_in_sim(sim::SimNet& net, const capture::Conversations& conv, co
     else if (peer_events)
       peer_events(n, ev);
   });
-  const Time end = net.now() + limit;
-  replayer.start(driver.node(), net.now());
-  net.pump(driver.node());
-  while (!replayer.finished() && net.now() < end) {
-    if (net.run(end, 1) == 0) break;
-    replayer.act(driver.node(), net.now());
-    net.pump(driver.node());
-    if (after_step) after_step(net.now());
-  }
-  // The last acknowledgements (a StopCCN's ZLB) reach the wire too.
-  net.run(std::min(end, net.now() + std::chrono::seconds(2)));
+  play(net, driver, replayer, limit, after_step);
   net.on_event(nullptr);
   // The driver lives on with the net; the replayer does not.
   driver.set_filter(nullptr);
@@ -54,16 +93,7 @@ SimReplayAll replay_all_in_sim(sim::SimNet& net, const capture::Conversations& c
     else if (peer_events)
       peer_events(n, ev);
   });
-  const Time end = net.now() + limit;
-  mux.start(driver.node(), net.now());
-  net.pump(driver.node());
-  while (!mux.finished() && net.now() < end) {
-    if (net.run(end, 1) == 0) break;
-    mux.act(driver.node(), net.now());
-    net.pump(driver.node());
-    if (after_step) after_step(net.now());
-  }
-  net.run(std::min(end, net.now() + std::chrono::seconds(2)));
+  play(net, driver, mux, limit, after_step);
   net.on_event(nullptr);
   driver.set_filter(nullptr);
   driver.set_ppp(nullptr);

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 
+#include "engine/sim/sim_loop.hpp"
 #include "engine/wire/rules.hpp"
 #include "scenarios/case_util.hpp"
 #include "scenarios/live_send.hpp"
@@ -170,7 +171,14 @@ reports::CaseResult CaseRun::run() {
   };
   poll_loop();
   host_.post([this] { next_step(); });
-  host_.run();
+  try {
+    host_.run();
+  } catch (const sim::SimStuck& e) {
+    // Virtual time could not move on: l2tpsim's bug, not the device's.
+    result_.verdict = reports::Verdict::Inconclusive;
+    result_.reason = std::string("the simulation stopped: ") + e.what() +
+                     " (a bug in l2tpsim: please report it with the command and --seed)";
+  }
   return result_;
 }
 

@@ -1,13 +1,11 @@
 // A case in virtual time. See sim_case_host.hpp.
 #include "scenarios/sim_case_host.hpp"
 
+#include "engine/sim/sim_loop.hpp"
+
 namespace l2tp::scenario {
 
 namespace {
-
-// Steps of the net at one instant before the case's own timers go first anyway: a deadline that
-// stays due would otherwise hold virtual time still for ever.
-constexpr unsigned kMaxStepsAtOneInstant = 100'000;
 
 std::optional<Time> earliest(std::optional<Time> a, std::optional<Time> b) {
   if (!a) return b;
@@ -62,31 +60,29 @@ void SimCaseHost::fire_due() {
     }
 }
 
-void SimCaseHost::run() {
-  auto& net = bench_.net();
-  unsigned at_one_instant = 0;
-  Time last = now();
-  while (!finished_) {
-    while (!posted_.empty() && !finished_) {
-      auto f = std::move(posted_.front());
-      posted_.pop_front();
-      f();
-    }
-    if (finished_) break;
-    const auto own = next_own();
-    if (!own) break;  // nothing will ever happen again (the poll timer keeps a case alive)
-    const auto net_next = net.next_due();
-    if (net_next && *net_next <= *own && at_one_instant < kMaxStepsAtOneInstant) {
-      net.run(*own, 1);
-      at_one_instant = now() == last ? at_one_instant + 1 : 0;
-      last = now();
-      continue;
-    }
-    at_one_instant = 0;
-    net.advance_to(*own);
-    last = now();
-    fire_due();
+// The case's side of the one loop of virtual time (engine/sim/sim_loop). A case with no timer
+// left is over (its poll timer keeps it alive while it runs).
+class SimCaseHost::Owner final : public sim::LoopOwner {
+ public:
+  explicit Owner(SimCaseHost& host) : host_(host) {}
+  bool done() const override { return host_.finished_ || (host_.posted_.empty() && !host_.next_own()); }
+  bool run_posted() override {
+    if (host_.posted_.empty()) return false;
+    auto f = std::move(host_.posted_.front());
+    host_.posted_.pop_front();
+    f();
+    return true;
   }
+  std::optional<Time> next_own() const override { return host_.next_own(); }
+  void fire_due(Time) override { host_.fire_due(); }
+
+ private:
+  SimCaseHost& host_;
+};
+
+void SimCaseHost::run() {
+  Owner owner(*this);
+  sim::run_loop(bench_.net(), owner);
 }
 
 std::optional<std::string> SimCaseHost::start_tester(const TesterSetup& setup,

@@ -1,9 +1,9 @@
 // A case in virtual time: the tester is a driver on the SimBench's net, against l2tpsim's own
-// LAC or LNS on the same net. Its timers and posted work run between the net's steps, so the
-// case acts at exactly its due times. Shell steps: ${trigger} makes the simulated LAC dial, and
-// `true` (an action that does nothing, to open a new observation window) does nothing; any
-// other command would need a real system, so a case with one is not applicable here. See
-// case_host.hpp.
+// LAC or LNS on the same net. Its timers and posted work run between the net's steps (the one
+// loop of virtual time, engine/sim/sim_loop), so the case acts at exactly its due times. Shell steps:
+// ${trigger} makes the simulated LAC dial, and `true` (an action that does nothing, to open a new observation
+// window) does nothing; any other command would need a real system, so a case with one is not applicable
+// here. See case_host.hpp.
 #pragma once
 
 #include <deque>
@@ -40,6 +40,7 @@ class SimCaseHost final : public CaseHost {
   void start_shell(const Shell& sh, std::function<void(std::string)> finished) override;
 
  private:
+  class Owner;
   struct Armed {
     Time at;
     std::function<void()> f;
