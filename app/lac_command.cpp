@@ -182,7 +182,8 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
       "calls per tunnel, like --sessions, but the tunnels open one by one as calls need them (a tunnel "
       "when the last has N calls; at most --tunnels); e.g. --tunnels 200 --sessions-per-tunnel 100")(
       "session-lifetime", po::value(&lifetime)->value_name("DIST"),
-      "soak: clear each call this long after it came up (PPP: LCP Terminate, then CDN), then dial it "
+      "soak: clear each call this long after it came up (with PPP: after its link came up; then LCP "
+      "Terminate, then CDN), then dial it "
       "again after --redial-delay; fixed (30s) or drawn evenly between bounds (10s-60s)")(
       "redial-delay", po::value(&redial_delay)->value_name("SECONDS"),
       "soak: how long after a call ended (lifetime, flap, the LNS's CDN, a failed setup) it is dialled "
@@ -225,7 +226,8 @@ std::optional<l2tp::peers::RunnerConfig> lac_options(int argc, char** argv, std:
                        "--connect-to and --local-address default to 192.0.2.1 and 192.0.2.2 there")(
         "sim-options", po::value(&sim->lns_options)->value_name("'OPTIONS'"),
         "--sim: 'l2tpsim lns' options for the simulated LNS (its --secret, --user and --password "
-        "default to this LAC's); e.g. --sim-options '--authentication chap --max-sessions 50'")(
+        "default to this LAC's, its --remote-address to 10.64.0.2-10.127.255.254, room for 4 million "
+        "calls); e.g. --sim-options '--authentication chap --max-sessions 50'")(
         "sim-loss", po::value(&sim_loss)->value_name("P"),
         "--sim: probability each datagram (control and PPP) is lost, 0-1 (default 0)")(
         "sim-duplicate", po::value(&sim_duplicate)->value_name("P"),

@@ -79,6 +79,13 @@ class LacRunner final : public Runner {
     pacer_.emplace(profile, cfg_.max_outstanding, now);
     host_.on_deadline([this](Node& n, Time t) { on_pace(n, t); });
     if (cfg_.churn.active()) churn_.emplace(cfg_.churn, cfg_.seed, now);
+    if (churn_ && ppp_)
+      // With PPP a call is up for its user once its link is: its lifetime counts from there (from
+      // the L2TP session up, a short lifetime under loss cut negotiations the LNS counted failed).
+      ppp_->on_link_up([this](LinkKey k, Time at) {
+        churn_->up(k.value(), at);
+        if (!pacing_stopped_) arm(at);
+      });
     service(node, now);
     arm(now);
   }
@@ -94,7 +101,7 @@ class LacRunner final : public Runner {
     if (total_ == 0) return;
     const TunnelId tid = ev.tunnel;
     if (const auto* up = std::get_if<SessionUp>(&ev.event.body)) {
-      if (churn_) churn_->up(key(tid, up->local), now);
+      if (churn_ && !ppp_) churn_->up(key(tid, up->local), now);
     } else if (const auto* down = std::get_if<SessionDown>(&ev.event.body)) {
       if (const auto slot = slot_of_.find(tid.value); slot && slots_[*slot].calls > 0) {
         --slots_[*slot].calls;

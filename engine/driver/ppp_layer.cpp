@@ -358,7 +358,8 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
     rec.auth_us = micros(up->auth_time);
     rec.ncp_us = micros(up->ncp_time);
     rec.up_us = micros(now - e.session_up);
-    if (!e.counted_up) {
+    const bool first_up = !e.counted_up;
+    if (first_up) {
       e.counted_up = true;
       ++links_up_;
     }
@@ -379,6 +380,7 @@ void PppLayer::handle_link_event(Node& node, Entry& e, ppp::LinkEvent ev, Time n
       sink_->link_up(e.key, *up);
       e.sink_attached = true;
     }
+    if (first_up && link_up_) link_up_(e.key, now);
     return;
   }
   if (auto* pkt = std::get_if<ppp::IpPacket>(&ev)) {

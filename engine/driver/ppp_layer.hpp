@@ -151,6 +151,9 @@ class PppLayer {
   // shard (act), which calls decided().
   void on_later_decision(std::function<void(LinkKey, Decision)> f) { later_ = std::move(f); }
   void decided(Node& node, LinkKey key, const Decision& d, Time now);
+  // A link came up for the first time (its NCP opened; a renegotiation in place is not a new
+  // up): the LAC's --session-lifetime counts from here. Called from inside the drain.
+  void on_link_up(std::function<void(LinkKey, Time)> f) { link_up_ = std::move(f); }
   // Deadlines: in a heap of the layer's own, until share_timers() puts them in the shard's one
   // heap (the Driver's) under LinkKey::value(); its owner then pops them and calls run_due().
   void share_timers(TimerHeap& shared);
@@ -249,6 +252,7 @@ class PppLayer {
   TimerHeap own_timers_;
   TimerHeap* timers_ = &own_timers_;  // key: LinkKey::value()
   std::function<void(LinkKey, Decision)> later_;
+  std::function<void(LinkKey, Time)> link_up_;
   std::uint64_t calls_ = 0;
   bool stopping_ = false;  // stop_all(): links made from now on end with the teardown too
   std::size_t links_up_ = 0;

@@ -197,6 +197,28 @@ TEST(PppLayer, ALinkMadeAfterStopAllEndsWithTheTeardownNotAsAFailure) {
   EXPECT_EQ(c.lac->ppp()->counters().failed, 0u);
 }
 
+// on_link_up tells of a link's first up only (the LAC's --session-lifetime counts from it): a
+// renegotiation in place (LCP restarted, then IPCP again) is not a new up.
+TEST(PppLayer, LinkUpIsToldAtTheFirstUpNotAfterARenegotiation) {
+  Churn c(/*records=*/10, /*failures=*/10);
+  std::vector<std::pair<LinkKey, Time>> told;
+  c.lac->ppp()->on_link_up([&](LinkKey k, Time at) { told.emplace_back(k, at); });
+  const auto s = c.lac->node().open_session(c.tunnel, c.net.now());
+  ASSERT_TRUE(s);
+  c.net.pump(c.lac->node());
+  c.net.run(c.net.now() + secs(10));
+  ASSERT_EQ(c.lac->ppp()->links_up(), 1u);
+  const LinkKey key{c.tunnel.value, s->value};
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].first, key);
+  EXPECT_EQ(told[0].second, c.lac->ppp()->counters().last_up);
+  ASSERT_TRUE(c.lac->ppp()->restart_link(c.lac->node(), key, ppp::Renegotiation::Lcp, c.net.now()));
+  c.net.pump(c.lac->node());
+  c.net.run(c.net.now() + secs(10));
+  ASSERT_EQ(c.lac->ppp()->counters().lcp_restarts.up, 1u);  // up again after the renegotiation
+  EXPECT_EQ(told.size(), 1u);
+}
+
 TEST(PppRecords, MergeOfShardsKeepsTheRunsFirstCalls) {
   // Shard 0 numbers its calls 1, 3, 5...; shard 1 2, 4, 6...; each kept its calls up to 4.
   auto record = [](std::uint64_t call, PppState state) {
