@@ -32,7 +32,7 @@ class SimRunHost final : public RunHost {
   ~SimRunHost() override { std::erase(run_.hosts_, this); }
 
   Time now() const override { return run_.now(); }
-  void post(std::function<void()> f) override { run_.posted_.push_back(std::move(f)); }
+  void post(std::function<void()> f) override { run_.posted_.push(std::move(f)); }
   void arm(Timer timer, Time at, std::function<void()> f) override {
     timers_[static_cast<std::size_t>(timer)] = Armed{at, std::move(f)};
   }
@@ -220,11 +220,7 @@ class SimRun::Owner final : public sim::LoopOwner {
       run_.deliver_signal(sig);
       return true;
     }
-    if (run_.posted_.empty()) return false;
-    auto f = std::move(run_.posted_.front());
-    run_.posted_.pop_front();
-    f();
-    return true;
+    return run_.posted_.run_next();
   }
   std::optional<Time> next_own() const override { return run_.next_own(); }
   void fire_due(Time) override { run_.fire_due(); }

@@ -12,7 +12,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -58,7 +57,7 @@ class SimRun {
   sim::SimNet net_;
   boost::asio::io_context idle_io_;  // what an authorizer is given; nothing runs on it
   std::vector<SimRunHost*> hosts_;
-  std::deque<std::function<void()>> posted_;
+  sim::PostedWork posted_;
   std::uint16_t next_port_ = 49152;
   bool catching_signals_ = false;
 };

@@ -1,8 +1,6 @@
 // A case in virtual time. See sim_case_host.hpp.
 #include "scenarios/sim_case_host.hpp"
 
-#include "engine/sim/sim_loop.hpp"
-
 namespace l2tp::scenario {
 
 namespace {
@@ -66,13 +64,7 @@ class SimCaseHost::Owner final : public sim::LoopOwner {
  public:
   explicit Owner(SimCaseHost& host) : host_(host) {}
   bool done() const override { return host_.finished_ || (host_.posted_.empty() && !host_.next_own()); }
-  bool run_posted() override {
-    if (host_.posted_.empty()) return false;
-    auto f = std::move(host_.posted_.front());
-    host_.posted_.pop_front();
-    f();
-    return true;
-  }
+  bool run_posted() override { return host_.posted_.run_next(); }
   std::optional<Time> next_own() const override { return host_.next_own(); }
   void fire_due(Time) override { host_.fire_due(); }
 

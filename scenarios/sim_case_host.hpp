@@ -6,10 +6,10 @@
 // here. See case_host.hpp.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 
+#include "engine/sim/sim_loop.hpp"
 #include "scenarios/case_host.hpp"
 #include "scenarios/sim_bench.hpp"
 
@@ -21,7 +21,7 @@ class SimCaseHost final : public CaseHost {
   ~SimCaseHost() override;
 
   Time now() const override { return bench_.net().now(); }
-  void post(std::function<void()> f) override { posted_.push_back(std::move(f)); }
+  void post(std::function<void()> f) override { posted_.push(std::move(f)); }
   void arm(Timer timer, Time at, std::function<void()> f) override { slot(timer) = Armed{at, std::move(f)}; }
   void cancel(Timer timer) override { slot(timer).reset(); }
   void run() override;
@@ -56,7 +56,7 @@ class SimCaseHost final : public CaseHost {
   const CaseEnv& env_;
   boost::asio::io_context idle_io_;  // what an authorizer factory takes; nothing runs on it
   Driver* driver_ = nullptr;         // the tester's (the net owns it)
-  std::deque<std::function<void()>> posted_;
+  sim::PostedWork posted_;
   std::optional<Armed> step_, poll_;
   // A trigger run in the foreground: done when the LAC's run ends, or at the shell's timeout.
   std::optional<Time> shell_deadline_;

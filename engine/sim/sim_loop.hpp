@@ -6,6 +6,8 @@
 // seen before a timer of that instant acts.
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -37,5 +39,23 @@ class LoopOwner {
 
 // Runs until owner.done(), or until neither the net nor the owner has anything scheduled.
 void run_loop(SimNet& net, LoopOwner& owner);
+
+// Work posted to run before the next step, in order: what an owner's run_posted() serves.
+class PostedWork {
+ public:
+  void push(std::function<void()> f) { queue_.push_back(std::move(f)); }
+  bool empty() const { return queue_.empty(); }
+  // Runs the first piece (which may post more); false when none was waiting.
+  bool run_next() {
+    if (queue_.empty()) return false;
+    auto f = std::move(queue_.front());
+    queue_.pop_front();
+    f();
+    return true;
+  }
+
+ private:
+  std::deque<std::function<void()>> queue_;
+};
 
 }  // namespace l2tp::sim

@@ -107,9 +107,6 @@ TEST(LacSimCommand, UnderLossDuplicationAndReorderingEverySessionComesUp) {
   EXPECT_GT(j["duplicates"].get<int>(), 0);
 }
 
-// The LNS takes `l2tpsim lns` options: with --max-sessions 10 it refuses calls 11-20 of each
-// tunnel, and the LAC names the phase and the LNS's result code (RFC 2661 4.4.2: 4, no
-// resources), exit 1.
 // With PPP a call's --session-lifetime counts from its link up, not from the L2TP session up:
 // under 5% loss a lost LCP or IPCP frame costs a 3 s restart, and a lifetime of 2-4 s counted
 // from the session cut about a third of the negotiations (0.61-0.70 of the links came up over 8
@@ -128,6 +125,9 @@ TEST(LacSimCommand, ALifetimeUnderLossCountsFromPppUpAndCutsNoNegotiation) {
   EXPECT_EQ(j["ppp"]["failed"], 0);
 }
 
+// The LNS takes `l2tpsim lns` options: with --max-sessions 10 it refuses calls 11-20 of each
+// tunnel, and the LAC names the phase and the LNS's result code (RFC 2661 4.4.2: 4, no
+// resources), exit 1.
 TEST(LacSimCommand, CallsTheLnsRefusesAreNamedWithItsCodes) {
   const auto r = lac("--tunnels 2 --sessions 20 --duration 5 --seed 3 --sim-options '--max-sessions 10'");
   EXPECT_EQ(exit_code(r), 1) << r.out << r.err;

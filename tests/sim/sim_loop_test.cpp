@@ -100,11 +100,17 @@ TEST(SimLoop, AnArrivalAtTheSameInstantAsATimerComesFirst) {
   EXPECT_LT(up, timer);
 }
 
-TEST(SimLoop, EndsWhenNothingIsScheduled) {
+// A net with nothing on it, and an owner.
+struct Bare {
   sim::SimNet net{1, sim::LinkConfig{}};
-  net.advance_to(kStart);
   std::vector<std::string> log;
-  Owner o(net, log);
+  Owner o{net, log};
+  Bare() { net.advance_to(kStart); }
+};
+
+TEST(SimLoop, EndsWhenNothingIsScheduled) {
+  Bare b;
+  auto& [net, log, o] = b;
   o.timer = kStart + 3s;
   sim::run_loop(net, o);  // returns: after the timer nothing is left
   EXPECT_EQ(log, std::vector<std::string>{"timer at 3000 ms"});
@@ -112,10 +118,8 @@ TEST(SimLoop, EndsWhenNothingIsScheduled) {
 }
 
 TEST(SimLoop, ATimerThatKeepsFallingDueAtOneInstantThrowsInsteadOfSpinning) {
-  sim::SimNet net{1, sim::LinkConfig{}};
-  net.advance_to(kStart);
-  std::vector<std::string> log;
-  Owner o(net, log);
+  Bare b;
+  auto& [net, log, o] = b;
   o.timer = kStart + 1s;
   o.on_timer = [&] { o.timer = net.now(); };
   EXPECT_THROW(sim::run_loop(net, o), sim::SimStuck);
