@@ -110,16 +110,17 @@ struct Bare {
 
 TEST(SimLoop, EndsWhenNothingIsScheduled) {
   Bare b;
-  auto& [net, log, o] = b;
+  auto& o = b.o;
   o.timer = kStart + 3s;
-  sim::run_loop(net, o);  // returns: after the timer nothing is left
-  EXPECT_EQ(log, std::vector<std::string>{"timer at 3000 ms"});
-  EXPECT_EQ(net.now(), kStart + 3s);
+  sim::run_loop(b.net, o);  // returns: after the timer nothing is left
+  EXPECT_EQ(b.log, std::vector<std::string>{"timer at 3000 ms"});
+  EXPECT_EQ(b.net.now(), kStart + 3s);
 }
 
 TEST(SimLoop, ATimerThatKeepsFallingDueAtOneInstantThrowsInsteadOfSpinning) {
   Bare b;
-  auto& [net, log, o] = b;
+  sim::SimNet& net = b.net;
+  Owner& o = b.o;
   o.timer = kStart + 1s;
   o.on_timer = [&] { o.timer = net.now(); };
   EXPECT_THROW(sim::run_loop(net, o), sim::SimStuck);
