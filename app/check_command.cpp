@@ -115,11 +115,9 @@ int run_check(int argc, char** argv) {
     }
     return status;
   } catch (const po::error& e) {
-    std::cerr << "l2tpsim check: " << e.what() << "\n";
-    return 2;
+    return usage_error("check", e.what());
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim check: " << e.what() << "\n";
-    return 2;
+    return usage_error("check", e.what());
   }
 }
 

@@ -498,8 +498,7 @@ int run_conform(int argc, char** argv) {
     if (suite.incomplete) return 130;
     return suite.any_failed() ? 1 : 0;
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim conform: " << e.what() << "\n(see 'l2tpsim conform --help')\n";
-    return 2;
+    return usage_error("conform", e.what());
   }
 }
 

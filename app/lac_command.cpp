@@ -314,8 +314,7 @@ int run_lac(int argc, char** argv) {
   try {
     cfg = lac_options(argc, argv, std::cout, LacUse::Command, &sim);
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
-    return 2;
+    return usage_error("lac", e.what());
   }
   if (!cfg) return 0;  // --help
   if (sim.on) return run_lac_in_sim(*cfg, sim);

@@ -69,8 +69,7 @@ int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
   try {
     lns = sim_dut(so, command);
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim lac: " << e.what() << "\n(see 'l2tpsim lac --help')\n";
-    return 2;
+    return usage_error("lac", e.what());
   }
   return run_lac_against_sim_lns(cfg, lns.cfg, "`" + command + "`", sim.link, "l2tpsim lac");
 }

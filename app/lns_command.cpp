@@ -80,8 +80,7 @@ int run_lns(int argc, char** argv) {
   try {
     cfg = lns_config(argc, argv, std::cout);
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim lns: " << e.what() << "\n(see 'l2tpsim lns --help')\n";
-    return 2;
+    return usage_error("lns", e.what());
   }
   if (!cfg) return 0;  // --help
   return run_with_ipsec(*cfg, "lns",

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <cctype>
 #include <cmath>
+#include <iostream>
 #include <random>
 
 #include "engine/wire/avp_spec.hpp"
@@ -14,6 +15,11 @@
 namespace po = boost::program_options;
 
 namespace l2tpsim::app {
+
+int usage_error(const char* command, const std::string& why) {
+  std::cerr << "l2tpsim " << command << ": " << why << "\n(see 'l2tpsim " << command << " --help')\n";
+  return 2;
+}
 
 namespace {
 

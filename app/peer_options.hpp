@@ -19,6 +19,10 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What every command prints for a usage error, on stderr: "l2tpsim COMMAND: WHY" and where its
+// options are explained. Returns 2, the exit status of bad usage.
+int usage_error(const char* command, const std::string& why);
+
 // "ADDR", "ADDR:PORT", "[V6]" or "[V6]:PORT"; `default_port` when none. IPv6 needs brackets
 // ("::1:1701" is itself a valid address, so a bare form would be ambiguous).
 l2tp::net::Endpoint parse_endpoint(const std::string& option, const std::string& text,

@@ -117,8 +117,7 @@ int play_in_sim(const PlayRun& run) {
     }
     bench = make_sim_bench(run.seed, std::move(dut));
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim replay: " << e.what() << "\n";
-    return 2;
+    return usage_error("replay", e.what());
   }
   std::optional<capture::PcapWriter> pcap;
   if (!open_replay_pcap(run, pcap)) return 2;

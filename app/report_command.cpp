@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/peer_options.hpp"
 #include "peers/run_merge.hpp"
 #include "reports/load_html.hpp"
 
@@ -75,8 +76,7 @@ int run_merge(int argc, char** argv) {
     po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "l2tpsim report merge: " << e.what() << "\n(see 'l2tpsim report merge --help')\n";
-    return 2;
+    return usage_error("report merge", e.what());
   }
   if (vm.count("help")) {
     std::cout << opts << "\n";

@@ -354,11 +354,9 @@ int run_run(int argc, char** argv) {
     l2tp::reports::SuiteResult suite;
     return report_run(suite, std::move(r), file, tester, *cfg, out);
   } catch (const po::error& e) {
-    std::cerr << "l2tpsim run: " << e.what() << "\n";
-    return 2;
+    return usage_error("run", e.what());
   } catch (const UsageError& e) {
-    std::cerr << "l2tpsim run: " << e.what() << "\n";
-    return 2;
+    return usage_error("run", e.what());
   }
 }
 
