@@ -6,8 +6,9 @@
 //
 // The one loop of virtual time (engine/sim/sim_loop) serves every host of the run: posted work
 // first, then whichever comes first of the net's next arrival or driver deadline and the hosts'
-// own timers (the runner's tick, duration and teardown timers, the LAC's pace deadline). SIGINT and SIGTERM
-// are caught while it runs and go to the hosts that asked for them, as on the network.
+// own timers (the runner's tick, duration and teardown timers, the LAC's pace deadline). SIGINT
+// and SIGTERM are caught while it runs and go to the hosts that asked for them, as on the
+// network.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

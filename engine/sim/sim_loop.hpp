@@ -1,9 +1,8 @@
 // The one stepping loop of virtual time: a SimNet and the owner of work and timers beside it
 // (a load run's hosts: peers/sim_run; a conformance case: scenarios/sim_case_host; a replay:
-// replay/sim_replay). Posted work
-// runs first; then whichever is first of the net's next arrival or driver deadline and the
-// owner's own timers; time jumps to it. Ties go to the net, so what arrives at an instant is
-// seen before a timer of that instant acts.
+// replay/sim_replay). Posted work runs first; then whichever is first of the net's next
+// arrival or driver deadline and the owner's own timers; time jumps to it. Ties go to the net,
+// so what arrives at an instant is seen before a timer of that instant acts.
 #pragma once
 
 #include <deque>
