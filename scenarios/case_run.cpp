@@ -174,7 +174,9 @@ reports::CaseResult CaseRun::run() {
   try {
     host_.run();
   } catch (const sim::SimStuck& e) {
-    // Virtual time could not move on: l2tpsim's bug, not the device's.
+    // Virtual time could not move on: l2tpsim's bug, not the device's. The case ends as any
+    // other (the tester stopped, its frames and findings kept), without a verdict.
+    done();
     result_.verdict = reports::Verdict::Inconclusive;
     result_.reason = std::string("the simulation stopped: ") + e.what() +
                      " (a bug in l2tpsim: please report it with the command and --seed)";
