@@ -101,16 +101,33 @@ std::uint64_t sim_seed(std::string& text) {
   return seed;
 }
 
-std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut) {
+l2tp::sim::LinkConfig sim_link() {
   l2tp::sim::LinkConfig link;
   link.latency = std::chrono::milliseconds(1);
-  return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), kSimStart, link);
+  return link;
+}
+
+std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut) {
+  return std::make_unique<l2tp::scenario::SimBench>(seed, std::move(dut), kSimStart, sim_link());
+}
+
+std::string network_text(const l2tp::sim::LinkConfig& link) {
+  auto number = [](double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  };
+  std::string t = number(std::chrono::duration<double, std::milli>(link.latency).count()) + " ms each way";
+  if (link.loss > 0) t += ", " + number(link.loss * 100) + "% lost";
+  if (link.duplicate > 0) t += ", " + number(link.duplicate * 100) + "% duplicated";
+  if (link.reorder > 0) t += ", " + number(link.reorder * 100) + "% reordered";
+  return t;
 }
 
 std::string simulated_text(const std::string& dut_role, const std::string& command,
-                           const std::string& seed_text) {
-  return "virtual time, no sockets, against l2tpsim's own " + dut_role + " as `" + command +
-         "`; 1 ms each way; --seed " + seed_text + " repeats it";
+                           const std::string& seed_text, const l2tp::sim::LinkConfig& link) {
+  return "virtual time, no sockets, against l2tpsim's own " + dut_role + " as `" + command + "`; " +
+         network_text(link) + "; --seed " + seed_text + " repeats it";
 }
 
 void mark_simulated(l2tp::reports::SuiteResult& suite, const std::string& dut_role,

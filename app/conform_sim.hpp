@@ -50,13 +50,21 @@ l2tp::scenario::SimDut sim_dut(const SimOptions& o, std::string& command);
 // it can be repeated).
 std::uint64_t sim_seed(std::string& text);
 
-// The run's net and DUT: 1 ms each way, virtual time from 2026-01-01T00:00:00Z (the pcap's
+// The simulated network of every run in virtual time unless told otherwise: 1 ms each way, no
+// faults.
+l2tp::sim::LinkConfig sim_link();
+
+// The run's net and DUT: sim_link(), virtual time from 2026-01-01T00:00:00Z (the pcap's
 // timestamps), so the same seed gives the same pcap.
 std::unique_ptr<l2tp::scenario::SimBench> make_sim_bench(std::uint64_t seed, l2tp::scenario::SimDut dut);
 
-// What a report says of a simulated run: how, against which DUT, and the seed that repeats it.
+// A simulated network as the reports say it: "2 ms each way, 5% lost, 1% reordered".
+std::string network_text(const l2tp::sim::LinkConfig& link);
+
+// What a report says of a simulated run: how, against which DUT (`command`), on which network,
+// and the seed that repeats it.
 std::string simulated_text(const std::string& dut_role, const std::string& command,
-                           const std::string& seed_text);
+                           const std::string& seed_text, const l2tp::sim::LinkConfig& link = sim_link());
 
 // Marks the suite simulated (how, and with which seed) and says why the DUT's liveness was not
 // checked; prints the one-line note `<command>: simulated: ...`.

@@ -1,15 +1,14 @@
 // l2tpsim lac --sim: the LAC's run in virtual time against l2tpsim's own LNS (peers/sim_run.hpp).
 // The LNS is configured as `l2tpsim lns` from --sim-options (app/conform_sim.hpp's sim_dut), its
 // secret and PPP user defaulting to the LAC's so that the run comes up unless told otherwise.
-#include <chrono>
 #include <iostream>
-#include <sstream>
 
 #include "app/commands.hpp"
 #include "app/conform_sim.hpp"
 #include "app/peer_options.hpp"
 #include "app/role_config.hpp"
 #include "peers/sim_run.hpp"
+#include "scenarios/sim_peer.hpp"
 
 namespace l2tpsim::app {
 
@@ -19,26 +18,10 @@ namespace {
 std::optional<std::string> lac_not_simulated(const l2tp::peers::RunnerConfig& cfg) {
   if (!cfg.duration)
     return "--sim needs --duration (virtual seconds from the start of setup to the teardown)";
-  if (cfg.ipsec.settings.enabled())
-    return "--use-ipsec needs the kernel and charon: it cannot run with --sim";
-  if (cfg.ppp.enabled && !cfg.ppp.tun.empty()) return "--tun needs the kernel: it cannot run with --sim";
+  if (auto why = l2tp::scenario::sim_needs_machine(cfg)) return *why + ": it cannot run with --sim";
   if (cfg.stats_listen) return "--stats-listen serves a run in real time: it cannot run with --sim";
   if (cfg.agent || cfg.start_at) return "--agent and --start-at share a run over machines: not with --sim";
   return std::nullopt;
-}
-
-// The simulated network as the reports say it: "2 ms each way, 5% lost, 1% reordered".
-std::string network_text(const l2tp::sim::LinkConfig& link) {
-  auto number = [](double v) {
-    std::ostringstream o;
-    o << v;
-    return o.str();
-  };
-  std::string t = number(std::chrono::duration<double, std::milli>(link.latency).count()) + " ms each way";
-  if (link.loss > 0) t += ", " + number(link.loss * 100) + "% lost";
-  if (link.duplicate > 0) t += ", " + number(link.duplicate * 100) + "% duplicated";
-  if (link.reorder > 0) t += ", " + number(link.reorder * 100) + "% reordered";
-  return t;
 }
 
 }  // namespace
@@ -71,11 +54,11 @@ int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim) {
   } catch (const UsageError& e) {
     return usage_error("lac", e.what());
   }
-  return run_lac_against_sim_lns(cfg, lns.cfg, "`" + command + "`", sim.link, "l2tpsim lac");
+  return run_lac_against_sim_lns(cfg, lns.cfg, command, sim.link, "l2tpsim lac");
 }
 
 int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerConfig lns,
-                            const std::string& lns_is, const l2tp::sim::LinkConfig& link,
+                            const std::string& lns_command, const l2tp::sim::LinkConfig& link,
                             const std::string& who) {
   // (The LNS was made by sim_dut, which refuses what it cannot simulate.)
   if (auto why = lac_not_simulated(cfg)) {
@@ -86,12 +69,11 @@ int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerC
     std::cerr << who << ": note: --threads " << cfg.threads
               << " is ignored with --sim (one thread, virtual time)\n";
   const std::string seed = std::to_string(cfg.seed);
-  cfg.simulated = "virtual time, no sockets, against l2tpsim's own lns as " + lns_is + "; " +
-                  network_text(link) + "; --seed " + seed + " repeats it";
+  cfg.simulated = simulated_text("lns", lns_command, seed, link);
   lns.simulated = "virtual time, no sockets, against the simulated LAC above; --seed " + seed + " repeats it";
   lns.json_path.clear();  // the LAC's reports are the run's; the LNS's summary follows its own
   lns.html_path.clear();
-  std::cerr << who << ": simulated: against " << lns_is << " (--seed " << seed << ")\n";
+  std::cerr << who << ": simulated: against `" << lns_command << "` (--seed " << seed << ")\n";
   return l2tp::peers::run_lac_in_sim(cfg, lns, cfg.seed, link, kSimStart, std::cout, std::cerr);
 }
 

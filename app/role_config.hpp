@@ -52,9 +52,9 @@ int run_lac_in_sim(l2tp::peers::RunnerConfig& cfg, const LacSim& sim);
 SimOptions sim_lns_options(const l2tp::peers::RunnerConfig& lac, const std::string& options,
                            std::uint64_t seed);
 // The same against an LNS configured by the caller (a load scenario's lns: block, `run --sim lns`),
-// which the reports name as `lns_is`; `who` prefixes the lines on stderr.
+// which the reports name as the command `lns_command`; `who` prefixes the lines on stderr.
 int run_lac_against_sim_lns(l2tp::peers::RunnerConfig& cfg, l2tp::peers::RunnerConfig lns,
-                            const std::string& lns_is, const l2tp::sim::LinkConfig& link,
+                            const std::string& lns_command, const l2tp::sim::LinkConfig& link,
                             const std::string& who);
 
 }  // namespace l2tpsim::app

@@ -189,13 +189,10 @@ int run_load_sim(const sc::Scenario& s, const std::string& file, LacUse use, Rol
   if (s.lns) so.base = role_arguments(*s.lns, {});
   std::string command;
   l2tp::peers::RunnerConfig lns = sim_dut(so, command).cfg;
-  const std::string lns_is = "`" + command + "`";
   std::cout << "l2tpsim run: " << file << " (a load scenario: l2tpsim lac's run in virtual time)\n"
             << std::flush;
-  l2tp::sim::LinkConfig link;
-  link.latency = std::chrono::milliseconds(1);
   return run_load_scenario(s, *cfg, std::cerr, [&](l2tp::peers::RunnerConfig& c) {
-    return run_lac_against_sim_lns(c, lns, lns_is, link, "l2tpsim run");
+    return run_lac_against_sim_lns(c, lns, command, sim_link(), "l2tpsim run");
   });
 }
 

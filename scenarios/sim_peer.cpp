@@ -13,11 +13,16 @@ const ResultInfo kRunFinished{1, std::nullopt, "run finished"};
 
 }  // namespace
 
-std::optional<std::string> sim_unsupported(Role role, const peers::RunnerConfig& cfg) {
+std::optional<std::string> sim_needs_machine(const peers::RunnerConfig& cfg) {
   if (cfg.ppp.enabled && cfg.make_authorizer && !cfg.authorizer_shareable)
     return std::string("RADIUS needs the network: it cannot run in virtual time");
-  if (cfg.ipsec.settings.enabled()) return std::string("IPsec (--use-ipsec) needs the kernel and charon");
+  if (cfg.ipsec.settings.enabled()) return std::string("IPsec: --use-ipsec needs the kernel and charon");
   if (cfg.ppp.enabled && !cfg.ppp.tun.empty()) return std::string("--tun needs the kernel");
+  return std::nullopt;
+}
+
+std::optional<std::string> sim_unsupported(Role role, const peers::RunnerConfig& cfg) {
+  if (auto why = sim_needs_machine(cfg)) return why;
   if (role == Role::Lac &&
       (cfg.setup_rate > 0 || cfg.ramp || cfg.max_outstanding || cfg.tunnels_on_demand || cfg.churn.active()))
     return std::string(

@@ -23,7 +23,11 @@
 
 namespace l2tp::scenario {
 
-// What of a configuration a SimPeer cannot do in virtual time (nullopt: nothing).
+// What of a configuration needs this machine (RADIUS, IPsec, TUN) and so cannot run in virtual
+// time at all (nullopt: nothing).
+std::optional<std::string> sim_needs_machine(const peers::RunnerConfig& cfg);
+// What of a configuration a SimPeer cannot do in virtual time (nullopt: nothing): the above, and
+// a LAC's load shaping.
 std::optional<std::string> sim_unsupported(Role role, const peers::RunnerConfig& cfg);
 
 class SimPeer {
