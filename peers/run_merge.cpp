@@ -18,10 +18,20 @@ using nlohmann::json;
 
 // Settings every agent shares (or that name one input): kept when all agree, else dropped
 // (each agent's own value stays in `agents`).
-const std::set<std::string> kShared = {
-    "summary_schema", "role", "seed",  "sessions_per_tunnel", "sccrqs_per_tunnel", "tunnels_on_demand",
-    "connect_to",     "ramp", "agent", "start_at_unix_ms",    "flap_kind",         "session_lifetime",
-    "redial_delay_s"};
+const std::set<std::string> kShared = {"summary_schema",
+                                       "role",
+                                       "seed",
+                                       "sessions_per_tunnel",
+                                       "sccrqs_per_tunnel",
+                                       "tunnels_on_demand",
+                                       "connect_to",
+                                       "ramp",
+                                       "agent",
+                                       "start_at_unix_ms",
+                                       "flap_kind",
+                                       "session_lifetime",
+                                       "redial_delay_s",
+                                       "batch_interval_ms"};
 // Rates and costs of agents running side by side: they add.
 const std::set<std::string> kAddedReals = {"setup_rate_sessions_per_s", "requested_setup_rate", "setup_cpu_s",
                                            "flap_rate"};

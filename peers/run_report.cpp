@@ -154,6 +154,9 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   o << "  session setup latency: " << latency_text(s.session_latency) << "\n";
   o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency) << "\n";
   if (s.ipsec) o << "  IPsec setup latency:   " << latency_text(s.ipsec_latency) << " (IKE + CHILD SA)\n";
+  if (r.batch_interval_ms > 0)
+    o << "  (latencies include up to " << fixed(r.batch_interval_ms, r.batch_interval_ms < 1 ? 2 : 0)
+      << " ms of our own wait per message we answer: --batch-interval; 0 answers at once)\n";
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";
@@ -270,6 +273,7 @@ nlohmann::json to_json(const RunStats& s, const RunSummary& r) {
   j["control_received"] = r.channel.received;
   j["zlb_sent"] = r.channel.zlb_sent;
   j["setup_latency_ms"] = latency_json(s.session_latency);
+  j["batch_interval_ms"] = r.batch_interval_ms;
   j["tunnel_setup_latency_ms"] = latency_json(s.tunnel_latency);
   // Mergeable (bucket by bucket) with other runs' or agents'; PPP adds its phases.
   j["histograms"] = {{"session_setup", histogram_json(s.session_latency)},

@@ -214,6 +214,8 @@ RunResult Runner::summarize(Time end, RunStats stats) const {
   RunSummary& r = res.summary;
   r.role = role_;
   r.seed = cfg_.seed;
+  if (!host_.virtual_time())
+    r.batch_interval_ms = std::chrono::duration<double, std::milli>(cfg_.batch_interval).count();
   res.peer_identity = identity_tap_.identity();
   res.started = started_;
   r.duration_s = to_seconds(end - started_);
