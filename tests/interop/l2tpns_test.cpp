@@ -4,8 +4,9 @@
 // that l2tpns starts PPP (LCP Configure-Requests in data messages), with our PPP switched off;
 // others run PPP to the end with a RADIUS user (PAP, CHAP) and a pool address, answer
 // l2tpns's LCP Echo-Requests, ping l2tpns's address through the session, and see a wrong
-// password refused (CDN Result Code 3, l2tpns's only signal); one checks that the harness
-// reports a failed start and leaves no namespace behind.
+// password refused (CDN Result Code 3, l2tpns's only signal), renegotiate LCP or IPCP in place,
+// and clear and redial calls at their --session-lifetime; one checks that the harness reports a
+// failed start and leaves no namespace behind.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -498,6 +499,58 @@ TEST(L2tpns, LcpRestartInPlaceIsRenegotiatedWithoutNewAuthentication) {
 TEST(L2tpns, IpcpRestartInPlaceIsRenegotiated) {
   REQUIRE_L2TPNS();
   expect_restarts_in_place_with_l2tpns("ipcp-restart");
+}
+
+// --session-lifetime against l2tpns: each call is cleared by the LAC (CDN) once it has lived its
+// lifetime, counted from its PPP link up, and redialled; l2tpns and RADIUS see every call come
+// and go (Access-Accept per call, Accounting Start and Stop), PPP comes up on every dial and
+// nothing fails on either side. One password for every user (a DEFAULT entry): each dial
+// authenticates as a user of its own.
+TEST(L2tpns, SessionLifetimesClearEachCallAfterPppUpAndItsRedialComesUpAgain) {
+  REQUIRE_L2TPNS();
+  const std::string dir = make_temp_dir("l2tpsim-l2tpns-lifetime");
+  std::string err;
+  L2tpnsOptions opt;
+  opt.users = {{"DEFAULT", "StrongPass", std::nullopt}};
+  opt.authtypes = "chap";
+  auto peer = L2tpnsPeer::start(opt, dir, err);
+  ASSERT_TRUE(peer) << err;
+
+  const auto r =
+      run_lac(*peer, dir,
+              "--tunnels 1 --sessions 4 --setup-rate 20 --session-lifetime 2s-3s --redial-delay 0.5 "
+              "--duration 12 --user user{n} --password StrongPass --allow chap");
+  EXPECT_EQ(r.status, 0) << r.output;
+  ASSERT_FALSE(r.summary.is_discarded()) << r.output;
+  const auto churn = r.summary.value("churn", nlohmann::json::object());
+  std::cout << "lifetimes with l2tpns: churn " << churn.dump() << "\n";
+  // Four calls, each dialled every 2.5-3.5 s (lifetime, then the redial delay) for 12 s; one
+  // whose lifetime ends in the last half second is not dialled again.
+  const std::uint64_t ended = churn.value("lifetimes_ended", std::uint64_t{0});
+  EXPECT_GE(ended, 8u) << r.summary.dump();
+  EXPECT_GE(churn.value("redials", std::uint64_t{0}), ended - 4) << r.summary.dump();
+  EXPECT_EQ(r.summary["sessions_failed"], 0) << r.output;
+  EXPECT_EQ(r.summary["ppp"]["failed"], 0) << r.output;
+  // A lifetime counts from PPP up, so every call whose lifetime ended had its link up; a redial in
+  // the last moments of --duration may still have been negotiating at the teardown.
+  const std::uint64_t dials = 4 + churn.value("redials", std::uint64_t{0});
+  EXPECT_GE(r.summary["ppp"]["up"].get<std::uint64_t>(), ended) << r.summary.dump();
+  EXPECT_LE(r.summary["ppp"]["up"].get<std::uint64_t>(), dials) << r.summary.dump();
+  // The LAC cleared them; l2tpns cleared nothing itself.
+  EXPECT_GE(count(r.wire, "CDN", false), ended);
+  EXPECT_EQ(count(r.wire, "CDN", true), 0u) << peer->log();
+  EXPECT_EQ(count(r.wire, "StopCCN", true), 0u) << peer->log();
+  // Each dial was authenticated, and RADIUS accounted each call that came up.
+  const std::string radius = peer->radius_log();
+  const auto occurrences = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = radius.find(what); at != std::string::npos; at = radius.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_GE(occurrences("Sent Access-Accept"), ended) << radius;
+  EXPECT_TRUE(peer->running()) << peer->log();
+  peer->stop();
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace L2TPSIM_FILE_ID
