@@ -82,6 +82,12 @@ LacRun run_lac(const L2tpnsPeer& peer, const std::string& dir, const std::string
   return r;
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 bool netns_exists(const std::string& name) {
   for (const auto& line : lines_of(run_command("ip netns list 2>/dev/null")))
     if (line == name || line.rfind(name + " ", 0) == 0) return true;
@@ -474,11 +480,7 @@ void expect_restarts_in_place_with_l2tpns(const std::string& kind) {
   EXPECT_EQ(ppp_from_lns(r.wire, kChap, 1), 1u) << peer->log();
   EXPECT_EQ(ppp_from_lns(r.wire, kChap, 3), 1u) << peer->log();
   const std::string radius = peer->radius_log();
-  std::size_t accepts = 0;
-  for (auto at = radius.find("Sent Access-Accept"); at != std::string::npos;
-       at = radius.find("Sent Access-Accept", at + 1))
-    ++accepts;
-  EXPECT_EQ(accepts, 1u) << radius;
+  EXPECT_EQ(occurrences(radius, "Sent Access-Accept"), 1u) << radius;
   if (lcp) {
     // Our LCP Configure-Request per restart, and l2tpns's own each time (Opened x RCR: scr).
     EXPECT_GE(ppp_from_lac(r.wire, kLcp, 1), 1 + restarted);
@@ -542,12 +544,7 @@ TEST(L2tpns, SessionLifetimesClearEachCallAfterPppUpAndItsRedialComesUpAgain) {
   EXPECT_EQ(count(r.wire, "StopCCN", true), 0u) << peer->log();
   // Each dial was authenticated, and RADIUS accounted each call that came up.
   const std::string radius = peer->radius_log();
-  const auto occurrences = [&](const std::string& what) {
-    std::size_t n = 0;
-    for (auto at = radius.find(what); at != std::string::npos; at = radius.find(what, at + 1)) ++n;
-    return n;
-  };
-  EXPECT_GE(occurrences("Sent Access-Accept"), ended) << radius;
+  EXPECT_GE(occurrences(radius, "Sent Access-Accept"), ended) << radius;
   EXPECT_TRUE(peer->running()) << peer->log();
   peer->stop();
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
