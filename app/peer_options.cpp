@@ -245,7 +245,7 @@ void CommonOptions::add_to(po::options_description& opts, const std::string& rol
       "batch-interval", po::value(&batch_interval_)->value_name("MS"),
       "while busy, wake at most once per MS milliseconds and take everything that arrived and fell due "
       "in between at once (default 1; 0: answer every datagram as it comes). Each wake-up costs a "
-      "context switch whatever it carries: batching cuts the CPU per session by a third to a half at "
+      "context switch whatever it carries: batching cuts the CPU per session by a sixth to a half at "
       "a few thousand sessions a second, for up to MS of delay per exchange (latencies include it)")(
       "seed", po::value(&seed_)->value_name("N"),
       "seed for Random Vectors, challenges, tie breakers (default: random; printed in the summary)")(

@@ -18,20 +18,10 @@ using nlohmann::json;
 
 // Settings every agent shares (or that name one input): kept when all agree, else dropped
 // (each agent's own value stays in `agents`).
-const std::set<std::string> kShared = {"summary_schema",
-                                       "role",
-                                       "seed",
-                                       "sessions_per_tunnel",
-                                       "sccrqs_per_tunnel",
-                                       "tunnels_on_demand",
-                                       "connect_to",
-                                       "ramp",
-                                       "agent",
-                                       "start_at_unix_ms",
-                                       "flap_kind",
-                                       "session_lifetime",
-                                       "redial_delay_s",
-                                       "batch_interval_ms"};
+const std::set<std::string> kShared = {
+    "summary_schema", "role", "seed",  "sessions_per_tunnel", "sccrqs_per_tunnel", "tunnels_on_demand",
+    "connect_to",     "ramp", "agent", "start_at_unix_ms",    "flap_kind",         "session_lifetime",
+    "redial_delay_s"};
 // Rates and costs of agents running side by side: they add.
 const std::set<std::string> kAddedReals = {"setup_rate_sessions_per_s", "requested_setup_rate", "setup_cpu_s",
                                            "flap_rate"};
@@ -112,7 +102,8 @@ json merge_values(const std::string& key, const std::vector<const json*>& values
       for (const json* v : values) sum += v->get<double>();
       return sum;
     }
-    if (key == "teardown_s") {
+    // The longest teardown; the longest batch interval bounds the wait in the merged latencies.
+    if (key == "teardown_s" || key == "batch_interval_ms") {
       double m = 0;
       for (const json* v : values) m = std::max(m, v->get<double>());
       return m;

@@ -154,9 +154,12 @@ std::string to_text(const RunStats& s, const RunSummary& r) {
   o << "  session setup latency: " << latency_text(s.session_latency) << "\n";
   o << "  tunnel setup latency:  " << latency_text(s.tunnel_latency) << "\n";
   if (s.ipsec) o << "  IPsec setup latency:   " << latency_text(s.ipsec_latency) << " (IKE + CHILD SA)\n";
-  if (r.batch_interval_ms > 0)
-    o << "  (latencies include up to " << fixed(r.batch_interval_ms, r.batch_interval_ms < 1 ? 2 : 0)
-      << " ms of our own wait per message we answer: --batch-interval; 0 answers at once)\n";
+  if (r.batch_interval_ms > 0) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%g", r.batch_interval_ms);
+    o << "  (latencies include up to " << ms
+      << " ms of our own wait per message received while busy: --batch-interval; 0 reads each at once)\n";
+  }
   o << "  control channel: " << r.channel.sent << " sent, " << r.channel.retransmissions
     << " retransmissions, " << r.channel.duplicates << " duplicates, " << r.channel.out_of_order
     << " out of order, " << r.channel.out_of_window << " out of window\n";

@@ -32,8 +32,9 @@ struct RunSummary {
   std::string peer;
   std::vector<net::Endpoint> local;
   unsigned sends_per_message = 0;
-  // Real time: --batch-interval. A latency then counts up to one interval of our own wait for
-  // every message we answer, so the summary says so. 0 in virtual time or without batching.
+  // Real time: --batch-interval. While busy a shard reads what arrived once per interval, so a
+  // latency counts up to one interval of our own wait per message received; the summary says
+  // so. 0 in virtual time or without batching.
   double batch_interval_ms = 0;
 };
 

@@ -24,7 +24,9 @@
 # count and per LAC batch interval (COST_BATCH, default "1 4" ms): 20,000 CHAP + IPCP sessions
 # (100 tunnels x 200, 500/s) from l2tpsim's LAC to l2tpns in a network namespace of its own, the
 # CPU ms per session of the LAC, l2tpns and FreeRADIUS, the ratio LAC / l2tpns (aim: at most
-# 0.2) and the setup latency the LAC measured. One line each; a failed run's log is kept.
+# 0.2) and the setup latency the LAC measured (ICRQ to its ICCN acknowledged: the call up; then
+# to IPCP opened). One line each; a failed run's log is kept. LAC_ARGS must not hold its own
+# --batch-interval here (set COST_BATCH).
 # Alone, and without the loopback loads:
 #
 #   sudo L2TPNS=1 LOADS="" tests/bench/scale_figures.sh build
@@ -35,7 +37,8 @@ set -uo pipefail
 BUILD=${1:?usage: scale_figures.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 THREADS=${THREADS:-"1 2"}
-LOADS=${LOADS-"paced1000 paced10000 burst l2tp"}  # LOADS="" runs none (L2TPNS=1 alone)
+LOADS=${LOADS-"paced1000 paced10000 burst l2tp"}
+COST_BATCH=${COST_BATCH:-"1 4"}  # L2TPNS=1: the LAC's batch intervals, ms  # LOADS="" runs none (L2TPNS=1 alone)
 
 load_env() { # name -> TUNNELS SESSIONS SETUP_RATE PPP
   case "$1" in
@@ -115,9 +118,9 @@ if [ "${L2TPNS:-0}" = 1 ]; then
   echo
   echo "== CPU cost against l2tpns (20,000 CHAP + IPCP sessions, 100 tunnels, 500/s; CPU ms per session over the setup)"
   printf '%-8s %-9s %-9s %-9s %-11s %-7s %-20s %-22s %s\n' threads "batch ms" "lac" "l2tpns" "freeradius" ratio \
-    "ICRQ-ICCN p50,p99" "ICCN-IPCP up p50,p99" result
+    "call up p50,p99" "then IPCP p50,p99" result
   for t in $THREADS; do
-    for b in ${COST_BATCH:-"1 4"}; do
+    for b in $COST_BATCH; do
       log=$(mktemp)
       LAC_ARGS="--threads $t --batch-interval $b${LAC_ARGS:+ $LAC_ARGS}" "$BUILD/tests/l2tpns_cost" >"$log" 2>&1
       python3 - "$t" "$b" "$log" <<'PY'
@@ -135,7 +138,7 @@ def lat(what):
     return m.group(1) + "," + m.group(2) + " ms" if m else "?"
 res = "ok" if "RESULT: ok" in out else "FAILED (log kept: %s)" % path
 print("%-8s %-9s %-9s %-9s %-11s %-7s %-20s %-22s %s" % (t, b, ms("l2tpsim lac"), ms("l2tpns"), ms("freeradius"),
-      ratio, lat("ICRQ to ICCN"), lat("ICCN to IPCP opened"), res))
+      ratio, lat("ICRQ to ICCN acknowledged"), lat("then to IPCP opened"), res))
 PY
       grep -q "RESULT: ok" "$log" && rm -f "$log"
     done

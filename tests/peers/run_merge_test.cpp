@@ -1,7 +1,8 @@
 // `l2tpsim report merge` of what --flap writes: the flaps of each kind add up, and the in-place
 // restarts' latencies (ppp.restarts.*.latency_ms) are read again from the merged histograms
 // lcp_restart and ipcp_restart, not kept from one input or averaged. (The whole merge runs
-// against a real LNS in tests/interop/agents_merge_test.cpp.)
+// against a real LNS in tests/interop/agents_merge_test.cpp.) Agents' batch intervals merge as
+// the longest.
 #include "peers/run_merge.hpp"
 
 #include <gtest/gtest.h>
@@ -61,6 +62,23 @@ TEST(RunMerge, FlapsByKindAddAndRestartLatenciesComeFromTheMergedHistograms) {
   EXPECT_NEAR(lcp["latency_ms"]["p99"].get<double>(), 100.0, 1.0);
   EXPECT_EQ(m["histograms"]["lcp_restart"]["count"], 100);
   EXPECT_EQ(m["ppp"]["restarts"]["ipcp"]["latency_ms"]["count"], 0);
+}
+
+// Agents with different --batch-interval: the merged latencies include up to the longest one of
+// our own wait, so that is the merged summary's batch_interval_ms.
+TEST(RunMerge, TheLongestBatchIntervalBoundsTheMergedLatencies) {
+  std::string error;
+  std::vector<std::string> warnings;
+  auto a = agent(1, 1, 1.0, 0), b = agent(2, 1, 1.0, 0);
+  a["batch_interval_ms"] = 1.0;
+  b["batch_interval_ms"] = 4.0;
+  const auto merged = merge_summaries({{"a.json", a}, {"b.json", b}}, error, warnings);
+  ASSERT_TRUE(merged) << error;
+  EXPECT_EQ((*merged)["batch_interval_ms"], 4.0);
+  b["batch_interval_ms"] = 1.0;
+  const auto same = merge_summaries({{"a.json", a}, {"b.json", b}}, error, warnings);
+  ASSERT_TRUE(same) << error;
+  EXPECT_EQ((*same)["batch_interval_ms"], 1.0);
 }
 
 }  // namespace L2TPSIM_FILE_ID

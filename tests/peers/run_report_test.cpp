@@ -1,6 +1,6 @@
 // The run summary: plainly "no answer from ADDR:PORT to N SCCRQs" when SCCRQs go unanswered,
 // with the likely causes, in the text and the JSON, and only for tunnels that heard nothing back;
-// the latency resolution a batch interval gives; IPsec as a phase of its own.
+// the wait a batch interval adds to the latencies; IPsec as a phase of its own.
 #include "peers/run_report.hpp"
 
 #include <gtest/gtest.h>
@@ -192,20 +192,23 @@ TEST(RunReport, IpsecSetupIsItsOwnPhaseInTextJsonAndTimeline) {
   EXPECT_EQ(to_json(none_up, lac_summary(1701))["ipsec_latency_ms"]["count"], 0);
 }
 
-// With a batch interval the LAC answers a message at the next wake-up, so a latency counts up
-// to one interval of its own per message answered: the summary says so, the JSON gives the
-// interval. In virtual time (0) nothing waits and nothing is said.
+// With a batch interval a busy shard reads what arrived at its next wake-up, so a latency counts
+// up to one interval of its own wait per message received: the summary says so, the JSON gives
+// the interval. In virtual time (0) nothing waits and nothing is said.
 TEST(RunReport, ABatchIntervalIsNamedAsTheLatenciesOwnWait) {
   RunStats s;
   RunSummary r = lac_summary(40000);
   r.batch_interval_ms = 4;
-  EXPECT_NE(to_text(s, r).find("(latencies include up to 4 ms of our own wait per message we answer: "
-                               "--batch-interval; 0 answers at once)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      to_text(s, r).find("(latencies include up to 4 ms of our own wait per message received while busy: "
+                         "--batch-interval; 0 reads each at once)\n"),
+      std::string::npos)
       << to_text(s, r);
   EXPECT_EQ(to_json(s, r)["batch_interval_ms"], 4.0);
   r.batch_interval_ms = 0.5;
-  EXPECT_NE(to_text(s, r).find("up to 0.50 ms of our own wait"), std::string::npos) << to_text(s, r);
+  EXPECT_NE(to_text(s, r).find("up to 0.5 ms of our own wait"), std::string::npos) << to_text(s, r);
+  r.batch_interval_ms = 2.5;
+  EXPECT_NE(to_text(s, r).find("up to 2.5 ms of our own wait"), std::string::npos) << to_text(s, r);
   r.batch_interval_ms = 0;
   EXPECT_EQ(to_text(s, r).find("our own wait"), std::string::npos) << to_text(s, r);
   EXPECT_EQ(to_json(s, r)["batch_interval_ms"], 0.0);

@@ -76,6 +76,17 @@ TEST(LoadHtml, OneSelfContainedPageWithChartsIdentityAndOptions) {
   EXPECT_NE(html.find(">" + html_fixed(h.percentile_us(0.5) / 1000, 2) + " ms<"), std::string::npos);
   EXPECT_NE(html.find("30.0 ms"), std::string::npos);  // max
   EXPECT_NE(html.find("FAILURES"), std::string::npos);
+  EXPECT_EQ(html.find("our own wait"), std::string::npos);  // no batch interval given
+}
+
+// A real-time run's batch interval is named where its latencies are.
+TEST(LoadHtml, TheBatchIntervalIsNamedAboveTheLatencies) {
+  auto j = summary();
+  j["batch_interval_ms"] = 1.0;
+  const std::string html = load_report_html(j, "x");
+  const auto note = html.find("each includes up to 1 ms of our own wait per message received while busy");
+  EXPECT_NE(note, std::string::npos);
+  EXPECT_LT(note, html.find("<tr><td>Call setup"));
 }
 
 TEST(LoadHtml, IpsecSetupIsAPhaseOfItsOwn) {
