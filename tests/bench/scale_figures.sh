@@ -50,7 +50,7 @@ load_env() { # name -> TUNNELS SESSIONS SETUP_RATE PPP
   esac
 }
 
-printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-15s %-18s %s\n' load threads "lac up" "lns up" retrans \
+[ -n "$LOADS" ] && printf '%-11s %-7s %-22s %-22s %-8s %-15s %-21s %-15s %-18s %s\n' load threads "lac up" "lns up" retrans \
   "lns setup/s" "bytes/session lac,lns" "all up lac,lns" "lac cpu setup,all" result
 REPEAT=${REPEAT:-1}
 for load in $LOADS; do
