@@ -157,6 +157,10 @@ case "${1:-}" in
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${VICI_FUZZ_SECONDS:-5}" vici_fuzz
     log "fuzzing ESP decryption (decode --esp-sa) for ${ESP_FUZZ_SECONDS:-5} s"
     "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${ESP_FUZZ_SECONDS:-5}" esp_fuzz
+    log "fuzzing the PPP parsers and the LCP and IPCP automata for ${PPP_FUZZ_SECONDS:-10} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${PPP_FUZZ_SECONDS:-10}" ppp_fuzz
+    log "fuzzing the RADIUS decoder and client (what a server sends) for ${RADIUS_FUZZ_SECONDS:-10} s"
+    "${NICE[@]}" tests/fuzz/run_fuzz.sh build-asan "${RADIUS_FUZZ_SECONDS:-10}" radius_fuzz
     log "interop tests (build/), from the background"
     interop_status=0
     wait "$interop_pid" || interop_status=$?
