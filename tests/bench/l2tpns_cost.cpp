@@ -152,12 +152,6 @@ bool last_ppp_counts(const std::string& log, long& up, long& failed) {
   return true;
 }
 
-std::size_t count_of(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
-  return n;
-}
-
 // One line of the CPU table: seconds and ms per session.
 std::string cpu_row(const std::string& name, double user, double sys, long sessions) {
   const double per = sessions > 0 ? (user + sys) * 1000.0 / static_cast<double>(sessions) : 0;
@@ -349,8 +343,8 @@ int main() {
         std::this_thread::sleep_for(std::chrono::seconds(1));
         const Cpu l2 = read_cpu(peer->pid()), r2 = read_cpu(peer->radius_pid());
         const std::string acct = peer->accounting();
-        acct_start = count_of(acct, "Acct-Status-Type = Start");
-        acct_stop = count_of(acct, "Acct-Status-Type = Stop");
+        acct_start = occurrences(acct, "Acct-Status-Type = Start");
+        acct_stop = occurrences(acct, "Acct-Status-Type = Stop");
         const bool quiet = acct_stop >= acct_start && l2.total() - l.total() <= idle_l2tpns + 0.02 &&
                            r2.total() - r.total() <= idle_radius + 0.02;
         l = l2;

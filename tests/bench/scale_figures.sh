@@ -37,8 +37,8 @@ set -uo pipefail
 BUILD=${1:?usage: scale_figures.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 THREADS=${THREADS:-"1 2"}
-LOADS=${LOADS-"paced1000 paced10000 burst l2tp"}
-COST_BATCH=${COST_BATCH:-"1 4"}  # L2TPNS=1: the LAC's batch intervals, ms  # LOADS="" runs none (L2TPNS=1 alone)
+LOADS=${LOADS-"paced1000 paced10000 burst l2tp"}  # LOADS="" runs none (L2TPNS=1 alone)
+COST_BATCH=${COST_BATCH:-"1 4"}                      # L2TPNS=1: the LAC's batch intervals, ms
 
 load_env() { # name -> TUNNELS SESSIONS SETUP_RATE PPP
   case "$1" in

@@ -82,12 +82,6 @@ LacRun run_lac(const L2tpnsPeer& peer, const std::string& dir, const std::string
   return r;
 }
 
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 bool netns_exists(const std::string& name) {
   for (const auto& line : lines_of(run_command("ip netns list 2>/dev/null")))
     if (line == name || line.rfind(name + " ", 0) == 0) return true;
@@ -505,8 +499,8 @@ TEST(L2tpns, IpcpRestartInPlaceIsRenegotiated) {
 
 // --session-lifetime against l2tpns: each call is cleared by the LAC (CDN) once it has lived its
 // lifetime, counted from its PPP link up, and redialled; RADIUS accepts and accounts every dial,
-// PPP comes up on each and nothing fails on either side. One password for every user (a DEFAULT entry): each
-// dial authenticates as a user of its own.
+// PPP comes up on each and nothing fails on either side. One password for every user (a DEFAULT
+// entry): each dial authenticates as a user of its own.
 TEST(L2tpns, SessionLifetimesClearEachCallAfterPppUpAndItsRedialComesUpAgain) {
   REQUIRE_L2TPNS();
   const std::string dir = make_temp_dir("l2tpsim-l2tpns-lifetime");

@@ -138,6 +138,13 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  if (what.empty()) return n;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 bool have_tool(const std::string& tool) {
   int st = 0;
   run_command("command -v " + tool + " >/dev/null 2>&1", &st);

@@ -53,6 +53,8 @@ std::string describe_status(int wait_status);
 // `text` cut at every `sep` (empty pieces kept), and its non-empty lines.
 std::vector<std::string> split(const std::string& text, char sep);
 std::vector<std::string> lines_of(const std::string& text);
+// How often `what` occurs in `text`, not overlapping (lines of a server's log, say).
+std::size_t occurrences(const std::string& text, const std::string& what);
 // True when `tool` is on PATH.
 bool have_tool(const std::string& tool);
 // A fresh temporary directory (removed by the caller if wanted).
